@@ -1,0 +1,82 @@
+// Package clinic holds a clinic's configuration: identity, numbers, hours and
+// service catalog, and the lookups the engine needs on it. It is part of the
+// pure core: no I/O beyond reading a configuration file's bytes.
+package clinic
+
+import "github.com/medspa/engine/messages"
+
+// Clinic is one medspa's configuration, as loaded from CLINICS_FILE.
+type Clinic struct {
+	ID       string `yaml:"id" json:"id"`
+	Name     string `yaml:"name" json:"name"`
+	Timezone string `yaml:"timezone" json:"timezone"` // IANA, e.g. America/Chicago
+	// PhoneNumbers are the clinic's texting numbers, E.164. An inbound
+	// message to one of them belongs to this clinic.
+	PhoneNumbers []string `yaml:"phone_numbers" json:"phone_numbers"`
+	// TwilioNumbers lists which of PhoneNumbers are hosted at Twilio; the
+	// others are Telnyx numbers.
+	TwilioNumbers []string `yaml:"twilio_numbers,omitempty" json:"twilio_numbers,omitempty"`
+	// Hours maps mon..sun to "09:00-18:00" or "closed".
+	Hours    map[string]string `yaml:"hours" json:"hours"`
+	Services []Service         `yaml:"services" json:"services"`
+	Address  string            `yaml:"address,omitempty" json:"address,omitempty"`
+	// HoldMinutes is how long a picked slot is held (default 15).
+	HoldMinutes int `yaml:"hold_minutes,omitempty" json:"hold_minutes,omitempty"`
+	// CancellationWindowHours: a cancellation inside it keeps the deposit
+	// (default 24).
+	CancellationWindowHours int `yaml:"cancellation_window_hours,omitempty" json:"cancellation_window_hours,omitempty"`
+	// LeadTimeMinutes: no slot is offered sooner than this (default 60).
+	LeadTimeMinutes int `yaml:"lead_time_minutes,omitempty" json:"lead_time_minutes,omitempty"`
+}
+
+// Service is one treatment of the catalog.
+type Service struct {
+	ID              string   `yaml:"id" json:"id"`
+	Name            string   `yaml:"name" json:"name"`
+	Aliases         []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
+	DurationMinutes int      `yaml:"duration_minutes" json:"duration_minutes"`
+	PriceCents      int64    `yaml:"price_cents" json:"price_cents"`
+	PriceUnit       string   `yaml:"price_unit,omitempty" json:"price_unit,omitempty"` // "unit", "syringe", ...
+	DepositCents    int64    `yaml:"deposit_cents" json:"deposit_cents"`
+}
+
+// CarrierFor returns the carrier that hosts one of the clinic's numbers.
+func (c *Clinic) CarrierFor(number string) messages.Carrier {
+	for _, n := range c.TwilioNumbers {
+		if n == number {
+			return messages.CarrierTwilio
+		}
+	}
+	return messages.CarrierTelnyx
+}
+
+// Directory finds clinics by id and by number. It is immutable once built
+// and safe for concurrent use.
+type Directory struct {
+	byID     map[string]*Clinic
+	byNumber map[string]*Clinic
+	all      []*Clinic
+}
+
+// NewDirectory indexes clinics. Clinics must have been validated.
+func NewDirectory(clinics []Clinic) *Directory {
+	d := &Directory{byID: map[string]*Clinic{}, byNumber: map[string]*Clinic{}}
+	for i := range clinics {
+		c := &clinics[i]
+		d.byID[c.ID] = c
+		d.all = append(d.all, c)
+		for _, n := range c.PhoneNumbers {
+			d.byNumber[n] = c
+		}
+	}
+	return d
+}
+
+// ByID returns the clinic with the given id.
+func (d *Directory) ByID(id string) (*Clinic, bool) { c, ok := d.byID[id]; return c, ok }
+
+// ByNumber returns the clinic that owns an E.164 number.
+func (d *Directory) ByNumber(e164 string) (*Clinic, bool) { c, ok := d.byNumber[e164]; return c, ok }
+
+// All returns every clinic, in file order.
+func (d *Directory) All() []*Clinic { return d.all }

@@ -1,0 +1,70 @@
+package messages
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Purpose says whether an outbound text answers the lead or starts a contact.
+// Compliance rules (quiet hours, caps) differ between the two.
+type Purpose string
+
+// Purposes.
+const (
+	PurposeReply     Purpose = "reply"
+	PurposeInitiated Purpose = "initiated"
+)
+
+// SendSMS is the command to hand one text to a carrier. It is written to the
+// outbox in the same transaction as the state that decided it, and published
+// with Nats-Msg-Id = ID. The sender never hands the same ID to a carrier twice.
+type SendSMS struct {
+	V        int       `json:"v"`
+	ID       string    `json:"id"` // outbox id; the sender's idempotency key
+	ClinicID string    `json:"clinic_id"`
+	LeadID   string    `json:"lead_id"`
+	Carrier  Carrier   `json:"carrier"`
+	From     string    `json:"from"`
+	To       string    `json:"to"`
+	Text     string    `json:"text"`
+	Purpose  Purpose   `json:"purpose"`
+	Created  time.Time `json:"created"`
+	// Origin is when the work that caused this text arrived at the gateway;
+	// the sender uses it for the speed-to-lead and end-to-end histograms.
+	Origin time.Time `json:"origin"`
+}
+
+// DecodeSendSMS parses a send command.
+func DecodeSendSMS(b []byte) (SendSMS, error) {
+	var c SendSMS
+	if err := json.Unmarshal(b, &c); err != nil {
+		return SendSMS{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if c.V != Version || c.ID == "" || c.To == "" || c.From == "" || c.Text == "" {
+		return SendSMS{}, fmt.Errorf("%w: incomplete send command", ErrInvalid)
+	}
+	return c, nil
+}
+
+// Event is a domain event for operators and the staff inbox.
+type Event struct {
+	V        int             `json:"v"`
+	ID       string          `json:"id"`
+	Type     string          `json:"type"`
+	ClinicID string          `json:"clinic_id"`
+	LeadID   string          `json:"lead_id"`
+	At       time.Time       `json:"at"`
+	Data     json.RawMessage `json:"data,omitempty"`
+}
+
+// DeadLetter wraps a message that could not be processed, with the reason.
+type DeadLetter struct {
+	V          int       `json:"v"`
+	Subject    string    `json:"subject"`
+	MsgID      string    `json:"msg_id,omitempty"`
+	Error      string    `json:"error"`
+	Deliveries uint64    `json:"deliveries"`
+	At         time.Time `json:"at"`
+	Data       []byte    `json:"data"`
+}

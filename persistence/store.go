@@ -1,0 +1,136 @@
+// Package persistence is the engine's durable state: conversation snapshots
+// with a version fence, the dedup keys of applied messages, the transcript,
+// the outbox, and the record of texts handed to a carrier.
+//
+// Store has two implementations with one behaviour, checked by one contract
+// suite (persistence/storetest): Postgres through pgx (persistence/postgres)
+// and an embedded SQLite database in DATA_DIR (persistence/sqlite).
+package persistence
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Implementations return them (possibly wrapped); callers
+// check with errors.Is.
+var (
+	// ErrNotFound: no such row.
+	ErrNotFound = errors.New("not found")
+	// ErrDuplicate: the commit's dedup key was applied before; nothing was
+	// written.
+	ErrDuplicate = errors.New("duplicate message")
+	// ErrVersionConflict: the snapshot's version is not the expected one;
+	// someone else wrote it. Nothing was written; reload and decide again.
+	ErrVersionConflict = errors.New("snapshot version conflict")
+)
+
+// Snapshot is a conversation's persisted state. State is the opaque JSON of
+// the core's conversation state; the other fields are indexed copies for the
+// staff API.
+type Snapshot struct {
+	ClinicID  string
+	LeadID    string // the conversation id
+	Phone     string // E.164
+	Name      string
+	Phase     string
+	Version   int64 // 1 after the first write; 0 means "does not exist yet"
+	State     []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TranscriptEntry is one message of a conversation's transcript.
+type TranscriptEntry struct {
+	ID        string // unique; the envelope id for inbound, the command id for outbound
+	ClinicID  string
+	LeadID    string
+	Direction string // "in" or "out"
+	Author    string // "lead", "engine", or "staff:<user>"
+	Text      string
+	At        time.Time
+}
+
+// OutboxRow is a message to publish to NATS after commit.
+type OutboxRow struct {
+	ID      string // unique; the Nats-Msg-Id it is published with
+	Subject string
+	Payload []byte
+	Created time.Time
+}
+
+// Commit is everything one applied message changes, written atomically.
+type Commit struct {
+	DedupKey string // the envelope id
+	// Snapshot to write. Snapshot.Version is the version expected in the
+	// store (0: must not exist); the stored version becomes Version+1.
+	Snapshot   Snapshot
+	Transcript []TranscriptEntry
+	Outbox     []OutboxRow
+}
+
+// ConversationQuery selects conversations of one clinic, newest first.
+type ConversationQuery struct {
+	ClinicID string
+	Phone    string // exact E.164 match when set
+	Limit    int    // 1..200
+	// Cursor is the opaque value of a previous page's NextCursor.
+	Cursor string
+}
+
+// ConversationPage is one page of conversations.
+type ConversationPage struct {
+	Items      []Snapshot
+	NextCursor string // empty on the last page
+}
+
+// Send is the record of one send command handed to a carrier.
+type Send struct {
+	CommandID  string
+	ClinicID   string
+	LeadID     string
+	Carrier    string
+	ProviderID string // the carrier's message id
+	Status     string
+	SentAt     time.Time
+}
+
+// Store is the engine's durable state. All methods are safe for concurrent
+// use.
+type Store interface {
+	// Apply writes each commit atomically and independently, in one
+	// database transaction for the whole batch (group commit). results[i] is
+	// nil, ErrDuplicate or ErrVersionConflict for commits[i]; a failed item
+	// writes nothing and does not affect the others. A non-nil err means the
+	// transaction failed and nothing was written.
+	Apply(ctx context.Context, commits []Commit) (results []error, err error)
+
+	// LoadSnapshot returns a conversation's snapshot or ErrNotFound.
+	LoadSnapshot(ctx context.Context, clinicID, leadID string) (Snapshot, error)
+	// ListConversations returns a page of a clinic's conversations.
+	ListConversations(ctx context.Context, q ConversationQuery) (ConversationPage, error)
+	// Transcript returns a conversation's messages in order, at most limit
+	// (newest kept when cut).
+	Transcript(ctx context.Context, clinicID, leadID string, limit int) ([]TranscriptEntry, error)
+
+	// PendingOutbox returns up to limit unpublished rows older than
+	// olderThan, oldest first.
+	PendingOutbox(ctx context.Context, olderThan time.Time, limit int) ([]OutboxRow, error)
+	// MarkPublished deletes published outbox rows. Unknown ids are ignored.
+	MarkPublished(ctx context.Context, ids []string) error
+	// OutboxBacklog returns the number of unpublished rows and the age of
+	// the oldest.
+	OutboxBacklog(ctx context.Context, now time.Time) (n int, oldest time.Duration, err error)
+
+	// RecordSend stores that a command was handed to a carrier. A second
+	// record for the same command id returns ErrDuplicate.
+	RecordSend(ctx context.Context, s Send) error
+	// LookupSend returns the send record of a command or ErrNotFound.
+	LookupSend(ctx context.Context, commandID string) (Send, error)
+
+	// Ping checks the database is reachable.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}
