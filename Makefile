@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine with only Go installed:
+#   make run    the whole system in one process (embedded NATS and store)
+#   make test   the whole test suite
+GO      ?= go
+BIN     := bin/medspa
+PKGS    := ./...
+
+.PHONY: run build test test-short vet fuzz bench sim token clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/medspa
+
+run: build
+	./$(BIN) serve
+
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+test-short:
+	$(GO) test -count=1 -short $(PKGS)
+
+# Run every fuzz target briefly (FUZZTIME=30s make fuzz for longer).
+FUZZTIME ?= 10s
+fuzz:
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$t/*_test.go | cut -d' ' -f2); do \
+	    echo "== $$t $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$t || exit 1; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./persistence/... ./actors/...
+
+# Talk to a running `make run`: make sim TEXT="How much is Botox?"
+TEXT ?= How much is Botox?
+sim: build
+	./$(BIN) sim "$(TEXT)"
+
+token: build
+	./$(BIN) token --role staff --clinic glow-chicago
+
+clean:
+	rm -rf bin data

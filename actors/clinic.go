@@ -1,0 +1,56 @@
+package actors
+
+import (
+	"fmt"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+)
+
+// clinicActor owns a clinic's conversations on this node. It spawns a lead
+// actor on a lead's first message and stops it when the lead asks to
+// passivate, but only once the lead has processed everything forwarded to
+// it, so no message is ever left in a dying mailbox.
+type clinicActor struct {
+	engine *Engine
+	clinic *clinic.Clinic
+	leads  map[string]*leadRef
+}
+
+type leadRef struct {
+	pid       *actor.PID
+	forwarded uint64
+}
+
+func newClinicActor(e *Engine, c *clinic.Clinic) *clinicActor {
+	return &clinicActor{engine: e, clinic: c, leads: map[string]*leadRef{}}
+}
+
+func (a *clinicActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *delivery:
+		ref, ok := a.leads[m.leadID]
+		if !ok {
+			leadID := m.leadID
+			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.clinic, leadID) }))
+			ref = &leadRef{pid: pid}
+			a.leads[m.leadID] = ref
+		}
+		ref.forwarded++
+		ctx.Send(ref.pid, m)
+	case *passivate:
+		ref, ok := a.leads[m.leadID]
+		if !ok || !ref.pid.Equal(m.pid) || ref.forwarded != m.processed {
+			return // more work is on its way to that actor; keep it
+		}
+		delete(a.leads, m.leadID)
+		ctx.Stop(ref.pid)
+		a.engine.cfg.Metrics.passivated.Inc()
+	}
+}
+
+func errUnknownClinic(id string) error {
+	return fmt.Errorf("%w: unknown clinic %q", messages.ErrInvalid, id)
+}

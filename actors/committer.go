@@ -1,0 +1,94 @@
+package actors
+
+import (
+	"context"
+
+	"github.com/medspa/engine/persistence"
+)
+
+// committer turns many concurrent single commits into few store
+// transactions (group commit). Each lead actor blocks on its own commit while
+// others queue behind the transaction in flight; when it finishes, everything
+// that queued meanwhile goes into the next one.
+type committer struct {
+	store    persistence.Store
+	reqs     chan commitReq
+	maxBatch int
+	batches  func(n int) // observes batch sizes
+}
+
+type commitReq struct {
+	ctx    context.Context
+	commit persistence.Commit
+	done   chan error
+}
+
+func newCommitter(store persistence.Store, workers, maxBatch int, observe func(int)) *committer {
+	c := &committer{store: store, reqs: make(chan commitReq, maxBatch*workers), maxBatch: maxBatch, batches: observe}
+	return c
+}
+
+// run applies batches until ctx ends. Several runs may share one committer.
+func (c *committer) run(ctx context.Context) {
+	batch := make([]commitReq, 0, c.maxBatch)
+	commits := make([]persistence.Commit, 0, c.maxBatch)
+	for {
+		batch, commits = batch[:0], commits[:0]
+		select {
+		case r := <-c.reqs:
+			batch = append(batch, r)
+		case <-ctx.Done():
+			return
+		}
+	fill:
+		for len(batch) < c.maxBatch {
+			select {
+			case r := <-c.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		live := batch[:0]
+		for _, r := range batch {
+			if r.ctx.Err() != nil {
+				r.done <- r.ctx.Err()
+				continue
+			}
+			live = append(live, r)
+			commits = append(commits, r.commit)
+		}
+		if len(live) == 0 {
+			continue
+		}
+		if c.batches != nil {
+			c.batches(len(live))
+		}
+		results, err := c.store.Apply(ctx, commits)
+		for i, r := range live {
+			if err != nil {
+				r.done <- err
+			} else {
+				r.done <- results[i]
+			}
+		}
+	}
+}
+
+// commit applies one commit and waits for its result: nil,
+// persistence.ErrDuplicate, persistence.ErrVersionConflict, or a transient
+// error.
+func (c *committer) commit(ctx context.Context, cm persistence.Commit) error {
+	done := make(chan error, 1)
+	select {
+	case c.reqs <- commitReq{ctx: ctx, commit: cm, done: done}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

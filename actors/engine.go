@@ -1,0 +1,205 @@
+// Package actors is the imperative shell around the conversation core: it
+// consumes the inbound partitions of JetStream, routes each message to a
+// partition, clinic and lead actor (protoactor-go), runs the pure decision
+// function, commits the result with a version fence, acks, and publishes the
+// effects from the outbox.
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// Config configures an Engine.
+type Config struct {
+	JS       jetstream.JetStream
+	Store    persistence.Store
+	Clinics  *clinic.Directory
+	Topology bus.Topology
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	Now      func() time.Time
+	// Partitions this node consumes; nil means all of them.
+	Partitions []int
+	// IdleTimeout passivates a conversation actor after this long without
+	// a message (default 2m).
+	IdleTimeout time.Duration
+	// Committers is the number of concurrent store transactions (default 2).
+	Committers int
+	// MaxBatch bounds the commits of one transaction (default 128).
+	MaxBatch int
+	// MaxAttempts bounds how often a message whose decision fails is
+	// tried before it is dead-lettered (default 3). Store errors are retried
+	// in place until the store answers.
+	MaxAttempts int
+}
+
+func (c *Config) defaults() {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Metrics == nil {
+		c.Metrics = NewMetrics(nil)
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+	if c.Committers <= 0 {
+		c.Committers = 2
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = 128
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.Partitions == nil {
+		for p := 0; p < c.Topology.Partitions; p++ {
+			c.Partitions = append(c.Partitions, p)
+		}
+	}
+}
+
+// Engine is one engine node.
+type Engine struct {
+	cfg    Config
+	system *actor.ActorSystem
+	stream jetstream.Stream
+	commit *committer
+	relay  *relay
+	ctx    context.Context // lives as long as Run
+}
+
+// New returns an engine; Run starts it.
+func New(cfg Config) *Engine {
+	cfg.defaults()
+	return &Engine{cfg: cfg}
+}
+
+// Run consumes the configured partitions until ctx ends, then stops the
+// actors and waits for in-flight work.
+func (e *Engine) Run(ctx context.Context) error {
+	stream, err := e.cfg.JS.Stream(ctx, messages.StreamInbound)
+	if err != nil {
+		return fmt.Errorf("inbound stream: %w", err)
+	}
+	e.stream = stream
+	e.ctx = ctx
+	logger := e.cfg.Logger
+	e.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
+		return logger.With(slog.String("component", "protoactor"))
+	}))
+	e.commit = newCommitter(e.cfg.Store, e.cfg.Committers, e.cfg.MaxBatch, func(n int) { e.cfg.Metrics.batchSize.Observe(float64(n)) })
+	e.relay = &relay{js: e.cfg.JS, store: e.cfg.Store, log: logger, now: e.cfg.Now, queue: make(chan persistence.OutboxRow, 8192),
+		sweep: time.Second, grace: 3 * time.Second, metrics: e.cfg.Metrics}
+
+	var wg sync.WaitGroup
+	bg := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+	for i := 0; i < e.cfg.Committers; i++ {
+		bg(e.commit.run)
+	}
+	bg(e.relay.run)
+
+	var consumers []jetstream.ConsumeContext
+	for _, p := range e.cfg.Partitions {
+		pid, err := e.system.Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return newPartition(e, p) }), "p"+strconv.Itoa(p))
+		if err != nil {
+			e.system.Shutdown()
+			return fmt.Errorf("spawn partition %d: %w", p, err)
+		}
+		cc, err := e.consume(ctx, p, pid)
+		if err != nil {
+			for _, c := range consumers {
+				c.Stop()
+			}
+			e.system.Shutdown()
+			return err
+		}
+		consumers = append(consumers, cc)
+	}
+	logger.Info("engine started", slog.Int("partitions", len(e.cfg.Partitions)))
+	<-ctx.Done()
+	for _, c := range consumers {
+		c.Drain()
+	}
+	for _, c := range consumers {
+		<-c.Closed()
+	}
+	e.system.Shutdown()
+	wg.Wait()
+	logger.Info("engine stopped")
+	return nil
+}
+
+// consume routes partition p's messages to its partition actor.
+func (e *Engine) consume(ctx context.Context, p int, pid *actor.PID) (jetstream.ConsumeContext, error) {
+	cons, err := e.stream.Consumer(ctx, messages.PartitionConsumer(p))
+	if err != nil {
+		return nil, fmt.Errorf("partition %d consumer: %w", p, err)
+	}
+	root := e.system.Root
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		d, err := e.newDelivery(m, p)
+		if err != nil {
+			e.deadLetter(m, err, "bad_subject")
+			return
+		}
+		root.Send(pid, d)
+	}, jetstream.PullPriorityGroup(bus.PriorityGroup), jetstream.PullMaxMessages(1024),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
+				e.cfg.Logger.Debug("consume", slog.Int("partition", p), slog.String("error", err.Error()))
+			}
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("partition %d consume: %w", p, err)
+	}
+	return cc, nil
+}
+
+func (e *Engine) newDelivery(m jetstream.Msg, p int) (*delivery, error) {
+	_, clinicID, leadID, kind, ok := messages.ParsePartitioned(m.Subject())
+	if !ok {
+		return nil, fmt.Errorf("%w: unexpected subject %q", messages.ErrInvalid, m.Subject())
+	}
+	md, err := m.Metadata()
+	if err != nil {
+		return nil, fmt.Errorf("%w: metadata: %v", messages.ErrInvalid, err)
+	}
+	return &delivery{msg: m, data: m.Data(), seq: md.Sequence.Stream, partition: p, clinicID: clinicID, leadID: leadID,
+		kind: kind, origin: bus.Origin(m.Headers()), arrived: e.cfg.Now()}, nil
+}
+
+// deadLetter moves a message that can never be processed to the dead-letter
+// subject and terminates it. If the dead-letter publish fails, the message
+// is left unacked so JetStream redelivers it: nothing is lost silently.
+func (e *Engine) deadLetter(m jetstream.Msg, reason error, label string) {
+	e.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := bus.DeadLetter(ctx, e.cfg.JS, "inbound", m, reason, e.cfg.Now()); err != nil {
+		e.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
+		return
+	}
+	e.cfg.Logger.Warn("message dead-lettered", slog.String("reason", label), slog.String("error", reason.Error()))
+	_ = m.TermWithReason(label)
+}

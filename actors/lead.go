@@ -1,0 +1,236 @@
+package actors
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// leadActor is one lead's conversation. It applies the lead's messages one at
+// a time, in the order JetStream delivered them: a message that fails is
+// retried in place and the ones behind it wait in the mailbox.
+type leadActor struct {
+	engine *Engine
+	clinic *clinic.Clinic
+	leadID string
+	log    *slog.Logger
+
+	loaded    bool
+	exists    bool // a snapshot is stored
+	version   int64
+	state     conversation.State
+	processed uint64
+	caughtUp  bool // earlier pending messages of this lead were looked for
+}
+
+func newLeadActor(e *Engine, c *clinic.Clinic, leadID string) *leadActor {
+	return &leadActor{engine: e, clinic: c, leadID: leadID,
+		log: e.cfg.Logger.With(slog.String("clinic_id", c.ID), slog.String("lead_id", leadID))}
+}
+
+func (a *leadActor) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.engine.cfg.Metrics.activeLeads.Inc()
+		ctx.SetReceiveTimeout(a.engine.cfg.IdleTimeout)
+	case *actor.Stopped:
+		a.engine.cfg.Metrics.activeLeads.Dec()
+	case *actor.ReceiveTimeout:
+		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
+	case *delivery:
+		if !a.caughtUp {
+			a.catchUp(m)
+		}
+		a.handle(m)
+		a.processed++
+	}
+}
+
+// catchUp applies, ahead of d, any earlier message of this lead that is
+// still pending in the stream: one delivered to a node that died before
+// acking it and not redelivered yet. This keeps a conversation's messages
+// in order across failover; the redelivery itself is then a duplicate.
+func (a *leadActor) catchUp(d *delivery) {
+	subject := messages.LeadSubject(d.partition, d.clinicID, d.leadID)
+	next := uint64(1)
+	for {
+		ctx, cancel := context.WithTimeout(a.engine.ctx, 5*time.Second)
+		raw, err := a.engine.stream.GetMsg(ctx, next, jetstream.WithGetMsgSubject(subject))
+		cancel()
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			break
+		}
+		if err != nil {
+			if a.engine.ctx.Err() != nil {
+				return
+			}
+			a.log.Warn("catch-up lookup failed; retrying", slog.String("error", err.Error()))
+			d.inProgress()
+			sleepCtx(a.engine.ctx, time.Second)
+			continue
+		}
+		if raw.Sequence >= d.seq {
+			break
+		}
+		earlier := &delivery{data: raw.Data, seq: raw.Sequence, partition: d.partition, clinicID: d.clinicID, leadID: d.leadID,
+			kind: d.kind, origin: bus.Origin(raw.Header), arrived: a.engine.cfg.Now()}
+		a.engine.cfg.Metrics.catchUp.Inc()
+		a.handle(earlier)
+		next = raw.Sequence + 1
+	}
+	a.caughtUp = true
+}
+
+// handle applies one delivery: decide, commit, ack, then publish effects.
+func (a *leadActor) handle(d *delivery) {
+	e := a.engine
+	env, err := messages.DecodeEnvelope(d.data)
+	if err == nil && (env.ClinicID != d.clinicID || env.LeadID != d.leadID) {
+		err = fmt.Errorf("%w: envelope for %s/%s on subject of %s/%s", messages.ErrInvalid, env.ClinicID, env.LeadID, d.clinicID, d.leadID)
+	}
+	if err != nil {
+		a.dead(d, err, "invalid")
+		return
+	}
+	for attempt := 0; ; attempt++ {
+		if e.ctx.Err() != nil {
+			return // shutting down; JetStream redelivers
+		}
+		outcome, err := a.apply(d, env)
+		if err == nil {
+			e.cfg.Metrics.processed.WithLabelValues(string(env.Kind), outcome).Inc()
+			e.cfg.Metrics.latency.Observe(e.cfg.Now().Sub(d.arrived).Seconds())
+			d.ack()
+			return
+		}
+		var perm *permanentError
+		if errors.As(err, &perm) {
+			if attempt+1 < e.cfg.MaxAttempts {
+				e.cfg.Metrics.retries.WithLabelValues("decide").Inc()
+				continue
+			}
+			a.dead(d, err, "decide_failed")
+			return
+		}
+		reason := "store"
+		if errors.Is(err, persistence.ErrVersionConflict) {
+			reason = "version_conflict"
+			a.loaded = false // someone else wrote: reload and decide again
+		}
+		e.cfg.Metrics.retries.WithLabelValues(reason).Inc()
+		if attempt%10 == 0 {
+			a.log.Warn("applying message failed; retrying in place", slog.String("reason", reason), slog.Int("attempt", attempt+1), slog.String("error", err.Error()))
+		}
+		d.inProgress()
+		sleepCtx(e.ctx, backoff(attempt))
+	}
+}
+
+// apply runs one decision and commits it. It returns the outcome label, or
+// a *permanentError when the decision itself fails, or a store error.
+func (a *leadActor) apply(d *delivery, env messages.Envelope) (string, error) {
+	e := a.engine
+	if err := a.load(); err != nil {
+		return "", err
+	}
+	now := e.cfg.Now()
+	prev := a.state
+	if !a.exists {
+		prev = conversation.New(env, a.clinic, now)
+	}
+	next, effects, err := safeDecide(prev, a.clinic, env, now)
+	if err != nil {
+		return "", &permanentError{err}
+	}
+	commit, rows, err := a.buildCommit(env, next, effects, d.origin, now)
+	if err != nil {
+		return "", &permanentError{err}
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	switch err := e.commit.commit(ctx, commit); {
+	case errors.Is(err, persistence.ErrDuplicate):
+		return "duplicate", nil
+	case err != nil:
+		return "", err
+	}
+	a.state, a.exists = next, true
+	a.version++
+	e.relay.enqueue(rows)
+	return "applied", nil
+}
+
+func (a *leadActor) load() error {
+	if a.loaded {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
+	defer cancel()
+	snap, err := a.engine.cfg.Store.LoadSnapshot(ctx, a.clinic.ID, a.leadID)
+	switch {
+	case errors.Is(err, persistence.ErrNotFound):
+		a.exists, a.version, a.state = false, 0, conversation.State{}
+	case err != nil:
+		return fmt.Errorf("load snapshot: %w", err)
+	default:
+		var s conversation.State
+		if err := json.Unmarshal(snap.State, &s); err != nil {
+			return &permanentError{fmt.Errorf("decode snapshot: %w", err)}
+		}
+		a.exists, a.version, a.state = true, snap.Version, s
+	}
+	a.loaded = true
+	return nil
+}
+
+func (a *leadActor) dead(d *delivery, err error, label string) {
+	a.engine.cfg.Metrics.processed.WithLabelValues(string(d.kind), "dead_letter").Inc()
+	if d.msg == nil {
+		// A catch-up copy: its own redelivery will reach the same verdict.
+		return
+	}
+	a.engine.deadLetter(d.msg, err, label)
+}
+
+// permanentError marks a failure that retrying cannot fix.
+type permanentError struct{ err error }
+
+func (p *permanentError) Error() string { return p.err.Error() }
+func (p *permanentError) Unwrap() error { return p.err }
+
+// safeDecide runs the pure core and turns a panic into an error, so one bad
+// message cannot take its conversation down with it.
+func safeDecide(s conversation.State, c *clinic.Clinic, in messages.Envelope, now time.Time) (next conversation.State, effects []conversation.Effect, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decide panicked: %v", r)
+		}
+	}()
+	return conversation.Decide(s, c, in, now)
+}
+
+func backoff(attempt int) time.Duration {
+	d := 50 * time.Millisecond << min(attempt, 7)
+	return min(d, 5*time.Second)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

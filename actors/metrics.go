@@ -1,0 +1,50 @@
+package actors
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the engine's Prometheus metrics.
+type Metrics struct {
+	processed       *prometheus.CounterVec
+	latency         prometheus.Histogram
+	activeLeads     prometheus.Gauge
+	passivated      prometheus.Counter
+	retries         *prometheus.CounterVec
+	deadLetters     *prometheus.CounterVec
+	batchSize       prometheus.Histogram
+	relayOverflow   prometheus.Counter
+	outboxBacklog   prometheus.Gauge
+	outboxAge       prometheus.Gauge
+	outboxPublished prometheus.Counter
+	outboxSwept     prometheus.Counter
+	catchUp         prometheus.Counter
+}
+
+// NewMetrics registers the engine's metrics.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		processed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_messages_processed_total",
+			Help: "Inbound messages handled by conversation actors, by kind and outcome (applied, duplicate, dead_letter)."}, []string{"kind", "outcome"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_processing_seconds",
+			Help:    "From delivery to the engine to commit and ack.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}),
+		activeLeads: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_actors_active", Help: "Conversation actors in memory.", ConstLabels: prometheus.Labels{"kind": "lead"}}),
+		passivated:  prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_actors_passivated_total", Help: "Idle conversation actors stopped."}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_processing_retries_total",
+			Help: "Retries of an inbound message in place, by reason."}, []string{"reason"}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.",
+			ConstLabels: prometheus.Labels{"source": "inbound"}}, []string{"reason"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_batch_size", Help: "Commits per store transaction (group commit).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		relayOverflow:   prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_relay_overflow_total", Help: "Outbox rows left to the sweep because the fast path was full."}),
+		outboxBacklog:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_outbox_backlog", Help: "Outbox rows not yet published."}),
+		outboxAge:       prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_outbox_oldest_seconds", Help: "Age of the oldest unpublished outbox row."}),
+		outboxPublished: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_published_total", Help: "Outbox rows published to JetStream."}),
+		outboxSwept:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_swept_total", Help: "Outbox rows published by the sweep rather than the fast path."}),
+		catchUp:         prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_catchup_applied_total", Help: "Earlier pending messages applied ahead of a newer one after activation (ordering across failover)."}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
+			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp)
+	}
+	return m
+}

@@ -1,0 +1,128 @@
+package actors
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/persistence"
+)
+
+// relay publishes committed outbox rows to JetStream and deletes them once
+// stored. Rows handed over right after commit go out at once (the fast
+// path); a sweep publishes whatever a crash left behind. Both publish with
+// Nats-Msg-Id = row id, and the sender dedups on the command id, so a row
+// published twice is still sent once.
+type relay struct {
+	js      jetstream.JetStream
+	store   persistence.Store
+	log     *slog.Logger
+	now     func() time.Time
+	queue   chan persistence.OutboxRow
+	sweep   time.Duration // how often to look for stragglers
+	grace   time.Duration // a row older than this is a straggler
+	metrics *Metrics
+}
+
+func (r *relay) enqueue(rows []persistence.OutboxRow) {
+	for _, row := range rows {
+		select {
+		case r.queue <- row:
+		default:
+			// Full: the sweep will publish it; nothing is lost.
+			r.metrics.relayOverflow.Inc()
+		}
+	}
+}
+
+func (r *relay) run(ctx context.Context) {
+	tick := time.NewTicker(r.sweep)
+	defer tick.Stop()
+	batch := make([]persistence.OutboxRow, 0, 256)
+	for {
+		batch = batch[:0]
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			r.sweepOnce(ctx)
+			continue
+		case row := <-r.queue:
+			batch = append(batch, row)
+		}
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case row := <-r.queue:
+				batch = append(batch, row)
+			default:
+				break fill
+			}
+		}
+		r.publish(ctx, batch)
+	}
+}
+
+func (r *relay) sweepOnce(ctx context.Context) {
+	rows, err := r.store.PendingOutbox(ctx, r.now().Add(-r.grace), 500)
+	if err != nil {
+		r.log.Warn("outbox sweep", slog.String("error", err.Error()))
+		return
+	}
+	if n, oldest, err := r.store.OutboxBacklog(ctx, r.now()); err == nil {
+		r.metrics.outboxBacklog.Set(float64(n))
+		r.metrics.outboxAge.Set(oldest.Seconds())
+	}
+	if len(rows) > 0 {
+		r.metrics.outboxSwept.Add(float64(len(rows)))
+		r.publish(ctx, rows)
+	}
+}
+
+// publish sends rows asynchronously, waits for their acks and deletes the
+// stored ones. A row that fails stays in the outbox for the next sweep.
+func (r *relay) publish(ctx context.Context, rows []persistence.OutboxRow) {
+	type pending struct {
+		id string
+		f  jetstream.PubAckFuture
+	}
+	futures := make([]pending, 0, len(rows))
+	for _, row := range rows {
+		m := nats.NewMsg(row.Subject)
+		m.Data = row.Payload
+		m.Header.Set(jetstream.MsgIDHeader, row.ID)
+		f, err := r.js.PublishMsgAsync(m)
+		if err != nil {
+			r.log.Warn("outbox publish", slog.String("outbox_id", row.ID), slog.String("error", err.Error()))
+			continue
+		}
+		futures = append(futures, pending{row.ID, f})
+	}
+	done := make([]string, 0, len(futures))
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+wait:
+	for _, p := range futures {
+		select {
+		case <-p.f.Ok():
+			done = append(done, p.id)
+		case err := <-p.f.Err():
+			r.log.Warn("outbox publish", slog.String("outbox_id", p.id), slog.String("error", err.Error()))
+		case <-timeout.C:
+			r.log.Warn("outbox publish: no ack in 10s; left for the sweep")
+			break wait
+		case <-ctx.Done():
+			return
+		}
+	}
+	if len(done) == 0 {
+		return
+	}
+	if err := r.store.MarkPublished(ctx, done); err != nil {
+		r.log.Warn("outbox mark published", slog.String("error", err.Error()))
+	}
+	r.metrics.outboxPublished.Add(float64(len(done)))
+}

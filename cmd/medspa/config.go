@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/app"
+)
+
+// loadConfig reads every setting from the environment over the defaults.
+func loadConfig(getenv func(string) string) (app.Config, error) {
+	c := app.Defaults()
+	var errs []string
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	num := func(name string, dst *int) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%q is not a number", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	num("PORT", &c.Port)
+	str("DATA_DIR", &c.DataDir)
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			errs = append(errs, fmt.Sprintf("LOG_LEVEL=%q: use debug, info, warn or error", v))
+		}
+	}
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("NATS_URL", &c.NATSURL)
+	str("NATS_LISTEN", &c.NATSListen)
+	str("CLINICS_FILE", &c.ClinicsFile)
+	str("TELNYX_PUBLIC_KEY", &c.TelnyxPublicKey)
+	str("TELNYX_API_KEY", &c.TelnyxAPIKey)
+	str("TELNYX_API_BASE_URL", &c.TelnyxAPIBaseURL)
+	str("TELNYX_MESSAGING_PROFILE_ID", &c.TelnyxMessagingProfileID)
+	str("AUTH_JWT_SECRET", &c.JWTSecret)
+	num("PARTITIONS", &c.Partitions)
+	if v := getenv("IDLE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("IDLE_TIMEOUT=%q is not a positive duration", v))
+		}
+		c.IdleTimeout = d
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("settings: %s", strings.Join(errs, "; "))
+	}
+	return c, c.Validate()
+}
+
+func newLogger(level slog.Level, w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,66 @@
+// Command medspa is the conversation engine. One binary, several roles:
+//
+//	medspa serve      everything in one process (what `make run` runs)
+//	medspa gateway    HTTP webhooks and staff API
+//	medspa engine     conversation actors on the inbound partitions
+//	medspa sender     hands texts to the carriers
+//	medspa migrate    applies the store's migrations and exits
+//	medspa token      prints a staff API token (development secret by default)
+//	medspa sim        signs and posts a Telnyx webhook, prints the reply
+//
+// Settings come from the environment; see the README.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "medspa:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: medspa <command> [flags]
+
+commands:
+  serve      run everything in one process (embedded NATS and store by default)
+  gateway    run the HTTP gateway only
+  engine     run the conversation engine only
+  sender     run the carrier sender only
+  migrate    apply the store's migrations and exit
+  token      print a staff API token: medspa token --role staff --clinic glow-chicago
+  sim        post a signed Telnyx webhook: medspa sim --from +13125550123 --to +17735550100 "How much is Botox?"
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve", "gateway", "engine", "sender":
+		return runRole(ctx, cmd, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, getenv, stderr)
+	case "token":
+		return runToken(rest, getenv, stdout)
+	case "sim":
+		return runSim(ctx, rest, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/telnyxsig"
+)
+
+// runSim plays a carrier: it signs a Telnyx message.received webhook with
+// the development key, posts it to the running gateway, and prints the
+// engine's reply as it appears in the conversation.
+func runSim(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	from := fs.String("from", "+13125550123", "the lead's number")
+	to := fs.String("to", "", "the clinic number (default: the first clinic's first number)")
+	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
+	wait := fs.Duration("wait", 10*time.Second, "how long to wait for the reply")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text := strings.Join(fs.Args(), " ")
+	if text == "" {
+		return errors.New(`say something: medspa sim "How much is Botox?"`)
+	}
+	clinics, err := cfg.LoadClinics()
+	if err != nil {
+		return err
+	}
+	dir := clinic.NewDirectory(clinics)
+	if *to == "" {
+		*to = clinics[0].PhoneNumbers[0]
+	}
+	lead, err := phone.Normalize(*from)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	c, ok := dir.ByNumber(*to)
+	if !ok {
+		return fmt.Errorf("--to %s is not a number of any configured clinic", *to)
+	}
+	priv, err := app.DevTelnyxKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	secret, err := jwtSecret(getenv)
+	if err != nil {
+		return err
+	}
+	token, err := gateway.IssueToken(secret, "sim", "staff", c.ID, time.Hour, time.Now())
+	if err != nil {
+		return err
+	}
+	api := staffClient{base: *base, token: token, clinic: c.ID}
+	before, _ := api.outbound(ctx, lead)
+
+	body := telnyxInbound(lead, *to, text, time.Now())
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *base+"/webhooks/telnyx/messages", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("telnyx-timestamp", ts)
+	req.Header.Set("telnyx-signature-ed25519", telnyxsig.Sign(priv, ts, body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("post webhook (is `make run` running?): %w", err)
+	}
+	respBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("gateway answered %s: %s", resp.Status, respBody)
+	}
+	fmt.Fprintf(stdout, "you (%s) -> %s: %s\n", phone.Mask(lead), c.Name, text)
+	deadline := time.Now().Add(*wait)
+	for time.Now().Before(deadline) {
+		out, err := api.outbound(ctx, lead)
+		if err == nil && len(out) > len(before) {
+			for _, m := range out[len(before):] {
+				fmt.Fprintf(stdout, "%s -> you: %s\n", c.Name, m)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("no reply within %s", *wait)
+}
+
+// telnyxInbound builds a message.received webhook body in Telnyx's shape.
+func telnyxInbound(from, to, text string, now time.Time) []byte {
+	ev := map[string]any{
+		"data": map[string]any{
+			"event_type":  "message.received",
+			"id":          uuid(),
+			"occurred_at": now.UTC().Format(time.RFC3339Nano),
+			"record_type": "event",
+			"payload": map[string]any{
+				"direction":   "inbound",
+				"id":          uuid(),
+				"from":        map[string]any{"phone_number": from, "carrier": "T-Mobile USA", "line_type": "long_code"},
+				"to":          []any{map[string]any{"phone_number": to, "status": "webhook_delivered"}},
+				"text":        text,
+				"media":       []any{},
+				"received_at": now.UTC().Format(time.RFC3339Nano),
+				"record_type": "message",
+				"type":        "SMS",
+			},
+		},
+		"meta": map[string]any{"attempt": 1, "delivered_to": "http://localhost/webhooks/telnyx/messages"},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+func uuid() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// staffClient reads a conversation through the staff API.
+type staffClient struct {
+	base, token, clinic string
+}
+
+func (s staffClient) get(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// outbound returns the texts the engine has sent to a lead so far.
+func (s staffClient) outbound(ctx context.Context, lead string) ([]string, error) {
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := s.get(ctx, "/v1/clinics/"+s.clinic+"/conversations?phone="+url.QueryEscape(lead), &list); err != nil {
+		return nil, err
+	}
+	if len(list.Items) == 0 {
+		return nil, nil
+	}
+	var conv struct {
+		Messages []struct {
+			Direction string `json:"direction"`
+			Text      string `json:"text"`
+		} `json:"messages"`
+	}
+	if err := s.get(ctx, "/v1/clinics/"+s.clinic+"/conversations/"+list.Items[0].ID, &conv); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range conv.Messages {
+		if m.Direction == "out" {
+			out = append(out, m.Text)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/app"
+)
+
+// runToken prints a staff API token signed with AUTH_JWT_SECRET or, in
+// development, the secret kept in DATA_DIR.
+func runToken(args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	role := fs.String("role", "staff", "admin or staff")
+	clinicID := fs.String("clinic", "", "clinic id (required for staff)")
+	sub := fs.String("sub", "dev-user", "subject (user id)")
+	ttl := fs.Duration("ttl", 12*time.Hour, "lifetime")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *role != "admin" && *role != "staff" {
+		return fmt.Errorf("--role must be admin or staff")
+	}
+	if *role == "staff" && *clinicID == "" {
+		return fmt.Errorf("--clinic is required for a staff token")
+	}
+	secret, err := jwtSecret(getenv)
+	if err != nil {
+		return err
+	}
+	tok, err := gateway.IssueToken(secret, *sub, *role, *clinicID, *ttl, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func jwtSecret(getenv func(string) string) ([]byte, error) {
+	if s := getenv("AUTH_JWT_SECRET"); s != "" {
+		return []byte(s), nil
+	}
+	cfg := app.Defaults()
+	if d := getenv("DATA_DIR"); d != "" {
+		cfg.DataDir = d
+	}
+	return app.DevJWTSecret(cfg.DataDir)
+}

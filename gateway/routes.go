@@ -1,0 +1,34 @@
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// routes is the gateway's whole URL space.
+func routes(cfg Config) http.Handler {
+	r := chi.NewRouter()
+	r.Use(requestID(cfg.Logger), accessLog, recoverer)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, fmt.Errorf("%w: no route", ErrNotFound))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		Error(w, r, fmt.Errorf("%w: %s", ErrMethodNotAllowed, r.Method))
+	})
+
+	r.Method(http.MethodGet, "/healthz", handleHealthz())
+	r.Method(http.MethodGet, "/readyz", handleReadyz(cfg.Ready))
+	r.Method(http.MethodGet, "/metrics", handleMetrics(cfg.Metrics.Gatherer))
+
+	r.Method(http.MethodPost, "/webhooks/telnyx/messages",
+		handleTelnyxMessages(cfg.TelnyxPublicKey, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
+
+	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
+		r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
+		r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
+		r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store))
+	})
+	return r
+}

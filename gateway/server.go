@@ -1,0 +1,82 @@
+// Package gateway is every HTTP route of the engine: provider webhooks, the
+// staff API, health and metrics. Webhooks are verified over their raw bytes,
+// parsed into messages.Envelope and published durably to JetStream before
+// they are acknowledged.
+package gateway
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/persistence"
+)
+
+// Publisher publishes inbound work durably: Publish returns nil only after
+// JetStream acknowledged the message. msgID is the Nats-Msg-Id used for
+// deduplication; origin is when the gateway accepted the work.
+type Publisher interface {
+	Publish(ctx context.Context, subject, msgID string, data []byte, origin time.Time) error
+}
+
+// Config holds the gateway's dependencies.
+type Config struct {
+	// TelnyxPublicKey verifies Telnyx webhooks. Without it every Telnyx
+	// webhook is refused.
+	TelnyxPublicKey ed25519.PublicKey
+	// JWTSecret verifies staff API tokens (HS256). Without it every staff
+	// API request is refused.
+	JWTSecret []byte
+	Clinics   *clinic.Directory
+	Store     persistence.Store
+	Publisher Publisher
+	Logger    *slog.Logger
+	// Metrics defaults to a set on a registry of its own.
+	Metrics *Metrics
+	// Now is the clock; defaults to time.Now.
+	Now func() time.Time
+	// Ready reports whether the gateway can take work (NATS and store
+	// reachable); nil means always ready.
+	Ready func(ctx context.Context) error
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = discard
+	}
+	if c.Metrics == nil {
+		c.Metrics = NewMetrics(prometheus.NewRegistry())
+	}
+	if c.Metrics.Gatherer == nil {
+		c.Metrics.Gatherer = prometheus.NewRegistry()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Publisher == nil {
+		c.Publisher = noPublisher{}
+	}
+	if c.Clinics == nil {
+		c.Clinics = clinic.NewDirectory(nil)
+	}
+	return c
+}
+
+// NewServer returns the gateway's HTTP handler.
+func NewServer(cfg Config) http.Handler {
+	return routes(cfg.withDefaults())
+}
+
+// noPublisher stands in for a missing Publisher: every webhook that would
+// publish answers 503.
+type noPublisher struct{}
+
+func (noPublisher) Publish(context.Context, string, string, []byte, time.Time) error {
+	return errors.New("no publisher configured")
+}

@@ -1,0 +1,151 @@
+package gateway
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/messages"
+)
+
+// Limits of a webhook request.
+const (
+	maxWebhookBody = 1 << 20
+	publishTimeout = 5 * time.Second
+)
+
+// handleTelnyxMessages receives Telnyx messaging webhooks. It reads the raw
+// body once, verifies its signature, parses it, and answers 200 only after
+// the resulting envelope is durable in JetStream; a failed publish is a 503
+// so Telnyx retries. Unknown numbers and other event types are acknowledged
+// and counted.
+func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		defer func() {
+			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(time.Since(start).Seconds())
+		}()
+		outcome := func(o string) { m.webhook(ProviderTelnyx, o) }
+
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+		if err != nil {
+			outcome(OutcomeBadRequest)
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				Error(w, r, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, maxWebhookBody))
+				return
+			}
+			Error(w, r, fmt.Errorf("%w: read body: %v", ErrInvalid, err))
+			return
+		}
+		at := now()
+		err = telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance)
+		if err != nil {
+			outcome(OutcomeBadSignature)
+			if errors.Is(err, telnyxsig.ErrBadPublicKey) {
+				Error(w, r, fmt.Errorf("verify telnyx signature: %w", err))
+				return
+			}
+			Error(w, r, fmt.Errorf("%w: %w", ErrUnauthorized, err))
+			return
+		}
+		ev, err := parseTelnyx(body)
+		if err != nil {
+			outcome(OutcomeBadRequest)
+			Error(w, r, err)
+			return
+		}
+		env, ok := telnyxEnvelope(ev, dir, at)
+		switch {
+		case ev.Inbound == nil && ev.Receipt == nil:
+			outcome(OutcomeIgnored)
+			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeIgnored})
+			return
+		case !ok:
+			outcome(OutcomeUnknownNumber)
+			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeUnknownNumber})
+			return
+		}
+		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
+			outcome(OutcomePublishFailed)
+			Error(w, r, err)
+			return
+		}
+		outcome(OutcomeAccepted)
+		writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeAccepted})
+	})
+}
+
+// telnyxEnvelope turns a message event into an envelope for its clinic;
+// ok is false when no clinic owns the event's number, or the event carries
+// no message.
+func telnyxEnvelope(ev telnyxEvent, dir *clinic.Directory, at time.Time) (env messages.Envelope, ok bool) {
+	env = messages.Envelope{V: messages.Version, ID: "telnyx:" + ev.ID, Received: at}
+	switch {
+	case ev.Inbound != nil:
+		in := ev.Inbound
+		for _, to := range in.To {
+			c, found := dir.ByNumber(to)
+			if !found {
+				continue
+			}
+			env.Kind = messages.KindSMS
+			env.ClinicID = c.ID
+			env.Phone = in.From
+			env.SMS = &messages.InboundSMS{
+				Carrier:    messages.CarrierTelnyx,
+				ProviderID: in.MessageID,
+				From:       in.From,
+				To:         to,
+				Text:       in.Text,
+				Media:      in.Media,
+			}
+			break
+		}
+	case ev.Receipt != nil:
+		rc := ev.Receipt
+		c, found := dir.ByNumber(rc.From)
+		if !found {
+			break
+		}
+		env.Kind = messages.KindReceipt
+		env.ClinicID = c.ID
+		env.Phone = rc.To
+		env.Receipt = &messages.DeliveryReceipt{
+			Carrier:    messages.CarrierTelnyx,
+			ProviderID: rc.MessageID,
+			Status:     rc.Status,
+			ErrorCode:  rc.ErrorCode,
+		}
+	}
+	if env.ClinicID == "" {
+		return messages.Envelope{}, false
+	}
+	env.LeadID = messages.LeadID(env.ClinicID, env.Phone)
+	return env, true
+}
+
+// publishEnvelope makes env durable: nil only after the PubAck. Any failure
+// is ErrUnavailable, so the provider retries.
+func publishEnvelope(ctx context.Context, pub Publisher, env messages.Envelope, origin time.Time) error {
+	if err := env.Validate(); err != nil {
+		return fmt.Errorf("build envelope: %w", err)
+	}
+	data, err := env.Encode()
+	if err != nil {
+		return fmt.Errorf("encode envelope: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	subject := messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind)
+	if err := pub.Publish(ctx, subject, env.ID, data, origin); err != nil {
+		return fmt.Errorf("%w: publish %s: %w", ErrUnavailable, subject, err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/medspa/engine/actors"
+	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/carrier"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/postgres"
+	"github.com/medspa/engine/persistence/sqlite"
+)
+
+// Roles selects what one process runs.
+type Roles struct {
+	Gateway, Engine, Sender bool
+}
+
+// All is the serve role: everything in one process.
+var All = Roles{Gateway: true, Engine: true, Sender: true}
+
+// Options are the process-level dependencies of Run.
+type Options struct {
+	Roles  Roles
+	Logger *slog.Logger
+	// Console receives the texts of the console sender (used when no
+	// carrier API key is configured).
+	Console io.Writer
+	// Listener, when set, is used for HTTP instead of listening on Port.
+	Listener net.Listener
+	// Carrier, when set, replaces the configured carriers.
+	Carrier carrier.Sender
+	// Now is the clock; defaults to time.Now.
+	Now func() time.Time
+	// Started, when set, is called once every role is running.
+	Started func()
+}
+
+// Run runs the selected roles until ctx ends.
+func Run(ctx context.Context, cfg Config, o Options) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Console == nil {
+		o.Console = os.Stdout
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create DATA_DIR: %w", err)
+	}
+	clinicList, err := cfg.LoadClinics()
+	if err != nil {
+		return fmt.Errorf("clinics: %w", err)
+	}
+	clinics := clinic.NewDirectory(clinicList)
+	keys, err := ResolveKeys(&cfg)
+	if err != nil {
+		return err
+	}
+
+	nc, shutdownNATS, err := connectNATS(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer shutdownNATS()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	topo := bus.DefaultTopology()
+	topo.Partitions = cfg.Partitions
+	if err := bus.EnsureStreams(ctx, js, topo); err != nil {
+		return fmt.Errorf("set up streams: %w", err)
+	}
+
+	store, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	g, gctx := errgroup.WithContext(ctx)
+	if o.Roles.Engine {
+		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
+			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout})
+		g.Go(func() error { return eng.Run(gctx) })
+	}
+	if o.Roles.Sender {
+		c := o.Carrier
+		if c == nil {
+			c = carriers(cfg, o.Console, log)
+		}
+		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now})
+		g.Go(func() error { return snd.Run(gctx) })
+	}
+	// Every process serves health and metrics; only the gateway role also
+	// takes webhooks and staff requests.
+	ready := func(ctx context.Context) error {
+		if nc.Status() != nats.CONNECTED {
+			return fmt.Errorf("nats: %s", nc.Status())
+		}
+		return store.Ping(ctx)
+	}
+	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
+		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready}
+	if o.Roles.Gateway {
+		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
+		gwCfg.Publisher = bus.Publisher{JS: js}
+	}
+	srv := &http.Server{Handler: gateway.NewServer(gwCfg), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	ln := o.Listener
+	if ln == nil {
+		ln, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+		if err != nil {
+			return fmt.Errorf("listen on PORT %d: %w", cfg.Port, err)
+		}
+	}
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	log.Info("medspa running", slog.String("http", ln.Addr().String()), slog.Bool("gateway", o.Roles.Gateway),
+		slog.Bool("engine", o.Roles.Engine), slog.Bool("sender", o.Roles.Sender), slog.Int("clinics", len(clinicList)),
+		slog.String("store", storeKind(cfg)))
+	if o.Started != nil {
+		o.Started()
+	}
+	return g.Wait()
+}
+
+// connectNATS connects to NATS_URL, or starts the embedded server.
+func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
+	if !cfg.Embedded() {
+		nc, err := bus.Dial(cfg.NATSURL, "medspa")
+		if err != nil {
+			return nil, nil, err
+		}
+		return nc, func() { _ = nc.Drain() }, nil
+	}
+	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	if emb.Listening != "" {
+		log.Info("embedded NATS accepting clients", slog.String("nats_listen", emb.Listening))
+	}
+	nc, err := emb.Connect("medspa")
+	if err != nil {
+		emb.Shutdown()
+		return nil, nil, fmt.Errorf("connect embedded nats: %w", err)
+	}
+	return nc, func() { _ = nc.Drain(); emb.Shutdown() }, nil
+}
+
+// OpenStore opens Postgres when DATABASE_URL is set, the embedded store
+// otherwise; both migrate on open.
+func OpenStore(ctx context.Context, cfg Config, log *slog.Logger) (persistence.Store, error) {
+	if cfg.DatabaseURL != "" {
+		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "store"), sqlite.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store: %w", err)
+	}
+	return s, nil
+}
+
+func storeKind(cfg Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "embedded"
+}
+
+// carriers builds the configured carrier senders.
+func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
+	if cfg.TelnyxAPIKey == "" {
+		log.Info("TELNYX_API_KEY is not set: texts are printed to the console instead of sent")
+		con := &carrier.Console{W: console}
+		return carrier.Router{"telnyx": con, "twilio": con}
+	}
+	return carrier.Router{"telnyx": &carrier.Telnyx{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
+		MessagingProfileID: cfg.TelnyxMessagingProfileID, Client: &http.Client{Timeout: 15 * time.Second}}}
+}

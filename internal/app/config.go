@@ -1,0 +1,105 @@
+// Package app assembles the engine's parts into the roles of the medspa
+// binary: serve (everything in one process), gateway, engine, sender and
+// migrate.
+package app
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+)
+
+// Config is the whole system's configuration, filled from the environment by
+// cmd/medspa.
+type Config struct {
+	Port     int
+	DataDir  string
+	LogLevel slog.Level
+
+	DatabaseURL string // Postgres; empty means the embedded SQLite store in DataDir
+	NATSURL     string // external NATS; empty means an embedded server
+	NATSListen  string // client address of the embedded server
+
+	ClinicsFile string // empty means the built-in demo clinics
+
+	TelnyxPublicKey          string // base64 Ed25519 public key
+	TelnyxAPIKey             string
+	TelnyxAPIBaseURL         string
+	TelnyxMessagingProfileID string
+
+	JWTSecret string
+
+	Partitions  int
+	IdleTimeout time.Duration
+}
+
+// Defaults returns the configuration of `make run`.
+func Defaults() Config {
+	return Config{
+		Port:             8080,
+		DataDir:          "./data",
+		LogLevel:         slog.LevelInfo,
+		NATSListen:       "127.0.0.1:4222",
+		TelnyxAPIBaseURL: "https://api.telnyx.com",
+		Partitions:       8,
+		IdleTimeout:      2 * time.Minute,
+	}
+}
+
+// Embedded reports whether NATS runs inside this process. It is the
+// development mode: missing keys are replaced by development keys kept in
+// DataDir, never by switching a check off.
+func (c *Config) Embedded() bool { return c.NATSURL == "" }
+
+// Validate checks the configuration.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Port < 0 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("PORT %d out of range", c.Port))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("DATA_DIR is empty"))
+	}
+	if c.Partitions < 1 || c.Partitions > 1024 {
+		errs = append(errs, fmt.Errorf("PARTITIONS %d out of range 1..1024", c.Partitions))
+	}
+	if _, err := url.ParseRequestURI(c.TelnyxAPIBaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("TELNYX_API_BASE_URL: %w", err))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
+	}
+	if !c.Embedded() {
+		if c.TelnyxPublicKey == "" {
+			errs = append(errs, errors.New("TELNYX_PUBLIC_KEY is required with an external NATS_URL (development keys exist only in embedded mode)"))
+		}
+		if c.JWTSecret == "" {
+			errs = append(errs, errors.New("AUTH_JWT_SECRET is required with an external NATS_URL"))
+		}
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("AUTH_JWT_SECRET must be at least 32 bytes"))
+	}
+	return errors.Join(errs...)
+}
+
+// LoadClinics reads the clinics file, or the demo clinics when none is set.
+func (c *Config) LoadClinics() ([]clinic.Clinic, error) {
+	if c.ClinicsFile == "" {
+		return clinic.Demo(), nil
+	}
+	return clinic.LoadFile(c.ClinicsFile)
+}
+
+// Keys are the secrets in force: configured, or development keys.
+type Keys struct {
+	TelnyxPublic  ed25519.PublicKey
+	TelnyxPrivate ed25519.PrivateKey // only for development keys (the simulator signs with it)
+	JWTSecret     []byte
+}

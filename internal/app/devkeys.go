@@ -1,0 +1,130 @@
+package app
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/medspa/engine/internal/telnyxsig"
+)
+
+// Development key files, kept in DataDir so the simulator and `medspa token`
+// sign with the same keys the running system verifies with.
+const (
+	devKeyDir        = "dev-keys"
+	devTelnyxKeyFile = "telnyx_ed25519.key" // base64 of the 64-byte private key
+	devJWTFile       = "jwt_secret"
+)
+
+// ResolveKeys returns the configured keys, creating development keys in
+// DataDir for whatever is missing in embedded mode.
+func ResolveKeys(cfg *Config) (Keys, error) {
+	var k Keys
+	if cfg.TelnyxPublicKey != "" {
+		pub, err := telnyxsig.ParsePublicKey(cfg.TelnyxPublicKey)
+		if err != nil {
+			return Keys{}, fmt.Errorf("TELNYX_PUBLIC_KEY: %w", err)
+		}
+		k.TelnyxPublic = pub
+	} else {
+		if !cfg.Embedded() {
+			return Keys{}, errors.New("TELNYX_PUBLIC_KEY is required with an external NATS_URL")
+		}
+		priv, err := devTelnyxKey(cfg.DataDir)
+		if err != nil {
+			return Keys{}, err
+		}
+		k.TelnyxPrivate = priv
+		k.TelnyxPublic = priv.Public().(ed25519.PublicKey)
+	}
+	if cfg.JWTSecret != "" {
+		k.JWTSecret = []byte(cfg.JWTSecret)
+	} else {
+		if !cfg.Embedded() {
+			return Keys{}, errors.New("AUTH_JWT_SECRET is required with an external NATS_URL")
+		}
+		s, err := devSecret(cfg.DataDir)
+		if err != nil {
+			return Keys{}, err
+		}
+		k.JWTSecret = s
+	}
+	return k, nil
+}
+
+// DevTelnyxKey returns the development signing key in dataDir, if one
+// exists.
+func DevTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devTelnyxKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("read development Telnyx key (start `make run` once first): %w", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(raw) != ed25519.PrivateKeySize {
+		return nil, errors.New("development Telnyx key file is corrupt")
+	}
+	return ed25519.PrivateKey(raw), nil
+}
+
+// DevJWTSecret returns the development JWT secret in dataDir, if one exists.
+func DevJWTSecret(dataDir string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devJWTFile))
+	if err != nil {
+		return nil, fmt.Errorf("read development JWT secret (start `make run` once first): %w", err)
+	}
+	return []byte(strings.TrimSpace(string(b))), nil
+}
+
+func devTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
+	priv, err := DevTelnyxKey(dataDir)
+	if err == nil {
+		return priv, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	_, priv, err = ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate development key: %w", err)
+	}
+	if err := writeSecret(dataDir, devTelnyxKeyFile, base64.StdEncoding.EncodeToString(priv)); err != nil {
+		return nil, err
+	}
+	return priv, nil
+}
+
+func devSecret(dataDir string) ([]byte, error) {
+	s, err := DevJWTSecret(dataDir)
+	if err == nil {
+		return s, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, fmt.Errorf("generate development secret: %w", err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString(b)
+	if err := writeSecret(dataDir, devJWTFile, enc); err != nil {
+		return nil, err
+	}
+	return []byte(enc), nil
+}
+
+func writeSecret(dataDir, name, value string) error {
+	dir := filepath.Join(dataDir, devKeyDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(value+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write development key: %w", err)
+	}
+	return nil
+}

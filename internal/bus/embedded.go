@@ -1,0 +1,109 @@
+// Package bus wires the engine to NATS JetStream: the embedded server used by
+// a single-process deployment, the streams and consumers every role expects,
+// durable publishing and the dead-letter subject.
+package bus
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// EmbeddedOptions configures an in-process NATS server.
+type EmbeddedOptions struct {
+	StoreDir string // JetStream file store
+	// Listen is host:port for client connections from outside the process
+	// (operators' `nats sub`). Empty means in-process connections only.
+	Listen string
+	Logger *slog.Logger
+}
+
+// Embedded is a NATS server with JetStream running inside this process.
+type Embedded struct {
+	Server *server.Server
+	// Listening is the address outside clients can reach, or "" when the
+	// server accepts in-process connections only.
+	Listening string
+}
+
+// StartEmbedded starts an embedded server. If the listen address is taken,
+// it logs a warning and runs without a client port: the process itself
+// connects in-process either way.
+func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	opts := &server.Options{
+		ServerName: "medspa-embedded",
+		JetStream:  true,
+		StoreDir:   o.StoreDir,
+		NoSigs:     true,
+		NoLog:      true,
+		DontListen: true,
+	}
+	listening := ""
+	if o.Listen != "" {
+		host, port, err := splitHostPort(o.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("nats listen address %q: %w", o.Listen, err)
+		}
+		if l, err := net.Listen("tcp", o.Listen); err != nil {
+			log.Warn("NATS client port is taken; the embedded server runs in-process only, so `nats sub` cannot reach it. Set NATS_LISTEN to a free address to watch subjects.",
+				slog.String("nats_listen", o.Listen), slog.String("error", err.Error()))
+		} else {
+			_ = l.Close()
+			opts.DontListen = false
+			opts.Host, opts.Port = host, port
+			listening = o.Listen
+		}
+	}
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		ns.Shutdown()
+		return nil, errors.New("embedded nats: not ready after 10s")
+	}
+	return &Embedded{Server: ns, Listening: listening}, nil
+}
+
+// Connect opens an in-process client connection.
+func (e *Embedded) Connect(name string) (*nats.Conn, error) {
+	return nats.Connect("", nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1))
+}
+
+// Shutdown stops the server and waits for it.
+func (e *Embedded) Shutdown() {
+	e.Server.Shutdown()
+	e.Server.WaitForShutdown()
+}
+
+// Dial connects to an external NATS server.
+func Dial(url, name string) (*nats.Conn, error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("connect nats: %w", err)
+	}
+	return nc, nil
+}
+
+func splitHostPort(hp string) (string, int, error) {
+	h, p, err := net.SplitHostPort(hp)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port <= 0 || port > 65535 {
+		return "", 0, fmt.Errorf("bad port %q", p)
+	}
+	return h, port, nil
+}

@@ -1,0 +1,55 @@
+// Package carrier hands texts to SMS providers over their HTTP APIs. Each
+// provider is reached through a base URL so tests point it at a local server
+// that behaves like the real API.
+package carrier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/medspa/engine/messages"
+)
+
+// Sender hands one text to a carrier and returns the carrier's message id.
+type Sender interface {
+	Send(ctx context.Context, cmd messages.SendSMS) (providerID string, err error)
+}
+
+// Error is a carrier's refusal. Retryable errors (429, 5xx, timeouts) may
+// succeed later; the others never will.
+type Error struct {
+	Status    int    // HTTP status, 0 for a transport error
+	Code      string // the carrier's error code, e.g. Telnyx "40300"
+	Detail    string
+	Retryable bool
+	// OptedOut: the carrier says the recipient opted out with it (Telnyx
+	// 40300, Twilio 21610).
+	OptedOut bool
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("carrier: status %d code %q: %s", e.Status, e.Code, e.Detail)
+}
+
+// IsRetryable reports whether err may succeed when tried again. Errors that
+// are not *Error (transport failures, timeouts) are retryable.
+func IsRetryable(err error) bool {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce.Retryable
+	}
+	return err != nil
+}
+
+// Router sends each command through the carrier it names.
+type Router map[messages.Carrier]Sender
+
+// Send implements Sender.
+func (r Router) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
+	s, ok := r[cmd.Carrier]
+	if !ok {
+		return "", &Error{Detail: fmt.Sprintf("no sender configured for carrier %q", cmd.Carrier)}
+	}
+	return s.Send(ctx, cmd)
+}

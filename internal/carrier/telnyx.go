@@ -1,0 +1,89 @@
+package carrier
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/medspa/engine/messages"
+)
+
+// Telnyx sends texts through the Telnyx v2 messaging API.
+type Telnyx struct {
+	BaseURL            string // e.g. https://api.telnyx.com
+	APIKey             string
+	MessagingProfileID string
+	Client             *http.Client
+}
+
+type telnyxSendRequest struct {
+	From               string `json:"from"`
+	To                 string `json:"to"`
+	Text               string `json:"text"`
+	MessagingProfileID string `json:"messaging_profile_id,omitempty"`
+}
+
+type telnyxSendResponse struct {
+	Data struct {
+		ID string `json:"id"`
+	} `json:"data"`
+	Errors []struct {
+		Code   string `json:"code"`
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	} `json:"errors"`
+}
+
+// Send implements Sender.
+func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
+	body, err := json.Marshal(telnyxSendRequest{From: cmd.From, To: cmd.To, Text: cmd.Text, MessagingProfileID: t.MessagingProfileID})
+	if err != nil {
+		return "", fmt.Errorf("encode telnyx request: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(t.BaseURL, "/")+"/v2/messages", bytes.NewReader(body))
+	if err != nil {
+		return "", fmt.Errorf("telnyx request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+t.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient(t.Client).Do(req)
+	if err != nil {
+		return "", fmt.Errorf("telnyx send: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("telnyx read response: %w", err)
+	}
+	var out telnyxSendResponse
+	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
+	if resp.StatusCode/100 == 2 {
+		if out.Data.ID == "" {
+			return "", &Error{Status: resp.StatusCode, Detail: "telnyx: response without data.id", Retryable: false}
+		}
+		return out.Data.ID, nil
+	}
+	ce := &Error{Status: resp.StatusCode, Retryable: retryableStatus(resp.StatusCode)}
+	if len(out.Errors) > 0 {
+		ce.Code, ce.Detail = out.Errors[0].Code, out.Errors[0].Title
+		if out.Errors[0].Detail != "" {
+			ce.Detail = out.Errors[0].Detail
+		}
+	}
+	ce.OptedOut = ce.Code == "40300"
+	return "", ce
+}
+
+func retryableStatus(s int) bool { return s == http.StatusTooManyRequests || s >= 500 }
+
+func httpClient(c *http.Client) *http.Client {
+	if c != nil {
+		return c
+	}
+	return http.DefaultClient
+}

@@ -1,0 +1,182 @@
+package clinic
+
+import (
+	"strings"
+	"unicode"
+)
+
+// MatchService finds the catalog service mentioned in free text, by its
+// name, one of its aliases or its id, tolerating one typo (an insertion,
+// deletion, substitution or swap of two neighbours) in words of four letters
+// or more: "botx", "hydrafacail". When several services are mentioned the
+// longest mention wins, then an exact one over a misspelt one, then the
+// earliest.
+func (c *Clinic) MatchService(text string) (Service, bool) {
+	tw := words(text)
+	if len(tw) == 0 {
+		return Service{}, false
+	}
+	best, found := -1, false
+	var bestScore matchScore
+	for i, s := range c.Services {
+		for _, p := range servicePhrases(s) {
+			if sc, ok := matchPhrase(tw, words(p)); ok && (!found || sc.better(bestScore)) {
+				best, bestScore, found = i, sc, true
+			}
+		}
+	}
+	if !found {
+		return Service{}, false
+	}
+	return c.Services[best], true
+}
+
+// ServiceByID returns the catalog service with the given id.
+func (c *Clinic) ServiceByID(id string) (Service, bool) {
+	for _, s := range c.Services {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+func servicePhrases(s Service) []string {
+	p := make([]string, 0, len(s.Aliases)+2)
+	p = append(p, s.Name)
+	p = append(p, s.Aliases...)
+	return append(p, strings.NewReplacer("_", " ", "-", " ").Replace(s.ID))
+}
+
+type matchScore struct {
+	length int // letters in the matched phrase
+	exact  bool
+	pos    int // index of the first text word
+}
+
+func (a matchScore) better(b matchScore) bool {
+	if a.length != b.length {
+		return a.length > b.length
+	}
+	if a.exact != b.exact {
+		return a.exact
+	}
+	return a.pos < b.pos
+}
+
+// matchPhrase looks for phrase as consecutive words of text. A one-word
+// phrase also matches two text words written apart ("hydra facial").
+func matchPhrase(text, phrase []string) (matchScore, bool) {
+	if len(phrase) == 0 {
+		return matchScore{}, false
+	}
+	length := 0
+	for _, w := range phrase {
+		length += len(w)
+	}
+	var best matchScore
+	found := false
+	consider := func(sc matchScore) {
+		if !found || sc.better(best) {
+			best, found = sc, true
+		}
+	}
+	for i := 0; i+len(phrase) <= len(text); i++ {
+		exact := true
+		ok := true
+		for j, pw := range phrase {
+			e, m := wordMatch(text[i+j], pw)
+			if !m {
+				ok = false
+				break
+			}
+			exact = exact && e
+		}
+		if ok {
+			consider(matchScore{length: length, exact: exact, pos: i})
+		}
+	}
+	joined := strings.Join(phrase, "")
+	if len(joined) >= 6 {
+		for i := 0; i+1 < len(text); i++ {
+			if e, m := wordMatch(text[i]+text[i+1], joined); m {
+				consider(matchScore{length: length, exact: e, pos: i})
+			}
+		}
+	}
+	return best, found
+}
+
+// wordMatch compares a word of text with a word of a catalog phrase.
+func wordMatch(t, p string) (exact, ok bool) {
+	if t == p {
+		return true, true
+	}
+	if len(p) < 5 || len(t) < 4 || t[0] != p[0] || commonWords[t] {
+		return false, false
+	}
+	return false, withinOneEdit(t, p)
+}
+
+// commonWords are everyday words one typo away from a catalog word; they are
+// never read as a misspelling.
+var commonWords = map[string]bool{
+	"later": true, "loser": true, "filter": true, "filled": true,
+	"fillet": true, "fuller": true, "lipid": true,
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent letters.
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}
+
+// words splits text into lower-case words of letters and digits. A
+// possessive "'s" is dropped and other apostrophes are ignored, so "botox's"
+// is "botox" and "don't" is "dont".
+func words(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	rs := []rune(strings.ToLower(text))
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		case (r == '\'' || r == '’') && i+1 < len(rs) && rs[i+1] == 's' && (i+2 == len(rs) || !unicode.IsLetter(rs[i+2])):
+			i++ // possessive 's
+		case r == '\'' || r == '’':
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,113 @@
+package clinic
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/messages"
+)
+
+// Validate checks one clinic. Every error names the clinic and the field;
+// all problems found are reported together.
+func (c *Clinic) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("clinic %q: %s: %s", c.ID, field, fmt.Sprintf(format, args...)))
+	}
+	if !messages.ValidToken(c.ID) {
+		bad("id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		bad("name", "must not be empty")
+	}
+	if c.Timezone == "" || c.Timezone == "Local" {
+		bad("timezone", "must be an IANA zone such as America/Chicago")
+	} else if _, err := loadLocation(c.Timezone); err != nil {
+		bad("timezone", "%q: %v", c.Timezone, err)
+	}
+	if len(c.PhoneNumbers) == 0 {
+		bad("phone_numbers", "at least one number is required")
+	}
+	own := map[string]bool{}
+	for i, n := range c.PhoneNumbers {
+		field := fmt.Sprintf("phone_numbers[%d]", i)
+		if norm, err := phone.Normalize(n); err != nil {
+			bad(field, "%q: %v", n, err)
+		} else if norm != n {
+			bad(field, "%q is not E.164, write %q", n, norm)
+		}
+		if own[n] {
+			bad(field, "%q is listed twice", n)
+		}
+		own[n] = true
+	}
+	for i, n := range c.TwilioNumbers {
+		if !own[n] {
+			bad(fmt.Sprintf("twilio_numbers[%d]", i), "%q is not one of phone_numbers", n)
+		}
+	}
+	for _, day := range sortedKeys(c.Hours) {
+		if _, err := parseDayHours(day, c.Hours[day]); err != nil {
+			bad("hours."+day, "%v", err)
+		}
+	}
+	errs = append(errs, c.validateServices()...)
+	for field, v := range map[string]int{
+		"hold_minutes":              c.HoldMinutes,
+		"cancellation_window_hours": c.CancellationWindowHours,
+		"lead_time_minutes":         c.LeadTimeMinutes,
+	} {
+		if v < 0 {
+			bad(field, "must not be negative")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Clinic) validateServices() []error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("clinic %q: %s: %s", c.ID, field, fmt.Sprintf(format, args...)))
+	}
+	ids := map[string]bool{}
+	phrases := map[string]string{} // normalized name or alias -> service id
+	for i, s := range c.Services {
+		field := fmt.Sprintf("services[%d]", i)
+		if s.ID != "" {
+			field = fmt.Sprintf("services[%s]", s.ID)
+		}
+		switch {
+		case !messages.ValidToken(s.ID):
+			bad(field+".id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
+		case ids[s.ID]:
+			bad(field+".id", "duplicate service id")
+		}
+		ids[s.ID] = true
+		if strings.TrimSpace(s.Name) == "" {
+			bad(field+".name", "must not be empty")
+		}
+		if s.DurationMinutes <= 0 {
+			bad(field+".duration_minutes", "must be positive")
+		}
+		if s.PriceCents < 0 {
+			bad(field+".price_cents", "must not be negative")
+		}
+		if s.DepositCents < 0 {
+			bad(field+".deposit_cents", "must not be negative")
+		}
+		for _, p := range append([]string{s.Name}, s.Aliases...) {
+			key := strings.Join(words(p), " ")
+			if key == "" {
+				bad(field+".aliases", "empty alias")
+				continue
+			}
+			if other, dup := phrases[key]; dup && other != s.ID {
+				bad(field+".aliases", "%q also names service %q", p, other)
+			}
+			phrases[key] = s.ID
+		}
+	}
+	return errs
+}

@@ -1,0 +1,197 @@
+package conversation
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+)
+
+// Decide applies one inbound message to a conversation. It is pure and
+// deterministic: the same state, clinic, message and time always give the
+// same result. A zero State (Phase "") is a conversation that does not exist
+// yet; Decide creates it with New.
+//
+// Messages that do not concern the conversation yet (delivery receipts,
+// timers, payments, staff actions) return the state unchanged and no
+// effects. An error, always wrapping messages.ErrInvalid, means the message
+// can never be applied to this conversation.
+func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (State, []Effect, error) {
+	if c == nil {
+		return s, nil, fmt.Errorf("%w: no clinic", messages.ErrInvalid)
+	}
+	if err := in.Validate(); err != nil {
+		return s, nil, err
+	}
+	if in.ClinicID != c.ID {
+		return s, nil, fmt.Errorf("%w: message for clinic %q given clinic %q", messages.ErrInvalid, in.ClinicID, c.ID)
+	}
+	if s.Phase != "" && (s.ClinicID != in.ClinicID || s.LeadID != in.LeadID) {
+		return s, nil, fmt.Errorf("%w: message for lead %s/%s given conversation %s/%s",
+			messages.ErrInvalid, in.ClinicID, in.LeadID, s.ClinicID, s.LeadID)
+	}
+	handle, ok := kindHandlers[in.Kind]
+	if !ok {
+		return s, nil, nil
+	}
+	if s.Phase == "" {
+		s = New(in, c, now)
+	}
+	t := begin(s, c, in, now)
+	if t.s.Phase == PhaseOptedOut || t.s.Phase == PhaseHandedToStaff {
+		// Nothing automatic reaches an opted-out lead or interrupts staff.
+		return t.s, t.effects, nil
+	}
+	handle(t, in)
+	t.finish()
+	return t.s, t.effects, nil
+}
+
+// kindHandlers answer the inbound kinds that come from the lead.
+var kindHandlers = map[messages.Kind]func(*turn, messages.Envelope){
+	messages.KindSMS:     onSMS,
+	messages.KindMissed:  onMissedCall,
+	messages.KindWebLead: onWebLead,
+}
+
+// turn is the work of one Decide call on a message from the lead.
+type turn struct {
+	s       State
+	c       *clinic.Clinic
+	now     time.Time
+	first   bool // the lead's first contact: the reply greets and names the clinic
+	effects []Effect
+}
+
+// begin records the inbound message on the state.
+func begin(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) *turn {
+	t := &turn{s: s, c: c, now: now, first: s.Phase == PhaseNew}
+	if t.first {
+		t.event(EventLeadCreated, "source", string(in.Kind))
+	}
+	if in.SMS != nil && ownsNumber(c, in.SMS.To) && in.SMS.To != t.s.ClinicNumber {
+		t.s.ClinicNumber = in.SMS.To
+		t.s.Carrier = c.CarrierFor(in.SMS.To)
+	}
+	t.s.Turns++
+	t.s.LastInboundAt = now
+	t.s.UpdatedAt = now
+	t.s.record(DirIn, inboundText(in), now)
+	return t
+}
+
+// finish moves a conversation that got its reply into qualifying.
+func (t *turn) finish() {
+	switch t.s.Phase {
+	case PhaseNew, PhaseLost:
+		t.setPhase(PhaseQualifying)
+	}
+}
+
+func (t *turn) setPhase(p Phase) {
+	if p == t.s.Phase {
+		return
+	}
+	t.event(EventPhaseChanged, "from", string(t.s.Phase), "to", string(p))
+	t.s.Phase = p
+}
+
+// event adds a domain event with string data given as key, value pairs.
+func (t *turn) event(typ string, kv ...string) {
+	data := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[kv[i]] = kv[i+1]
+	}
+	t.effects = append(t.effects, Event{Type: typ, Data: data})
+}
+
+// reply sends one text to the lead and records it.
+func (t *turn) reply(text string) {
+	text = truncate(strings.TrimSpace(text), MaxReply)
+	if text == "" {
+		return
+	}
+	t.effects = append(t.effects, Reply{Text: text, Purpose: messages.PurposeReply})
+	t.s.record(DirOut, text, t.now)
+}
+
+// learnName remembers the lead's name; it reports whether it is new.
+func (t *turn) learnName(name string) bool {
+	if name == "" || name == t.s.Name {
+		return false
+	}
+	t.s.Name = name
+	t.event(EventNameLearned, "name", name)
+	return true
+}
+
+// noteService remembers the treatment the lead is interested in.
+func (t *turn) noteService(id string) {
+	if id == "" || id == t.s.ServiceID {
+		return
+	}
+	t.s.ServiceID = id
+	t.event(EventServiceNoted, "service_id", id)
+}
+
+// service returns the service the lead is talking about: the one in the
+// message, or else the one noted earlier.
+func (t *turn) service(u Understanding) (clinic.Service, bool) {
+	id := u.ServiceID
+	if id == "" {
+		id = t.s.ServiceID
+	}
+	if id == "" {
+		return clinic.Service{}, false
+	}
+	return t.c.ServiceByID(id)
+}
+
+func ownsNumber(c *clinic.Clinic, n string) bool {
+	for _, own := range c.PhoneNumbers {
+		if own == n {
+			return true
+		}
+	}
+	return false
+}
+
+// inboundText is the transcript line of an inbound message.
+func inboundText(in messages.Envelope) string {
+	switch {
+	case in.SMS != nil:
+		text := in.SMS.Text
+		if n := len(in.SMS.Media); n > 0 {
+			text = strings.TrimSpace(fmt.Sprintf("%s (%d attachment(s))", text, n))
+		}
+		return text
+	case in.Missed != nil:
+		return "(missed call)"
+	case in.Web != nil:
+		parts := []string{"(web form)"}
+		if in.Web.Service != "" {
+			parts = append(parts, "service: "+in.Web.Service)
+		}
+		if in.Web.Message != "" {
+			parts = append(parts, "message: "+in.Web.Message)
+		}
+		return strings.Join(parts, " ")
+	}
+	return ""
+}
+
+// truncate shortens text to at most n characters, at a word boundary when
+// it can, marking the cut with an ellipsis.
+func truncate(text string, n int) string {
+	rs := []rune(text)
+	if len(rs) <= n {
+		return text
+	}
+	cut := string(rs[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}

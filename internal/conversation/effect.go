@@ -1,0 +1,32 @@
+package conversation
+
+import "github.com/medspa/engine/messages"
+
+// Effect is something Decide asks the caller to do after it has persisted
+// the new state.
+type Effect interface{ isEffect() }
+
+// Reply is a text to the lead, sent from State.ClinicNumber via
+// State.Carrier.
+type Reply struct {
+	Text    string
+	Purpose messages.Purpose
+}
+
+// Event is a domain event for operators and the staff inbox.
+type Event struct {
+	Type string
+	Data map[string]any
+}
+
+func (Reply) isEffect() {}
+func (Event) isEffect() {}
+
+// Domain event types.
+const (
+	EventLeadCreated      = "lead.created"
+	EventPhaseChanged     = "phase.changed"
+	EventNameLearned      = "name.learned"
+	EventServiceNoted     = "service.noted"
+	EventHandoffRequested = "handoff.requested"
+)

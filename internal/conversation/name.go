@@ -1,0 +1,194 @@
+package conversation
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/medspa/engine/internal/clinic"
+)
+
+// maxNameWords and maxNameLen bound a captured name.
+const (
+	maxNameWords = 3
+	maxNameLen   = 40
+)
+
+// extractName finds a name the lead gives for themself: "my name is Jane
+// Doe", "I'm Jane", "this is Jane", "Jane here".
+func extractName(u *utterance, c *clinic.Clinic) string {
+	t := u.tokens
+	for i := range t {
+		var name string
+		switch {
+		case seq(t, i, "my", "name", "is"):
+			name = nameAt(t, i+3, false, c)
+		case seq(t, i, "my", "names"), i == 0 && seq(t, i, "name", "is"):
+			name = nameAt(t, i+2, false, c)
+		case seq(t, i, "im") && !t[i].end:
+			name = nameAt(t, i+1, true, c)
+		case seq(t, i, "i", "am") && !t[i+1].end, seq(t, i, "this", "is") && !t[i+1].end && clauseStart(t, i):
+			name = nameAt(t, i+2, true, c)
+		}
+		if name != "" {
+			return name
+		}
+	}
+	return nameHere(t, c)
+}
+
+// nameHere recognises "Jane here" and "Jane Doe here" at the start of a clause.
+func nameHere(t []token, c *clinic.Clinic) string {
+	for i := range t {
+		if t[i].lower != "here" || !t[i].end || i == 0 {
+			continue
+		}
+		for n := 1; n <= 2 && i-n >= 0; n++ {
+			k := i - n
+			if !clauseStart(t, k) {
+				continue
+			}
+			ok := true
+			for j := k; j < i; j++ {
+				ok = ok && nameWord(t[j], c) && (j == i-1 || !t[j].end)
+			}
+			if ok {
+				return formatName(t[k:i])
+			}
+		}
+	}
+	return ""
+}
+
+// clauseStart reports whether token i begins a clause: the first word, after
+// punctuation, or after a greeting word.
+func clauseStart(t []token, i int) bool {
+	if i == 0 || t[i-1].end {
+		return true
+	}
+	switch t[i-1].lower {
+	case "hi", "hello", "hey", "hiya", "yes", "yeah", "ok", "okay", "and":
+		return clauseStart(t, i-1)
+	}
+	return false
+}
+
+// nameAt reads up to maxNameWords name words from index k. In strict mode
+// (after "I'm", where any adjective may follow) a lower-case word must end
+// its clause to count as a name.
+func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
+	var got []token
+	for j := k; j < len(t) && len(got) < maxNameWords; j++ {
+		w := t[j]
+		if !nameWord(w, c) {
+			break
+		}
+		if (strict || len(got) > 0) && !capitalized(w.orig) && !w.end {
+			break
+		}
+		got = append(got, w)
+		if w.end {
+			break
+		}
+	}
+	if len(got) == 0 {
+		return ""
+	}
+	return formatName(got)
+}
+
+func seq(t []token, i int, words ...string) bool {
+	if i+len(words) > len(t) {
+		return false
+	}
+	for j, w := range words {
+		if t[i+j].lower != w {
+			return false
+		}
+		if j < len(words)-1 && t[i+j].end {
+			return false
+		}
+	}
+	return true
+}
+
+// nameWord reports whether a token can be part of a person's name.
+func nameWord(w token, c *clinic.Clinic) bool {
+	if len(w.lower) < 2 || len(w.orig) > 20 || notNames[w.lower] {
+		return false
+	}
+	for _, r := range w.orig {
+		if !unicode.IsLetter(r) && r != '\'' && r != '-' {
+			return false
+		}
+	}
+	if len(w.lower) >= 5 && strings.HasSuffix(w.lower, "ing") {
+		return false
+	}
+	if c != nil {
+		if _, ok := c.MatchService(w.orig); ok {
+			return false
+		}
+	}
+	return true
+}
+
+func capitalized(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// formatName joins name words, capitalising words typed all in lower or all
+// in upper case ("jane DOE" is "Jane Doe", "McKay" stays).
+func formatName(ws []token) string {
+	parts := make([]string, 0, len(ws))
+	for _, w := range ws {
+		s := w.orig
+		if s == strings.ToLower(s) || s == strings.ToUpper(s) {
+			s = titleCase(strings.ToLower(s))
+		}
+		parts = append(parts, s)
+	}
+	name := strings.Join(parts, " ")
+	if len(name) > maxNameLen {
+		name = strings.Join(parts[:1], "")
+	}
+	if len(name) > maxNameLen {
+		return ""
+	}
+	return name
+}
+
+// titleCase upper-cases the first letter and each letter after a hyphen.
+func titleCase(s string) string {
+	rs := []rune(s)
+	for i, r := range rs {
+		if i == 0 || rs[i-1] == '-' {
+			rs[i] = unicode.ToUpper(r)
+		}
+	}
+	return string(rs)
+}
+
+// notNames are words that follow "I'm" or "this is" but are not names.
+var notNames = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`
+		a an the and or but so just not no yes very really also still here there new back
+		good fine great ok okay sure sorry glad happy excited ready free busy available
+		interested curious nervous worried confused late early done all over out up down
+		in on at from for to with about of your you my me i it its this that what when how who
+		why where is are was were be been do does did have has had can could would should will
+		gonna wanna want wanting need hi hello hey thanks thank please patient client customer
+		returning first time someone somebody anyone nobody everyone existing regular
+		mom dad husband wife friend nurse doctor today tomorrow tonight morning afternoon evening
+		monday tuesday wednesday thursday friday saturday sunday weekend week month year
+		price prices cost book booking appointment appt schedule hours open closed
+		trying wondering looking hoping thinking calling texting asking going getting planning
+		unsure afraid allergic pregnant able unable kinda sorta pretty super
+		booked scheduled coming inquiring reaching following`) {
+		notNames[w] = true
+	}
+}

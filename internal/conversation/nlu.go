@@ -1,0 +1,231 @@
+package conversation
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/medspa/engine/internal/clinic"
+)
+
+// Intent is what a lead's message asks for.
+type Intent string
+
+// Intents the built-in understanding recognises.
+const (
+	IntentGreeting Intent = "greeting"
+	IntentPrice    Intent = "price"
+	IntentHours    Intent = "hours"
+	IntentServices Intent = "services"
+	IntentBook     Intent = "book"
+	IntentHuman    Intent = "human"
+	IntentYes      Intent = "yes"
+	IntentNo       Intent = "no"
+	IntentThanks   Intent = "thanks"
+	IntentUnknown  Intent = "unknown"
+)
+
+// Understanding is what the built-in language understanding reads in one
+// message: one intent and the entities it found.
+type Understanding struct {
+	Intent    Intent `json:"intent"`
+	Name      string `json:"name,omitempty"`       // the name the lead gave for themself
+	ServiceID string `json:"service_id,omitempty"` // a catalog service mentioned
+}
+
+// Understand reads one message from a lead. It is deterministic and cheap,
+// so it always answers, with or without a language model configured.
+func Understand(text string, c *clinic.Clinic) Understanding {
+	u := newUtterance(text)
+	var out Understanding
+	if c != nil {
+		if s, ok := c.MatchService(text); ok {
+			out.ServiceID = s.ID
+		}
+	}
+	out.Name = extractName(u, c)
+	out.Intent = classify(u)
+	return out
+}
+
+// utterance is a message prepared for matching.
+type utterance struct {
+	raw    string
+	tokens []token
+	words  []string        // lower case, apostrophes removed
+	set    map[string]bool // words as a set
+	padded string          // " " + words joined by spaces + " "
+}
+
+// token is one word of the original text.
+type token struct {
+	orig  string // as written, with inner apostrophes and hyphens
+	lower string // lower case, apostrophes removed
+	end   bool   // a clause ends after it: punctuation or end of text
+}
+
+func newUtterance(text string) *utterance {
+	text = strings.NewReplacer("’", "'", "‘", "'").Replace(text)
+	u := &utterance{raw: text, set: map[string]bool{}}
+	var cur []rune
+	flush := func(end bool) {
+		if len(cur) == 0 {
+			if end && len(u.tokens) > 0 {
+				u.tokens[len(u.tokens)-1].end = true
+			}
+			return
+		}
+		orig := strings.Trim(string(cur), "'-")
+		cur = cur[:0]
+		lower := strings.ReplaceAll(strings.ToLower(orig), "'", "")
+		if lower == "" {
+			return
+		}
+		u.tokens = append(u.tokens, token{orig: orig, lower: lower, end: end})
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '-':
+			cur = append(cur, r)
+		case r == ' ' || r == '\t':
+			flush(false)
+		default: // punctuation, newlines, symbols and emoji end a clause
+			flush(true)
+		}
+	}
+	flush(true)
+	for _, t := range u.tokens {
+		u.words = append(u.words, t.lower)
+		u.set[t.lower] = true
+	}
+	u.padded = " " + strings.Join(u.words, " ") + " "
+	return u
+}
+
+// any reports whether one of the words occurs.
+func (u *utterance) any(words ...string) bool {
+	for _, w := range words {
+		if u.set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// phrase reports whether one of the phrases occurs as whole words.
+func (u *utterance) phrase(phrases ...string) bool {
+	for _, p := range phrases {
+		if strings.Contains(u.padded, " "+p+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// first reports whether the message starts with one of the words.
+func (u *utterance) first(words ...string) bool {
+	if len(u.words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if u.words[0] == w {
+			return true
+		}
+	}
+	return false
+}
+
+// whole reports whether the message is exactly one of the phrases.
+func (u *utterance) whole(phrases ...string) bool {
+	all := strings.TrimSpace(u.padded)
+	for _, p := range phrases {
+		if all == p {
+			return true
+		}
+	}
+	return false
+}
+
+// classifiers, in priority order: the first that matches names the intent.
+var classifiers = []struct {
+	intent Intent
+	match  func(*utterance) bool
+}{
+	{IntentHuman, isHuman},
+	{IntentPrice, isPrice},
+	{IntentHours, isHours},
+	{IntentBook, isBook},
+	{IntentServices, isServices},
+	{IntentNo, isNo},
+	{IntentYes, isYes},
+	{IntentThanks, isThanks},
+	{IntentGreeting, isGreeting},
+}
+
+func classify(u *utterance) Intent {
+	for _, c := range classifiers {
+		if c.match(u) {
+			return c.intent
+		}
+	}
+	return IntentUnknown
+}
+
+func isHuman(u *utterance) bool {
+	return u.any("human", "receptionist", "representative", "manager") ||
+		u.phrase("real person", "live person", "a person", "talk to", "speak to", "speak with",
+			"talk with", "call me", "give me a call", "front desk", "someone call", "somebody call")
+}
+
+func isPrice(u *utterance) bool {
+	return strings.Contains(u.raw, "$") ||
+		u.any("price", "prices", "pricing", "priced", "cost", "costs", "charge", "charges",
+			"fee", "fees", "rate", "rates", "expensive", "cheap", "afford", "specials") ||
+		u.phrase("how much")
+}
+
+var dayWords = []string{"today", "tomorrow", "tonight", "weekend", "weekends", "weekday", "weekdays",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"}
+
+func isHours(u *utterance) bool {
+	if u.any("hours") {
+		return true
+	}
+	if !u.any("open", "opened", "closed", "closing") && !u.phrase("do you close", "you guys close", "close today", "close tonight") {
+		return false
+	}
+	return u.any("when", "what", "are", "you", "late") || u.any(dayWords...)
+}
+
+func isBook(u *utterance) bool {
+	return u.any("book", "booking", "booked", "appointment", "appointments", "appt", "appts",
+		"schedule", "scheduling", "reserve", "reservation", "availability", "available",
+		"openings", "opening", "slot", "slots") ||
+		u.phrase("come in", "get in", "sign me up") ||
+		u.any(dayWords...) && u.phrase("do you have", "anything", "any time", "anytime", "can i", "could i")
+}
+
+func isServices(u *utterance) bool {
+	return u.any("services", "treatments", "menu", "offerings") ||
+		u.phrase("what do you offer", "what do you do", "what do you guys do", "what do you have",
+			"what else do you")
+}
+
+func isNo(u *utterance) bool {
+	return u.first("no", "nope", "nah", "n") ||
+		u.whole("not now", "not interested", "not yet", "maybe later", "not really")
+}
+
+func isYes(u *utterance) bool {
+	return u.first("yes", "yeah", "yep", "yup", "yea", "ya", "sure", "absolutely", "definitely", "y") ||
+		u.whole("ok", "okay", "k", "sounds good", "that works", "perfect", "please", "lets do it", "i do", "i would")
+}
+
+func isThanks(u *utterance) bool {
+	return u.any("thanks", "thank", "thx", "appreciate", "tysm") || u.whole("ty")
+}
+
+func isGreeting(u *utterance) bool {
+	return u.first("hi", "hello", "hey", "hiya", "howdy", "yo", "greetings", "hii", "heyy") ||
+		u.phrase("good morning", "good afternoon", "good evening")
+}

@@ -1,0 +1,261 @@
+package conversation
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+)
+
+// answer is an intent handler's part of a reply. asks says it already ends
+// with a question, so no follow-up question is added.
+type answer struct {
+	text string
+	asks bool
+}
+
+// intentHandlers answer a text message by its intent.
+var intentHandlers = map[Intent]func(*turn, Understanding) answer{
+	IntentGreeting: answerGreeting,
+	IntentPrice:    answerPrice,
+	IntentHours:    answerHours,
+	IntentServices: answerServices,
+	IntentBook:     answerBook,
+	IntentHuman:    answerHuman,
+	IntentYes:      answerYes,
+	IntentNo:       answerNo,
+	IntentThanks:   answerThanks,
+	IntentUnknown:  answerUnknown,
+}
+
+func onSMS(t *turn, in messages.Envelope) {
+	u := Understand(in.SMS.Text, t.c)
+	learned := t.learnName(u.Name)
+	t.noteService(u.ServiceID)
+	a := intentHandlers[u.Intent](t, u)
+	parts := []string{t.opener(learned), a.text}
+	if !a.asks {
+		parts = append(parts, t.nextQuestion())
+	}
+	t.reply(join(parts...))
+}
+
+func onMissedCall(t *turn, _ messages.Envelope) {
+	hi := "Sorry we missed your call at " + t.c.Name + "!"
+	if n := t.s.FirstName(); n != "" {
+		hi = "Hi " + n + ", sorry we missed your call at " + t.c.Name + "!"
+	}
+	t.reply(join(hi, "How can we help? Reply here to ask about prices or to book a visit."))
+}
+
+func onWebLead(t *turn, in messages.Envelope) {
+	w := in.Web
+	t.learnName(cleanName(w.Name))
+	if s, ok := webService(t.c, w); ok {
+		t.noteService(s.ID)
+	}
+	hi := "Hi! Thanks for reaching out to " + t.c.Name + "."
+	if n := t.s.FirstName(); n != "" {
+		hi = "Hi " + n + ", thanks for reaching out to " + t.c.Name + "!"
+	}
+	parts := []string{hi}
+	u := Understand(w.Message, t.c)
+	switch u.Intent {
+	case IntentHours, IntentServices:
+		parts = append(parts, intentHandlers[u.Intent](t, u).text)
+	}
+	if s, ok := t.service(u); ok {
+		parts = append(parts, priceLine(t, s, true), "What days and times work best for you?")
+	} else {
+		parts = append(parts, t.askService())
+	}
+	t.reply(join(parts...))
+}
+
+// webService finds the service a web form asks about: by id, by name or
+// alias, or mentioned in the message.
+func webService(c *clinic.Clinic, w *messages.WebLead) (clinic.Service, bool) {
+	if s, ok := c.ServiceByID(strings.TrimSpace(w.Service)); ok {
+		return s, true
+	}
+	if s, ok := c.MatchService(w.Service); ok {
+		return s, true
+	}
+	return c.MatchService(w.Message)
+}
+
+// cleanName bounds a name typed into a web form.
+func cleanName(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if rs := []rune(s); len(rs) > maxNameLen {
+		s = strings.Fields(string(rs[:maxNameLen]))[0]
+	}
+	return s
+}
+
+// opener greets on first contact and welcomes a name just learned.
+func (t *turn) opener(learned bool) string {
+	switch {
+	case t.first && learned:
+		return "Nice to meet you, " + t.s.FirstName() + "! Thanks for texting " + t.c.Name + "."
+	case t.first:
+		return "Hi! Thanks for texting " + t.c.Name + "."
+	case learned:
+		return "Nice to meet you, " + t.s.FirstName() + "!"
+	}
+	return ""
+}
+
+// nextQuestion moves qualification on: treatment first, then name, then an
+// invitation to book.
+func (t *turn) nextQuestion() string {
+	s, ok := t.service(Understanding{})
+	switch {
+	case !ok:
+		return t.askService()
+	case t.s.Name == "":
+		return "May I have your name?"
+	default:
+		return "Would you like to book " + serviceRef(s) + "?"
+	}
+}
+
+func (t *turn) askService() string {
+	q := "Which treatment are you interested in?"
+	if t.first {
+		q = "What treatment are you interested in? We offer " + serviceList(t.c, 4) + "."
+	}
+	return q
+}
+
+func answerGreeting(t *turn, u Understanding) answer {
+	if t.first || u.Name != "" {
+		return answer{}
+	}
+	if n := t.s.FirstName(); n != "" {
+		return answer{text: "Hi " + n + "!"}
+	}
+	return answer{text: "Hi again!"}
+}
+
+func answerPrice(t *turn, u Understanding) answer {
+	if s, ok := t.service(u); ok {
+		return answer{text: priceLine(t, s, true)}
+	}
+	var prices []string
+	for _, s := range t.c.Services {
+		if s.PriceCents > 0 && len(prices) < 3 {
+			prices = append(prices, s.Name+" "+clinic.FormatPrice(s))
+		}
+	}
+	if len(prices) == 0 {
+		return answer{}
+	}
+	return answer{text: "Some of our prices: " + strings.Join(prices, ", ") + "."}
+}
+
+// priceLine states a service's price and deposit.
+func priceLine(t *turn, s clinic.Service, deposit bool) string {
+	at := ""
+	if !t.first {
+		at = " at " + t.c.Name
+	}
+	line := fmt.Sprintf("%s is %s%s.", s.Name, clinic.FormatPrice(s), at)
+	if deposit && s.DepositCents > 0 {
+		line += " A " + clinic.FormatCents(s.DepositCents) + " deposit holds your appointment."
+	}
+	return line
+}
+
+func answerHours(t *turn, _ Understanding) answer {
+	text := "We're open " + t.c.OpeningHoursText() + "."
+	if t.c.Address != "" {
+		text += " You'll find us at " + t.c.Address + "."
+	}
+	return answer{text: text}
+}
+
+func answerServices(t *turn, u Understanding) answer {
+	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
+		return answer{text: fmt.Sprintf("Yes, we offer %s (%s, about %d min).", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
+	}
+	return answer{text: "We offer " + serviceList(t.c, 6) + "."}
+}
+
+func answerBook(t *turn, u Understanding) answer {
+	if s, ok := t.service(u); ok {
+		return answer{text: "Great, let's get you booked for " + serviceRef(s) + "! What days and times work best for you?", asks: true}
+	}
+	return answer{text: "Happy to get you booked! Which treatment would you like?", asks: true}
+}
+
+func answerHuman(t *turn, _ Understanding) answer {
+	t.event(EventHandoffRequested, "reason", "lead asked for a person")
+	return answer{text: "Of course! I've asked our team at " + t.c.Name + " to text you back shortly.", asks: true}
+}
+
+func answerYes(t *turn, u Understanding) answer {
+	if _, ok := t.service(u); ok {
+		return answerBook(t, u)
+	}
+	return answer{text: "Great!"}
+}
+
+func answerNo(*turn, Understanding) answer {
+	return answer{text: "No problem! If you have questions later, just text us here.", asks: true}
+}
+
+func answerThanks(*turn, Understanding) answer {
+	return answer{text: "You're welcome! Text us here anytime.", asks: true}
+}
+
+func answerUnknown(t *turn, u Understanding) answer {
+	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
+		return answer{text: fmt.Sprintf("%s is %s and takes about %d min.", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
+	}
+	if u.Name != "" {
+		return answer{}
+	}
+	if t.first {
+		return answer{text: "I can help with prices, hours and booking."}
+	}
+	return answer{text: "I can help with prices, hours and booking at " + t.c.Name + "."}
+}
+
+// serviceRef names a service in a sentence: "Botox", "a free consultation".
+func serviceRef(s clinic.Service) string {
+	if s.PriceCents == 0 {
+		return "a free " + strings.ToLower(s.Name)
+	}
+	return s.Name
+}
+
+// serviceList names the first n services: "Botox, Dysport and Lip Filler",
+// "... and more" when there are others.
+func serviceList(c *clinic.Clinic, n int) string {
+	var names []string
+	for _, s := range c.Services {
+		names = append(names, s.Name)
+	}
+	switch {
+	case len(names) == 0:
+		return "a range of treatments"
+	case len(names) > n:
+		return strings.Join(names[:n], ", ") + " and more"
+	case len(names) == 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// join joins the non-empty parts of a reply with spaces.
+func join(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " ")
+}

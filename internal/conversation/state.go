@@ -1,0 +1,126 @@
+// Package conversation is the pure core of a lead conversation: its state,
+// the decision function that moves it on one inbound message at a time, and
+// the built-in language understanding. It does no I/O and reads no clock:
+// Decide(state, clinic, message, now) returns the next state and the effects
+// (texts, domain events) for the caller to persist and then run.
+package conversation
+
+import (
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+)
+
+// Phase is where a conversation stands.
+type Phase string
+
+// Phases.
+const (
+	PhaseNew           Phase = "new"
+	PhaseQualifying    Phase = "qualifying"
+	PhaseOffering      Phase = "offering"
+	PhaseHeld          Phase = "held"
+	PhaseDeposit       Phase = "deposit_requested"
+	PhaseBooked        Phase = "booked"
+	PhaseHandedToStaff Phase = "handed_to_staff"
+	PhaseOptedOut      Phase = "opted_out"
+	PhaseLost          Phase = "lost"
+)
+
+// Directions of a transcript line.
+const (
+	DirIn  = "in"
+	DirOut = "out"
+)
+
+// Bounds that keep a state small whatever the conversation's length.
+const (
+	// MaxRecent is how many transcript lines State.Recent keeps.
+	MaxRecent = 10
+	// MaxLineText is how much of one message a transcript line keeps.
+	MaxLineText = 320
+	// MaxReply is the longest text Decide sends (two SMS segments).
+	MaxReply = 320
+)
+
+// Line is one message of the recent transcript, kept as context for
+// understanding and phrasing. The full transcript lives in the store.
+type Line struct {
+	Dir  string    `json:"dir"` // DirIn or DirOut
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// State is one lead conversation. It is persisted as JSON in the snapshot.
+type State struct {
+	ClinicID string `json:"clinic_id"`
+	LeadID   string `json:"lead_id"`
+	Phone    string `json:"phone"` // the lead, E.164
+	// ClinicNumber is the clinic number the lead writes to; replies go out
+	// from it, through Carrier.
+	ClinicNumber  string           `json:"clinic_number"`
+	Carrier       messages.Carrier `json:"carrier"`
+	Phase         Phase            `json:"phase"`
+	Name          string           `json:"name,omitempty"`
+	ServiceID     string           `json:"service_id,omitempty"`
+	Turns         int              `json:"turns"` // messages from the lead
+	LastInboundAt time.Time        `json:"last_inbound_at"`
+	CreatedAt     time.Time        `json:"created_at"`
+	UpdatedAt     time.Time        `json:"updated_at"`
+	Recent        []Line           `json:"recent,omitempty"`
+}
+
+// New creates the state of a lead's first message. Replies go out from the
+// number the lead texted or called, or from the clinic's first number for a
+// web lead.
+func New(in messages.Envelope, c *clinic.Clinic, now time.Time) State {
+	s := State{
+		ClinicID:  c.ID,
+		LeadID:    in.LeadID,
+		Phone:     in.Phone,
+		Phase:     PhaseNew,
+		CreatedAt: now,
+		UpdatedAt: now,
+	}
+	switch {
+	case in.SMS != nil:
+		s.ClinicNumber = in.SMS.To
+		if s.Phone == "" {
+			s.Phone = in.SMS.From
+		}
+	case in.Missed != nil:
+		s.ClinicNumber = in.Missed.To
+		if s.Phone == "" {
+			s.Phone = in.Missed.From
+		}
+	}
+	if s.ClinicNumber == "" && len(c.PhoneNumbers) > 0 {
+		s.ClinicNumber = c.PhoneNumbers[0]
+	}
+	s.Carrier = c.CarrierFor(s.ClinicNumber)
+	return s
+}
+
+// FirstName is the first word of the lead's name, or "".
+func (s *State) FirstName() string {
+	for i, r := range s.Name {
+		if r == ' ' {
+			return s.Name[:i]
+		}
+	}
+	return s.Name
+}
+
+// record appends a transcript line, keeping the last MaxRecent. It copies
+// the slice so a caller's earlier state is never modified.
+func (s *State) record(dir, text string, at time.Time) {
+	line := Line{Dir: dir, Text: truncate(text, MaxLineText), At: at}
+	keep := s.Recent
+	if len(keep) >= MaxRecent {
+		keep = keep[len(keep)-MaxRecent+1:]
+	}
+	recent := make([]Line, 0, len(keep)+1)
+	recent = append(recent, keep...)
+	s.Recent = append(recent, line)
+}

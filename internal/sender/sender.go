@@ -1,0 +1,254 @@
+// Package sender consumes send commands from JetStream and hands each text to
+// its carrier exactly once: a command whose send is on record is acked
+// without sending, retryable refusals are retried with backoff and jitter,
+// and a command that keeps failing goes to the dead-letter subject.
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/carrier"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// Config configures a Sender.
+type Config struct {
+	JS      jetstream.JetStream
+	Store   persistence.Store
+	Carrier carrier.Sender
+	Logger  *slog.Logger
+	Metrics *Metrics
+	Now     func() time.Time
+	// Workers is the number of lanes; commands of one lead always use the
+	// same lane, so a lead's texts leave in order.
+	Workers int
+	// MaxAttempts bounds the tries of a retryable failure before the
+	// command is dead-lettered.
+	MaxAttempts int
+	// BaseBackoff and MaxBackoff shape the exponential backoff.
+	BaseBackoff, MaxBackoff time.Duration
+	// SendTimeout bounds one carrier call.
+	SendTimeout time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 64
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.BaseBackoff <= 0 {
+		c.BaseBackoff = 200 * time.Millisecond
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 10 * time.Second
+	}
+	if c.SendTimeout <= 0 {
+		c.SendTimeout = 10 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Sender is the outbound side of the engine.
+type Sender struct {
+	cfg Config
+}
+
+// New returns a Sender.
+func New(cfg Config) *Sender {
+	cfg.defaults()
+	return &Sender{cfg: cfg}
+}
+
+// Run consumes send commands until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	cons, err := s.cfg.JS.Consumer(ctx, messages.StreamOutbound, bus.SenderConsumer)
+	if err != nil {
+		return fmt.Errorf("sender consumer: %w", err)
+	}
+	lanes := make([]chan jetstream.Msg, s.cfg.Workers)
+	var wg sync.WaitGroup
+	for i := range lanes {
+		lanes[i] = make(chan jetstream.Msg, 64)
+		wg.Add(1)
+		go func(in <-chan jetstream.Msg) {
+			defer wg.Done()
+			for m := range in {
+				s.handle(ctx, m)
+			}
+		}(lanes[i])
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		h := fnv.New32a()
+		h.Write([]byte(m.Subject())) // medspa.cmd.sms.<clinic>.<lead>
+		select {
+		case lanes[h.Sum32()%uint32(len(lanes))] <- m:
+		case <-ctx.Done():
+		}
+	}, jetstream.PullMaxMessages(512))
+	if err != nil {
+		return fmt.Errorf("sender consume: %w", err)
+	}
+	<-ctx.Done()
+	cc.Drain()
+	<-cc.Closed()
+	for _, l := range lanes {
+		close(l)
+	}
+	wg.Wait()
+	return nil
+}
+
+func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
+	log := s.cfg.Logger
+	cmd, err := messages.DecodeSendSMS(m.Data())
+	if err != nil {
+		s.dead(ctx, m, err, "invalid")
+		return
+	}
+	log = log.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
+	if _, err := s.cfg.Store.LookupSend(ctx, cmd.ID); err == nil {
+		s.cfg.Metrics.duplicates.Inc()
+		_ = m.Ack()
+		return
+	} else if !errors.Is(err, persistence.ErrNotFound) {
+		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	providerID, err := s.sendWithRetry(ctx, m, cmd)
+	if err != nil {
+		if ctx.Err() != nil {
+			return // shutting down: the command is redelivered
+		}
+		reason := "rejected"
+		if carrier.IsRetryable(err) {
+			reason = "retries_exhausted"
+		}
+		s.cfg.Metrics.failed.WithLabelValues(string(cmd.Carrier), reason).Inc()
+		log.Warn("send failed", slog.String("reason", reason), slog.String("error", err.Error()))
+		s.dead(ctx, m, err, reason)
+		return
+	}
+	now := s.cfg.Now()
+	rec := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now}
+	for attempt := 0; ; attempt++ {
+		err := s.cfg.Store.RecordSend(ctx, rec)
+		if err == nil || errors.Is(err, persistence.ErrDuplicate) {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("record send; retrying", slog.String("error", err.Error()))
+		_ = m.InProgress()
+		sleep(ctx, s.backoff(attempt))
+	}
+	s.cfg.Metrics.sent.WithLabelValues(string(cmd.Carrier)).Inc()
+	if !cmd.Origin.IsZero() {
+		s.cfg.Metrics.endToEnd.Observe(now.Sub(cmd.Origin).Seconds())
+	}
+	_ = m.Ack()
+}
+
+// sendWithRetry calls the carrier until it accepts, refuses for good, or the
+// attempts run out. The message is kept in progress while it waits, so
+// JetStream does not hand it to another sender meanwhile.
+func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS) (string, error) {
+	var last error
+	for attempt := 0; attempt < s.cfg.MaxAttempts; attempt++ {
+		if attempt > 0 {
+			s.cfg.Metrics.retries.WithLabelValues(string(cmd.Carrier)).Inc()
+			_ = m.InProgress()
+			if !sleep(ctx, s.backoff(attempt-1)) {
+				return "", ctx.Err()
+			}
+		}
+		cctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		id, err := s.cfg.Carrier.Send(cctx, cmd)
+		cancel()
+		if err == nil {
+			return id, nil
+		}
+		last = err
+		if !carrier.IsRetryable(err) || ctx.Err() != nil {
+			return "", err
+		}
+	}
+	return "", last
+}
+
+// backoff is exponential with full jitter: a random wait in [d/2, d).
+func (s *Sender) backoff(attempt int) time.Duration {
+	d := s.cfg.BaseBackoff << min(attempt, 16)
+	if d > s.cfg.MaxBackoff || d <= 0 {
+		d = s.cfg.MaxBackoff
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
+	s.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
+	if err := bus.DeadLetter(ctx, s.cfg.JS, "sms", m, reason, s.cfg.Now()); err != nil {
+		s.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(5 * time.Second)
+		return
+	}
+	_ = m.TermWithReason(label)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// Metrics are the sender's Prometheus metrics.
+type Metrics struct {
+	sent        *prometheus.CounterVec
+	failed      *prometheus.CounterVec
+	retries     *prometheus.CounterVec
+	duplicates  prometheus.Counter
+	deadLetters *prometheus.CounterVec
+	endToEnd    prometheus.Histogram
+}
+
+// NewMetrics registers the sender's metrics.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		sent:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_replies_sent_total", Help: "Texts accepted by a carrier."}, []string{"carrier"}),
+		failed:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_replies_failed_total", Help: "Texts that could not be handed to a carrier."}, []string{"carrier", "reason"}),
+		retries:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_send_retries_total", Help: "Carrier calls retried after a retryable failure."}, []string{"carrier"}),
+		duplicates:  prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_send_duplicates_total", Help: "Send commands already on record, acked without sending."}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.", ConstLabels: prometheus.Labels{"source": "sms"}}, []string{"reason"}),
+		endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_reply_latency_seconds", Help: "From inbound accepted at the gateway to reply accepted by the carrier.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd)
+	}
+	return m
+}

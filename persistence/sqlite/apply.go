@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/normalize"
+)
+
+// Apply writes the batch in one transaction. The transaction holds the
+// database's write lock from BEGIN (IMMEDIATE), and each commit checks its
+// dedup key and version fence before it writes anything, so a failed commit
+// leaves nothing behind without the cost of a savepoint.
+func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]error, error) {
+	if len(commits) == 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("apply: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	results := make([]error, len(commits))
+	for i, c := range commits {
+		results[i], err = applyOne(ctx, tx, normalize.Commit(c, now))
+		if err != nil {
+			return nil, fmt.Errorf("apply commit %d: %w", i, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("apply: commit: %w", err)
+	}
+	return results, nil
+}
+
+// applyOne writes one commit or returns the reason it wrote nothing.
+func applyOne(ctx context.Context, tx *sql.Tx, c persistence.Commit) (result, err error) {
+	sn := c.Snapshot
+	if c.DedupKey != "" {
+		var seen bool
+		err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = ?)", c.DedupKey).Scan(&seen)
+		if err != nil {
+			return nil, fmt.Errorf("check dedup key: %w", err)
+		}
+		if seen {
+			return persistence.ErrDuplicate, nil
+		}
+	}
+	var res sql.Result
+	if sn.Version == 0 {
+		res, err = tx.ExecContext(ctx, `INSERT INTO conversations
+			(clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (clinic_id, lead_id) DO NOTHING`,
+			sn.ClinicID, sn.LeadID, sn.Phone, sn.Name, sn.Phase, sn.State, sn.CreatedAt.UnixMicro(), sn.UpdatedAt.UnixMicro())
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE conversations
+			SET version = version + 1, phone = ?, name = ?, phase = ?, state = ?, updated_at = ?
+			WHERE clinic_id = ? AND lead_id = ? AND version = ?`,
+			sn.Phone, sn.Name, sn.Phase, sn.State, sn.UpdatedAt.UnixMicro(), sn.ClinicID, sn.LeadID, sn.Version)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write snapshot: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, fmt.Errorf("write snapshot: %w", err)
+	} else if n == 0 {
+		return persistence.ErrVersionConflict, nil
+	}
+	if c.DedupKey != "" {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO applied_messages (dedup_key, clinic_id, lead_id, applied_at) VALUES (?, ?, ?, ?)",
+			c.DedupKey, sn.ClinicID, sn.LeadID, sn.UpdatedAt.UnixMicro()); err != nil {
+			return nil, fmt.Errorf("record dedup key: %w", err)
+		}
+	}
+	for _, e := range c.Transcript {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO transcript (id, clinic_id, lead_id, direction, author, text, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			e.ID, sn.ClinicID, sn.LeadID, e.Direction, e.Author, e.Text, e.At.UnixMicro()); err != nil {
+			return nil, fmt.Errorf("write transcript: %w", err)
+		}
+	}
+	for _, o := range c.Outbox {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, subject, payload, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			o.ID, o.Subject, o.Payload, o.Created.UnixMicro()); err != nil {
+			return nil, fmt.Errorf("write outbox: %w", err)
+		}
+	}
+	return nil, nil
+}

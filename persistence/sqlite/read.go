@@ -1,0 +1,118 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/paging"
+)
+
+const snapshotColumns = "clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at"
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSnapshot(row scanner) (persistence.Snapshot, error) {
+	var s persistence.Snapshot
+	var created, updated int64
+	err := row.Scan(&s.ClinicID, &s.LeadID, &s.Phone, &s.Name, &s.Phase, &s.Version, &s.State, &created, &updated)
+	s.CreatedAt, s.UpdatedAt = micros(created), micros(updated)
+	return s, err
+}
+
+func micros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// LoadSnapshot returns a conversation's snapshot or persistence.ErrNotFound.
+func (s *Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (persistence.Snapshot, error) {
+	row := s.r.QueryRowContext(ctx, "SELECT "+snapshotColumns+" FROM conversations WHERE clinic_id = ? AND lead_id = ?", clinicID, leadID)
+	snap, err := scanSnapshot(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return persistence.Snapshot{}, persistence.ErrNotFound
+	}
+	if err != nil {
+		return persistence.Snapshot{}, fmt.Errorf("load snapshot: %w", err)
+	}
+	return snap, nil
+}
+
+// ListConversations returns a page of a clinic's conversations, newest
+// first.
+func (s *Store) ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error) {
+	limit := paging.Limit(q.Limit)
+	var sb strings.Builder
+	sb.WriteString("SELECT " + snapshotColumns + " FROM conversations WHERE clinic_id = ?")
+	args := []any{q.ClinicID}
+	if q.Phone != "" {
+		sb.WriteString(" AND phone = ?")
+		args = append(args, q.Phone)
+	}
+	if q.Cursor != "" {
+		c, err := paging.Decode(q.Cursor)
+		if err != nil {
+			return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+		}
+		sb.WriteString(" AND (updated_at, lead_id) < (?, ?)")
+		args = append(args, c.UpdatedAt.UnixMicro(), c.LeadID)
+	}
+	sb.WriteString(" ORDER BY updated_at DESC, lead_id DESC LIMIT ?")
+	args = append(args, limit+1)
+
+	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	if err != nil {
+		return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+	}
+	defer rows.Close()
+	var items []persistence.Snapshot
+	for rows.Next() {
+		snap, err := scanSnapshot(rows)
+		if err != nil {
+			return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+		}
+		items = append(items, snap)
+	}
+	if err := rows.Err(); err != nil {
+		return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+	}
+	var page persistence.ConversationPage
+	if len(items) > limit {
+		items = items[:limit]
+		last := items[limit-1]
+		page.NextCursor = paging.Encode(paging.Cursor{UpdatedAt: last.UpdatedAt, LeadID: last.LeadID})
+	}
+	page.Items = items
+	return page, nil
+}
+
+// Transcript returns a conversation's messages oldest first; when limit > 0
+// and the transcript is longer, the newest limit messages.
+func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit int) ([]persistence.TranscriptEntry, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, clinic_id, lead_id, direction, author, text, at FROM (
+		SELECT seq, id, clinic_id, lead_id, direction, author, text, at FROM transcript
+		WHERE clinic_id = ? AND lead_id = ? ORDER BY seq DESC LIMIT ?
+	) ORDER BY seq`, clinicID, leadID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read transcript: %w", err)
+	}
+	defer rows.Close()
+	var out []persistence.TranscriptEntry
+	for rows.Next() {
+		var e persistence.TranscriptEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &at); err != nil {
+			return nil, fmt.Errorf("read transcript: %w", err)
+		}
+		e.At = micros(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read transcript: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,138 @@
+// Package sqlite is the embedded implementation of persistence.Store: one
+// SQLite file in a data directory, through modernc.org/sqlite (no cgo).
+//
+// The database runs in WAL mode with synchronous=FULL: every committed Apply
+// is fsynced to the WAL before it returns, so a commit survives a power
+// loss, at the cost of one fsync per transaction (group commit through Apply
+// batches amortises it). SQLite allows one writer: writes go through a pool
+// of one connection holding BEGIN IMMEDIATE transactions; reads use a
+// separate pool of read-only connections.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/medspa/engine/persistence"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "medspa.db"
+
+// Options configure Open and Migrate.
+type Options struct {
+	// Readers caps the read pool (4 when 0).
+	Readers int
+	// Logger receives migration notices; nothing is logged when nil.
+	Logger *slog.Logger
+}
+
+// Store is a persistence.Store on an SQLite file.
+type Store struct {
+	w, r      *sql.DB // writer (one connection) and readers
+	log       *slog.Logger
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ persistence.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database in dir and applies the
+// pending migrations.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	log := logger(opts)
+	w, err := openWriter(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, w, log); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(dir, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	n := opts.Readers
+	if n <= 0 {
+		n = 4
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &Store{w: w, r: r, log: log}, nil
+}
+
+// Migrate applies the pending migrations to the database in dir.
+func Migrate(ctx context.Context, dir string, opts Options) error {
+	w, err := openWriter(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return migrate(ctx, w, logger(opts))
+}
+
+// Ping checks the database is readable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
+	})
+	return s.closeErr
+}
+
+func openWriter(ctx context.Context, dir string) (*sql.DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(dir, true))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return w, nil
+}
+
+// dsn is the data source name of the database in dir: WAL, full sync, a busy
+// timeout for other processes; the writer takes the write lock at BEGIN, the
+// readers cannot write.
+func dsn(dir string, writer bool) string {
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	if writer {
+		q += "&_txlock=immediate"
+	} else {
+		q += "&_pragma=query_only(1)"
+	}
+	return filepath.Join(dir, FileName) + q
+}
+
+func logger(opts Options) *slog.Logger {
+	if opts.Logger != nil {
+		return opts.Logger
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}

@@ -1,0 +1,118 @@
+package storetest
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/medspa/engine/persistence"
+)
+
+func testOutboxLifecycle(t *testing.T, s persistence.Store) {
+	if n, age, err := s.OutboxBacklog(ctx(t), t0); err != nil || n != 0 || age != 0 {
+		t.Errorf("empty backlog = %d, %v, %v; want 0, 0", n, age, err)
+	}
+	a := commit("c1", "a", 0, "a", t0)
+	a.Outbox = append(a.Outbox, persistence.OutboxRow{ID: "ob-a-second", Subject: "s", Payload: []byte("x"), Created: t0})
+	b := commit("c1", "b", 0, "b", t0.Add(time.Second))
+	c := commit("c1", "c", 0, "c", t0.Add(2*time.Second))
+	mustApply(t, s, c, a) // c written first: pending is ordered by creation time
+	mustApply(t, s, b)
+
+	pending := func(olderThan time.Time, limit int) []string {
+		t.Helper()
+		rows, err := s.PendingOutbox(ctx(t), olderThan, limit)
+		if err != nil {
+			t.Fatalf("PendingOutbox: %v", err)
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		return ids
+	}
+	wantStrings(t, "pending at t0+1s", pending(t0.Add(time.Second), 10), "ob-a", "ob-a-second", "ob-b")
+	wantStrings(t, "pending before t0", pending(t0.Add(-time.Microsecond), 10))
+	wantStrings(t, "pending limit 2", pending(t0.Add(time.Hour), 2), "ob-a", "ob-a-second")
+
+	now := t0.Add(10 * time.Second)
+	wantBacklog := func(n int, age time.Duration) {
+		t.Helper()
+		gotN, gotAge, err := s.OutboxBacklog(ctx(t), now)
+		if err != nil || gotN != n || gotAge != age {
+			t.Errorf("backlog = %d, %v, %v; want %d, %v", gotN, gotAge, err, n, age)
+		}
+	}
+	wantBacklog(4, now.Sub(us(t0)))
+
+	if err := s.MarkPublished(ctx(t), []string{"ob-a", "ob-a-second", "unknown"}); err != nil {
+		t.Fatalf("MarkPublished: %v", err)
+	}
+	wantStrings(t, "pending after publish", pending(t0.Add(time.Hour), 10), "ob-b", "ob-c")
+	wantBacklog(2, now.Sub(us(t0.Add(time.Second))))
+	if err := s.MarkPublished(ctx(t), nil); err != nil {
+		t.Errorf("MarkPublished(nil): %v", err)
+	}
+	if err := s.MarkPublished(ctx(t), []string{"ob-b", "ob-c", "ob-b"}); err != nil {
+		t.Fatalf("MarkPublished: %v", err)
+	}
+	wantBacklog(0, 0)
+
+	// A row newer than now has no age.
+	mustApply(t, s, commit("c1", "d", 0, "d", now.Add(time.Minute)))
+	wantBacklog(1, 0)
+}
+
+func testOutboxDuplicateID(t *testing.T, s persistence.Store) {
+	a := commit("c1", "a", 0, "a", t0)
+	b := commit("c1", "b", 0, "b", t0)
+	b.Outbox[0].ID = "ob-a"
+	mustApply(t, s, a, b)
+	if _, err := s.LoadSnapshot(ctx(t), "c1", "b"); err != nil {
+		t.Errorf("second commit not applied: %v", err)
+	}
+	wantStrings(t, "outbox", outboxIDs(t, s), "ob-a")
+}
+
+func testSends(t *testing.T, s persistence.Store) {
+	send := persistence.Send{
+		CommandID: "cmd-1", ClinicID: "c1", LeadID: "l1", Carrier: "telnyx",
+		ProviderID: "prov-1", Status: "queued", SentAt: t0,
+	}
+	if err := s.RecordSend(ctx(t), send); err != nil {
+		t.Fatalf("RecordSend: %v", err)
+	}
+	again := send
+	again.ProviderID, again.Status = "prov-2", "sent"
+	if err := s.RecordSend(ctx(t), again); !errors.Is(err, persistence.ErrDuplicate) {
+		t.Errorf("second RecordSend err = %v, want ErrDuplicate", err)
+	}
+	got, err := s.LookupSend(ctx(t), "cmd-1")
+	if err != nil {
+		t.Fatalf("LookupSend: %v", err)
+	}
+	sentAt := got.SentAt
+	want := send
+	want.SentAt, got.SentAt = time.Time{}, time.Time{}
+	if got != want || !sentAt.Equal(us(t0)) {
+		t.Errorf("LookupSend = %+v sent at %v, want %+v sent at %v", got, sentAt, want, us(t0))
+	}
+	if _, err := s.LookupSend(ctx(t), "cmd-2"); !errors.Is(err, persistence.ErrNotFound) {
+		t.Errorf("LookupSend(unknown) err = %v, want ErrNotFound", err)
+	}
+}
+
+func testPingAndClose(t *testing.T, s persistence.Store) {
+	if err := s.Ping(ctx(t)); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := s.Ping(ctx(t)); err == nil {
+		t.Error("Ping after Close succeeded")
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
