@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -83,7 +84,9 @@ type Engine struct {
 	stream jetstream.Stream
 	commit *committer
 	relay  *relay
-	ctx    context.Context // lives as long as Run
+	ctx    context.Context // work context: outlives a shutdown request by a grace period
+
+	inflight atomic.Int64 // deliveries handed to actors and not finished
 }
 
 // New returns an engine; Run starts it.
@@ -100,7 +103,11 @@ func (e *Engine) Run(ctx context.Context) error {
 		return fmt.Errorf("inbound stream: %w", err)
 	}
 	e.stream = stream
-	e.ctx = ctx
+	// Work in flight finishes on its own context, so that a shutdown lets
+	// started messages commit and ack instead of leaving them to redelivery.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	e.ctx = work
 	logger := e.cfg.Logger
 	e.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return logger.With(slog.String("component", "protoactor"))
@@ -112,7 +119,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	bg := func(f func(context.Context)) {
 		wg.Add(1)
-		go func() { defer wg.Done(); f(ctx) }()
+		go func() { defer wg.Done(); f(work) }()
 	}
 	for i := 0; i < e.cfg.Committers; i++ {
 		bg(e.commit.run)
@@ -131,7 +138,12 @@ func (e *Engine) Run(ctx context.Context) error {
 			for _, c := range consumers {
 				c.Stop()
 			}
+			stopWork()
 			e.system.Shutdown()
+			wg.Wait()
+			if ctx.Err() != nil {
+				return nil // stopped while starting
+			}
 			return err
 		}
 		consumers = append(consumers, cc)
@@ -144,10 +156,34 @@ func (e *Engine) Run(ctx context.Context) error {
 	for _, c := range consumers {
 		<-c.Closed()
 	}
+	e.awaitIdle(10 * time.Second)
+	stopWork()
 	e.system.Shutdown()
 	wg.Wait()
+	e.unpin()
 	logger.Info("engine stopped")
 	return nil
+}
+
+// awaitIdle waits until every delivered message is finished, or the grace
+// period ends; what is left is redelivered by JetStream.
+func (e *Engine) awaitIdle(grace time.Duration) {
+	deadline := time.Now().Add(grace)
+	for e.inflight.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// unpin releases this node's partitions at once, so a successor does not
+// wait for the pin to time out.
+func (e *Engine) unpin() {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	for _, p := range e.cfg.Partitions {
+		if err := e.stream.UnpinConsumer(ctx, messages.PartitionConsumer(p), bus.PriorityGroup); err != nil {
+			e.cfg.Logger.Debug("unpin partition", slog.Int("partition", p), slog.String("error", err.Error()))
+		}
+	}
 }
 
 // consume routes partition p's messages to its partition actor.
@@ -163,6 +199,7 @@ func (e *Engine) consume(ctx context.Context, p int, pid *actor.PID) (jetstream.
 			e.deadLetter(m, err, "bad_subject")
 			return
 		}
+		e.inflight.Add(1)
 		root.Send(pid, d)
 	}, jetstream.PullPriorityGroup(bus.PriorityGroup), jetstream.PullMaxMessages(1024),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {

@@ -55,6 +55,7 @@ func (a *leadActor) Receive(ctx actor.Context) {
 		}
 		a.handle(m)
 		a.processed++
+		a.engine.inflight.Add(-1)
 	}
 }
 

@@ -25,6 +25,7 @@ func (a *partitionActor) Receive(ctx actor.Context) {
 			c, known := a.engine.cfg.Clinics.ByID(m.clinicID)
 			if !known {
 				a.engine.deadLetter(m.msg, errUnknownClinic(m.clinicID), "unknown_clinic")
+				a.engine.inflight.Add(-1)
 				return
 			}
 			pid = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newClinicActor(a.engine, c) }))

@@ -54,13 +54,16 @@ func (c *Clinic) Validate() error {
 		}
 	}
 	errs = append(errs, c.validateServices()...)
-	for field, v := range map[string]int{
-		"hold_minutes":              c.HoldMinutes,
-		"cancellation_window_hours": c.CancellationWindowHours,
-		"lead_time_minutes":         c.LeadTimeMinutes,
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"hold_minutes", c.HoldMinutes},
+		{"cancellation_window_hours", c.CancellationWindowHours},
+		{"lead_time_minutes", c.LeadTimeMinutes},
 	} {
-		if v < 0 {
-			bad(field, "must not be negative")
+		if f.v < 0 {
+			bad(f.name, "must not be negative")
 		}
 	}
 	return errors.Join(errs...)

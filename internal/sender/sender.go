@@ -82,6 +82,9 @@ func New(cfg Config) *Sender {
 func (s *Sender) Run(ctx context.Context) error {
 	cons, err := s.cfg.JS.Consumer(ctx, messages.StreamOutbound, bus.SenderConsumer)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return fmt.Errorf("sender consumer: %w", err)
 	}
 	lanes := make([]chan jetstream.Msg, s.cfg.Workers)

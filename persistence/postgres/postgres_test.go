@@ -24,12 +24,14 @@ func newStore(t testing.TB) *Store {
 }
 
 func TestContract(t *testing.T) {
+	pgtest.BaseURL(t)
 	storetest.Run(t, func(t *testing.T) persistence.Store { return newStore(t) })
 }
 
 // TestContractSavepoints runs the suite on the savepoint path Apply falls
 // back to when a commit races on a dedup key.
 func TestContractSavepoints(t *testing.T) {
+	pgtest.BaseURL(t)
 	storetest.Run(t, func(t *testing.T) persistence.Store {
 		s := newStore(t)
 		s.savepoints = true

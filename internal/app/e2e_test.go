@@ -1,0 +1,242 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+
+	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence/pgtest"
+)
+
+const (
+	clinicNumber = "+17735550100" // glow-chicago, a Telnyx number in the demo clinics
+	clinicID     = "glow-chicago"
+)
+
+// system is one running medspa (all roles) with its carrier stub.
+type system struct {
+	t       *testing.T
+	cfg     app.Config
+	priv    ed25519.PrivateKey
+	telnyx  *testkit.Telnyx
+	baseURL string
+	stop    func()
+	client  *http.Client
+}
+
+type storeKind struct {
+	name string
+	url  func(t *testing.T) string
+}
+
+// stores are the store implementations every end-to-end test runs against.
+var stores = []storeKind{
+	{"embedded", func(*testing.T) string { return "" }},
+	{"postgres", func(t *testing.T) string { u, _ := pgtest.NewSchemaURL(t); return u }},
+}
+
+func newConfig(t *testing.T, dbURL string) (app.Config, ed25519.PrivateKey, *testkit.Telnyx) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	tel := testkit.NewTelnyx(t)
+	cfg := app.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.DatabaseURL = dbURL
+	cfg.NATSURL = testkit.NATS(t)
+	cfg.TelnyxPublicKey = base64.StdEncoding.EncodeToString(pub)
+	cfg.TelnyxAPIKey = tel.APIKey
+	cfg.TelnyxAPIBaseURL = tel.URL
+	cfg.JWTSecret = "test-secret-test-secret-test-secret!"
+	cfg.Partitions = 4
+	return cfg, priv, tel
+}
+
+// start runs the system until stop is called or the test ends.
+func start(t *testing.T, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx) *system {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, cfg, app.Options{Roles: app.All, Listener: ln, Started: func() { close(started) }})
+	}()
+	select {
+	case <-started:
+	case err := <-done:
+		cancel()
+		t.Fatalf("system did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("system did not start in 30s")
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				require.NoError(t, err)
+			case <-time.After(30 * time.Second):
+				t.Error("system did not stop in 30s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return &system{t: t, cfg: cfg, priv: priv, telnyx: tel, baseURL: "http://" + ln.Addr().String(), stop: stop, client: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// sms posts a signed Telnyx message.received webhook.
+func (s *system) sms(eventID, from, text string) (int, string) {
+	body := testkit.TelnyxMessage(eventID, from, clinicNumber, text, time.Now())
+	return testkit.Post(s.t, s.client, s.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(s.priv, body, time.Now()), body)
+}
+
+func (s *system) token() string {
+	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "tester", "staff", clinicID, time.Hour, time.Now())
+	require.NoError(s.t, err)
+	return tok
+}
+
+// inboundCount is how many messages the inbound stream ever stored.
+func inboundCount(t *testing.T, natsURL string) uint64 {
+	nc, err := nats.Connect(natsURL)
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	st, err := js.Stream(context.Background(), messages.StreamInbound)
+	require.NoError(t, err)
+	info, err := st.Info(context.Background())
+	require.NoError(t, err)
+	return info.State.LastSeq
+}
+
+func forEachStore(t *testing.T, f func(t *testing.T, dbURL string)) {
+	for _, sk := range stores {
+		t.Run(sk.name, func(t *testing.T) { f(t, sk.url(t)) })
+	}
+}
+
+func TestSignedSMSGetsExactlyOneReply(t *testing.T) {
+	forEachStore(t, func(t *testing.T, dbURL string) {
+		cfg, priv, tel := newConfig(t, dbURL)
+		sys := start(t, cfg, priv, tel)
+		lead := "+13125550123"
+		status, body := sys.sms("b301ed3f-1490-491f-995f-6e64e69674d4", lead, "Hi! How much is Botox?")
+		require.Equal(t, http.StatusOK, status, body)
+
+		got := tel.WaitFor(t, lead, 1, 10*time.Second)
+		require.Len(t, got, 1)
+		require.Equal(t, clinicNumber, got[0].From)
+		require.Contains(t, got[0].Text, "$12 per unit")
+		require.Contains(t, got[0].Text, "Glow Chicago")
+		time.Sleep(300 * time.Millisecond) // a second reply would arrive by now
+		require.Len(t, tel.SentTo(lead), 1, "exactly one reply")
+	})
+}
+
+func TestDuplicateWebhooksGiveOneReply(t *testing.T) {
+	forEachStore(t, func(t *testing.T, dbURL string) {
+		cfg, priv, tel := newConfig(t, dbURL)
+		sys := start(t, cfg, priv, tel)
+		lead := "+13125550124"
+		body := testkit.TelnyxMessage("dup-event-1", lead, clinicNumber, "How much is lip filler?", time.Now())
+		h := testkit.SignTelnyx(priv, body, time.Now())
+		var wg sync.WaitGroup
+		statuses := make([]int, 5)
+		for i := range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i], _ = testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", h.Clone(), body)
+			}()
+		}
+		wg.Wait()
+		for _, s := range statuses {
+			require.Equal(t, http.StatusOK, s)
+		}
+		got := tel.WaitFor(t, lead, 1, 10*time.Second)
+		require.Len(t, got, 1)
+		time.Sleep(500 * time.Millisecond)
+		require.Len(t, tel.SentTo(lead), 1, "five deliveries of one webhook, one reply")
+	})
+}
+
+func TestBadSignatureIsRejectedAndNothingPublished(t *testing.T) {
+	cfg, priv, tel := newConfig(t, "")
+	sys := start(t, cfg, priv, tel)
+	body := testkit.TelnyxMessage("bad-sig-1", "+13125550125", clinicNumber, "hello", time.Now())
+	_, wrongKey, _ := ed25519.GenerateKey(rand.Reader)
+	status, resp := testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(wrongKey, body, time.Now()), body)
+	require.Equal(t, http.StatusUnauthorized, status)
+	require.Contains(t, resp, `"status":401`)
+	// Tampered body with a good signature of the original.
+	h := testkit.SignTelnyx(priv, body, time.Now())
+	tampered := append([]byte(nil), body...)
+	tampered[len(tampered)-3] = ' '
+	status, _ = testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", h, tampered)
+	require.Equal(t, http.StatusUnauthorized, status)
+	require.Zero(t, inboundCount(t, cfg.NATSURL), "nothing published")
+	require.Empty(t, tel.Sent())
+}
+
+func TestConversationSurvivesEngineRestart(t *testing.T) {
+	forEachStore(t, func(t *testing.T, dbURL string) {
+		cfg, priv, tel := newConfig(t, dbURL)
+		lead := "+13125550126"
+		sys := start(t, cfg, priv, tel)
+		status, _ := sys.sms("restart-1", lead, "Hi, my name is Priya")
+		require.Equal(t, http.StatusOK, status)
+		first := tel.WaitFor(t, lead, 1, 10*time.Second)
+		require.Len(t, first, 1)
+		require.Contains(t, first[0].Text, "Priya")
+		sys.stop()
+
+		sys = start(t, cfg, priv, tel)
+		status, _ = sys.sms("restart-2", lead, "Hello")
+		require.Equal(t, http.StatusOK, status)
+		got := tel.WaitFor(t, lead, 2, 10*time.Second)
+		require.Len(t, got, 2)
+		require.Contains(t, got[1].Text, "Priya", "the name given before the restart is known after it")
+
+		// The staff API shows the whole conversation.
+		req, _ := http.NewRequest(http.MethodGet, sys.baseURL+"/v1/clinics/"+clinicID+"/conversations/"+messages.LeadID(clinicID, lead), nil)
+		req.Header.Set("Authorization", "Bearer "+sys.token())
+		resp, err := sys.client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		var conv struct {
+			Name     string `json:"name"`
+			Version  int64  `json:"version"`
+			Messages []struct {
+				Direction string `json:"direction"`
+				Text      string `json:"text"`
+			} `json:"messages"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&conv))
+		require.Equal(t, "Priya", conv.Name)
+		require.EqualValues(t, 2, conv.Version)
+		require.Len(t, conv.Messages, 4, fmt.Sprintf("%+v", conv.Messages))
+		require.Equal(t, "in", conv.Messages[0].Direction)
+		require.Equal(t, "out", conv.Messages[3].Direction)
+	})
+}
