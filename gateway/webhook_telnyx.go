@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/telnyxsig"
 	"github.com/medspa/engine/messages"
@@ -55,10 +56,15 @@ func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publ
 			Error(w, r, fmt.Errorf("%w: %w", ErrUnauthorized, err))
 			return
 		}
-		ev, err := parseTelnyx(body)
+		ev, err := telnyx.Parse(body)
 		if err != nil {
 			outcome(OutcomeBadRequest)
-			Error(w, r, err)
+			var fields telnyx.FieldErrors
+			if errors.As(err, &fields) {
+				Error(w, r, &ValidationError{Fields: fields})
+				return
+			}
+			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
 			return
 		}
 		env, ok := telnyxEnvelope(ev, dir, at)
@@ -85,7 +91,7 @@ func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publ
 // telnyxEnvelope turns a message event into an envelope for its clinic;
 // ok is false when no clinic owns the event's number, or the event carries
 // no message.
-func telnyxEnvelope(ev telnyxEvent, dir *clinic.Directory, at time.Time) (env messages.Envelope, ok bool) {
+func telnyxEnvelope(ev telnyx.Event, dir *clinic.Directory, at time.Time) (env messages.Envelope, ok bool) {
 	env = messages.Envelope{V: messages.Version, ID: "telnyx:" + ev.ID, Received: at}
 	switch {
 	case ev.Inbound != nil:

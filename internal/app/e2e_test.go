@@ -31,7 +31,7 @@ const (
 
 // system is one running medspa (all roles) with its carrier stub.
 type system struct {
-	t       *testing.T
+	t       testing.TB
 	cfg     app.Config
 	priv    ed25519.PrivateKey
 	telnyx  *testkit.Telnyx
@@ -42,16 +42,16 @@ type system struct {
 
 type storeKind struct {
 	name string
-	url  func(t *testing.T) string
+	url  func(t testing.TB) string
 }
 
 // stores are the store implementations every end-to-end test runs against.
 var stores = []storeKind{
-	{"embedded", func(*testing.T) string { return "" }},
-	{"postgres", func(t *testing.T) string { u, _ := pgtest.NewSchemaURL(t); return u }},
+	{"embedded", func(testing.TB) string { return "" }},
+	{"postgres", func(t testing.TB) string { u, _ := pgtest.NewSchemaURL(t); return u }},
 }
 
-func newConfig(t *testing.T, dbURL string) (app.Config, ed25519.PrivateKey, *testkit.Telnyx) {
+func newConfig(t testing.TB, dbURL string) (app.Config, ed25519.PrivateKey, *testkit.Telnyx) {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
 	tel := testkit.NewTelnyx(t)
@@ -68,7 +68,7 @@ func newConfig(t *testing.T, dbURL string) (app.Config, ed25519.PrivateKey, *tes
 }
 
 // start runs the system until stop is called or the test ends.
-func start(t *testing.T, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx) *system {
+func start(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx) *system {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -116,7 +116,7 @@ func (s *system) token() string {
 }
 
 // inboundCount is how many messages the inbound stream ever stored.
-func inboundCount(t *testing.T, natsURL string) uint64 {
+func inboundCount(t testing.TB, natsURL string) uint64 {
 	nc, err := nats.Connect(natsURL)
 	require.NoError(t, err)
 	defer nc.Close()

@@ -39,8 +39,8 @@ var continental = []string{"America/New_York", "America/Chicago", "America/Denve
 // places returns every (state, zone) the recipient may be in. The lead's
 // record wins over the area code, the area code over the clinic's zone. A
 // record state that disagrees with the area code's state adds the area
-// code's state too, so both states' rules apply. certain is true only when
-// the record gives the zone.
+// code's state too, so both states' rules apply. certain is true when the
+// record gives a valid zone.
 func places(r Recipient, clinicTZ string) (ps []place, certain bool) {
 	ac, hasAC := lookupAreaCode(r.Phone)
 	state := strings.ToUpper(strings.TrimSpace(r.State))
@@ -92,7 +92,7 @@ func places(r Recipient, clinicTZ string) (ps []place, certain bool) {
 		_, oj := refInstant.In(ps[j].Loc).Zone()
 		return oi < oj
 	})
-	return ps, certain && len(states) == 1
+	return ps, certain
 }
 
 // Locate returns where the recipient is taken to be: the lead's record when

@@ -50,6 +50,8 @@ func Classify(text string, optedOut bool) Keyword {
 func Explain(text string, optedOut bool) (Keyword, string) {
 	norm := Normalize(text)
 	switch {
+	case strings.ContainsRune(text, '\U0001F6D1') && (norm == "" || norm == "stop" || onlyFillers(strings.Fields(norm))):
+		return KeywordOptOut, "stop sign emoji"
 	case norm == "":
 		return KeywordNone, "empty after normalization"
 	case optOutWords[norm] || optOutWords[strings.ReplaceAll(norm, " ", "")]:

@@ -6,19 +6,29 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/timeparse"
 	"github.com/medspa/engine/messages"
 )
 
-// Decide applies one inbound message to a conversation. It is pure and
-// deterministic: the same state, clinic, message and time always give the
-// same result. A zero State (Phase "") is a conversation that does not exist
-// yet; Decide creates it with New.
-//
-// Messages that do not concern the conversation yet (delivery receipts,
-// timers, payments, staff actions) return the state unchanged and no
-// effects. An error, always wrapping messages.ErrInvalid, means the message
-// can never be applied to this conversation.
+// Decide applies one inbound message to a conversation with an empty
+// calendar: every opening of the clinic's hours counts as free. Callers that
+// own the clinic's calendar use DecideWith.
 func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (State, []Effect, error) {
+	return DecideWith(s, Env{Clinic: c}, in, now)
+}
+
+// DecideWith applies one inbound message to a conversation. It is pure and
+// deterministic: the same state, environment, message and time always give
+// the same result. A zero State (Phase "") is a conversation that does not
+// exist yet; DecideWith creates it with New.
+//
+// Messages that do not concern the conversation (delivery receipts,
+// payments, staff actions, and timers other than a hold running out)
+// return the state unchanged and no effects. An error, always wrapping
+// messages.ErrInvalid, means the message can never be applied to this
+// conversation.
+func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
+	c := env.Clinic
 	if c == nil {
 		return s, nil, fmt.Errorf("%w: no clinic", messages.ErrInvalid)
 	}
@@ -32,6 +42,9 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 		return s, nil, fmt.Errorf("%w: message for lead %s/%s given conversation %s/%s",
 			messages.ErrInvalid, in.ClinicID, in.LeadID, s.ClinicID, s.LeadID)
 	}
+	if in.Kind == messages.KindTimer {
+		return onTimer(s, env, now)
+	}
 	handle, ok := kindHandlers[in.Kind]
 	if !ok {
 		return s, nil, nil
@@ -39,7 +52,7 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 	if s.Phase == "" {
 		s = New(in, c, now)
 	}
-	t := begin(s, c, in, now)
+	t := begin(s, env, in, now)
 	if t.s.Phase == PhaseOptedOut || t.s.Phase == PhaseHandedToStaff {
 		// Nothing automatic reaches an opted-out lead or interrupts staff.
 		return t.s, t.effects, nil
@@ -60,14 +73,19 @@ var kindHandlers = map[messages.Kind]func(*turn, messages.Envelope){
 type turn struct {
 	s       State
 	c       *clinic.Clinic
+	cal     clinic.Calendar
 	now     time.Time
-	first   bool // the lead's first contact: the reply greets and names the clinic
+	first   bool   // the lead's first contact: the reply greets and names the clinic
+	notice  string // said before anything else, e.g. that a hold ran out
+	// serviceChanged is set when this message named another treatment.
+	serviceChanged bool
 	effects []Effect
 }
 
 // begin records the inbound message on the state.
-func begin(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) *turn {
-	t := &turn{s: s, c: c, now: now, first: s.Phase == PhaseNew}
+func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
+	c := env.Clinic
+	t := &turn{s: s, c: c, cal: env.Calendar, now: now, first: s.Phase == PhaseNew}
 	if t.first {
 		t.event(EventLeadCreated, "source", string(in.Kind))
 	}
@@ -79,13 +97,19 @@ func begin(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) *turn
 	t.s.LastInboundAt = now
 	t.s.UpdatedAt = now
 	t.s.record(DirIn, inboundText(in), now)
+	if t.s.Phase == PhaseLost {
+		t.setPhase(PhaseQualifying) // a lead who went quiet or said no writes again
+	}
+	if t.holdExpired() {
+		t.notice = "Your hold on " + slotText(t.c, t.s.Hold.Start) + " has expired."
+		t.expireHold()
+	}
 	return t
 }
 
-// finish moves a conversation that got its reply into qualifying.
+// finish moves a conversation that got its first reply into qualifying.
 func (t *turn) finish() {
-	switch t.s.Phase {
-	case PhaseNew, PhaseLost:
+	if t.s.Phase == PhaseNew {
 		t.setPhase(PhaseQualifying)
 	}
 }
@@ -107,14 +131,38 @@ func (t *turn) event(typ string, kv ...string) {
 	t.effects = append(t.effects, Event{Type: typ, Data: data})
 }
 
-// reply sends one text to the lead and records it.
-func (t *turn) reply(text string) {
+// purposeInitiated marks a text the lead did not just ask for.
+const purposeInitiated = messages.PurposeInitiated
+
+// reply sends one text to the lead in answer to their message and records it.
+func (t *turn) reply(text string) { t.replyAs(text, messages.PurposeReply) }
+
+// replyAs sends one text with a purpose and records it.
+func (t *turn) replyAs(text string, purpose messages.Purpose) {
 	text = truncate(strings.TrimSpace(text), MaxReply)
 	if text == "" {
 		return
 	}
-	t.effects = append(t.effects, Reply{Text: text, Purpose: messages.PurposeReply})
+	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose})
 	t.s.record(DirOut, text, t.now)
+}
+
+// notePatient remembers whether the lead is new or returning.
+func (t *turn) notePatient(p string) {
+	if p == "" || p == t.s.Patient {
+		return
+	}
+	t.s.Patient = p
+	t.event(EventPatientNoted, "patient", p)
+}
+
+// noteWant remembers when the lead would like to come in.
+func (t *turn) noteWant(w *timeparse.Preference) {
+	if w == nil {
+		return
+	}
+	c := *w
+	t.s.Want = &c
 }
 
 // learnName remembers the lead's name; it reports whether it is new.
@@ -133,6 +181,7 @@ func (t *turn) noteService(id string) {
 		return
 	}
 	t.s.ServiceID = id
+	t.serviceChanged = true
 	t.event(EventServiceNoted, "service_id", id)
 }
 

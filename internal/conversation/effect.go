@@ -6,6 +6,9 @@ import "github.com/medspa/engine/messages"
 // the new state.
 type Effect interface{ isEffect() }
 
+// Effects Decide returns: Reply and Event for every conversation, and
+// HoldSlot and ReleaseSlot for the clinic's calendar (see protocol.go).
+
 // Reply is a text to the lead, sent from State.ClinicNumber via
 // State.Carrier.
 type Reply struct {
@@ -29,4 +32,10 @@ const (
 	EventNameLearned      = "name.learned"
 	EventServiceNoted     = "service.noted"
 	EventHandoffRequested = "handoff.requested"
+	EventPatientNoted     = "patient.noted"
+	EventSlotsOffered     = "slots.offered"
+	EventSlotHeld         = "slot.held"
+	EventSlotTaken        = "slot.taken"
+	EventHoldReleased     = "hold.released"
+	EventHoldExpired      = "hold.expired"
 )

@@ -2,9 +2,11 @@ package conversation
 
 import (
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/timeparse"
 )
 
 // Intent is what a lead's message asks for.
@@ -22,6 +24,23 @@ const (
 	IntentNo       Intent = "no"
 	IntentThanks   Intent = "thanks"
 	IntentUnknown  Intent = "unknown"
+	// IntentPick picks one of the offered times by number ("2", "the first one").
+	IntentPick Intent = "pick"
+	// IntentCancel cancels an appointment or a held time.
+	IntentCancel Intent = "cancel"
+	// IntentReschedule moves an appointment or a held time.
+	IntentReschedule Intent = "reschedule"
+	// IntentMedical is a medical question for the clinical team ("is it
+	// safe while pregnant?"); it hands the conversation to staff.
+	IntentMedical Intent = "medical"
+	// IntentComplaint is a complaint; it hands the conversation to staff.
+	IntentComplaint Intent = "complaint"
+)
+
+// Patient kinds.
+const (
+	PatientNew       = "new"
+	PatientReturning = "returning"
 )
 
 // Understanding is what the built-in language understanding reads in one
@@ -30,20 +49,42 @@ type Understanding struct {
 	Intent    Intent `json:"intent"`
 	Name      string `json:"name,omitempty"`       // the name the lead gave for themself
 	ServiceID string `json:"service_id,omitempty"` // a catalog service mentioned
+	// When is the day or time the lead asks for, in the clinic's zone.
+	When *timeparse.Preference `json:"when,omitempty"`
+	// Option is the offered time picked by number, 1-based.
+	Option int `json:"option,omitempty"`
+	// Patient is PatientNew or PatientReturning when the lead says so.
+	Patient string `json:"patient,omitempty"`
 }
 
-// Understand reads one message from a lead. It is deterministic and cheap,
-// so it always answers, with or without a language model configured.
+// Understand reads one message from a lead without a clock: days and
+// times are read relative to the zero time. Decide uses UnderstandAt.
 func Understand(text string, c *clinic.Clinic) Understanding {
+	return UnderstandAt(text, c, time.Time{})
+}
+
+// UnderstandAt reads one message from a lead at now, reading days and times
+// in the clinic's zone. It is deterministic and cheap, so it always
+// answers, with or without a language model configured.
+func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 	u := newUtterance(text)
 	var out Understanding
+	loc := time.UTC
 	if c != nil {
+		loc = c.Location()
 		if s, ok := c.MatchService(text); ok {
 			out.ServiceID = s.ID
 		}
 	}
 	out.Name = extractName(u, c)
-	out.Intent = classify(u)
+	out.Option = extractOption(u)
+	out.Patient = extractPatient(u)
+	if out.Option == 0 {
+		if p, ok := timeparse.Parse(text, now, loc); ok {
+			out.When = &p
+		}
+	}
+	out.Intent = classify(u, out)
 	return out
 }
 
@@ -148,22 +189,27 @@ func (u *utterance) whole(phrases ...string) bool {
 // classifiers, in priority order: the first that matches names the intent.
 var classifiers = []struct {
 	intent Intent
-	match  func(*utterance) bool
+	match  func(*utterance, Understanding) bool
 }{
-	{IntentHuman, isHuman},
-	{IntentPrice, isPrice},
-	{IntentHours, isHours},
-	{IntentBook, isBook},
-	{IntentServices, isServices},
-	{IntentNo, isNo},
-	{IntentYes, isYes},
-	{IntentThanks, isThanks},
-	{IntentGreeting, isGreeting},
+	{IntentComplaint, func(u *utterance, _ Understanding) bool { return isComplaint(u) }},
+	{IntentMedical, func(u *utterance, _ Understanding) bool { return isMedical(u) }},
+	{IntentHuman, func(u *utterance, _ Understanding) bool { return isHuman(u) }},
+	{IntentCancel, func(u *utterance, _ Understanding) bool { return isCancel(u) }},
+	{IntentReschedule, func(u *utterance, _ Understanding) bool { return isReschedule(u) }},
+	{IntentPick, func(_ *utterance, x Understanding) bool { return x.Option > 0 }},
+	{IntentPrice, func(u *utterance, _ Understanding) bool { return isPrice(u) }},
+	{IntentHours, func(u *utterance, _ Understanding) bool { return isHours(u) }},
+	{IntentBook, func(u *utterance, x Understanding) bool { return isBook(u) || x.When != nil && !isNo(u) }},
+	{IntentServices, func(u *utterance, _ Understanding) bool { return isServices(u) }},
+	{IntentNo, func(u *utterance, _ Understanding) bool { return isNo(u) }},
+	{IntentYes, func(u *utterance, _ Understanding) bool { return isYes(u) }},
+	{IntentThanks, func(u *utterance, _ Understanding) bool { return isThanks(u) }},
+	{IntentGreeting, func(u *utterance, _ Understanding) bool { return isGreeting(u) }},
 }
 
-func classify(u *utterance) Intent {
+func classify(u *utterance, x Understanding) Intent {
 	for _, c := range classifiers {
-		if c.match(u) {
+		if c.match(u, x) {
 			return c.intent
 		}
 	}

@@ -27,14 +27,31 @@ var intentHandlers = map[Intent]func(*turn, Understanding) answer{
 	IntentNo:       answerNo,
 	IntentThanks:   answerThanks,
 	IntentUnknown:  answerUnknown,
+	IntentPick:     answerPick,
+	// Hand-off intents reply through handoff; these answer only when the
+	// booking flow keeps the conversation.
+	IntentCancel:     answerPick,
+	IntentReschedule: answerPick,
+	IntentMedical:    answerHuman,
+	IntentComplaint:  answerHuman,
 }
 
 func onSMS(t *turn, in messages.Envelope) {
-	u := Understand(in.SMS.Text, t.c)
+	u := UnderstandAt(in.SMS.Text, t.c, t.now)
 	learned := t.learnName(u.Name)
 	t.noteService(u.ServiceID)
+	t.notePatient(u.Patient)
+	t.noteWant(u.When)
+	if understood(u) {
+		t.s.Misses = 0
+	} else {
+		t.s.Misses++
+	}
+	if t.handoffFor(u) || t.booking(u, learned) {
+		return
+	}
 	a := intentHandlers[u.Intent](t, u)
-	parts := []string{t.opener(learned), a.text}
+	parts := []string{t.notice, t.opener(learned), a.text}
 	if !a.asks {
 		parts = append(parts, t.nextQuestion())
 	}
@@ -94,8 +111,13 @@ func cleanName(s string) string {
 	return s
 }
 
-// opener greets on first contact and welcomes a name just learned.
+// opener greets on first contact and welcomes a name just learned. A
+// notice (such as an expired hold) comes first.
 func (t *turn) opener(learned bool) string {
+	return join(t.notice, t.greeting(learned))
+}
+
+func (t *turn) greeting(learned bool) string {
 	switch {
 	case t.first && learned:
 		return "Nice to meet you, " + t.s.FirstName() + "! Thanks for texting " + t.c.Name + "."
@@ -108,14 +130,23 @@ func (t *turn) opener(learned bool) string {
 }
 
 // nextQuestion moves qualification on: treatment first, then name, then an
-// invitation to book.
+// invitation to book. While times are offered or held it keeps the lead's
+// place instead.
 func (t *turn) nextQuestion() string {
+	switch {
+	case t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
+		return pickPrompt(len(t.s.Offers)) + " " + offerList(t.c, t.s.Offers)
+	case t.s.Phase == PhaseHeld && t.s.Hold != nil:
+		return "Your time on " + slotText(t.c, t.s.Hold.Start) + " is held until " + clockOf(t.c, t.s.Hold.Until) + "."
+	}
 	s, ok := t.service(Understanding{})
 	switch {
 	case !ok:
 		return t.askService()
 	case t.s.Name == "":
 		return "May I have your name?"
+	case t.s.Want != nil:
+		return "What days and times work best for you?"
 	default:
 		return "Would you like to book " + serviceRef(s) + "?"
 	}
@@ -184,15 +215,27 @@ func answerServices(t *turn, u Understanding) answer {
 }
 
 func answerBook(t *turn, u Understanding) answer {
+	if s, ok := t.service(u); ok && t.s.Phase == PhaseHeld && t.s.Hold != nil {
+		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
+	}
+	if u.When != nil && u.ServiceID == "" && t.s.ServiceID == "" {
+		return answer{text: "Happy to find you a time! Which treatment would you like?", asks: true}
+	}
 	if s, ok := t.service(u); ok {
 		return answer{text: "Great, let's get you booked for " + serviceRef(s) + "! What days and times work best for you?", asks: true}
 	}
 	return answer{text: "Happy to get you booked! Which treatment would you like?", asks: true}
 }
 
-func answerHuman(t *turn, _ Understanding) answer {
-	t.event(EventHandoffRequested, "reason", "lead asked for a person")
-	return answer{text: "Of course! I've asked our team at " + t.c.Name + " to text you back shortly.", asks: true}
+// answerHuman is not reached: handoffFor answers these intents first.
+func answerHuman(*turn, Understanding) answer { return answer{} }
+
+// answerPick answers a pick, cancel or move with nothing on offer or held.
+func answerPick(t *turn, u Understanding) answer {
+	if _, ok := t.service(u); !ok {
+		return answer{}
+	}
+	return answer{text: "Which day and time would suit you?", asks: true}
 }
 
 func answerYes(t *turn, u Understanding) answer {
@@ -202,7 +245,8 @@ func answerYes(t *turn, u Understanding) answer {
 	return answer{text: "Great!"}
 }
 
-func answerNo(*turn, Understanding) answer {
+func answerNo(t *turn, _ Understanding) answer {
+	t.setPhase(PhaseLost)
 	return answer{text: "No problem! If you have questions later, just text us here.", asks: true}
 }
 

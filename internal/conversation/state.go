@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/timeparse"
 	"github.com/medspa/engine/messages"
 )
 
@@ -69,6 +70,28 @@ type State struct {
 	CreatedAt     time.Time        `json:"created_at"`
 	UpdatedAt     time.Time        `json:"updated_at"`
 	Recent        []Line           `json:"recent,omitempty"`
+
+	// Patient is PatientNew or PatientReturning once the lead says.
+	Patient string `json:"patient,omitempty"`
+	// Want is when the lead would like to come in, as last said.
+	Want *timeparse.Preference `json:"want,omitempty"`
+	// Offers are the times last offered, in order (PhaseOffering).
+	Offers []clinic.Slot `json:"offers,omitempty"`
+	// Pending is a hold asked of the clinic and not answered yet.
+	Pending *HoldSlot `json:"pending,omitempty"`
+	// Hold is the time the clinic holds for this lead (PhaseHeld).
+	Hold *Hold `json:"hold,omitempty"`
+	// Misses counts messages in a row that were not understood.
+	Misses int `json:"misses,omitempty"`
+}
+
+// Hold is a time the clinic holds for the lead until Until.
+type Hold struct {
+	AppointmentID string    `json:"appointment_id"`
+	ServiceID     string    `json:"service_id"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Until         time.Time `json:"until"`
 }
 
 // New creates the state of a lead's first message. Replies go out from the

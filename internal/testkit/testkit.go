@@ -55,16 +55,16 @@ type Telnyx struct {
 	mu   sync.Mutex
 	sent []SentSMS
 	seq  int
-	cond *sync.Cond
 	// Fail, when non-nil, is consulted per request (1-based); a non-zero
 	// status is answered with a Telnyx error body carrying code.
 	Fail func(n int) (status int, code string)
+	// OnSend, when set, is called with every accepted text.
+	OnSend func(SentSMS)
 }
 
 // NewTelnyx starts the stub.
 func NewTelnyx(t testing.TB) *Telnyx {
 	s := &Telnyx{APIKey: "KEY_test_telnyx"}
-	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -102,10 +102,14 @@ func (s *Telnyx) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id := fmt.Sprintf("40385f64-0000-4000-8000-%012d", n)
+	sms := SentSMS{ID: id, From: req.From, To: req.To, Text: req.Text, MessagingProfileID: req.MessagingProfileID, At: time.Now()}
 	s.mu.Lock()
-	s.sent = append(s.sent, SentSMS{ID: id, From: req.From, To: req.To, Text: req.Text, MessagingProfileID: req.MessagingProfileID, At: time.Now()})
-	s.cond.Broadcast()
+	s.sent = append(s.sent, sms)
+	onSend := s.OnSend
 	s.mu.Unlock()
+	if onSend != nil {
+		onSend(sms)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{
 		"record_type": "message", "direction": "outbound", "id": id, "type": "SMS",

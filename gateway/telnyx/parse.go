@@ -1,26 +1,61 @@
-package gateway
+// Package telnyx parses Telnyx v2 messaging webhook bodies into checked,
+// typed events. It is pure: no I/O, no HTTP. Signatures are verified before
+// parsing, by internal/telnyxsig.
+package telnyx
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/medspa/engine/internal/phone"
 )
 
-// Telnyx message event types the gateway acts on.
+// Message event types that Parse turns into an Inbound or a Receipt.
 const (
-	telnyxReceived  = "message.received"
-	telnyxSent      = "message.sent"
-	telnyxFinalized = "message.finalized"
+	EventReceived  = "message.received"
+	EventSent      = "message.sent"
+	EventFinalized = "message.finalized"
 )
 
-// telnyxBody is the envelope of every Telnyx v2 webhook. The payload's shape
+// ErrInvalid marks a body that is not a usable Telnyx webhook.
+var ErrInvalid = errors.New("invalid telnyx webhook")
+
+// FieldErrors names, field by field, what is wrong with a body. It matches
+// ErrInvalid.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + f[k]
+	}
+	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes FieldErrors match ErrInvalid.
+func (f FieldErrors) Unwrap() error { return ErrInvalid }
+
+func invalid(fields map[string]string) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	return FieldErrors(fields)
+}
+
+// webhookBody is the envelope of every Telnyx v2 webhook. The payload's shape
 // depends on the event type (call events have a string "from"), so it is
 // decoded only once the type is known.
-type telnyxBody struct {
+type webhookBody struct {
 	Data *struct {
 		EventType string          `json:"event_type"`
 		ID        string          `json:"id"`
@@ -28,26 +63,26 @@ type telnyxBody struct {
 	} `json:"data"`
 }
 
-// telnyxMessagePayload is the payload of message.* events.
-type telnyxMessagePayload struct {
-	ID     string           `json:"id"`
-	From   telnyxEndpoint   `json:"from"`
-	To     []telnyxEndpoint `json:"to"`
-	Text   string           `json:"text"`
-	Media  []telnyxMedia    `json:"media"`
-	Errors []telnyxError    `json:"errors"`
+// messagePayload is the payload of message.* events.
+type messagePayload struct {
+	ID     string     `json:"id"`
+	From   endpoint   `json:"from"`
+	To     []endpoint `json:"to"`
+	Text   string     `json:"text"`
+	Media  []media    `json:"media"`
+	Errors []apiError `json:"errors"`
 }
 
-type telnyxEndpoint struct {
+type endpoint struct {
 	PhoneNumber string `json:"phone_number"`
 	Status      string `json:"status"`
 }
 
-type telnyxMedia struct {
+type media struct {
 	URL string `json:"url"`
 }
 
-type telnyxError struct {
+type apiError struct {
 	Code flexString `json:"code"`
 }
 
@@ -77,18 +112,18 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// telnyxEvent is a parsed and checked Telnyx webhook. Inbound is set for
+// Event is a parsed and checked Telnyx webhook. Inbound is set for
 // message.received, Receipt for message.sent and message.finalized; for any
 // other type both are nil and the event is acknowledged and ignored.
-type telnyxEvent struct {
+type Event struct {
 	Type    string
 	ID      string // data.id, the idempotency key
-	Inbound *telnyxInbound
-	Receipt *telnyxReceipt
+	Inbound *Inbound
+	Receipt *Receipt
 }
 
-// telnyxInbound is a text from a lead. Numbers are E.164.
-type telnyxInbound struct {
+// Inbound is a text from a lead. Numbers are E.164.
+type Inbound struct {
 	MessageID string
 	From      string   // the lead
 	To        []string // the recipients; one of them is a clinic number
@@ -96,8 +131,8 @@ type telnyxInbound struct {
 	Media     []string
 }
 
-// telnyxReceipt is the delivery status of a text we sent. Numbers are E.164.
-type telnyxReceipt struct {
+// Receipt is the delivery status of a text we sent. Numbers are E.164.
+type Receipt struct {
 	MessageID string
 	From      string // the clinic number we sent from
 	To        string // the lead
@@ -105,17 +140,17 @@ type telnyxReceipt struct {
 	ErrorCode string
 }
 
-// parseTelnyx decodes and checks a Telnyx webhook body. Its errors wrap
-// ErrInvalid; a *ValidationError names the offending fields.
-func parseTelnyx(body []byte) (telnyxEvent, error) {
-	var b telnyxBody
+// Parse decodes and checks a Telnyx webhook body. Its errors wrap
+// ErrInvalid; FieldErrors names the offending fields.
+func Parse(body []byte) (Event, error) {
+	var b webhookBody
 	if err := json.Unmarshal(body, &b); err != nil {
-		return telnyxEvent{}, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
+		return Event{}, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
 	}
 	if b.Data == nil {
-		return telnyxEvent{}, invalid(map[string]string{"data": "required"})
+		return Event{}, invalid(map[string]string{"data": "required"})
 	}
-	ev := telnyxEvent{Type: b.Data.EventType, ID: b.Data.ID}
+	ev := Event{Type: b.Data.EventType, ID: b.Data.ID}
 	fields := map[string]string{}
 	if !validID(ev.ID) {
 		fields["data.id"] = "required: 1 to 128 printable characters"
@@ -124,19 +159,19 @@ func parseTelnyx(body []byte) (telnyxEvent, error) {
 		fields["data.event_type"] = "required"
 	}
 	if err := invalid(fields); err != nil {
-		return telnyxEvent{}, err
+		return Event{}, err
 	}
 	switch ev.Type {
-	case telnyxReceived, telnyxSent, telnyxFinalized:
+	case EventReceived, EventSent, EventFinalized:
 	default:
 		return ev, nil
 	}
-	var p telnyxMessagePayload
+	var p messagePayload
 	if len(b.Data.Payload) == 0 || bytes.Equal(b.Data.Payload, []byte("null")) {
-		return telnyxEvent{}, invalid(map[string]string{"data.payload": "required"})
+		return Event{}, invalid(map[string]string{"data.payload": "required"})
 	}
 	if err := json.Unmarshal(b.Data.Payload, &p); err != nil {
-		return telnyxEvent{}, invalid(map[string]string{"data.payload": "not a message payload"})
+		return Event{}, invalid(map[string]string{"data.payload": "not a message payload"})
 	}
 	if !validID(p.ID) {
 		fields["data.payload.id"] = "required: 1 to 128 printable characters"
@@ -156,14 +191,14 @@ func parseTelnyx(body []byte) (telnyxEvent, error) {
 		}
 		to[i] = n
 	}
-	if ev.Type != telnyxReceived && len(p.To) > 0 && !validID(p.To[0].Status) {
+	if ev.Type != EventReceived && len(p.To) > 0 && !validID(p.To[0].Status) {
 		fields["data.payload.to[0].status"] = "required"
 	}
 	if err := invalid(fields); err != nil {
-		return telnyxEvent{}, err
+		return Event{}, err
 	}
-	if ev.Type == telnyxReceived {
-		in := &telnyxInbound{MessageID: p.ID, From: from, To: to, Text: p.Text}
+	if ev.Type == EventReceived {
+		in := &Inbound{MessageID: p.ID, From: from, To: to, Text: p.Text}
 		for _, m := range p.Media {
 			if m.URL != "" {
 				in.Media = append(in.Media, m.URL)
@@ -172,7 +207,7 @@ func parseTelnyx(body []byte) (telnyxEvent, error) {
 		ev.Inbound = in
 		return ev, nil
 	}
-	rc := &telnyxReceipt{MessageID: p.ID, From: from, To: to[0], Status: p.To[0].Status}
+	rc := &Receipt{MessageID: p.ID, From: from, To: to[0], Status: p.To[0].Status}
 	for _, e := range p.Errors {
 		if e.Code != "" {
 			rc.ErrorCode = string(e.Code)
@@ -183,13 +218,13 @@ func parseTelnyx(body []byte) (telnyxEvent, error) {
 	return ev, nil
 }
 
-// valid checks the invariants parseTelnyx guarantees.
-func (e *telnyxEvent) valid() error {
+// Valid checks the invariants of an Event that Parse returned.
+func (e *Event) Valid() error {
 	if !validID(e.ID) || !validID(e.Type) {
 		return errors.New("bad id or type")
 	}
 	switch e.Type {
-	case telnyxReceived:
+	case EventReceived:
 		in := e.Inbound
 		if in == nil || e.Receipt != nil || !validID(in.MessageID) || !phone.Valid(in.From) || len(in.To) == 0 {
 			return errors.New("bad inbound message")
@@ -199,7 +234,7 @@ func (e *telnyxEvent) valid() error {
 				return errors.New("bad recipient")
 			}
 		}
-	case telnyxSent, telnyxFinalized:
+	case EventSent, EventFinalized:
 		rc := e.Receipt
 		if rc == nil || e.Inbound != nil || !validID(rc.MessageID) || !phone.Valid(rc.From) || !phone.Valid(rc.To) || !validID(rc.Status) {
 			return errors.New("bad receipt")

@@ -1,4 +1,4 @@
-package gateway
+package telnyx
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "telnyx", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "telnyx", name))
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
@@ -24,11 +24,11 @@ func TestParseTelnyx(t *testing.T) {
 	tests := []struct {
 		name string
 		body []byte
-		want telnyxEvent
+		want Event
 	}{
-		{"received", received, telnyxEvent{
+		{"received", received, Event{
 			Type: "message.received", ID: "b301ed3f-1490-491f-995f-6e64e69674d4",
-			Inbound: &telnyxInbound{
+			Inbound: &Inbound{
 				MessageID: "84cca175-9755-4859-b67f-4730d7f58aa3", From: "+13125550123",
 				To: []string{"+17735550100"}, Text: "Hi! How much is Botox? Could I come in Friday afternoon?",
 			},
@@ -36,17 +36,17 @@ func TestParseTelnyx(t *testing.T) {
 		{"received with media and a national number", bytes.Replace(
 			bytes.Replace(received, []byte(`"media": []`), []byte(`"media": [{"url": "https://m.example/1.jpg", "content_type": "image/jpeg"}, {"url": ""}]`), 1),
 			[]byte(`"phone_number": "+13125550123"`), []byte(`"phone_number": "(312) 555-0123"`), 1),
-			telnyxEvent{
+			Event{
 				Type: "message.received", ID: "b301ed3f-1490-491f-995f-6e64e69674d4",
-				Inbound: &telnyxInbound{
+				Inbound: &Inbound{
 					MessageID: "84cca175-9755-4859-b67f-4730d7f58aa3", From: "+13125550123",
 					To: []string{"+17735550100"}, Text: "Hi! How much is Botox? Could I come in Friday afternoon?",
 					Media: []string{"https://m.example/1.jpg"},
 				},
 			}},
-		{"finalized", finalized, telnyxEvent{
+		{"finalized", finalized, Event{
 			Type: "message.finalized", ID: "4ee8c3a6-4995-4309-a3c6-38e3db9ea4be",
-			Receipt: &telnyxReceipt{
+			Receipt: &Receipt{
 				MessageID: "40385f64-5717-4562-b3fc-2c963f66afa6", From: "+17735550100",
 				To: "+13125550123", Status: "delivered",
 			},
@@ -54,27 +54,27 @@ func TestParseTelnyx(t *testing.T) {
 		{"sent with a numeric error code", bytes.Replace(
 			bytes.Replace(finalized, []byte("message.finalized"), []byte("message.sent"), 1),
 			[]byte(`"errors": []`), []byte(`"errors": [{"code": null}, {"code": 40300}]`), 1),
-			telnyxEvent{
+			Event{
 				Type: "message.sent", ID: "4ee8c3a6-4995-4309-a3c6-38e3db9ea4be",
-				Receipt: &telnyxReceipt{
+				Receipt: &Receipt{
 					MessageID: "40385f64-5717-4562-b3fc-2c963f66afa6", From: "+17735550100",
 					To: "+13125550123", Status: "delivered", ErrorCode: "40300",
 				},
 			}},
-		{"call event is ignored, payload unread", readFixture(t, "call.hangup.json"), telnyxEvent{
+		{"call event is ignored, payload unread", readFixture(t, "call.hangup.json"), Event{
 			Type: "call.hangup", ID: "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseTelnyx(tt.body)
+			got, err := Parse(tt.body)
 			if err != nil {
-				t.Fatalf("parseTelnyx: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("parseTelnyx =\n%+v %+v %+v\nwant\n%+v %+v %+v", got, got.Inbound, got.Receipt, tt.want, tt.want.Inbound, tt.want.Receipt)
+				t.Fatalf("Parse =\n%+v %+v %+v\nwant\n%+v %+v %+v", got, got.Inbound, got.Receipt, tt.want, tt.want.Inbound, tt.want.Receipt)
 			}
-			if err := got.valid(); err != nil {
+			if err := got.Valid(); err != nil {
 				t.Fatalf("valid: %v", err)
 			}
 		})
@@ -104,16 +104,16 @@ func TestParseTelnyxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseTelnyx(tt.body)
+			_, err := Parse(tt.body)
 			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("parseTelnyx error = %v, want ErrInvalid", err)
+				t.Fatalf("Parse error = %v, want ErrInvalid", err)
 			}
 			if tt.field == "" {
 				return
 			}
-			var ve *ValidationError
-			if !errors.As(err, &ve) || ve.Fields[tt.field] == "" {
-				t.Fatalf("parseTelnyx error = %v, want a message for %q", err, tt.field)
+			var fe FieldErrors
+			if !errors.As(err, &fe) || fe[tt.field] == "" {
+				t.Fatalf("Parse error = %v, want a message for %q", err, tt.field)
 			}
 		})
 	}
@@ -126,14 +126,14 @@ func FuzzParseTelnyx(f *testing.F) {
 	f.Add([]byte(`{"data":{"id":"x","event_type":"message.sent","payload":{"id":"m","from":{"phone_number":"+17735550100"},"to":[{"phone_number":"3125550123","status":"sent"}],"errors":[{"code":1}]}}}`))
 	f.Add([]byte(`{"data":{"id":"x","event_type":"message.received","payload":null}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ev, err := parseTelnyx(body)
+		ev, err := Parse(body)
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error does not wrap ErrInvalid: %v", err)
 			}
 			return
 		}
-		if err := ev.valid(); err != nil {
+		if err := ev.Valid(); err != nil {
 			t.Fatalf("parsed event is not valid: %v: %+v", err, ev)
 		}
 	})

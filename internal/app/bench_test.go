@@ -1,0 +1,89 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/medspa/engine/internal/testkit"
+)
+
+// BenchmarkWebhookToReply measures the spine end to end: a signed Telnyx
+// webhook in, the reply handed to the carrier stub. Each of 64 simulated
+// leads sends its next text when the previous reply arrives (closed loop),
+// for 1,000+ messages in all. It reports the median and p99 latency from
+// the webhook post to the stub receiving the reply, and messages per second.
+//
+//	go test ./internal/app -run '^$' -bench WebhookToReply -benchtime 1x
+//	TEST_DATABASE_URL=... go test ./internal/app -run '^$' -bench WebhookToReply/postgres -benchtime 1x
+func BenchmarkWebhookToReply(b *testing.B) {
+	for _, sk := range stores {
+		b.Run(sk.name, func(b *testing.B) { benchSpine(b, sk) })
+	}
+}
+
+func benchSpine(b *testing.B, sk storeKind) {
+	const leads, perLead = 64, 16 // 1,024 messages per iteration
+	bt := b
+	cfg, priv, tel := newConfig(bt, sk.url(bt))
+	replies := make(map[string]chan time.Time, leads)
+	for i := range leads {
+		replies[leadNumber(i)] = make(chan time.Time, perLead*2)
+	}
+	tel.OnSend = func(m testkit.SentSMS) {
+		if ch, ok := replies[m.To]; ok {
+			ch <- m.At
+		}
+	}
+	sys := start(bt, cfg, priv, tel)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: leads}, Timeout: 10 * time.Second}
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		var mu sync.Mutex
+		var lat []time.Duration
+		began := time.Now()
+		var wg sync.WaitGroup
+		for i := range leads {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lead := leadNumber(i)
+				for j := range perLead {
+					body := testkit.TelnyxMessage(fmt.Sprintf("bench-%d-%d-%d", it, i, j), lead, clinicNumber, "How much is Botox?", time.Now())
+					sent := time.Now()
+					status, resp := testkit.Post(b, client, sys.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(priv, body, sent), body)
+					if status != http.StatusOK {
+						b.Errorf("webhook: %d %s", status, resp)
+						return
+					}
+					select {
+					case at := <-replies[lead]:
+						mu.Lock()
+						lat = append(lat, at.Sub(sent))
+						mu.Unlock()
+					case <-time.After(10 * time.Second):
+						b.Errorf("no reply for lead %d message %d", i, j)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(began)
+		slices.Sort(lat)
+		if len(lat) == 0 {
+			b.Fatal("no replies")
+		}
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "msgs/s")
+		b.ReportMetric(float64(len(lat)), "msgs")
+	}
+	b.StopTimer()
+	sys.stop()
+}
+
+func leadNumber(i int) string { return fmt.Sprintf("+1312555%04d", 1000+i) }

@@ -1,0 +1,296 @@
+package clinic
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/medspa/engine/internal/timeparse"
+)
+
+// Appointment statuses.
+const (
+	StatusHeld      = "held"
+	StatusBooked    = "booked"
+	StatusCancelled = "cancelled"
+)
+
+// SlotStep is the spacing of appointment starts.
+const SlotStep = 30 * time.Minute
+
+// searchDays is how far ahead OpenSlots looks.
+const searchDays = 60
+
+// Sentinel errors of Hold.
+var (
+	// ErrSlotTaken: another lead holds or has booked a time that overlaps.
+	ErrSlotTaken = errors.New("slot taken")
+	// ErrSlotUnavailable: the time is outside opening hours, misaligned,
+	// in the past or inside the lead time.
+	ErrSlotUnavailable = errors.New("slot unavailable")
+)
+
+// Appointment is one held or booked time on a clinic's calendar.
+type Appointment struct {
+	ID        string    `json:"id"`
+	LeadID    string    `json:"lead_id"`
+	ServiceID string    `json:"service_id"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Status    string    `json:"status"`
+	HoldUntil time.Time `json:"hold_until,omitzero"`
+}
+
+// Slot is an open time for one service.
+type Slot struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Calendar is a clinic's appointments. It is a value owned by the clinic's
+// actor, which applies one request at a time; every method returns a new
+// Calendar and leaves its receiver unchanged. It is persisted as JSON.
+type Calendar struct {
+	Appointments []Appointment `json:"appointments,omitempty"`
+}
+
+// active reports whether a blocks its time at now.
+func (a Appointment) active(now time.Time) bool {
+	switch a.Status {
+	case StatusBooked:
+		return true
+	case StatusHeld:
+		return now.Before(a.HoldUntil)
+	}
+	return false
+}
+
+// AppointmentID derives an appointment's id from the lead, the service and
+// the start, so deciding the same request again gives the same id.
+func AppointmentID(leadID, serviceID string, start time.Time) string {
+	h := sha256.Sum256([]byte(leadID + "|" + serviceID + "|" + start.UTC().Format(time.RFC3339)))
+	return "ap_" + hex.EncodeToString(h[:8])
+}
+
+// free reports whether [start, end) overlaps no active appointment other
+// than those of lead ignore.
+func (cal Calendar) free(start, end time.Time, now time.Time, ignore string) bool {
+	for _, a := range cal.Appointments {
+		if a.LeadID == ignore && ignore != "" {
+			continue
+		}
+		if a.active(now) && a.Start.Before(end) && start.Before(a.End) {
+			return false
+		}
+	}
+	return true
+}
+
+// bookable reports whether start is a valid start for svc at now: inside
+// opening hours in the clinic's zone, on the slot grid, fitted to the
+// duration and not sooner than the lead time.
+func bookable(c *Clinic, svc Service, start, now time.Time) bool {
+	if svc.DurationMinutes <= 0 || start.Before(now.Add(time.Duration(c.LeadTimeMinutes)*time.Minute)) {
+		return false
+	}
+	l := start.In(c.Location())
+	h := c.HoursOn(l.Weekday())
+	if h.Closed {
+		return false
+	}
+	day := timeparse.DateOf(l).In(c.Location())
+	open := wallClock(day, h.Open)
+	closing := wallClock(day, h.Close)
+	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
+	if start.Before(open) || end.After(closing) {
+		return false
+	}
+	return start.Sub(open)%SlotStep == 0
+}
+
+// wallClock is the instant of a wall-clock time (minutes after midnight)
+// on a local day.
+func wallClock(day time.Time, min int) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), min/60, min%60, 0, 0, day.Location())
+}
+
+// OpenSlots returns up to n open starts for svc that match pref, earliest
+// first: inside opening hours in the clinic's zone, clear of booked and
+// unexpired held appointments, fitted to the duration, on a 30-minute grid
+// and no sooner than now plus the clinic's lead time.
+func (cal Calendar) OpenSlots(c *Clinic, svc Service, pref timeparse.Preference, now time.Time, n int) []Slot {
+	var out []Slot
+	cal.each(c, svc, now, func(s Slot, _ int) bool {
+		if pref.Matches(s.Start, c.Location()) {
+			out = append(out, s)
+		}
+		return len(out) < n
+	})
+	return out
+}
+
+// each calls f with every open slot in time order, with its day index,
+// until f returns false.
+func (cal Calendar) each(c *Clinic, svc Service, now time.Time, f func(Slot, int) bool) {
+	if c == nil || svc.DurationMinutes <= 0 {
+		return
+	}
+	loc := c.Location()
+	dur := time.Duration(svc.DurationMinutes) * time.Minute
+	today := timeparse.DateOf(now.In(loc))
+	for d := 0; d < searchDays; d++ {
+		day := today.AddDays(d).In(loc)
+		h := c.HoursOn(day.Weekday())
+		if h.Closed {
+			continue
+		}
+		for m := h.Open; m+svc.DurationMinutes <= h.Close; m += int(SlotStep / time.Minute) {
+			start := wallClock(day, m)
+			if !bookable(c, svc, start, now) || !cal.free(start, start.Add(dur), now, "") {
+				continue
+			}
+			if !f(Slot{Start: start, End: start.Add(dur)}, d) {
+				return
+			}
+		}
+	}
+}
+
+// Suggest offers up to n slots for a preference. When some match, it
+// returns them with exact set. Otherwise it returns the nearest: on the
+// days asked for, those closest to a time named; else the first openings
+// from the first day asked for on.
+func (cal Calendar) Suggest(c *Clinic, svc Service, pref timeparse.Preference, now time.Time, n int) (slots []Slot, exact bool) {
+	if got := cal.OpenSlots(c, svc, pref, now, n); len(got) > 0 {
+		return got, true
+	}
+	loc := c.Location()
+	if len(pref.Times) > 0 || len(pref.Windows) > 0 {
+		dayOnly := timeparse.Preference{From: pref.From, To: pref.To, Weekdays: pref.Weekdays}
+		var cands []Slot
+		cal.each(c, svc, now, func(s Slot, _ int) bool {
+			if dayOnly.Matches(s.Start, loc) {
+				cands = append(cands, s)
+			}
+			return len(cands) < 200
+		})
+		if len(cands) > 0 && (!pref.From.IsZero() || len(pref.Weekdays) > 0) {
+			return nearest(cands, pref, loc, n), false
+		}
+	}
+	from := timeparse.Preference{From: pref.From}
+	return cal.OpenSlots(c, svc, from, now, n), false
+}
+
+// nearest picks the n candidates closest in time of day to what pref asks
+// for, returned in time order.
+func nearest(cands []Slot, pref timeparse.Preference, loc *time.Location, n int) []Slot {
+	dist := func(s Slot) int {
+		l := s.Start.In(loc)
+		m := l.Hour()*60 + l.Minute()
+		best := 24 * 60
+		for _, t := range pref.Times {
+			best = min(best, abs(m-t))
+		}
+		for _, w := range pref.Windows {
+			switch {
+			case m < w.From:
+				best = min(best, w.From-m)
+			case m >= w.To:
+				best = min(best, m-w.To+1)
+			default:
+				best = 0
+			}
+		}
+		return best
+	}
+	sorted := slices.Clone(cands)
+	slices.SortStableFunc(sorted, func(a, b Slot) int { return dist(a) - dist(b) })
+	// Keep the nearest day first: among equal distances the earlier day wins
+	// because the sort is stable over time-ordered candidates.
+	if len(sorted) > n {
+		sorted = sorted[:n]
+	}
+	slices.SortFunc(sorted, func(a, b Slot) int { return a.Start.Compare(b.Start) })
+	return sorted
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Hold holds start for svc for a lead until now plus the clinic's hold
+// minutes. A lead has at most one hold: holding another time releases the
+// previous one. Holding the same time again renews it. It fails with
+// ErrSlotTaken when another lead's active appointment overlaps, and with
+// ErrSlotUnavailable when the time is not bookable at now.
+func (cal Calendar) Hold(c *Clinic, leadID string, svc Service, start, now time.Time) (Calendar, Appointment, error) {
+	if !bookable(c, svc, start, now) {
+		return cal, Appointment{}, ErrSlotUnavailable
+	}
+	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
+	if !cal.free(start, end, now, leadID) {
+		return cal, Appointment{}, ErrSlotTaken
+	}
+	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments)+1)}
+	for _, a := range cal.Appointments {
+		if a.LeadID == leadID && a.Status == StatusHeld {
+			continue // one hold per lead: the new one replaces it
+		}
+		next.Appointments = append(next.Appointments, a)
+	}
+	hold := time.Duration(c.HoldMinutes) * time.Minute
+	if hold <= 0 {
+		hold = DefaultHoldMinutes * time.Minute
+	}
+	a := Appointment{
+		ID: AppointmentID(leadID, svc.ID, start), LeadID: leadID, ServiceID: svc.ID,
+		Start: start.UTC(), End: end.UTC(), Status: StatusHeld, HoldUntil: now.Add(hold).UTC(),
+	}
+	next.Appointments = append(next.Appointments, a)
+	return next, a, nil
+}
+
+// Release removes a held appointment and cancels a booked one. An unknown
+// id changes nothing.
+func (cal Calendar) Release(apptID string) Calendar {
+	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
+	for _, a := range cal.Appointments {
+		if a.ID == apptID {
+			if a.Status != StatusBooked {
+				continue
+			}
+			a.Status = StatusCancelled
+		}
+		next.Appointments = append(next.Appointments, a)
+	}
+	return next
+}
+
+// ExpireHolds drops holds that ran out at now and appointments that ended
+// before now, keeping the calendar small.
+func (cal Calendar) ExpireHolds(now time.Time) Calendar {
+	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
+	for _, a := range cal.Appointments {
+		if a.Status == StatusHeld && !now.Before(a.HoldUntil) || a.Status == StatusCancelled || !a.End.After(now) {
+			continue
+		}
+		next.Appointments = append(next.Appointments, a)
+	}
+	return next
+}
+
+// Find returns the appointment with the given id.
+func (cal Calendar) Find(apptID string) (Appointment, bool) {
+	for _, a := range cal.Appointments {
+		if a.ID == apptID {
+			return a, true
+		}
+	}
+	return Appointment{}, false
+}

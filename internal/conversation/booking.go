@@ -1,0 +1,333 @@
+package conversation
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/timeparse"
+)
+
+// booking moves the booking flow on for one message: picking an offered
+// time, changing one's mind, declining, and offering times once the
+// treatment and a preferred time are known. It reports whether it took
+// care of the message (replied or asked the clinic for a hold).
+func (t *turn) booking(u Understanding, learned bool) bool {
+	switch t.s.Phase {
+	case PhaseOffering:
+		if t.s.Pending == nil && len(t.s.Offers) > 0 && t.pickOffer(u, learned) {
+			return true
+		}
+	case PhaseHeld:
+		return t.changeHold(u, learned)
+	}
+	svc, ok := t.service(Understanding{})
+	if !ok || t.s.Want == nil {
+		return false
+	}
+	switch {
+	case u.When != nil, t.serviceChanged,
+		(u.Intent == IntentBook || u.Intent == IntentYes) && t.s.Phase != PhaseOffering:
+		t.offer(svc, u, learned)
+		return true
+	}
+	return false
+}
+
+// pickOffer handles a message while times are on offer.
+func (t *turn) pickOffer(u Understanding, learned bool) bool {
+	offers := t.s.Offers
+	switch {
+	case u.Option > len(offers):
+		t.reply(join(t.opener(learned), fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers))))
+		return true
+	case u.Option > 0:
+		t.requestHold(offers[u.Option-1])
+		return true
+	case u.When != nil && u.Intent == IntentBook:
+		var hits []clinic.Slot
+		for _, o := range offers {
+			if u.When.Matches(o.Start, t.c.Location()) {
+				hits = append(hits, o)
+			}
+		}
+		switch len(hits) {
+		case 0:
+			return false // another time: offer again
+		case 1:
+			t.requestHold(hits[0])
+		default:
+			t.s.Offers = hits
+			t.reply(join(t.opener(learned), "Which one works best? "+offerList(t.c, hits)+" "+pickPrompt(len(hits))))
+		}
+		return true
+	case u.Intent == IntentYes && len(offers) == 1:
+		t.requestHold(offers[0])
+		return true
+	case u.Intent == IntentYes:
+		t.reply(join(t.opener(learned), "Great! Which one? "+pickPrompt(len(offers))))
+		return true
+	case u.Intent == IntentNo || u.Intent == IntentCancel:
+		t.s.Offers = nil
+		t.s.Want = nil
+		t.setPhase(PhaseQualifying)
+		t.reply(join(t.opener(learned), "No problem! What other days or times would work for you?"))
+		return true
+	}
+	return false
+}
+
+// changeHold handles a message while a time is held.
+func (t *turn) changeHold(u Understanding, learned bool) bool {
+	h := t.s.Hold
+	switch {
+	case u.Intent == IntentNo || u.Intent == IntentCancel:
+		t.releaseHold()
+		t.setPhase(PhaseLost)
+		t.reply(join(t.opener(learned), "No problem, I've released "+slotText(t.c, h.Start)+". Text us anytime if you'd like another time."))
+		return true
+	case u.Intent == IntentReschedule || u.Intent == IntentBook && u.When != nil:
+		t.releaseHold()
+		t.setPhase(PhaseQualifying)
+		svc, ok := t.service(Understanding{})
+		if u.When == nil || !ok {
+			t.s.Want = nil
+			t.reply(join(t.opener(learned), "Sure, I've released "+slotText(t.c, h.Start)+". What day and time would suit you better?"))
+			return true
+		}
+		t.notice = join(t.notice, "Sure, I've released "+slotText(t.c, h.Start)+".")
+		t.offer(svc, u, learned)
+		return true
+	}
+	return false
+}
+
+// offer suggests open times for svc matching what the lead wants.
+func (t *turn) offer(svc clinic.Service, u Understanding, learned bool) {
+	want := *t.s.Want
+	slots, exact := t.cal.Suggest(t.c, svc, want, t.now, maxOffers)
+	slots = utcSlots(slots)
+	parts := []string{t.opener(learned)}
+	switch u.Intent {
+	case IntentPrice, IntentHours, IntentServices:
+		parts = append(parts, intentHandlers[u.Intent](t, u).text)
+	}
+	if len(slots) == 0 {
+		t.handoff(reasonNoAvailability, join(append(parts, "We have no open times for "+svc.Name+" in the coming weeks.")...))
+		return
+	}
+	t.s.Offers = slots
+	t.setPhase(PhaseOffering)
+	t.event(EventSlotsOffered, "service_id", svc.ID, "count", fmt.Sprint(len(slots)), "exact", fmt.Sprint(exact))
+	lead := "Here's what we have for " + svc.Name + ":"
+	if !exact {
+		lead = "We don't have a " + svc.Name + " opening " + describeWant(want) + ". The nearest:"
+		if want.ASAP {
+			lead = "Our soonest " + svc.Name + " openings:"
+		}
+	} else if want.ASAP {
+		lead = "Our soonest " + svc.Name + " openings:"
+	}
+	parts = append(parts, lead+" "+offerList(t.c, slots)+" "+pickPrompt(len(slots)))
+	t.reply(join(parts...))
+}
+
+// requestHold asks the clinic to hold a slot; the clinic's answer comes
+// back through ApplyHoldResult, which replies.
+func (t *turn) requestHold(s clinic.Slot) {
+	want := timeparse.Preference{}
+	if t.s.Want != nil {
+		want = *t.s.Want
+	}
+	h := HoldSlot{ServiceID: t.s.ServiceID, Start: s.Start.UTC(), Want: want}
+	t.s.Pending = &h
+	t.effects = append(t.effects, h)
+}
+
+// releaseHold gives a held time back to the clinic.
+func (t *turn) releaseHold() {
+	if t.s.Hold == nil {
+		return
+	}
+	t.effects = append(t.effects, ReleaseSlot{AppointmentID: t.s.Hold.AppointmentID})
+	t.event(EventHoldReleased, "appointment_id", t.s.Hold.AppointmentID)
+	t.s.Hold = nil
+}
+
+func (t *turn) holdExpired() bool {
+	return t.s.Phase == PhaseHeld && t.s.Hold != nil && !t.now.Before(t.s.Hold.Until)
+}
+
+// expireHold forgets a hold that ran out; the clinic drops it on its side.
+func (t *turn) expireHold() {
+	t.event(EventHoldExpired, "appointment_id", t.s.Hold.AppointmentID)
+	t.s.Hold = nil
+	t.s.Offers = nil
+	t.setPhase(PhaseQualifying)
+}
+
+// onTimer tells the lead that a held time ran out. Any other timer changes
+// nothing yet.
+func onTimer(s State, env Env, now time.Time) (State, []Effect, error) {
+	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
+	if !t.holdExpired() {
+		return s, nil, nil
+	}
+	start := t.s.Hold.Start
+	t.expireHold()
+	t.s.UpdatedAt = now
+	t.replyAs("Your hold on "+slotText(t.c, start)+" at "+t.c.Name+" has expired, so that time is free again. Text us if you'd like to pick another.", purposeInitiated)
+	return t.s, t.effects, nil
+}
+
+// ApplyHoldResult applies the clinic's answer to this lead's hold request:
+// it confirms the hold, or offers the alternatives when the time is gone.
+// A result that does not answer the pending request changes nothing, except
+// that a stale successful hold is released.
+func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Effect) {
+	if env.Clinic == nil || r.Request.Op != OpHold {
+		return s, nil
+	}
+	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
+	p := s.Pending
+	if p == nil || p.ServiceID != r.Request.ServiceID || !p.Start.Equal(r.Request.Start) || r.Request.LeadID != s.LeadID ||
+		s.Phase == PhaseHandedToStaff || s.Phase == PhaseOptedOut {
+		if r.Outcome == ResultHeld && (s.Hold == nil || s.Hold.AppointmentID != r.Appointment.ID) {
+			t.effects = append(t.effects, ReleaseSlot{AppointmentID: r.Appointment.ID})
+		}
+		return t.s, t.effects
+	}
+	t.s.Pending = nil
+	t.s.UpdatedAt = now
+	when := slotText(t.c, r.Request.Start)
+	if r.Outcome == ResultHeld {
+		a := r.Appointment
+		t.s.Hold = &Hold{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Until: a.HoldUntil.UTC()}
+		t.s.Offers = nil
+		t.setPhase(PhaseHeld)
+		t.event(EventSlotHeld, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339))
+		svc, _ := t.c.ServiceByID(a.ServiceID)
+		until := clockOf(t.c, a.HoldUntil)
+		t.reply(join("Done! "+svc.Name+" on "+when+" is held for you until "+until+".", t.afterHoldQuestion()))
+		return t.s, t.effects
+	}
+	t.event(EventSlotTaken, "service_id", r.Request.ServiceID, "start", r.Request.Start.UTC().Format(time.RFC3339), "outcome", r.Outcome)
+	sorry := "Sorry, " + when + " was just taken."
+	if r.Outcome == ResultUnavailable {
+		sorry = "Sorry, " + when + " is no longer available."
+	}
+	if len(r.Alternatives) == 0 {
+		t.s.Offers = nil
+		t.setPhase(PhaseQualifying)
+		t.reply(sorry + " What other days or times would work for you?")
+		return t.s, t.effects
+	}
+	t.s.Offers = utcSlots(r.Alternatives)
+	t.setPhase(PhaseOffering)
+	t.reply(join(sorry, "Still open: "+offerList(t.c, t.s.Offers), pickPrompt(len(t.s.Offers))))
+	return t.s, t.effects
+}
+
+// afterHoldQuestion finishes qualifying once a time is held.
+func (t *turn) afterHoldQuestion() string {
+	switch {
+	case t.s.Name == "":
+		return "May I have your name for the booking?"
+	case t.s.Patient == "":
+		return "Have you visited " + t.c.Name + " before?"
+	}
+	return "Reply NO if you'd like to release it."
+}
+
+// slotText names a time for a text, in the clinic's zone: "Sat Nov 21 at 10am".
+func slotText(c *clinic.Clinic, at time.Time) string {
+	l := at.In(c.Location())
+	return l.Format("Mon Jan 2") + " at " + timeparse.Clock12(l.Hour()*60+l.Minute())
+}
+
+func clockOf(c *clinic.Clinic, at time.Time) string {
+	l := at.In(c.Location())
+	return timeparse.Clock12(l.Hour()*60 + l.Minute())
+}
+
+// offerList numbers offered times: "1) Sat Nov 21 10am 2) ...".
+func offerList(c *clinic.Clinic, slots []clinic.Slot) string {
+	parts := make([]string, len(slots))
+	for i, s := range slots {
+		l := s.Start.In(c.Location())
+		parts[i] = fmt.Sprintf("%d) %s %s", i+1, l.Format("Mon Jan 2"), timeparse.Clock12(l.Hour()*60+l.Minute()))
+	}
+	return strings.Join(parts, " ")
+}
+
+func pickPrompt(n int) string {
+	switch n {
+	case 1:
+		return "Reply YES to take it."
+	case 2:
+		return "Reply 1 or 2 to pick one."
+	}
+	return fmt.Sprintf("Reply 1, 2 or %d to pick one.", n)
+}
+
+// describeWant puts a preference into words: "on Sat Nov 21 at 3pm".
+func describeWant(p timeparse.Preference) string {
+	var parts []string
+	day := func(d timeparse.Date) string {
+		return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon Jan 2")
+	}
+	switch {
+	case !p.From.IsZero() && p.From == p.To:
+		parts = append(parts, "on "+day(p.From))
+	case !p.From.IsZero() && !p.To.IsZero():
+		parts = append(parts, "between "+day(p.From)+" and "+day(p.To))
+	case !p.From.IsZero():
+		parts = append(parts, "from "+day(p.From))
+	}
+	if len(p.Weekdays) > 0 {
+		var ds []string
+		for _, d := range p.Weekdays {
+			ds = append(ds, d.String()+"s")
+		}
+		parts = append(parts, "on "+strings.Join(ds, " or "))
+	}
+	switch {
+	case len(p.Times) > 0:
+		var ts []string
+		for _, m := range p.Times {
+			ts = append(ts, timeparse.Clock12(m))
+		}
+		parts = append(parts, "at "+strings.Join(ts, " or "))
+	case len(p.Windows) > 0:
+		var ws []string
+		for _, w := range p.Windows {
+			ws = append(ws, windowText(w))
+		}
+		parts = append(parts, strings.Join(ws, " or "))
+	}
+	if len(parts) == 0 {
+		return "then"
+	}
+	return strings.Join(parts, " ")
+}
+
+func windowText(w timeparse.Window) string {
+	switch w {
+	case timeparse.Morning:
+		return "in the morning"
+	case timeparse.Afternoon:
+		return "in the afternoon"
+	case timeparse.Evening:
+		return "in the evening"
+	case timeparse.Lunch:
+		return "around lunchtime"
+	}
+	switch {
+	case w.To >= 24*60:
+		return "after " + timeparse.Clock12(w.From)
+	case w.From == 0:
+		return "before " + timeparse.Clock12(w.To)
+	}
+	return "between " + timeparse.Clock12(w.From) + " and " + timeparse.Clock12(w.To)
+}

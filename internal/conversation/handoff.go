@@ -1,0 +1,59 @@
+package conversation
+
+// Reasons a conversation is handed to staff.
+const (
+	reasonAsked          = "lead asked for a person"
+	reasonMedical        = "medical question"
+	reasonComplaint      = "complaint"
+	reasonNotUnderstood  = "not understood"
+	reasonCancel         = "cancellation request"
+	reasonReschedule     = "reschedule request"
+	reasonNoAvailability = "no availability"
+)
+
+// maxMisses is how many messages in a row may go not understood before a
+// person takes over.
+const maxMisses = 3
+
+// handoff moves the conversation to staff: the lead gets one last message
+// saying a person will follow up during opening hours, staff get an event,
+// and the engine stops replying.
+func (t *turn) handoff(reason, lead string) {
+	t.event(EventHandoffRequested, "reason", reason)
+	t.setPhase(PhaseHandedToStaff)
+	t.s.Offers = nil
+	t.reply(join(t.notice, lead, "Someone from our team at "+t.c.Name+" will text you back during opening hours ("+t.c.OpeningHoursText()+")."))
+}
+
+// handoffFor hands the conversation to staff when the message calls for a
+// person, and reports whether it did.
+func (t *turn) handoffFor(u Understanding) bool {
+	switch u.Intent {
+	case IntentMedical:
+		t.handoff(reasonMedical, "That's a great question for our clinical team.")
+	case IntentComplaint:
+		t.handoff(reasonComplaint, "I'm so sorry to hear that.")
+	case IntentHuman:
+		t.handoff(reasonAsked, "Of course!")
+	case IntentCancel, IntentReschedule:
+		if t.s.Phase == PhaseHeld || t.s.Phase == PhaseOffering && len(t.s.Offers) > 0 {
+			return false // the booking flow handles its own times
+		}
+		reason := reasonCancel
+		if u.Intent == IntentReschedule {
+			reason = reasonReschedule
+		}
+		t.handoff(reason, "Happy to help with that.")
+	default:
+		if t.s.Misses < maxMisses {
+			return false
+		}
+		t.handoff(reasonNotUnderstood, "Sorry, I'm not following.")
+	}
+	return true
+}
+
+// understood reports whether a message gave anything to act on.
+func understood(u Understanding) bool {
+	return u.Intent != IntentUnknown || u.Name != "" || u.ServiceID != "" || u.When != nil || u.Patient != ""
+}

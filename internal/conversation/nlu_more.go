@@ -1,0 +1,122 @@
+package conversation
+
+import "strings"
+
+// This file holds the understanding of the booking flow: hand-off topics,
+// cancelling and moving, picking an offered time and the kind of patient.
+
+func isComplaint(u *utterance) bool {
+	return u.any("complaint", "complain", "complaining", "unhappy", "terrible", "awful", "horrible", "rude",
+		"refund", "botched", "disappointed", "worst", "ruined", "lawyer", "sue", "unprofessional", "furious") ||
+		u.phrase("not happy", "messed up", "went wrong", "not satisfied", "very upset", "so upset", "really upset")
+}
+
+func isMedical(u *utterance) bool {
+	return u.any("pregnant", "pregnancy", "breastfeeding", "nursing", "allergic", "allergy", "allergies",
+		"reaction", "swollen", "swelling", "bruise", "bruising", "bruised", "infection", "infected",
+		"medication", "medications", "meds", "antibiotics", "accutane", "diabetic", "diabetes", "numb",
+		"numbness", "droopy", "drooping", "lump", "lumps", "bump", "bumps", "rash", "blister", "blisters",
+		"contraindications", "contraindicated", "lidocaine", "herpes", "keloid", "autoimmune") ||
+		u.phrase("is it safe", "safe to", "safe for", "safe if", "safe while", "side effect", "side effects",
+			"blood thinner", "blood thinners", "cold sore", "cold sores", "what if i", "normal to")
+}
+
+func isCancel(u *utterance) bool {
+	if u.any("cancel", "cancellation", "cancelling", "canceling") {
+		return !u.whole("cancel") // a bare CANCEL is an opt-out keyword, not ours
+	}
+	return u.phrase("cant make it", "can not make it", "cannot make it", "wont make it", "cant come",
+		"cant come in", "wont be able to make", "not going to make it", "release it", "release the", "let it go",
+		"dont need it anymore")
+}
+
+func isReschedule(u *utterance) bool {
+	return u.any("reschedule", "rescheduling", "rebook", "postpone") ||
+		u.phrase("move my", "move it", "move the", "change my appointment", "change the time", "change my time",
+			"different time", "different day", "another time", "another day", "push it", "push my", "switch my",
+			"switch it", "change it to", "later time", "earlier time")
+}
+
+// ordinalWords map spelt and numbered ordinals to an option number.
+var ordinalWords = map[string]int{
+	"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+	"one": 1, "two": 2, "three": 3,
+}
+
+// optionFiller are words that may surround an option number in a short
+// answer: "2 please", "the 2nd one works", "option 3 is good".
+var optionFiller = map[string]bool{
+	"the": true, "one": true, "please": true, "pls": true, "plz": true, "works": true, "work": true,
+	"is": true, "good": true, "great": true, "perfect": true, "ok": true, "okay": true, "yes": true,
+	"yeah": true, "yep": true, "sure": true, "lets": true, "do": true, "go": true, "with": true, "id": true,
+	"like": true, "take": true, "ill": true, "i": true, "option": true, "number": true, "slot": true,
+	"that": true, "for": true, "me": true, "book": true, "hold": true, "thanks": true, "thank": true, "you": true,
+	"sounds": true, "fine": true, "want": true, "pick": true, "choose": true, "and": true, "then": true,
+}
+
+// extractOption finds an offered time picked by number: "2", "#2",
+// "option 3", "the first one", "2nd works". It returns 0 when there is none.
+// A number with a time ("2pm", "at 2") is a time, not an option.
+func extractOption(u *utterance) int {
+	raw := strings.TrimSpace(u.raw)
+	if strings.HasPrefix(raw, "#") && len(u.words) >= 1 {
+		if n := smallNumber(u.words[0]); n > 0 {
+			return n
+		}
+	}
+	for i, w := range u.words {
+		if (w == "option" || w == "number" || w == "slot" || w == "choice") && i+1 < len(u.words) {
+			if n := smallNumber(u.words[i+1]); n > 0 {
+				return n
+			}
+			if n, ok := ordinalWords[u.words[i+1]]; ok {
+				return n
+			}
+		}
+	}
+	if len(u.words) > 6 || strings.ContainsAny(raw, ":/") {
+		return 0
+	}
+	found := 0
+	for i, w := range u.words {
+		n := smallNumber(w)
+		if n == 0 {
+			if o, ok := ordinalWords[w]; ok && w != "one" && w != "two" && w != "three" {
+				if i+1 < len(u.words) && (u.words[i+1] == "time" || u.words[i+1] == "available" || u.words[i+1] == "visit") {
+					return 0 // "first time", "first available"
+				}
+				n = o
+			}
+		}
+		switch {
+		case n > 0 && found == 0:
+			found = n
+		case n > 0:
+			return 0 // two numbers: not a plain pick
+		case !optionFiller[w]:
+			return 0
+		}
+	}
+	return found
+}
+
+// smallNumber reads "1" to "9".
+func smallNumber(w string) int {
+	if len(w) == 1 && w[0] >= '1' && w[0] <= '9' {
+		return int(w[0] - '0')
+	}
+	return 0
+}
+
+func extractPatient(u *utterance) string {
+	switch {
+	case u.phrase("returning", "been before", "been there before", "been in before", "came in before",
+		"come in before", "existing patient", "existing client", "current patient", "regular", "was there",
+		"been to you", "seen before", "ive been", "i have been", "not new", "not my first", "last time i", "back again"):
+		return PatientReturning
+	case u.phrase("new patient", "new client", "first time", "never been", "im new", "i am new",
+		"havent been", "have not been", "first visit", "never had", "new here", "never tried"):
+		return PatientNew
+	}
+	return ""
+}

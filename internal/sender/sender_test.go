@@ -1,0 +1,132 @@
+package sender_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/carrier"
+	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/sqlite"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/nats-io/nats-server/v2/server.(*Server).Start"),
+		goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"))
+}
+
+type rig struct {
+	js     jetstream.JetStream
+	store  persistence.Store
+	telnyx *testkit.Telnyx
+}
+
+func newRig(t *testing.T, fail func(n int) (int, string)) *rig {
+	url := testkit.NATS(t)
+	nc, err := nats.Connect(url)
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	require.NoError(t, bus.EnsureStreams(context.Background(), js, bus.DefaultTopology()))
+	st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	tel := testkit.NewTelnyx(t)
+	tel.Fail = fail
+	s := sender.New(sender.Config{JS: js, Store: st, Metrics: sender.NewMetrics(prometheus.NewRegistry()),
+		Carrier:     &carrier.Telnyx{BaseURL: tel.URL, APIKey: tel.APIKey, Client: &http.Client{Timeout: 5 * time.Second}},
+		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: 4})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	return &rig{js: js, store: st, telnyx: tel}
+}
+
+func (r *rig) publish(t *testing.T, cmd messages.SendSMS) {
+	b, err := json.Marshal(cmd)
+	require.NoError(t, err)
+	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(cmd.ClinicID, cmd.LeadID), cmd.ID, b, time.Time{}))
+}
+
+func command(id, to string) messages.SendSMS {
+	return messages.SendSMS{V: messages.Version, ID: id, ClinicID: "glow-chicago", LeadID: "ld_test", Carrier: messages.CarrierTelnyx,
+		From: "+17735550100", To: to, Text: "Botox is $12 per unit.", Purpose: messages.PurposeReply, Created: time.Now()}
+}
+
+func deadLetters(t *testing.T, js jetstream.JetStream) uint64 {
+	st, err := js.Stream(context.Background(), messages.StreamDead)
+	require.NoError(t, err)
+	info, err := st.Info(context.Background())
+	require.NoError(t, err)
+	return info.State.Msgs
+}
+
+func TestRetriesUntilAcceptedAndSendsOnce(t *testing.T) {
+	r := newRig(t, func(n int) (int, string) {
+		if n <= 2 {
+			return http.StatusInternalServerError, "10007"
+		}
+		return 0, ""
+	})
+	r.publish(t, command("cmd-1", "+13125550123"))
+	got := r.telnyx.WaitFor(t, "+13125550123", 1, 5*time.Second)
+	require.Len(t, got, 1)
+	require.Eventually(t, func() bool {
+		s, err := r.store.LookupSend(context.Background(), "cmd-1")
+		return err == nil && s.ProviderID == got[0].ID
+	}, 5*time.Second, 10*time.Millisecond, "the carrier's message id is recorded")
+	time.Sleep(200 * time.Millisecond)
+	require.Len(t, r.telnyx.Sent(), 1)
+}
+
+func TestCommandOnRecordIsNotSentAgain(t *testing.T) {
+	r := newRig(t, nil)
+	r.publish(t, command("cmd-2", "+13125550124"))
+	r.telnyx.WaitFor(t, "+13125550124", 1, 5*time.Second)
+	require.Eventually(t, func() bool {
+		_, err := r.store.LookupSend(context.Background(), "cmd-2")
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond)
+	// The same command again, past JetStream's dedup: a new message id.
+	cmd := command("cmd-2", "+13125550124")
+	b, _ := json.Marshal(cmd)
+	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(cmd.ClinicID, cmd.LeadID), "other-msg-id", b, time.Time{}))
+	time.Sleep(300 * time.Millisecond)
+	require.Len(t, r.telnyx.Sent(), 1)
+}
+
+func TestRejectedAndExhaustedCommandsAreDeadLettered(t *testing.T) {
+	r := newRig(t, func(n int) (int, string) {
+		if n == 1 {
+			return http.StatusBadRequest, "40300" // opted out at the carrier: never retried
+		}
+		return http.StatusServiceUnavailable, "10007"
+	})
+	r.publish(t, command("cmd-rejected", "+13125550125"))
+	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 1 }, 5*time.Second, 10*time.Millisecond)
+	r.publish(t, command("cmd-exhausted", "+13125550126"))
+	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 2 }, 5*time.Second, 10*time.Millisecond)
+	require.Empty(t, r.telnyx.Sent())
+	_, err := r.store.LookupSend(context.Background(), "cmd-exhausted")
+	require.ErrorIs(t, err, persistence.ErrNotFound)
+}
+
+func TestMalformedCommandIsDeadLettered(t *testing.T) {
+	r := newRig(t, nil)
+	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject("c", "l"), "junk", []byte("{not json"), time.Time{}))
+	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 1 }, 5*time.Second, 10*time.Millisecond)
+}
