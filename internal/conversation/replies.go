@@ -246,7 +246,9 @@ func answerYes(t *turn, u Understanding) answer {
 }
 
 func answerNo(t *turn, _ Understanding) answer {
-	t.setPhase(PhaseLost)
+	if !t.first {
+		t.setPhase(PhaseLost)
+	}
 	return answer{text: "No problem! If you have questions later, just text us here.", asks: true}
 }
 

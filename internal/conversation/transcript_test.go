@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -16,28 +17,39 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
-// TestTranscripts runs every conversation in testdata/*.txt through Decide
-// with the demo clinics and compares the replies, events and states with
-// the expected lines. A transcript file holds:
+// minTranscripts is how many golden conversations testdata must hold.
+const minTranscripts = 30
+
+// TestTranscripts runs every conversation in testdata/*.txt through
+// DecideWith with the demo clinics, simulating the clinic's side too: one
+// calendar is shared by all the leads of a file, and every HoldSlot and
+// ReleaseSlot effect goes through DecideClinic and back through
+// ApplyHoldResult, as the actors do. A transcript file holds:
 //
 //	# comment
 //	clinic: glow-chicago          (directive: the clinic, default glow-chicago)
-//	phone: +13125550123           (directive: the lead's number)
+//	phone: +13125550123           (directive: the unnamed lead's number)
+//	lead B: +13125550456          (directive: a named lead's number; optional)
 //	to: +17735550100              (directive: the clinic number texted)
+//	booked: 2026-11-21T16:00:00Z/2026-11-21T22:00:00Z  (directive: staff-booked time)
 //	> 2026-11-20T18:10:02Z sms: How much is Botox?
+//	> 2026-11-20T18:10:30Z lead=B sms: 2
 //	> 2026-11-20T18:11:00Z missed
 //	> 2026-11-20T18:12:00Z web: name=Jane Doe | service=botox | message=Hi
 //	> 2026-11-20T18:13:00Z receipt: delivered
+//	> 2026-11-20T18:40:00Z timer
 //	< reply: ...                  (expected output, rewritten by -update)
 //	< event: ...
+//	< hold: ... / < release: ...  (effects for the clinic)
+//	< clinic: ...                 (the clinic's answer)
 //	< state: ...
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 6 {
-		t.Fatalf("found %d transcripts, want at least 6", len(files))
+	if len(files) < minTranscripts {
+		t.Fatalf("found %d transcripts, want at least %d", len(files), minTranscripts)
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) {
@@ -60,47 +72,147 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
+// transcript is the running simulation of one file.
+type transcript struct {
+	t      *testing.T
+	dir    *clinic.Directory
+	c      *clinic.Clinic
+	to     string
+	phone  string            // the unnamed lead
+	phones map[string]string // named leads
+	states map[string]State  // by phone
+	cal    clinic.Calendar
+	out    []string
+}
+
 func runTranscript(t *testing.T, data string) string {
 	t.Helper()
 	dir := clinic.NewDirectory(clinic.Demo())
 	c, _ := dir.ByID("glow-chicago")
-	lead := "+13125550123"
-	to := c.PhoneNumbers[0]
-	var s State
-	var out []string
+	r := &transcript{t: t, dir: dir, c: c, to: c.PhoneNumbers[0], phone: "+13125550123",
+		phones: map[string]string{}, states: map[string]State{}}
 	for n, line := range strings.Split(data, "\n") {
 		if strings.HasPrefix(line, "<") {
 			continue
 		}
-		out = append(out, line)
-		switch {
-		case strings.HasPrefix(line, "clinic: "):
-			id := strings.TrimPrefix(line, "clinic: ")
-			var ok bool
-			if c, ok = dir.ByID(id); !ok {
-				t.Fatalf("line %d: unknown clinic %q", n+1, id)
-			}
-			to = c.PhoneNumbers[0]
-		case strings.HasPrefix(line, "phone: "):
-			lead = strings.TrimPrefix(line, "phone: ")
-		case strings.HasPrefix(line, "to: "):
-			to = strings.TrimPrefix(line, "to: ")
-		case strings.HasPrefix(line, "> "):
-			in, now := parseInput(t, n+1, line[2:], c.ID, lead, to)
-			next, effects, err := Decide(s, c, in, now)
-			if err != nil {
-				out = append(out, "< error: "+err.Error())
-				continue
-			}
-			checkInvariants(t, n+1, s, next, effects)
-			s = next
-			for _, e := range effects {
-				out = append(out, formatEffect(e))
-			}
-			out = append(out, formatState(s))
+		r.out = append(r.out, line)
+		r.line(n+1, line)
+	}
+	return strings.Join(r.out, "\n")
+}
+
+func (r *transcript) line(n int, line string) {
+	t := r.t
+	switch {
+	case strings.HasPrefix(line, "clinic: "):
+		id := strings.TrimPrefix(line, "clinic: ")
+		var ok bool
+		if r.c, ok = r.dir.ByID(id); !ok {
+			t.Fatalf("line %d: unknown clinic %q", n, id)
+		}
+		r.to = r.c.PhoneNumbers[0]
+	case strings.HasPrefix(line, "phone: "):
+		r.phone = strings.TrimPrefix(line, "phone: ")
+	case strings.HasPrefix(line, "lead "):
+		name, num, _ := strings.Cut(strings.TrimPrefix(line, "lead "), ": ")
+		r.phones[name] = num
+	case strings.HasPrefix(line, "to: "):
+		r.to = strings.TrimPrefix(line, "to: ")
+	case strings.HasPrefix(line, "booked: "):
+		from, to, _ := strings.Cut(strings.TrimPrefix(line, "booked: "), "/")
+		start, err1 := time.Parse(time.RFC3339, from)
+		end, err2 := time.Parse(time.RFC3339, to)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("line %d: bad booked range", n)
+		}
+		r.cal.Appointments = append(r.cal.Appointments, clinic.Appointment{ID: fmt.Sprintf("staff-%d", n),
+			LeadID: "staff", ServiceID: "staff", Start: start, End: end, Status: clinic.StatusBooked})
+	case strings.HasPrefix(line, "> "):
+		r.input(n, line[2:])
+	}
+}
+
+func (r *transcript) input(n int, line string) {
+	t := r.t
+	phone := r.phone
+	ts, rest, _ := strings.Cut(line, " ")
+	if strings.HasPrefix(rest, "lead=") {
+		var name string
+		name, rest, _ = strings.Cut(strings.TrimPrefix(rest, "lead="), " ")
+		if _, ok := r.phones[name]; !ok {
+			r.phones[name] = fmt.Sprintf("+1312555%04d", 200+len(r.phones))
+		}
+		phone = r.phones[name]
+	}
+	in, now := parseInput(t, n, ts+" "+rest, r.c.ID, phone, r.to)
+	env := Env{Clinic: r.c, Calendar: r.cal}
+	s := r.states[phone]
+	next, effects, err := DecideWith(s, env, in, now)
+	if err != nil {
+		r.out = append(r.out, "< error: "+err.Error())
+		return
+	}
+	checkInvariants(t, n, s, next, effects)
+	r.checkOffers(n, next, now)
+	s = next
+	var clinicSide []Effect
+	for _, e := range effects {
+		r.out = append(r.out, formatEffect(r.c, e))
+		switch e.(type) {
+		case HoldSlot, ReleaseSlot:
+			clinicSide = append(clinicSide, e)
 		}
 	}
-	return strings.Join(out, "\n")
+	r.out = append(r.out, formatState(s))
+	// The clinic applies each request, one at a time, and answers the lead.
+	for len(clinicSide) > 0 {
+		e := clinicSide[0]
+		clinicSide = clinicSide[1:]
+		var req HoldRequest
+		switch e := e.(type) {
+		case HoldSlot:
+			req = e.Request(s.LeadID)
+		case ReleaseSlot:
+			req = e.Request(s.LeadID)
+		}
+		var res HoldResult
+		r.cal, res = DecideClinic(r.cal, r.c, req, now)
+		r.out = append(r.out, formatResult(r.c, res))
+		before := s
+		var more []Effect
+		s, more = ApplyHoldResult(s, Env{Clinic: r.c, Calendar: r.cal}, res, now)
+		if len(more) == 0 && before.Phase == s.Phase {
+			continue
+		}
+		checkInvariants(t, n, before, s, more)
+		r.checkOffers(n, s, now)
+		for _, e := range more {
+			r.out = append(r.out, formatEffect(r.c, e))
+			if rel, ok := e.(ReleaseSlot); ok {
+				clinicSide = append(clinicSide, rel)
+			}
+		}
+		r.out = append(r.out, formatState(s))
+	}
+	r.states[phone] = s
+}
+
+// checkOffers holds the engine to offering only real open times: every
+// offered time must be holdable on the clinic's calendar right now.
+func (r *transcript) checkOffers(n int, s State, now time.Time) {
+	if s.Phase != PhaseOffering {
+		return
+	}
+	svc, ok := r.c.ServiceByID(s.ServiceID)
+	if !ok {
+		r.t.Errorf("line %d: offering without a service", n)
+		return
+	}
+	for _, o := range s.Offers {
+		if _, _, err := r.cal.Hold(r.c, "probe", svc, o.Start, now); err != nil {
+			r.t.Errorf("line %d: offered %s, which is not open: %v", n, o.Start, err)
+		}
+	}
 }
 
 func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.Envelope, time.Time) {
@@ -145,32 +257,48 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 	return in, now
 }
 
+var dollars = regexp.MustCompile(`\$[0-9][0-9,]*(\.[0-9]{2})?`)
+
 // checkInvariants holds for every step of every transcript.
 func checkInvariants(t *testing.T, n int, before, after State, effects []Effect) {
 	t.Helper()
 	if len(after.Recent) > MaxRecent {
 		t.Errorf("line %d: %d recent lines, want at most %d", n, len(after.Recent), MaxRecent)
 	}
+	c, _ := clinic.NewDirectory(clinic.Demo()).ByID(after.ClinicID)
+	prices := map[string]bool{}
+	for _, s := range c.Services {
+		prices[clinic.FormatCents(s.PriceCents)] = true
+		prices[clinic.FormatCents(s.DepositCents)] = true
+	}
+	replies := 0
 	for _, e := range effects {
 		r, ok := e.(Reply)
 		if !ok {
 			continue
 		}
+		replies++
 		if l := len([]rune(r.Text)); l > MaxReply {
 			t.Errorf("line %d: reply of %d characters", n, l)
 		}
-	}
-	if before.Phase == "" || before.Phase == PhaseNew {
-		c, _ := clinic.NewDirectory(clinic.Demo()).ByID(after.ClinicID)
-		for _, e := range effects {
-			if r, ok := e.(Reply); ok && !strings.Contains(r.Text, c.Name) {
-				t.Errorf("line %d: first reply does not name the clinic: %q", n, r.Text)
+		for _, p := range dollars.FindAllString(r.Text, -1) {
+			if !prices[p] {
+				t.Errorf("line %d: reply names price %s, which is not in the catalog: %q", n, p, r.Text)
 			}
 		}
+		if (before.Phase == "" || before.Phase == PhaseNew) && !strings.Contains(r.Text, c.Name) {
+			t.Errorf("line %d: first reply does not name the clinic: %q", n, r.Text)
+		}
+	}
+	if before.Phase == PhaseHandedToStaff && replies > 0 {
+		t.Errorf("line %d: replied after the hand-off", n)
+	}
+	if replies > 1 {
+		t.Errorf("line %d: %d replies to one message", n, replies)
 	}
 }
 
-func formatEffect(e Effect) string {
+func formatEffect(c *clinic.Clinic, e Effect) string {
 	switch e := e.(type) {
 	case Reply:
 		if e.Purpose != messages.PurposeReply {
@@ -188,13 +316,55 @@ func formatEffect(e Effect) string {
 			parts = append(parts, k+"="+value(fmt.Sprint(e.Data[k])))
 		}
 		return strings.Join(parts, " ")
+	case HoldSlot:
+		return fmt.Sprintf("< hold: service=%s start=%s want=%s", e.ServiceID, local(c, e.Start), value(e.Want.String()))
+	case ReleaseSlot:
+		return "< release: " + e.AppointmentID
 	}
 	return fmt.Sprintf("< effect: %#v", e)
 }
 
+func formatResult(c *clinic.Clinic, r HoldResult) string {
+	switch r.Outcome {
+	case ResultHeld:
+		return fmt.Sprintf("< clinic: held %s until %s", r.Appointment.ID, local(c, r.Appointment.HoldUntil))
+	case ResultReleased:
+		return "< clinic: released " + r.Request.AppointmentID
+	}
+	alts := make([]string, len(r.Alternatives))
+	for i, a := range r.Alternatives {
+		alts[i] = local(c, a.Start)
+	}
+	return fmt.Sprintf("< clinic: %s %s alternatives=[%s]", r.Outcome, local(c, r.Request.Start), strings.Join(alts, " "))
+}
+
+// local shows an instant in the clinic's zone.
+func local(c *clinic.Clinic, at time.Time) string {
+	return at.In(c.Location()).Format("Mon 2006-01-02T15:04")
+}
+
 func formatState(s State) string {
-	return fmt.Sprintf("< state: phase=%s name=%s service=%s turns=%d via=%s/%s recent=%d",
+	line := fmt.Sprintf("< state: phase=%s name=%s service=%s turns=%d via=%s/%s recent=%d",
 		s.Phase, value(s.Name), value(s.ServiceID), s.Turns, s.ClinicNumber, s.Carrier, len(s.Recent))
+	if s.Patient != "" {
+		line += " patient=" + s.Patient
+	}
+	if s.Want != nil {
+		line += " want=" + value(s.Want.String())
+	}
+	if len(s.Offers) > 0 {
+		line += fmt.Sprintf(" offers=%d", len(s.Offers))
+	}
+	if s.Pending != nil {
+		line += " pending"
+	}
+	if s.Hold != nil {
+		line += " hold=" + s.Hold.AppointmentID
+	}
+	if s.Misses > 0 {
+		line += fmt.Sprintf(" misses=%d", s.Misses)
+	}
+	return line
 }
 
 func value(v string) string {
