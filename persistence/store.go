@@ -126,6 +126,9 @@ type Store interface {
 	// RecordSend stores that a command was handed to a carrier. A second
 	// record for the same command id returns ErrDuplicate.
 	RecordSend(ctx context.Context, s Send) error
+	// RecordSends stores many send records in one transaction; records
+	// already present are left as they are (not an error).
+	RecordSends(ctx context.Context, sends []Send) error
 	// LookupSend returns the send record of a command or ErrNotFound.
 	LookupSend(ctx context.Context, commandID string) (Send, error)
 

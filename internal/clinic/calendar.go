@@ -163,8 +163,8 @@ func (cal Calendar) each(c *Clinic, svc Service, now time.Time, f func(Slot, int
 // days asked for, those closest to a time named; else the first openings
 // from the first day asked for on.
 func (cal Calendar) Suggest(c *Clinic, svc Service, pref timeparse.Preference, now time.Time, n int) (slots []Slot, exact bool) {
-	if got := cal.OpenSlots(c, svc, pref, now, n); len(got) > 0 {
-		return got, true
+	if got := cal.OpenSlots(c, svc, pref, now, suggestPool); len(got) > 0 {
+		return spread(got, n), true
 	}
 	loc := c.Location()
 	if len(pref.Times) > 0 || len(pref.Windows) > 0 {
@@ -181,7 +181,43 @@ func (cal Calendar) Suggest(c *Clinic, svc Service, pref timeparse.Preference, n
 		}
 	}
 	from := timeparse.Preference{From: pref.From}
-	return cal.OpenSlots(c, svc, from, now, n), false
+	return spread(cal.OpenSlots(c, svc, from, now, suggestPool), n), false
+}
+
+// suggestPool is how many open times Suggest chooses from.
+const suggestPool = 60
+
+// spreadGap is the least time between two suggested starts when there is
+// a choice, so three offers are not three neighbouring half hours.
+const spreadGap = 2 * time.Hour
+
+// spread picks n of the time-ordered slots: the earliest, then each next
+// one at least spreadGap after the last, then fills up in time order.
+func spread(slots []Slot, n int) []Slot {
+	if len(slots) <= n {
+		return slots
+	}
+	picked := make([]bool, len(slots))
+	var out []Slot
+	var last time.Time
+	for i, s := range slots {
+		if len(out) == n {
+			break
+		}
+		if len(out) == 0 || !s.Start.Before(last.Add(spreadGap)) {
+			out, last, picked[i] = append(out, s), s.Start, true
+		}
+	}
+	for i, s := range slots {
+		if len(out) == n {
+			break
+		}
+		if !picked[i] {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
+	return out
 }
 
 // nearest picks the n candidates closest in time of day to what pref asks

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/medspa/engine/messages"
@@ -57,7 +58,7 @@ func places(r Recipient, clinicTZ string) (ps []place, certain bool) {
 
 	var zones []*time.Location
 	if r.TZ != "" {
-		if loc, err := time.LoadLocation(r.TZ); err == nil && r.TZ != "Local" {
+		if loc, ok := loadZone(r.TZ); ok {
 			zones, certain = []*time.Location{loc}, true
 		}
 	}
@@ -71,14 +72,14 @@ func places(r Recipient, clinicTZ string) (ps []place, certain bool) {
 			zones = ac.Zones
 		}
 	}
-	if zones == nil && clinicTZ != "" && clinicTZ != "Local" {
-		if loc, err := time.LoadLocation(clinicTZ); err == nil {
+	if zones == nil {
+		if loc, ok := loadZone(clinicTZ); ok {
 			zones = []*time.Location{loc}
 		}
 	}
 	if zones == nil {
 		for _, name := range continental {
-			loc, _ := time.LoadLocation(name)
+			loc, _ := loadZone(name)
 			zones = append(zones, loc)
 		}
 	}
@@ -161,4 +162,25 @@ func Check(purpose messages.Purpose, r Recipient, clinicTZ string, now time.Time
 		return Decision{Allowed: true, NotBefore: now, Reason: "inside the window"}
 	}
 	return Decision{Allowed: false, NotBefore: t, Reason: reason}
+}
+
+// zoneCache caches loaded locations by name; only valid names are kept, so it
+// holds at most the zone database.
+var zoneCache sync.Map
+
+// loadZone loads an IANA zone by name. "" and "Local" are not zones here:
+// the host's zone says nothing about the recipient.
+func loadZone(name string) (*time.Location, bool) {
+	if name == "" || name == "Local" {
+		return nil, false
+	}
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), true
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, false
+	}
+	zoneCache.Store(name, loc)
+	return loc, true
 }

@@ -71,11 +71,15 @@ func optOutPhrase(w []string) (string, bool) {
 		"take me off", "take my number", "take us off", "delete my number", "delete me", "lose my number",
 		"leave me alone", "leave us alone", "fuck off", "f off", "piss off", "buzz off",
 		"back off", "get lost", "wrong number", "wrong person", "wrong phone", "no longer interested",
-		"no mas", "no más", "do not disturb",
+		"no mas", "no más", "do not disturb", "lose this number", "delete this number", "fuck you",
+		"enough texts", "enough messages", "enough already",
 	} {
 		if phrase(p) {
 			return "stop request: \"" + p + "\"", true
 		}
+	}
+	if len(w) == 1 && (w[0] == "enough" || w[0] == "wrong") {
+		return "\"" + w[0] + "\" alone", true
 	}
 	if phrase("go away") && len(w) <= 4 {
 		return "stop request: \"go away\"", true
@@ -122,7 +126,7 @@ func optOutPhrase(w []string) (string, bool) {
 		}
 		if j := i + 1; j < len(w) && (w[j] == "want" || w[j] == "need") {
 			for _, t := range w[j+1 : min(j+5, len(w))] {
-				if messageNouns[t] {
+				if messageNouns[t] || t == "contacted" || t == "texted" || t == "messaged" {
 					return "does not want the messages", true
 				}
 			}
@@ -143,7 +147,7 @@ func optOutPhrase(w []string) (string, bool) {
 		if hasMessagingObject(w, i) && (k != "end" || i == 0 || w[i-1] != "the") {
 			return "\"" + k + "\" with the messages as object", true
 		}
-		if onlyFillers(w) {
+		if onlyFillers(w) || (k != "cancel" && len(w) == 2 && w[1] == "it") {
 			return "\"" + k + "\" with only fillers", true
 		}
 	}

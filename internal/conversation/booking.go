@@ -56,8 +56,10 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 		case 0:
 			return false // another time: offer again
 		case 1:
+			t.s.Want = t.prevWant // naming an offer keeps what was asked for
 			t.requestHold(hits[0])
 		default:
+			t.s.Want = t.prevWant
 			t.s.Offers = hits
 			t.reply(join(t.opener(learned), "Which one works best? "+offerList(t.c, hits)+" "+pickPrompt(len(hits))))
 		}
@@ -235,9 +237,16 @@ func (t *turn) afterHoldQuestion() string {
 	case t.s.Name == "":
 		return "May I have your name for the booking?"
 	case t.s.Patient == "":
-		return "Have you visited " + t.c.Name + " before?"
+		return t.askPatient()
 	}
 	return "Reply NO if you'd like to release it."
+}
+
+// askPatient asks whether the lead visited before; a plain yes or no
+// answers it.
+func (t *turn) askPatient() string {
+	t.s.Asked = AskedPatient
+	return "Have you visited " + t.c.Name + " before?"
 }
 
 // slotText names a time for a text, in the clinic's zone: "Sat Nov 21 at 10am".
@@ -258,7 +267,7 @@ func offerList(c *clinic.Clinic, slots []clinic.Slot) string {
 		l := s.Start.In(c.Location())
 		parts[i] = fmt.Sprintf("%d) %s %s", i+1, l.Format("Mon Jan 2"), timeparse.Clock12(l.Hour()*60+l.Minute()))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " ") + "."
 }
 
 func pickPrompt(n int) string {

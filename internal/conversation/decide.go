@@ -79,6 +79,8 @@ type turn struct {
 	notice  string // said before anything else, e.g. that a hold ran out
 	// serviceChanged is set when this message named another treatment.
 	serviceChanged bool
+	// prevWant is State.Want before this message.
+	prevWant *timeparse.Preference
 	effects []Effect
 }
 

@@ -38,10 +38,23 @@ var intentHandlers = map[Intent]func(*turn, Understanding) answer{
 
 func onSMS(t *turn, in messages.Envelope) {
 	u := UnderstandAt(in.SMS.Text, t.c, t.now)
+	if t.s.Asked == AskedPatient && u.Patient == "" {
+		// "Have you visited us before?" - yes or no.
+		switch u.Intent {
+		case IntentYes:
+			u.Patient, u.Intent = PatientReturning, IntentUnknown
+		case IntentNo:
+			u.Patient, u.Intent = PatientNew, IntentUnknown
+		}
+	}
+	t.s.Asked = ""
 	learned := t.learnName(u.Name)
 	t.noteService(u.ServiceID)
 	t.notePatient(u.Patient)
-	t.noteWant(u.When)
+	t.prevWant = t.s.Want
+	if u.Intent != IntentHours {
+		t.noteWant(u.When) // "are you open Sunday?" is not a wish to come Sunday
+	}
 	if understood(u) {
 		t.s.Misses = 0
 	} else {
@@ -136,6 +149,10 @@ func (t *turn) nextQuestion() string {
 	switch {
 	case t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
 		return pickPrompt(len(t.s.Offers)) + " " + offerList(t.c, t.s.Offers)
+	case t.s.Phase == PhaseHeld && t.s.Hold != nil && t.s.Name == "":
+		return "May I have your name for the booking?"
+	case t.s.Phase == PhaseHeld && t.s.Hold != nil && t.s.Patient == "":
+		return t.askPatient()
 	case t.s.Phase == PhaseHeld && t.s.Hold != nil:
 		return "Your time on " + slotText(t.c, t.s.Hold.Start) + " is held until " + clockOf(t.c, t.s.Hold.Until) + "."
 	}
@@ -257,6 +274,12 @@ func answerThanks(*turn, Understanding) answer {
 }
 
 func answerUnknown(t *turn, u Understanding) answer {
+	switch u.Patient {
+	case PatientNew:
+		return answer{text: "Welcome, we look forward to your first visit!"}
+	case PatientReturning:
+		return answer{text: "Welcome back!"}
+	}
 	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
 		return answer{text: fmt.Sprintf("%s is %s and takes about %d min.", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
 	}

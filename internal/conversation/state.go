@@ -81,9 +81,15 @@ type State struct {
 	Pending *HoldSlot `json:"pending,omitempty"`
 	// Hold is the time the clinic holds for this lead (PhaseHeld).
 	Hold *Hold `json:"hold,omitempty"`
+	// Asked names the question the last reply ended with, when a yes or no
+	// answers it: AskedPatient.
+	Asked string `json:"asked,omitempty"`
 	// Misses counts messages in a row that were not understood.
 	Misses int `json:"misses,omitempty"`
 }
+
+// AskedPatient: the last reply asked whether the lead visited before.
+const AskedPatient = "patient"
 
 // Hold is a time the clinic holds for the lead until Until.
 type Hold struct {

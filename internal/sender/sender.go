@@ -69,13 +69,14 @@ func (c *Config) defaults() {
 
 // Sender is the outbound side of the engine.
 type Sender struct {
-	cfg Config
+	cfg     Config
+	records chan sent
 }
 
 // New returns a Sender.
 func New(cfg Config) *Sender {
 	cfg.defaults()
-	return &Sender{cfg: cfg}
+	return &Sender{cfg: cfg, records: make(chan sent, 1024)}
 }
 
 // Run consumes send commands until ctx ends.
@@ -88,6 +89,14 @@ func (s *Sender) Run(ctx context.Context) error {
 		return fmt.Errorf("sender consumer: %w", err)
 	}
 	lanes := make([]chan jetstream.Msg, s.cfg.Workers)
+	recorded := make(chan struct{})
+	// Records of accepted texts are still written during a shutdown, for
+	// up to 10 s after ctx ends.
+	recCtx, stopRec := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRec()
+	stopLater := context.AfterFunc(ctx, func() { time.AfterFunc(10*time.Second, stopRec) })
+	defer stopLater()
+	go func() { defer close(recorded); s.recordLoop(recCtx) }()
 	var wg sync.WaitGroup
 	for i := range lanes {
 		lanes[i] = make(chan jetstream.Msg, 64)
@@ -117,6 +126,8 @@ func (s *Sender) Run(ctx context.Context) error {
 		close(l)
 	}
 	wg.Wait()
+	close(s.records) // the record loop stores what was accepted, then ends
+	<-recorded
 	return nil
 }
 
@@ -152,24 +163,70 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	now := s.cfg.Now()
-	rec := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now}
-	for attempt := 0; ; attempt++ {
-		err := s.cfg.Store.RecordSend(ctx, rec)
-		if err == nil || errors.Is(err, persistence.ErrDuplicate) {
-			break
-		}
-		if ctx.Err() != nil {
+	s.records <- sent{
+		rec: persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now},
+		msg: m, origin: cmd.Origin,
+	}
+}
+
+// sent is a command the carrier accepted, waiting to be recorded and acked.
+type sent struct {
+	rec    persistence.Send
+	msg    jetstream.Msg
+	origin time.Time
+}
+
+// recordLoop writes the send records of accepted commands in batches (one
+// transaction for all that finished meanwhile) and acks each command only
+// after its record is stored: a redelivered command finds its record and is
+// not sent again.
+func (s *Sender) recordLoop(ctx context.Context) {
+	batch := make([]sent, 0, 256)
+	recs := make([]persistence.Send, 0, 256)
+	for {
+		batch, recs = batch[:0], recs[:0]
+		r, ok := <-s.records
+		if !ok {
 			return
 		}
-		log.Warn("record send; retrying", slog.String("error", err.Error()))
-		_ = m.InProgress()
-		sleep(ctx, s.backoff(attempt))
+		batch = append(batch, r)
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case r, ok := <-s.records:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		for _, r := range batch {
+			recs = append(recs, r.rec)
+		}
+		for attempt := 0; ; attempt++ {
+			err := s.cfg.Store.RecordSends(ctx, recs)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return // unacked: redelivered, found unrecorded, sent again (the one window)
+			}
+			s.cfg.Logger.Warn("record sends; retrying", slog.Int("records", len(recs)), slog.String("error", err.Error()))
+			for _, r := range batch {
+				_ = r.msg.InProgress()
+			}
+			sleep(ctx, s.backoff(attempt))
+		}
+		for _, r := range batch {
+			s.cfg.Metrics.sent.WithLabelValues(r.rec.Carrier).Inc()
+			if !r.origin.IsZero() {
+				s.cfg.Metrics.endToEnd.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+			}
+			_ = r.msg.Ack()
+		}
 	}
-	s.cfg.Metrics.sent.WithLabelValues(string(cmd.Carrier)).Inc()
-	if !cmd.Origin.IsZero() {
-		s.cfg.Metrics.endToEnd.Observe(now.Sub(cmd.Origin).Seconds())
-	}
-	_ = m.Ack()
 }
 
 // sendWithRetry calls the carrier until it accepts, refuses for good, or the

@@ -115,6 +115,18 @@ func (p *parser) step() int {
 		return n
 	}
 	if d, plural, ok := weekday(w); ok {
+		if !plural && (p.peek(1) == "next" || p.peek(1) == "this") && p.peek(2) == "week" {
+			mon := p.today.AddDays(-((int(p.today.Weekday()) + 6) % 7))
+			if p.peek(1) == "next" {
+				mon = mon.AddDays(7)
+			}
+			day := mon.AddDays((int(d) + 6) % 7)
+			if day.Before(p.today) {
+				day = day.AddDays(7)
+			}
+			p.setDay(day)
+			return 3
+		}
 		if plural {
 			p.addWeekdays(d)
 		} else {
@@ -195,6 +207,9 @@ func (p *parser) upcoming(d time.Weekday, next bool) Date {
 
 func (p *parser) partOfDay() int {
 	w := p.peek(0)
+	if p.peek(-1) == "good" {
+		return 0 // a greeting
+	}
 	var win Window
 	switch strings.TrimSuffix(w, "s") {
 	case "morning", "am":
@@ -320,7 +335,7 @@ func (p *parser) clock() int {
 		}
 		return 0
 	}
-	bare := p.i == p.dayEnd && p.i > 0 || p.peek(1) == "-"
+	bare := p.i == p.dayEnd && p.i > 0 || p.peek(1) == "-" || confirmWords[p.peek(1)]
 	if m, n, ok := p.timeAt(0, bare); ok {
 		if p.peek(n) == "-" || p.peek(n) == "to" {
 			if m2, n2, ok := p.timeAt(n+1, true); ok {
@@ -339,6 +354,9 @@ func (p *parser) clock() int {
 	}
 	return 0
 }
+
+// confirmWords after a bare number make it a time: "10 works".
+var confirmWords = map[string]bool{"works": true, "work": true, "oclock": true, "is": true, "would": true, "sounds": true, "ok": true}
 
 // timeAt reads a clock time at offset k. A bare number counts only when
 // bare is set (after a preposition or a day); it then reads 1-7 as pm.

@@ -79,6 +79,26 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	return nil
 }
 
+// RecordSends stores many send records in one round trip, ignoring those
+// already recorded.
+func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error {
+	if len(sends) == 0 {
+		return nil
+	}
+	now := time.Now()
+	b := &pgx.Batch{}
+	for _, send := range sends {
+		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (command_id) DO NOTHING`,
+			send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, normalize.Time(send.SentAt, now))
+	}
+	// A batch outside an explicit transaction runs as one implicit one.
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("record sends: %w", err)
+	}
+	return nil
+}
+
 // LookupSend returns a command's send record or persistence.ErrNotFound.
 func (s *Store) LookupSend(ctx context.Context, commandID string) (persistence.Send, error) {
 	var r persistence.Send

@@ -95,6 +95,36 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	return nil
 }
 
+// RecordSends stores many send records in one transaction, ignoring those
+// already recorded.
+func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error {
+	if len(sends) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record sends: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("record sends: %w", err)
+	}
+	defer stmt.Close()
+	now := time.Now()
+	for _, send := range sends {
+		if _, err := stmt.ExecContext(ctx, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status,
+			normalize.Time(send.SentAt, now).UnixMicro()); err != nil {
+			return fmt.Errorf("record sends: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record sends: %w", err)
+	}
+	return nil
+}
+
 // LookupSend returns a command's send record or persistence.ErrNotFound.
 func (s *Store) LookupSend(ctx context.Context, commandID string) (persistence.Send, error) {
 	var r persistence.Send

@@ -116,3 +116,32 @@ func testPingAndClose(t *testing.T, s persistence.Store) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+func testRecordSends(t *testing.T, s persistence.Store) {
+	first := persistence.Send{CommandID: "cmd-a", ClinicID: "c1", LeadID: "l1", Carrier: "telnyx", ProviderID: "prov-a", Status: "sent", SentAt: t0}
+	if err := s.RecordSend(ctx(t), first); err != nil {
+		t.Fatalf("RecordSend: %v", err)
+	}
+	changed := first
+	changed.ProviderID = "prov-other"
+	batch := []persistence.Send{
+		changed, // already recorded: kept as it was
+		{CommandID: "cmd-b", ClinicID: "c1", LeadID: "l1", Carrier: "telnyx", ProviderID: "prov-b", Status: "sent", SentAt: t0},
+		{CommandID: "cmd-c", ClinicID: "c1", LeadID: "l2", Carrier: "twilio", ProviderID: "prov-c", Status: "sent", SentAt: t0},
+	}
+	if err := s.RecordSends(ctx(t), batch); err != nil {
+		t.Fatalf("RecordSends: %v", err)
+	}
+	if err := s.RecordSends(ctx(t), nil); err != nil {
+		t.Fatalf("RecordSends(nil): %v", err)
+	}
+	for id, want := range map[string]string{"cmd-a": "prov-a", "cmd-b": "prov-b", "cmd-c": "prov-c"} {
+		got, err := s.LookupSend(ctx(t), id)
+		if err != nil {
+			t.Fatalf("LookupSend(%s): %v", id, err)
+		}
+		if got.ProviderID != want {
+			t.Errorf("LookupSend(%s).ProviderID = %q, want %q", id, got.ProviderID, want)
+		}
+	}
+}

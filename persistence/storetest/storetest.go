@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"OutboxLifecycle", testOutboxLifecycle},
 		{"OutboxDuplicateIDIgnored", testOutboxDuplicateID},
 		{"Sends", testSends},
+		{"RecordSendsBatch", testRecordSends},
 		{"PingAndClose", testPingAndClose},
 	}
 	for _, tc := range tests {
