@@ -25,6 +25,8 @@ type relay struct {
 	sweep   time.Duration // how often to look for stragglers
 	grace   time.Duration // a row older than this is a straggler
 	metrics *Metrics
+
+	published []string // published, not yet deleted
 }
 
 func (r *relay) enqueue(rows []persistence.OutboxRow) {
@@ -41,14 +43,20 @@ func (r *relay) enqueue(rows []persistence.OutboxRow) {
 func (r *relay) run(ctx context.Context) {
 	tick := time.NewTicker(r.sweep)
 	defer tick.Stop()
+	flush := time.NewTicker(100 * time.Millisecond)
+	defer flush.Stop()
 	batch := make([]persistence.OutboxRow, 0, 256)
 	for {
 		batch = batch[:0]
 		select {
 		case <-ctx.Done():
+			r.markPublished(context.WithoutCancel(ctx))
 			return
 		case <-tick.C:
 			r.sweepOnce(ctx)
+			continue
+		case <-flush.C:
+			r.markPublished(ctx)
 			continue
 		case row := <-r.queue:
 			batch = append(batch, row)
@@ -118,11 +126,24 @@ wait:
 			return
 		}
 	}
-	if len(done) == 0 {
+	r.metrics.outboxPublished.Add(float64(len(done)))
+	r.published = append(r.published, done...)
+	if len(r.published) >= 512 {
+		r.markPublished(ctx)
+	}
+}
+
+// markPublished deletes the rows published since the last call. Deleting
+// is off the latency path and batched: one write for many rows. A row whose
+// deletion fails or has not happened yet is at worst published again by the
+// sweep, and JetStream's dedup and the sender's record make that harmless.
+func (r *relay) markPublished(ctx context.Context) {
+	if len(r.published) == 0 {
 		return
 	}
-	if err := r.store.MarkPublished(ctx, done); err != nil {
+	if err := r.store.MarkPublished(ctx, r.published); err != nil {
 		r.log.Warn("outbox mark published", slog.String("error", err.Error()))
+		return
 	}
-	r.metrics.outboxPublished.Add(float64(len(done)))
+	r.published = r.published[:0]
 }

@@ -83,6 +83,7 @@ func benchSpine(b *testing.B, sk storeKind) {
 		b.ReportMetric(float64(len(lat)), "msgs")
 	}
 	b.StopTimer()
+	dumpMetrics(b, sys.baseURL)
 	sys.stop()
 }
 

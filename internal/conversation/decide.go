@@ -71,17 +71,17 @@ var kindHandlers = map[messages.Kind]func(*turn, messages.Envelope){
 
 // turn is the work of one Decide call on a message from the lead.
 type turn struct {
-	s       State
-	c       *clinic.Clinic
-	cal     clinic.Calendar
-	now     time.Time
-	first   bool   // the lead's first contact: the reply greets and names the clinic
-	notice  string // said before anything else, e.g. that a hold ran out
+	s      State
+	c      *clinic.Clinic
+	cal    clinic.Calendar
+	now    time.Time
+	first  bool   // the lead's first contact: the reply greets and names the clinic
+	notice string // said before anything else, e.g. that a hold ran out
 	// serviceChanged is set when this message named another treatment.
 	serviceChanged bool
 	// prevWant is State.Want before this message.
 	prevWant *timeparse.Preference
-	effects []Effect
+	effects  []Effect
 }
 
 // begin records the inbound message on the state.

@@ -15,7 +15,7 @@ func TestCoreImportsNoAdapters(t *testing.T) {
 		"github.com/nats-io/", "github.com/jackc/", "github.com/go-chi/", "github.com/asynkron/",
 		"github.com/stripe/", "github.com/prometheus/", "modernc.org/", "net/http", "database/sql", "log/slog",
 	}
-	for _, dir := range []string{".", "../clinic", "../phone"} {
+	for _, dir := range []string{".", "../clinic", "../phone", "../timeparse"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

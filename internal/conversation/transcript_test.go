@@ -19,7 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // minTranscripts is how many golden conversations testdata must hold.
-const minTranscripts = 8
+const minTranscripts = 30
 
 // TestTranscripts runs every conversation in testdata/*.txt through
 // DecideWith with the demo clinics, simulating the clinic's side too: one

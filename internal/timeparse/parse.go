@@ -146,8 +146,12 @@ func (p *parser) step() int {
 // relative reads "this/next/coming/on/later" + weekday, week or weekend.
 func (p *parser) relative() int {
 	w, next := p.peek(0), p.peek(1)
-	if d, _, ok := weekday(next); ok {
-		p.setDay(p.upcoming(d, w == "next"))
+	if d, plural, ok := weekday(next); ok {
+		if plural {
+			p.addWeekdays(d)
+		} else {
+			p.setDay(p.upcoming(d, w == "next"))
+		}
 		return 2
 	}
 	switch {
@@ -368,7 +372,10 @@ func (p *parser) timeAt(k int, bare bool) (int, int, bool) {
 	case "lunch", "lunchtime":
 		return 12 * 60, 1, true
 	case "work":
-		return 17 * 60, 1, true
+		if k > 0 { // "after work", "before work"
+			return 17 * 60, 1, true
+		}
+		return 0, 0, false
 	}
 	if m, ok := clockToken(w); ok { // "3pm", "3:30pm", "10am"
 		return m, 1, true
