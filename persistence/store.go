@@ -50,6 +50,10 @@ type TranscriptEntry struct {
 	Author    string // "lead", "engine", or "staff:<user>"
 	Text      string
 	At        time.Time
+	// Status is the delivery status of an outbound entry ("" until the
+	// sender records it, then sent, delivered, failed ...), read from the
+	// send record whose command id is the entry id. Ignored on write.
+	Status string
 }
 
 // OutboxRow is a message to publish to NATS after commit.
@@ -68,6 +72,53 @@ type Commit struct {
 	Snapshot   Snapshot
 	Transcript []TranscriptEntry
 	Outbox     []OutboxRow
+	// Timers to create or move (upsert by ID) and to cancel (by ID).
+	Timers       []Timer
+	CancelTimers []string
+	// Consent events to append to the ledger.
+	Consent []ConsentEvent
+	// Deliveries updates the delivery status of outbound messages.
+	Deliveries []Delivery
+}
+
+// Timer is a durable timer: when it falls due, the engine delivers it to its
+// conversation as an inbound message. Timers survive restarts; an in-memory
+// timer is only an optimisation.
+type Timer struct {
+	ID       string // unique per conversation and purpose, e.g. "hold-expiry"
+	ClinicID string
+	LeadID   string
+	Kind     string
+	DueAt    time.Time
+	Payload  []byte // opaque to the store
+}
+
+// ConsentEvent is one entry of the consent ledger of a clinic and number.
+// The ledger is append-only and never purged.
+type ConsentEvent struct {
+	ClinicID string
+	Phone    string // E.164
+	At       time.Time
+	Kind     string // granted, revoked, regranted
+	Source   string // web_form, inbound_text, staff, carrier
+	Text     string // the raw words: consent text, the STOP message, ...
+}
+
+// Delivery is a delivery receipt for an outbound message, matched by the
+// carrier's message id.
+type Delivery struct {
+	ProviderID string
+	Status     string
+	ErrorCode  string
+	At         time.Time
+}
+
+// ClinicSnapshot is a clinic actor's persisted state (its calendar).
+type ClinicSnapshot struct {
+	ClinicID  string
+	Version   int64 // expected version on write (0: must not exist)
+	State     []byte
+	UpdatedAt time.Time
 }
 
 // ConversationQuery selects conversations of one clinic, newest first.
@@ -85,7 +136,8 @@ type ConversationPage struct {
 	NextCursor string // empty on the last page
 }
 
-// Send is the record of one send command handed to a carrier.
+// Send is the record of one send command handed to a carrier. Status is
+// updated by delivery receipts (Commit.Deliveries).
 type Send struct {
 	CommandID  string
 	ClinicID   string
@@ -93,6 +145,7 @@ type Send struct {
 	Carrier    string
 	ProviderID string // the carrier's message id
 	Status     string
+	ErrorCode  string
 	SentAt     time.Time
 }
 
@@ -131,6 +184,25 @@ type Store interface {
 	RecordSends(ctx context.Context, sends []Send) error
 	// LookupSend returns the send record of a command or ErrNotFound.
 	LookupSend(ctx context.Context, commandID string) (Send, error)
+
+	// DueTimers returns up to limit timers due at or before t, earliest
+	// first.
+	DueTimers(ctx context.Context, t time.Time, limit int) ([]Timer, error)
+	// DeleteTimers deletes fired timers, each only if it is still due at the
+	// same time (a timer moved meanwhile is kept).
+	DeleteTimers(ctx context.Context, fired []Timer) error
+	// LeadTimers returns a conversation's pending timers, earliest first.
+	LeadTimers(ctx context.Context, clinicID, leadID string) ([]Timer, error)
+
+	// ConsentLedger returns the consent events of a clinic's number, oldest
+	// first.
+	ConsentLedger(ctx context.Context, clinicID, phone string) ([]ConsentEvent, error)
+
+	// SaveClinic writes a clinic snapshot with a version fence
+	// (ErrVersionConflict when the stored version is not s.Version).
+	SaveClinic(ctx context.Context, s ClinicSnapshot) error
+	// LoadClinic returns a clinic snapshot or ErrNotFound.
+	LoadClinic(ctx context.Context, clinicID string) (ClinicSnapshot, error)
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
