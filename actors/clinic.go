@@ -2,6 +2,7 @@ package actors
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -14,9 +15,12 @@ import (
 // passivate, but only once the lead has processed everything forwarded to
 // it, so no message is ever left in a dying mailbox.
 type clinicActor struct {
-	engine *Engine
-	clinic *clinic.Clinic
-	leads  map[string]*leadRef
+	engine  *Engine
+	clinic  *clinic.Clinic
+	log     *slog.Logger
+	leads   map[string]*leadRef
+	view    *calendarView // the calendar as leads read it
+	version int64         // the stored calendar's version
 }
 
 type leadRef struct {
@@ -25,16 +29,21 @@ type leadRef struct {
 }
 
 func newClinicActor(e *Engine, c *clinic.Clinic) *clinicActor {
-	return &clinicActor{engine: e, clinic: c, leads: map[string]*leadRef{}}
+	return &clinicActor{engine: e, clinic: c, leads: map[string]*leadRef{}, view: &calendarView{},
+		log: e.cfg.Logger.With(slog.String("clinic_id", c.ID))}
 }
 
 func (a *clinicActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		a.loadCalendar()
+	case *holdCall:
+		a.hold(ctx, m)
 	case *delivery:
 		ref, ok := a.leads[m.leadID]
 		if !ok {
 			leadID := m.leadID
-			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.clinic, leadID) }))
+			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.clinic, a.view, leadID) }))
 			ref = &leadRef{pid: pid}
 			a.leads[m.leadID] = ref
 		}

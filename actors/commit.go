@@ -11,32 +11,64 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
+// decision is one decided step of a conversation, ready to commit.
+type decision struct {
+	key     string              // dedup key: the envelope id, or derived from it
+	in      *messages.Envelope  // the inbound message, nil for a clinic's answer
+	prev    *conversation.State // nil when the conversation is new
+	next    conversation.State
+	effects []conversation.Effect
+	origin  time.Time // when the work reached the gateway
+}
+
 // buildCommit turns a decision into the rows of one transaction: the dedup
-// key, the snapshot with its expected version, the transcript lines and the
-// outbox rows for every effect. Outbox ids derive from the envelope id, so
-// deciding the same message again produces the same ids.
-func (a *leadActor) buildCommit(env messages.Envelope, next conversation.State, effects []conversation.Effect, origin, now time.Time) (persistence.Commit, []persistence.OutboxRow, error) {
+// key, the snapshot with its expected version, the transcript lines, the
+// outbox rows for every text and event, and the timers the new state needs.
+// Outbox ids derive from the dedup key, so deciding the same message again
+// produces the same ids. Requests to the clinic's calendar are returned to
+// run after the commit.
+func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, []conversation.HoldRequest, error) {
+	next := d.next
 	state, err := json.Marshal(next)
 	if err != nil {
 		return persistence.Commit{}, nil, fmt.Errorf("encode state: %w", err)
 	}
 	c := persistence.Commit{
-		DedupKey: env.ID,
+		DedupKey: d.key,
 		Snapshot: persistence.Snapshot{
 			ClinicID: a.clinic.ID, LeadID: a.leadID, Phone: next.Phone, Name: next.Name, Phase: string(next.Phase),
 			Version: a.version, State: state, CreatedAt: next.CreatedAt, UpdatedAt: now,
 		},
 	}
-	if text := inboundText(env); text != "" {
-		c.Transcript = append(c.Transcript, persistence.TranscriptEntry{ID: env.ID, ClinicID: a.clinic.ID, LeadID: a.leadID,
-			Direction: conversation.DirIn, Author: "lead", Text: text, At: env.Received})
+	origin := d.origin
+	if d.in != nil {
+		if text := inboundText(*d.in); text != "" {
+			c.Transcript = append(c.Transcript, persistence.TranscriptEntry{ID: d.in.ID, ClinicID: a.clinic.ID, LeadID: a.leadID,
+				Direction: conversation.DirIn, Author: "lead", Text: text, At: d.in.Received})
+		}
+		if origin.IsZero() {
+			origin = d.in.Received
+		}
 	}
 	if origin.IsZero() {
-		origin = env.Received
+		origin = now
 	}
-	for i, eff := range effects {
-		id := env.ID + "#" + strconv.Itoa(i)
+	a.diffTimers(&c, d.prev, next)
+	if d.in != nil && d.in.Receipt != nil {
+		r := d.in.Receipt
+		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
+	}
+	var holds []conversation.HoldRequest
+	for i, eff := range d.effects {
+		id := d.key + "#" + strconv.Itoa(i)
 		switch eff := eff.(type) {
+		case conversation.HoldSlot:
+			holds = append(holds, eff.Request(a.leadID))
+		case conversation.ReleaseSlot:
+			holds = append(holds, eff.Request(a.leadID))
+		case conversation.ConsentChange:
+			c.Consent = append(c.Consent, persistence.ConsentEvent{ClinicID: a.clinic.ID, Phone: next.Phone, At: now,
+				Kind: eff.Kind, Source: eff.Source, Text: eff.Text})
 		case conversation.Reply:
 			cmd := messages.SendSMS{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, Carrier: next.Carrier,
 				From: next.ClinicNumber, To: next.Phone, Text: eff.Text, Purpose: eff.Purpose, Created: now, Origin: origin}
@@ -62,7 +94,29 @@ func (a *leadActor) buildCommit(env messages.Envelope, next conversation.State, 
 			return persistence.Commit{}, nil, fmt.Errorf("unknown effect %T", eff)
 		}
 	}
-	return c, c.Outbox, nil
+	return c, holds, nil
+}
+
+// diffTimers stores the timers the new state needs that the old one did not
+// have (or had at another time), and cancels those it no longer needs.
+func (a *leadActor) diffTimers(c *persistence.Commit, prev *conversation.State, next conversation.State) {
+	had := map[string]time.Time{}
+	if prev != nil {
+		for _, w := range conversation.Timers(*prev) {
+			had[w.Name] = w.At
+		}
+	}
+	for _, w := range conversation.Timers(next) {
+		if at, ok := had[w.Name]; ok && at.Equal(w.At) {
+			delete(had, w.Name)
+			continue
+		}
+		delete(had, w.Name)
+		c.Timers = append(c.Timers, persistence.Timer{ID: w.Name, ClinicID: a.clinic.ID, LeadID: a.leadID, Kind: w.Name, DueAt: w.At})
+	}
+	for name := range had {
+		c.CancelTimers = append(c.CancelTimers, name)
+	}
 }
 
 // inboundText is what the transcript shows for an inbound message.

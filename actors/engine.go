@@ -42,6 +42,8 @@ type Config struct {
 	Committers int
 	// MaxBatch bounds the commits of one transaction (default 128).
 	MaxBatch int
+	// TimerPoll is how often due timers are looked for (default 250ms).
+	TimerPoll time.Duration
 	// MaxAttempts bounds how often a message whose decision fails is
 	// tried before it is dead-lettered (default 3). Store errors are retried
 	// in place until the store answers.
@@ -66,6 +68,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = 128
+	}
+	if c.TimerPoll <= 0 {
+		c.TimerPoll = 250 * time.Millisecond
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 3
@@ -125,6 +130,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		bg(e.commit.run)
 	}
 	bg(e.relay.run)
+	bg(e.timerLoop)
 
 	var consumers []jetstream.ConsumeContext
 	for _, p := range e.cfg.Partitions {

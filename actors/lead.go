@@ -22,10 +22,11 @@ import (
 // a time, in the order JetStream delivered them: a message that fails is
 // retried in place and the ones behind it wait in the mailbox.
 type leadActor struct {
-	engine *Engine
-	clinic *clinic.Clinic
-	leadID string
-	log    *slog.Logger
+	engine   *Engine
+	clinic   *clinic.Clinic
+	calendar *calendarView
+	leadID   string
+	log      *slog.Logger
 
 	loaded    bool
 	exists    bool // a snapshot is stored
@@ -35,8 +36,8 @@ type leadActor struct {
 	caughtUp  bool // earlier pending messages of this lead were looked for
 }
 
-func newLeadActor(e *Engine, c *clinic.Clinic, leadID string) *leadActor {
-	return &leadActor{engine: e, clinic: c, leadID: leadID,
+func newLeadActor(e *Engine, c *clinic.Clinic, cal *calendarView, leadID string) *leadActor {
+	return &leadActor{engine: e, clinic: c, calendar: cal, leadID: leadID,
 		log: e.cfg.Logger.With(slog.String("clinic_id", c.ID), slog.String("lead_id", leadID))}
 }
 
@@ -51,9 +52,9 @@ func (a *leadActor) Receive(ctx actor.Context) {
 		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
 	case *delivery:
 		if !a.caughtUp {
-			a.catchUp(m)
+			a.catchUp(ctx, m)
 		}
-		a.handle(m)
+		a.handle(ctx, m)
 		a.processed++
 		a.engine.inflight.Add(-1)
 	}
@@ -63,7 +64,7 @@ func (a *leadActor) Receive(ctx actor.Context) {
 // still pending in the stream: one delivered to a node that died before
 // acking it and not redelivered yet. This keeps a conversation's messages
 // in order across failover; the redelivery itself is then a duplicate.
-func (a *leadActor) catchUp(d *delivery) {
+func (a *leadActor) catchUp(actx actor.Context, d *delivery) {
 	subject := messages.LeadSubject(d.partition, d.clinicID, d.leadID)
 	next := uint64(1)
 	for {
@@ -88,14 +89,14 @@ func (a *leadActor) catchUp(d *delivery) {
 		earlier := &delivery{data: raw.Data, seq: raw.Sequence, partition: d.partition, clinicID: d.clinicID, leadID: d.leadID,
 			kind: d.kind, origin: bus.Origin(raw.Header), arrived: a.engine.cfg.Now()}
 		a.engine.cfg.Metrics.catchUp.Inc()
-		a.handle(earlier)
+		a.handle(actx, earlier)
 		next = raw.Sequence + 1
 	}
 	a.caughtUp = true
 }
 
 // handle applies one delivery: decide, commit, ack, then publish effects.
-func (a *leadActor) handle(d *delivery) {
+func (a *leadActor) handle(actx actor.Context, d *delivery) {
 	e := a.engine
 	env, err := messages.DecodeEnvelope(d.data)
 	if err == nil && (env.ClinicID != d.clinicID || env.LeadID != d.leadID) {
@@ -109,11 +110,12 @@ func (a *leadActor) handle(d *delivery) {
 		if e.ctx.Err() != nil {
 			return // shutting down; JetStream redelivers
 		}
-		outcome, err := a.apply(d, env)
+		outcome, holds, err := a.apply(actx, d, env)
 		if err == nil {
 			e.cfg.Metrics.processed.WithLabelValues(string(env.Kind), outcome).Inc()
 			e.cfg.Metrics.latency.Observe(e.cfg.Now().Sub(d.arrived).Seconds())
 			d.ack()
+			a.askClinic(actx, env.ID, holds, d.origin)
 			return
 		}
 		var perm *permanentError
@@ -139,44 +141,69 @@ func (a *leadActor) handle(d *delivery) {
 	}
 }
 
-// apply runs one decision and commits it. It returns the outcome label, or
-// a *permanentError when the decision itself fails, or a store error.
-func (a *leadActor) apply(d *delivery, env messages.Envelope) (string, error) {
-	e := a.engine
-	if err := a.load(); err != nil {
-		return "", err
+// apply runs one decision and commits it. It returns the outcome label and
+// the calendar requests to run after the commit, or a *permanentError when
+// the decision itself fails, or a store error.
+func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope) (string, []conversation.HoldRequest, error) {
+	if err := a.load(actx); err != nil {
+		return "", nil, err
 	}
-	now := e.cfg.Now()
-	prev := a.state
-	if !a.exists {
-		prev = conversation.New(env, a.clinic, now)
+	now := a.engine.cfg.Now()
+	var prev *conversation.State
+	start := a.state
+	if a.exists {
+		prev = &a.state
+	} else {
+		start = conversation.New(env, a.clinic, now)
 	}
-	next, effects, err := safeDecide(prev, a.clinic, env, now)
+	next, effects, err := safeDecide(start, a.env(), env, now)
 	if err != nil {
-		return "", &permanentError{err}
+		return "", nil, &permanentError{err}
 	}
-	commit, rows, err := a.buildCommit(env, next, effects, d.origin, now)
+	holds, err := a.commit(decision{key: env.ID, in: &env, prev: prev, next: next, effects: effects, origin: d.origin}, now)
+	if errors.Is(err, persistence.ErrDuplicate) {
+		return "duplicate", nil, nil
+	}
 	if err != nil {
-		return "", &permanentError{err}
+		return "", nil, err
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
-	defer cancel()
-	switch err := e.commit.commit(ctx, commit); {
-	case errors.Is(err, persistence.ErrDuplicate):
-		return "duplicate", nil
-	case err != nil:
-		return "", err
-	}
-	a.state, a.exists = next, true
-	a.version++
-	e.relay.enqueue(rows)
-	return "applied", nil
+	return "applied", holds, nil
 }
 
-func (a *leadActor) load() error {
+func (a *leadActor) env() conversation.Env {
+	return conversation.Env{Clinic: a.clinic, Calendar: a.calendar.load()}
+}
+
+// commit writes one decision and, once it is stored, adopts the new state
+// and hands the outbox rows to the relay.
+func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldRequest, error) {
+	c, holds, err := a.buildCommit(d, now)
+	if err != nil {
+		return nil, &permanentError{err}
+	}
+	ctx, cancel := context.WithTimeout(a.engine.ctx, 30*time.Second)
+	defer cancel()
+	if err := a.engine.commit.commit(ctx, c); err != nil {
+		return nil, err
+	}
+	a.state, a.exists = d.next, true
+	a.version++
+	a.engine.relay.enqueue(c.Outbox)
+	return holds, nil
+}
+
+func (a *leadActor) load(actx actor.Context) error {
 	if a.loaded {
 		return nil
 	}
+	defer func() {
+		// A hold asked of the clinic before a crash and never answered is
+		// asked again; the clinic's answer to a repeated request is the same.
+		if a.loaded && a.exists && a.state.Pending != nil {
+			req := a.state.Pending.Request(a.leadID)
+			a.askClinic(actx, fmt.Sprintf("pending-%d", a.version), []conversation.HoldRequest{req}, time.Time{})
+		}
+	}()
 	ctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
 	defer cancel()
 	snap, err := a.engine.cfg.Store.LoadSnapshot(ctx, a.clinic.ID, a.leadID)
@@ -213,13 +240,13 @@ func (p *permanentError) Unwrap() error { return p.err }
 
 // safeDecide runs the pure core and turns a panic into an error, so one bad
 // message cannot take its conversation down with it.
-func safeDecide(s conversation.State, c *clinic.Clinic, in messages.Envelope, now time.Time) (next conversation.State, effects []conversation.Effect, err error) {
+func safeDecide(s conversation.State, env conversation.Env, in messages.Envelope, now time.Time) (next conversation.State, effects []conversation.Effect, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("decide panicked: %v", r)
 		}
 	}()
-	return conversation.Decide(s, c, in, now)
+	return conversation.DecideWith(s, env, in, now)
 }
 
 func backoff(attempt int) time.Duration {

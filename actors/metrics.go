@@ -17,6 +17,8 @@ type Metrics struct {
 	outboxPublished prometheus.Counter
 	outboxSwept     prometheus.Counter
 	catchUp         prometheus.Counter
+	timersFired     prometheus.Counter
+	timerLag        prometheus.Histogram
 }
 
 // NewMetrics registers the engine's metrics.
@@ -41,10 +43,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		outboxPublished: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_published_total", Help: "Outbox rows published to JetStream."}),
 		outboxSwept:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_swept_total", Help: "Outbox rows published by the sweep rather than the fast path."}),
 		catchUp:         prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_catchup_applied_total", Help: "Earlier pending messages applied ahead of a newer one after activation (ordering across failover)."}),
+		timersFired:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_timers_fired_total", Help: "Durable timers delivered to their conversations."}),
+		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_timer_lag_seconds", Help: "From a timer's due time to its publication.",
+			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
-			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp)
+			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp, m.timersFired, m.timerLag)
 	}
 	return m
 }

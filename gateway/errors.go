@@ -23,6 +23,7 @@ var (
 	ErrConflict         = errors.New("conflict")
 	ErrTooLarge         = errors.New("request body too large")
 	ErrUnavailable      = errors.New("service unavailable")
+	ErrTooManyRequests  = errors.New("too many requests")
 )
 
 // ValidationError tells, field by field, what is wrong with a request. It
@@ -75,7 +76,7 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &tooLarge), errors.Is(err, ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, ErrInvalid), errors.Is(err, persistence.ErrBadCursor):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrUnauthorized):
 		return http.StatusUnauthorized
@@ -87,6 +88,8 @@ func statusOf(err error) int {
 		return http.StatusMethodNotAllowed
 	case errors.Is(err, ErrConflict), errors.Is(err, persistence.ErrVersionConflict):
 		return http.StatusConflict
+	case errors.Is(err, ErrTooManyRequests):
+		return http.StatusTooManyRequests
 	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}
@@ -150,6 +153,8 @@ func problemType(status int) string {
 		return "/problems/conflict"
 	case http.StatusRequestEntityTooLarge:
 		return "/problems/too-large"
+	case http.StatusTooManyRequests:
+		return "/problems/rate-limited"
 	case http.StatusServiceUnavailable:
 		return "/problems/unavailable"
 	}

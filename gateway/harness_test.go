@@ -33,6 +33,11 @@ import (
 const (
 	clinicNumber = "+17735550100"
 	leadNumber   = "+13125550123"
+	// The numbers of the Twilio fixtures: clinic_a's Twilio number, a lead.
+	twilioClinicNumber = "+17735550101"
+	twilioLeadNumber   = "+13125550199"
+	twilioToken        = "twilio_test_auth_token"
+	publicBaseURL      = "https://sms.example.com"
 )
 
 var testNow = time.Date(2026, 11, 20, 18, 10, 3, 0, time.UTC)
@@ -129,7 +134,7 @@ func withReady(f func(context.Context) error) option {
 
 func testClinics() *clinic.Directory {
 	return clinic.NewDirectory([]clinic.Clinic{
-		{ID: "clinic_a", Name: "Glow Chicago", Timezone: "America/Chicago", PhoneNumbers: []string{clinicNumber}},
+		{ID: "clinic_a", Name: "Glow Chicago", Timezone: "America/Chicago", PhoneNumbers: []string{clinicNumber, twilioClinicNumber}},
 		{ID: "clinic_b", Name: "Glow Miami", Timezone: "America/New_York", PhoneNumbers: []string{"+13055550100"}},
 	})
 }
@@ -146,6 +151,8 @@ func newEnv(t *testing.T, opts ...option) *env {
 	cfg := gateway.Config{
 		TelnyxPublicKey: priv.Public().(ed25519.PublicKey),
 		JWTSecret:       e.secret,
+		TwilioAuthToken: twilioToken,
+		PublicBaseURL:   publicBaseURL,
 		Clinics:         testClinics(),
 		Logger:          slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Metrics:         e.metrics,
@@ -221,6 +228,12 @@ func (e *env) streamMsgs() uint64 {
 
 func (e *env) count(outcome string) float64 {
 	e.t.Helper()
+	return e.countFor("telnyx", outcome)
+}
+
+// countFor returns medspa_webhooks_total{provider, outcome}.
+func (e *env) countFor(provider, outcome string) float64 {
+	e.t.Helper()
 	mfs, err := e.metrics.Gatherer.Gather()
 	if err != nil {
 		e.t.Fatal(err)
@@ -230,21 +243,21 @@ func (e *env) count(outcome string) float64 {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			var provider, out string
+			var p, out string
 			for _, l := range m.GetLabel() {
 				switch l.GetName() {
 				case "provider":
-					provider = l.GetValue()
+					p = l.GetValue()
 				case "outcome":
 					out = l.GetValue()
 				}
 			}
-			if provider == "telnyx" && out == outcome {
+			if p == provider && out == outcome {
 				return m.GetCounter().GetValue()
 			}
 		}
 	}
-	e.t.Fatalf("no medspa_webhooks_total{provider=telnyx,outcome=%s}", outcome)
+	e.t.Fatalf("no medspa_webhooks_total{provider=%s,outcome=%s}", provider, outcome)
 	return 0
 }
 
@@ -281,4 +294,11 @@ func decode(t *testing.T, res *http.Response, v any) {
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("decode %s: %v", body, err)
 	}
+}
+
+const minute = time.Minute
+
+// withLimits sets the web lead rate limits per address and per phone.
+func withLimits(ip, phone gateway.RateLimit) option {
+	return func(c *gateway.Config) { c.LeadLimitIP, c.LeadLimitPhone = ip, phone }
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/medspa/engine/messages"
@@ -20,10 +21,15 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestReadyz(t *testing.T) {
-	var down error
-	e := newEnv(t, withPublisher(failingPublisher{}), withReady(func(ctx context.Context) error { return down }))
+	var down atomic.Bool
+	e := newEnv(t, withPublisher(failingPublisher{}), withReady(func(ctx context.Context) error {
+		if down.Load() {
+			return errors.New("nats: connection closed")
+		}
+		return nil
+	}))
 	wantStatus(t, e.get("/readyz", ""), http.StatusOK)
-	down = errors.New("nats: connection closed")
+	down.Store(true)
 	wantStatus(t, e.get("/readyz", ""), http.StatusServiceUnavailable)
 	if !strings.Contains(e.logs.String(), "nats: connection closed") {
 		t.Errorf("the readiness failure is not logged")

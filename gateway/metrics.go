@@ -12,15 +12,25 @@ const (
 	OutcomeBadSignature  = "bad_signature"
 	OutcomeBadRequest    = "bad_request"
 	OutcomePublishFailed = "publish_failed"
+	OutcomeHoneypot      = "honeypot"
+	OutcomeRateLimited   = "rate_limited"
+	OutcomeNotFound      = "not_found"
 )
 
 var outcomes = []string{
 	OutcomeAccepted, OutcomeUnknownNumber, OutcomeIgnored,
 	OutcomeBadSignature, OutcomeBadRequest, OutcomePublishFailed,
+	OutcomeHoneypot, OutcomeRateLimited, OutcomeNotFound,
 }
 
 // Providers, the values of the provider label.
-const ProviderTelnyx = "telnyx"
+const (
+	ProviderTelnyx = "telnyx"
+	ProviderTwilio = "twilio"
+	ProviderWeb    = "web"
+)
+
+var providers = []string{ProviderTelnyx, ProviderTwilio, ProviderWeb}
 
 // Metrics are the gateway's Prometheus collectors.
 type Metrics struct {
@@ -41,7 +51,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "medspa_webhooks_total",
-			Help: "Webhooks received, by provider and outcome.",
+			Help: "Webhooks and web leads received, by provider and outcome.",
 		}, []string{"provider", "outcome"}),
 		webhookDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "medspa_webhook_duration_seconds",
@@ -53,8 +63,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	if g, ok := reg.(prometheus.Gatherer); ok {
 		m.Gatherer = g
 	}
-	for _, o := range outcomes {
-		m.webhooks.WithLabelValues(ProviderTelnyx, o)
+	for _, p := range providers {
+		for _, o := range outcomes {
+			m.webhooks.WithLabelValues(p, o)
+		}
 	}
 	return m
 }

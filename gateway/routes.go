@@ -24,6 +24,15 @@ func routes(cfg Config) http.Handler {
 
 	r.Method(http.MethodPost, "/webhooks/telnyx/messages",
 		handleTelnyxMessages(cfg.TelnyxPublicKey, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
+	r.Method(http.MethodPost, "/webhooks/telnyx/voice",
+		handleTelnyxVoice(cfg.TelnyxPublicKey, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
+	tw := twilioHook{token: cfg.TwilioAuthToken, baseURL: cfg.PublicBaseURL, metrics: cfg.Metrics, now: cfg.Now}
+	r.Method(http.MethodPost, "/webhooks/twilio/messages", tw.handle(twilioInbound(cfg.Clinics), cfg.Publisher))
+	r.Method(http.MethodPost, "/webhooks/twilio/status", tw.handle(twilioStatus(cfg.Clinics), cfg.Publisher))
+	r.Method(http.MethodPost, "/leads/web", handleWebLead(webLeadDeps{
+		clinics: cfg.Clinics, pub: cfg.Publisher, metrics: cfg.Metrics, now: cfg.Now, trustProxy: cfg.TrustProxy,
+		byIP: newLimiter(cfg.LeadLimitIP), byPhone: newLimiter(cfg.LeadLimitPhone),
+	}))
 
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
 		r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))

@@ -30,6 +30,22 @@ type Config struct {
 	// TelnyxPublicKey verifies Telnyx webhooks. Without it every Telnyx
 	// webhook is refused.
 	TelnyxPublicKey ed25519.PublicKey
+	// TwilioAuthToken verifies Twilio webhooks (X-Twilio-Signature).
+	// Without it every Twilio webhook is refused.
+	TwilioAuthToken string
+	// PublicBaseURL is the scheme and host Twilio is configured with, e.g.
+	// https://sms.example.com; the signed URL is PublicBaseURL followed by
+	// the request URI. Without it every Twilio webhook is refused.
+	PublicBaseURL string
+	// TrustProxy takes the client address of a web lead from the last
+	// X-Forwarded-For entry (the one a trusted reverse proxy appended)
+	// rather than from the connection.
+	TrustProxy bool
+	// LeadLimitIP and LeadLimitPhone rate-limit POST /leads/web per client
+	// address and per phone number; zero values mean DefaultLeadLimitIP and
+	// DefaultLeadLimitPhone.
+	LeadLimitIP    RateLimit
+	LeadLimitPhone RateLimit
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
@@ -61,6 +77,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Publisher == nil {
 		c.Publisher = noPublisher{}
+	}
+	if c.LeadLimitIP.Burst <= 0 || c.LeadLimitIP.Per <= 0 {
+		c.LeadLimitIP = DefaultLeadLimitIP
+	}
+	if c.LeadLimitPhone.Burst <= 0 || c.LeadLimitPhone.Per <= 0 {
+		c.LeadLimitPhone = DefaultLeadLimitPhone
 	}
 	if c.Clinics == nil {
 		c.Clinics = clinic.NewDirectory(nil)

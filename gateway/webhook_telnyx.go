@@ -34,26 +34,12 @@ func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publ
 		}()
 		outcome := func(o string) { m.webhook(ProviderTelnyx, o) }
 
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
-		if err != nil {
-			outcome(OutcomeBadRequest)
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				Error(w, r, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, maxWebhookBody))
-				return
-			}
-			Error(w, r, fmt.Errorf("%w: read body: %v", ErrInvalid, err))
+		body, ok := readWebhookBody(w, r, outcome)
+		if !ok {
 			return
 		}
 		at := now()
-		err = telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance)
-		if err != nil {
-			outcome(OutcomeBadSignature)
-			if errors.Is(err, telnyxsig.ErrBadPublicKey) {
-				Error(w, r, fmt.Errorf("verify telnyx signature: %w", err))
-				return
-			}
-			Error(w, r, fmt.Errorf("%w: %w", ErrUnauthorized, err))
+		if !verifyTelnyx(w, r, key, body, at, outcome) {
 			return
 		}
 		ev, err := telnyx.Parse(body)
@@ -135,6 +121,39 @@ func telnyxEnvelope(ev telnyx.Event, dir *clinic.Directory, at time.Time) (env m
 	}
 	env.LeadID = messages.LeadID(env.ClinicID, env.Phone)
 	return env, true
+}
+
+// readWebhookBody reads a webhook's raw body once, up to maxWebhookBody; on
+// failure it answers the request, counts it and returns false.
+func readWebhookBody(w http.ResponseWriter, r *http.Request, outcome func(string)) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err == nil {
+		return body, true
+	}
+	outcome(OutcomeBadRequest)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		Error(w, r, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, maxWebhookBody))
+		return nil, false
+	}
+	Error(w, r, fmt.Errorf("%w: read body: %v", ErrInvalid, err))
+	return nil, false
+}
+
+// verifyTelnyx checks a Telnyx webhook's signature over its raw body; on
+// failure it answers the request, counts it and returns false.
+func verifyTelnyx(w http.ResponseWriter, r *http.Request, key ed25519.PublicKey, body []byte, at time.Time, outcome func(string)) bool {
+	err := telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance)
+	if err == nil {
+		return true
+	}
+	outcome(OutcomeBadSignature)
+	if errors.Is(err, telnyxsig.ErrBadPublicKey) {
+		Error(w, r, fmt.Errorf("verify telnyx signature: %w", err))
+		return false
+	}
+	Error(w, r, fmt.Errorf("%w: %w", ErrUnauthorized, err))
+	return false
 }
 
 // publishEnvelope makes env durable: nil only after the PubAck. Any failure

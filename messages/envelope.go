@@ -62,6 +62,14 @@ type Envelope struct {
 	Receipt *DeliveryReceipt `json:"receipt,omitempty"`
 	Missed  *MissedCall      `json:"missed,omitempty"`
 	Web     *WebLead         `json:"web,omitempty"`
+	Timer   *TimerFired      `json:"timer,omitempty"`
+	Payment *Payment         `json:"payment,omitempty"`
+}
+
+// TimerFired is a durable timer of the conversation that fell due.
+type TimerFired struct {
+	Name string    `json:"name"`
+	Due  time.Time `json:"due"`
 }
 
 // InboundSMS is a text message a lead sent to a clinic number.
@@ -128,6 +136,8 @@ func (e *Envelope) Validate() error {
 		ok = e.Missed != nil
 	case KindWebLead:
 		ok = e.Web != nil
+	case KindPayment:
+		ok = e.Payment != nil
 	default:
 		ok = true
 	}

@@ -26,9 +26,11 @@ const (
 
 	SubjectInbound     = "medspa.in.*.*.*"
 	SubjectPartitioned = "medspa.part"
-	SubjectSendSMS     = "medspa.cmd.sms" // medspa.cmd.sms.<clinic>.<lead>
-	SubjectEvents      = "medspa.evt"     // medspa.evt.<clinic>.<lead>.<type>
-	SubjectDead        = "medspa.dlq"     // medspa.dlq.<source>
+	SubjectCommands    = "medspa.cmd"         // every outbound command
+	SubjectSendSMS     = "medspa.cmd.sms"     // medspa.cmd.sms.<clinic>.<lead>
+	SubjectPaymentCmd  = "medspa.cmd.payment" // medspa.cmd.payment.<clinic>.<lead>
+	SubjectEvents      = "medspa.evt"         // medspa.evt.<clinic>.<lead>.<type>
+	SubjectDead        = "medspa.dlq"         // medspa.dlq.<source>
 
 	// HeaderOrigin carries the gateway's acceptance time (RFC 3339 nano) on
 	// inbound messages, for end-to-end latency measurement.
@@ -77,5 +79,5 @@ func EventSubject(clinicID, leadID, typ string) string {
 }
 
 // DeadSubject is where a message that keeps failing goes, by source
-// ("inbound", "sms").
+// ("inbound", "sms", "payment").
 func DeadSubject(source string) string { return SubjectDead + "." + source }

@@ -24,6 +24,8 @@ var (
 	// ErrVersionConflict: the snapshot's version is not the expected one;
 	// someone else wrote it. Nothing was written; reload and decide again.
 	ErrVersionConflict = errors.New("snapshot version conflict")
+	// ErrBadCursor: a paging cursor that this store did not issue.
+	ErrBadCursor = errors.New("bad cursor")
 )
 
 // Snapshot is a conversation's persisted state. State is the opaque JSON of

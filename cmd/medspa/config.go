@@ -44,6 +44,10 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("TELNYX_API_KEY", &c.TelnyxAPIKey)
 	str("TELNYX_API_BASE_URL", &c.TelnyxAPIBaseURL)
 	str("TELNYX_MESSAGING_PROFILE_ID", &c.TelnyxMessagingProfileID)
+	str("TWILIO_AUTH_TOKEN", &c.TwilioAuthToken)
+	str("TWILIO_ACCOUNT_SID", &c.TwilioAccountSID)
+	str("TWILIO_API_BASE_URL", &c.TwilioAPIBaseURL)
+	str("PUBLIC_BASE_URL", &c.PublicBaseURL)
 	str("AUTH_JWT_SECRET", &c.JWTSecret)
 	num("PARTITIONS", &c.Partitions)
 	if v := getenv("IDLE_TIMEOUT"); v != "" {

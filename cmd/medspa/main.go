@@ -18,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/medspa/engine/internal/storm"
 )
 
 func main() {
@@ -40,6 +42,7 @@ commands:
   migrate    apply the store's migrations and exit
   token      print a staff API token: medspa token --role staff --clinic glow-chicago
   sim        post a signed Telnyx webhook: medspa sim --from +13125550123 --to +17735550100 "How much is Botox?"
+  storm      load-test a running engine and verify every reply: medspa storm --rate 100 --duration 30s
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -57,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runToken(rest, getenv, stdout)
 	case "sim":
 		return runSim(ctx, rest, getenv, stdout)
+	case "storm":
+		return storm.Main(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -25,6 +25,7 @@ import (
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/postgres"
 	"github.com/medspa/engine/persistence/sqlite"
@@ -133,6 +134,8 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready}
 	if o.Roles.Gateway {
 		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
+		gwCfg.TwilioAuthToken = keys.TwilioToken
+		gwCfg.PublicBaseURL = keys.PublicBaseURL
 		gwCfg.Publisher = bus.Publisher{JS: js}
 	}
 	srv := &http.Server{Handler: gateway.NewServer(gwCfg), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
@@ -213,12 +216,23 @@ func storeKind(cfg Config) string {
 }
 
 // carriers builds the configured carrier senders.
+// A carrier without API credentials gets the console sender, which prints
+// the texts, so `make run` shows replies without any account.
 func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
-	if cfg.TelnyxAPIKey == "" {
-		log.Info("TELNYX_API_KEY is not set: texts are printed to the console instead of sent")
-		con := &carrier.Console{W: console}
-		return carrier.Router{"telnyx": con, "twilio": con}
+	client := &http.Client{Timeout: 15 * time.Second}
+	con := &carrier.Console{W: console}
+	r := carrier.Router{messages.CarrierTelnyx: con, messages.CarrierTwilio: con}
+	if cfg.TelnyxAPIKey != "" {
+		r[messages.CarrierTelnyx] = &carrier.Telnyx{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
+			MessagingProfileID: cfg.TelnyxMessagingProfileID, Client: client}
+	} else {
+		log.Info("TELNYX_API_KEY is not set: Telnyx texts are printed to the console instead of sent")
 	}
-	return carrier.Router{"telnyx": &carrier.Telnyx{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
-		MessagingProfileID: cfg.TelnyxMessagingProfileID, Client: &http.Client{Timeout: 15 * time.Second}}}
+	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
+		r[messages.CarrierTwilio] = &carrier.Twilio{BaseURL: cfg.TwilioAPIBaseURL, AccountSID: cfg.TwilioAccountSID,
+			AuthToken: cfg.TwilioAuthToken, Client: client}
+	} else {
+		log.Info("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: Twilio texts are printed to the console instead of sent")
+	}
+	return r
 }

@@ -33,6 +33,13 @@ type Config struct {
 	TelnyxAPIBaseURL         string
 	TelnyxMessagingProfileID string
 
+	TwilioAuthToken  string
+	TwilioAccountSID string
+	TwilioAPIBaseURL string
+	// PublicBaseURL is the gateway's public address as configured at
+	// Twilio; Twilio signs the full URL.
+	PublicBaseURL string
+
 	JWTSecret string
 
 	Partitions  int
@@ -47,6 +54,7 @@ func Defaults() Config {
 		LogLevel:         slog.LevelInfo,
 		NATSListen:       "127.0.0.1:4222",
 		TelnyxAPIBaseURL: "https://api.telnyx.com",
+		TwilioAPIBaseURL: "https://api.twilio.com",
 		Partitions:       8,
 		IdleTimeout:      2 * time.Minute,
 	}
@@ -72,6 +80,14 @@ func (c *Config) Validate() error {
 	if _, err := url.ParseRequestURI(c.TelnyxAPIBaseURL); err != nil {
 		errs = append(errs, fmt.Errorf("TELNYX_API_BASE_URL: %w", err))
 	}
+	if _, err := url.ParseRequestURI(c.TwilioAPIBaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("TWILIO_API_BASE_URL: %w", err))
+	}
+	if c.PublicBaseURL != "" {
+		if u, err := url.Parse(c.PublicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, errors.New("PUBLIC_BASE_URL must be an absolute URL such as https://sms.example.com"))
+		}
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
 	}
@@ -81,6 +97,9 @@ func (c *Config) Validate() error {
 		}
 		if c.JWTSecret == "" {
 			errs = append(errs, errors.New("AUTH_JWT_SECRET is required with an external NATS_URL"))
+		}
+		if c.TwilioAuthToken != "" && c.PublicBaseURL == "" {
+			errs = append(errs, errors.New("PUBLIC_BASE_URL is required with TWILIO_AUTH_TOKEN: Twilio signs the public URL"))
 		}
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
@@ -102,4 +121,6 @@ type Keys struct {
 	TelnyxPublic  ed25519.PublicKey
 	TelnyxPrivate ed25519.PrivateKey // only for development keys (the simulator signs with it)
 	JWTSecret     []byte
+	TwilioToken   string // configured, development, or "" (Twilio webhooks refused)
+	PublicBaseURL string
 }

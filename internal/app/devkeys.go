@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/medspa/engine/internal/telnyxsig"
@@ -20,6 +21,7 @@ const (
 	devKeyDir        = "dev-keys"
 	devTelnyxKeyFile = "telnyx_ed25519.key" // base64 of the 64-byte private key
 	devJWTFile       = "jwt_secret"
+	devTwilioFile    = "twilio_auth_token"
 )
 
 // ResolveKeys returns the configured keys, creating development keys in
@@ -55,7 +57,30 @@ func ResolveKeys(cfg *Config) (Keys, error) {
 		}
 		k.JWTSecret = s
 	}
+	k.PublicBaseURL = cfg.PublicBaseURL
+	switch {
+	case cfg.TwilioAuthToken != "":
+		k.TwilioToken = cfg.TwilioAuthToken
+	case cfg.Embedded():
+		tok, err := devNamedSecret(cfg.DataDir, devTwilioFile)
+		if err != nil {
+			return Keys{}, err
+		}
+		k.TwilioToken = string(tok)
+		if k.PublicBaseURL == "" {
+			k.PublicBaseURL = "http://127.0.0.1:" + strconv.Itoa(cfg.Port)
+		}
+	}
 	return k, nil
+}
+
+// DevTwilioToken returns the development Twilio auth token in dataDir.
+func DevTwilioToken(dataDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devTwilioFile))
+	if err != nil {
+		return "", fmt.Errorf("read development Twilio token (start `make run` once first): %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // DevTelnyxKey returns the development signing key in dataDir, if one
@@ -99,20 +124,24 @@ func devTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
 	return priv, nil
 }
 
-func devSecret(dataDir string) ([]byte, error) {
-	s, err := DevJWTSecret(dataDir)
+func devSecret(dataDir string) ([]byte, error) { return devNamedSecret(dataDir, devJWTFile) }
+
+// devNamedSecret returns the random development secret kept in a file of
+// DATA_DIR/dev-keys, creating it on first use.
+func devNamedSecret(dataDir, name string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, name))
 	if err == nil {
-		return s, nil
+		return []byte(strings.TrimSpace(string(b))), nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return nil, fmt.Errorf("read development secret: %w", err)
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
 		return nil, fmt.Errorf("generate development secret: %w", err)
 	}
-	enc := base64.RawURLEncoding.EncodeToString(b)
-	if err := writeSecret(dataDir, devJWTFile, enc); err != nil {
+	enc := base64.RawURLEncoding.EncodeToString(raw)
+	if err := writeSecret(dataDir, name, enc); err != nil {
 		return nil, err
 	}
 	return []byte(enc), nil

@@ -32,6 +32,9 @@ const PriorityGroup = "engine"
 // SenderConsumer is the durable name of the send-command consumer.
 const SenderConsumer = "sender"
 
+// PaymentsConsumer is the durable name of the payment-command consumer.
+const PaymentsConsumer = "payments"
+
 // EnsureStreams creates or updates the engine's streams and consumers.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, t Topology) error {
 	if t.Partitions < 1 || t.Partitions > 1024 {
@@ -55,8 +58,8 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, t Topology) erro
 		AllowDirect: true,
 	}, {
 		Name:        messages.StreamOutbound,
-		Description: "send commands from the outbox to the sender",
-		Subjects:    []string{messages.SubjectSendSMS + ".>"},
+		Description: "commands from the outbox: texts to the sender, payments to the payments worker",
+		Subjects:    []string{messages.SubjectCommands + ".>"},
 		Retention:   jetstream.WorkQueuePolicy,
 		Storage:     jetstream.FileStorage,
 		Replicas:    t.Replicas,
@@ -97,13 +100,25 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, t Topology) erro
 	if err != nil {
 		return fmt.Errorf("stream %s: %w", messages.StreamOutbound, err)
 	}
+	// The sender's filter is set before the payments consumer is created:
+	// consumers of a work queue must not overlap.
 	if _, err := out.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable:       SenderConsumer,
+		FilterSubject: messages.SubjectSendSMS + ".>",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       t.AckWait,
 		MaxAckPending: 4096,
 	}); err != nil {
 		return fmt.Errorf("consumer %s: %w", SenderConsumer, err)
+	}
+	if _, err := out.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       PaymentsConsumer,
+		FilterSubject: messages.SubjectPaymentCmd + ".>",
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       t.AckWait,
+		MaxAckPending: 1024,
+	}); err != nil {
+		return fmt.Errorf("consumer %s: %w", PaymentsConsumer, err)
 	}
 	return nil
 }

@@ -36,3 +36,17 @@ func TestConsent(t *testing.T) {
 		t.Fatal("equal time: the later applied should win")
 	}
 }
+
+func TestCarrierCodesAndStatuses(t *testing.T) {
+	for code, want := range map[string]bool{"40300": true, "21610": true, "": false, "40001": false, "21611": false} {
+		if got := CarrierOptOut(code); got != want {
+			t.Errorf("CarrierOptOut(%q) = %v, want %v", code, got, want)
+		}
+	}
+	for status, want := range map[string]bool{"sending_failed": true, "delivery_failed": true, "failed": true,
+		"undelivered": true, "delivered": false, "sent": false, "queued": false, "": false} {
+		if got := FailedStatus(status); got != want {
+			t.Errorf("FailedStatus(%q) = %v, want %v", status, got, want)
+		}
+	}
+}

@@ -169,17 +169,24 @@ func (t *turn) expireHold() {
 	t.setPhase(PhaseQualifying)
 }
 
-// onTimer tells the lead that a held time ran out. Any other timer changes
-// nothing yet.
+// onTimer does what has fallen due, whichever timer woke the conversation:
+// it tells the lead that a held time ran out, and sends the deferred texts
+// whose window has opened. With nothing due it changes nothing.
 func onTimer(s State, env Env, now time.Time) (State, []Effect, error) {
-	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
-	if !t.holdExpired() {
+	if s.Phase == "" {
 		return s, nil, nil
 	}
-	start := t.s.Hold.Start
-	t.expireHold()
+	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
+	t.flushDeferred()
+	if t.holdExpired() {
+		start := t.s.Hold.Start
+		t.expireHold()
+		t.replyAs("Your hold on "+slotText(t.c, start)+" at "+t.c.Name+" has expired, so that time is free again. Text us if you'd like to pick another.", purposeInitiated)
+	}
+	if len(t.effects) == 0 {
+		return s, nil, nil
+	}
 	t.s.UpdatedAt = now
-	t.replyAs("Your hold on "+slotText(t.c, start)+" at "+t.c.Name+" has expired, so that time is free again. Text us if you'd like to pick another.", purposeInitiated)
 	return t.s, t.effects, nil
 }
 

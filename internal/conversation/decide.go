@@ -22,9 +22,13 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 // the same result. A zero State (Phase "") is a conversation that does not
 // exist yet; DecideWith creates it with New.
 //
-// Messages that do not concern the conversation (delivery receipts,
-// payments, staff actions, and timers other than a hold running out)
-// return the state unchanged and no effects. An error, always wrapping
+// Carrier keywords (STOP, START, HELP) are answered before anything else
+// (compliance.go); nothing but the opt-out confirmation and HELP answers
+// reaches an opted-out lead, and initiated texts wait for the recipient's
+// quiet hours to end (quiet.go). A delivery receipt matters only when it
+// reports a failure or a carrier opt-out. Messages that do not concern the
+// conversation (payments, staff actions, timers with nothing due) return
+// the state unchanged and no effects. An error, always wrapping
 // messages.ErrInvalid, means the message can never be applied to this
 // conversation.
 func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
@@ -42,8 +46,11 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		return s, nil, fmt.Errorf("%w: message for lead %s/%s given conversation %s/%s",
 			messages.ErrInvalid, in.ClinicID, in.LeadID, s.ClinicID, s.LeadID)
 	}
-	if in.Kind == messages.KindTimer {
+	switch in.Kind {
+	case messages.KindTimer:
 		return onTimer(s, env, now)
+	case messages.KindReceipt:
+		return onReceipt(s, env, in, now)
 	}
 	handle, ok := kindHandlers[in.Kind]
 	if !ok {
@@ -53,7 +60,13 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		s = New(in, c, now)
 	}
 	t := begin(s, env, in, now)
-	if t.s.Phase == PhaseOptedOut || t.s.Phase == PhaseHandedToStaff {
+	if in.Kind == messages.KindSMS && t.keyword(in.SMS.Text) {
+		// STOP, START and HELP are answered before anything else, in any
+		// phase.
+		t.finish()
+		return t.s, t.effects, nil
+	}
+	if t.s.Phase == PhaseHandedToStaff {
 		// Nothing automatic reaches an opted-out lead or interrupts staff.
 		return t.s, t.effects, nil
 	}
@@ -135,19 +148,6 @@ func (t *turn) event(typ string, kv ...string) {
 
 // purposeInitiated marks a text the lead did not just ask for.
 const purposeInitiated = messages.PurposeInitiated
-
-// reply sends one text to the lead in answer to their message and records it.
-func (t *turn) reply(text string) { t.replyAs(text, messages.PurposeReply) }
-
-// replyAs sends one text with a purpose and records it.
-func (t *turn) replyAs(text string, purpose messages.Purpose) {
-	text = truncate(strings.TrimSpace(text), MaxReply)
-	if text == "" {
-		return
-	}
-	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose})
-	t.s.record(DirOut, text, t.now)
-}
 
 // notePatient remembers whether the lead is new or returning.
 func (t *turn) notePatient(p string) {

@@ -37,6 +37,8 @@ func envelope(c *clinic.Clinic, k messages.Kind) messages.Envelope {
 		e.Web = &messages.WebLead{Name: "  Jane   Doe ", Service: "botox", ConsentText: "yes"}
 	case messages.KindReceipt:
 		e.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "o1", Status: "delivered"}
+	case messages.KindPayment:
+		e.Payment = &messages.Payment{}
 	}
 	return e
 }

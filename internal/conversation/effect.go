@@ -10,10 +10,19 @@ type Effect interface{ isEffect() }
 // HoldSlot and ReleaseSlot for the clinic's calendar (see protocol.go).
 
 // Reply is a text to the lead, sent from State.ClinicNumber via
-// State.Carrier.
+// State.Carrier. The sender checks quiet hours again just before the carrier
+// call with ClinicTZ, RecipientState and RecipientTZ, the same inputs the
+// core decided with; they go into messages.SendSMS unchanged, like Keyword.
 type Reply struct {
 	Text    string
 	Purpose messages.Purpose
+	// Keyword is set on the answers to carrier keywords ("optout" for the
+	// opt-out confirmation, "optin", "help"): the only texts that may go to
+	// a number whose consent is revoked are the "optout" and "help" ones.
+	Keyword        string
+	ClinicTZ       string
+	RecipientState string
+	RecipientTZ    string
 }
 
 // Event is a domain event for operators and the staff inbox.
@@ -38,4 +47,20 @@ const (
 	EventSlotTaken        = "slot.taken"
 	EventHoldReleased     = "hold.released"
 	EventHoldExpired      = "hold.expired"
+	EventOptedOut         = "opted.out"
+	EventOptedIn          = "opted.in"
+	EventDeliveryFailed   = "delivery.failed"
+	EventReplyDeferred    = "reply.deferred"
+	EventDeferredDropped  = "deferred.dropped"
 )
+
+// ConsentChange is an entry for the consent ledger of the lead's number:
+// a grant (web form consent, an inbound text), a revocation (STOP, a
+// carrier opt-out) or a re-grant (START). The ledger is append-only.
+type ConsentChange struct {
+	Kind   string // compliance.ConsentGranted, ConsentRevoked, ConsentRegranted
+	Source string // compliance.SourceWebForm, SourceInboundText, SourceStaff, SourceCarrier
+	Text   string // the raw words
+}
+
+func (ConsentChange) isEffect() {}

@@ -51,7 +51,7 @@ func FuzzDecide(f *testing.F) {
 				s = next // a hold request: the clinic's answer replies
 				continue
 			}
-			if len(rs) != 1 && next.Phase != PhaseHandedToStaff {
+			if len(rs) != 1 && next.Phase != PhaseHandedToStaff && next.Phase != PhaseOptedOut {
 				t.Fatalf("Decide(%q) gave %d replies", text, len(rs))
 			}
 			if len(rs) == 0 {
@@ -61,7 +61,7 @@ func FuzzDecide(f *testing.F) {
 			if n := utf8.RuneCountInString(rs[0]); n > MaxReply || n == 0 {
 				t.Fatalf("Decide(%q) reply of %d characters", text, n)
 			}
-			if i == 0 && next.Phase != PhaseQualifying {
+			if i == 0 && next.Phase != PhaseQualifying && next.Phase != PhaseOptedOut {
 				t.Fatalf("phase after first message = %s", next.Phase)
 			}
 			for _, e := range effects {
@@ -69,6 +69,7 @@ func FuzzDecide(f *testing.F) {
 					t.Fatalf("purpose %s", r.Purpose)
 				}
 			}
+			checkCompliance(t, i, c, s, next, effects, t0)
 			s = next
 		}
 	})

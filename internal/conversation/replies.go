@@ -71,16 +71,25 @@ func onSMS(t *turn, in messages.Envelope) {
 	t.reply(join(parts...))
 }
 
+// onMissedCall answers a missed call by text, at most once per caller in
+// textBackEvery. The text-back is an initiated text: quiet hours apply.
 func onMissedCall(t *turn, _ messages.Envelope) {
+	if !t.s.LastTextBackAt.IsZero() && t.now.Sub(t.s.LastTextBackAt) < textBackEvery {
+		return
+	}
+	t.s.LastTextBackAt = t.now
 	hi := "Sorry we missed your call at " + t.c.Name + "!"
 	if n := t.s.FirstName(); n != "" {
 		hi = "Hi " + n + ", sorry we missed your call at " + t.c.Name + "!"
 	}
-	t.reply(join(hi, "How can we help? Reply here to ask about prices or to book a visit."))
+	t.replyAs(join(hi, "How can we help? Reply here to ask about prices or to book a visit."), purposeInitiated)
 }
 
+// onWebLead answers a web form; the form is the lead's own action, so the
+// answer is a reply.
 func onWebLead(t *turn, in messages.Envelope) {
 	w := in.Web
+	t.webConsent(w)
 	t.learnName(cleanName(w.Name))
 	if s, ok := webService(t.c, w); ok {
 		t.noteService(s.ID)

@@ -86,6 +86,36 @@ type State struct {
 	Asked string `json:"asked,omitempty"`
 	// Misses counts messages in a row that were not understood.
 	Misses int `json:"misses,omitempty"`
+
+	// Compliance (see compliance.go and quiet.go).
+
+	// OptedOutFrom is the phase the lead opted out of (PhaseOptedOut); an
+	// opt-in goes back to it when that still makes sense.
+	OptedOutFrom Phase `json:"opted_out_from,omitempty"`
+	// Consent is how the lead first agreed to texts
+	// (compliance.SourceWebForm, SourceInboundText); "" until then.
+	Consent string `json:"consent,omitempty"`
+	// RecipientState and RecipientTZ are where the lead's record says they
+	// are (US state code, IANA zone); empty when unknown, in which case the
+	// area code decides. Quiet hours are checked against them.
+	RecipientState string `json:"recipient_state,omitempty"`
+	RecipientTZ    string `json:"recipient_tz,omitempty"`
+	// LastTextBackAt is when a missed call was last answered by text.
+	LastTextBackAt time.Time `json:"last_text_back_at,omitzero"`
+	// Initiated are the times of initiated texts sent in the last 24 hours,
+	// for the states' daily caps.
+	Initiated []time.Time `json:"initiated,omitempty"`
+	// Deferred are initiated texts decided outside the recipient's window,
+	// waiting for it to open (TimerDeferredSend).
+	Deferred []Deferred `json:"deferred,omitempty"`
+}
+
+// Deferred is an initiated text waiting for the recipient's window.
+type Deferred struct {
+	Text      string    `json:"text"`
+	NotBefore time.Time `json:"not_before"`
+	Reason    string    `json:"reason,omitempty"`
+	Decided   time.Time `json:"decided"`
 }
 
 // AskedPatient: the last reply asked whether the lead visited before.

@@ -154,6 +154,7 @@ func (r *transcript) input(n int, line string) {
 		return
 	}
 	checkInvariants(t, n, s, next, effects)
+	checkCompliance(t, n, r.c, s, next, effects, now)
 	r.checkOffers(n, s, next, now)
 	s = next
 	var clinicSide []Effect
@@ -186,6 +187,7 @@ func (r *transcript) input(n int, line string) {
 			continue
 		}
 		checkInvariants(t, n, before, s, more)
+		checkCompliance(t, n, r.c, before, s, more, now)
 		r.checkOffers(n, before, s, now)
 		for _, e := range more {
 			r.out = append(r.out, formatEffect(r.c, e))
@@ -235,7 +237,10 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 	case messages.KindMissed:
 		in.Missed = &messages.MissedCall{Carrier: messages.CarrierTelnyx, From: lead, To: to, Cause: "no_answer"}
 	case messages.KindReceipt:
-		in.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "out-1", Status: text}
+		status, code, _ := strings.Cut(text, " ")
+		in.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "out-1", Status: status, ErrorCode: code}
+	case messages.KindTimer:
+		in.Timer = &messages.TimerFired{Name: text, Due: now}
 	case messages.KindWebLead:
 		in.Web = &messages.WebLead{ConsentText: "I agree to receive texts."}
 		for _, f := range strings.Split(text, " | ") {
@@ -251,7 +256,7 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 				t.Fatalf("line %d: unknown web field %q", n, k)
 			}
 		}
-	case messages.KindTimer, messages.KindPayment, messages.KindStaff:
+	case messages.KindPayment, messages.KindStaff:
 	default:
 		t.Fatalf("line %d: unknown kind %q", n, kind)
 	}
@@ -272,13 +277,17 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 		prices[clinic.FormatCents(s.PriceCents)] = true
 		prices[clinic.FormatCents(s.DepositCents)] = true
 	}
-	replies := 0
+	replies, keywords := 0, 0
 	for _, e := range effects {
 		r, ok := e.(Reply)
 		if !ok {
 			continue
 		}
-		replies++
+		if r.Keyword != "" {
+			keywords++
+		} else {
+			replies++
+		}
 		if l := len([]rune(r.Text)); l > MaxReply {
 			t.Errorf("line %d: reply of %d characters", n, l)
 		}
@@ -294,18 +303,23 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 	if before.Phase == PhaseHandedToStaff && replies > 0 {
 		t.Errorf("line %d: replied after the hand-off", n)
 	}
-	if replies > 1 {
-		t.Errorf("line %d: %d replies to one message", n, replies)
+	if replies+keywords > 1 {
+		t.Errorf("line %d: %d replies to one message", n, replies+keywords)
 	}
 }
 
 func formatEffect(c *clinic.Clinic, e Effect) string {
 	switch e := e.(type) {
 	case Reply:
-		if e.Purpose != messages.PurposeReply {
+		switch {
+		case e.Keyword != "":
+			return fmt.Sprintf("< reply[%s]: %s", e.Keyword, e.Text)
+		case e.Purpose != messages.PurposeReply:
 			return fmt.Sprintf("< reply[%s]: %s", e.Purpose, e.Text)
 		}
 		return "< reply: " + e.Text
+	case ConsentChange:
+		return fmt.Sprintf("< consent: %s source=%s text=%s", e.Kind, e.Source, value(e.Text))
 	case Event:
 		keys := make([]string, 0, len(e.Data))
 		for k := range e.Data {
@@ -364,6 +378,12 @@ func formatState(s State) string {
 	}
 	if s.Misses > 0 {
 		line += fmt.Sprintf(" misses=%d", s.Misses)
+	}
+	if s.OptedOutFrom != "" {
+		line += " opted_out_from=" + string(s.OptedOutFrom)
+	}
+	for _, d := range s.Deferred {
+		line += " deferred=" + d.NotBefore.UTC().Format(time.RFC3339)
 	}
 	return line
 }

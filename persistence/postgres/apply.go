@@ -11,63 +11,6 @@ import (
 	"github.com/medspa/engine/persistence/internal/normalize"
 )
 
-// Each commit is one statement whose parts depend on each other through
-// data-modifying CTEs, so a failed commit writes nothing without a
-// savepoint:
-//   - s writes the snapshot only if the version fence holds and the dedup
-//     key is not yet applied;
-//   - d records the dedup key only if s wrote;
-//   - t and o add transcript and outbox rows only if s wrote.
-//
-// The only way s and d can disagree is a concurrent transaction recording
-// the same dedup key for another conversation between the check and the
-// insert; Apply then rolls back and reruns the batch with savepoints.
-const (
-	insertSnapshot = `s AS (
-	INSERT INTO conversations (clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at)
-	SELECT $1::text, $2::text, $4::text, $5::text, $6::text, $3::bigint + 1, $7::bytea, $8::timestamptz, $9::timestamptz
-	WHERE $10::text = '' OR NOT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text)
-	ON CONFLICT (clinic_id, lead_id) DO NOTHING
-	RETURNING 1
-)`
-	updateSnapshot = `s AS (
-	UPDATE conversations
-	SET version = version + 1, phone = $4::text, name = $5::text, phase = $6::text, state = $7::bytea, updated_at = $9::timestamptz
-	WHERE clinic_id = $1::text AND lead_id = $2::text AND version = $3::bigint
-	  AND $8::timestamptz IS NOT NULL
-	  AND ($10::text = '' OR NOT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text))
-	RETURNING 1
-)`
-	commitTail = `, d AS (
-	INSERT INTO applied_messages (dedup_key, clinic_id, lead_id, applied_at)
-	SELECT $10::text, $1::text, $2::text, $9::timestamptz
-	WHERE $10::text <> '' AND EXISTS (SELECT 1 FROM s)
-	ON CONFLICT (dedup_key) DO NOTHING
-	RETURNING 1
-), t AS (
-	INSERT INTO transcript (id, clinic_id, lead_id, direction, author, text, at)
-	SELECT u.id, $1::text, $2::text, u.direction, u.author, u.text, u.at
-	FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])
-	     WITH ORDINALITY AS u(id, direction, author, text, at, ord)
-	WHERE EXISTS (SELECT 1 FROM s)
-	ORDER BY u.ord
-	ON CONFLICT (id) DO NOTHING
-), o AS (
-	INSERT INTO outbox (id, subject, payload, created_at)
-	SELECT u.id, u.subject, u.payload, u.created_at
-	FROM unnest($16::text[], $17::text[], $18::bytea[], $19::timestamptz[])
-	     WITH ORDINALITY AS u(id, subject, payload, created_at, ord)
-	WHERE EXISTS (SELECT 1 FROM s)
-	ORDER BY u.ord
-	ON CONFLICT (id) DO NOTHING
-)
-SELECT EXISTS (SELECT 1 FROM s), EXISTS (SELECT 1 FROM d),
-       $10::text <> '' AND EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text)`
-
-	insertCommit = "WITH " + insertSnapshot + commitTail
-	updateCommit = "WITH " + updateSnapshot + commitTail
-)
-
 // outcome is what one commit statement reports.
 type outcome struct {
 	wrote    bool // the snapshot was written
@@ -217,29 +160,4 @@ func classify(ctx context.Context, tx pgx.Tx, cs []persistence.Commit, results [
 		}
 	}
 	return nil
-}
-
-func queueCommit(b *pgx.Batch, c persistence.Commit) {
-	sn := c.Snapshot
-	n := len(c.Transcript)
-	trID, trDir, trAuthor, trText := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	trAt := make([]time.Time, n)
-	for i, e := range c.Transcript {
-		trID[i], trDir[i], trAuthor[i], trText[i], trAt[i] = e.ID, e.Direction, e.Author, e.Text, e.At
-	}
-	m := len(c.Outbox)
-	obID, obSubject, obPayload := make([]string, m), make([]string, m), make([][]byte, m)
-	obCreated := make([]time.Time, m)
-	for i, o := range c.Outbox {
-		obID[i], obSubject[i], obPayload[i], obCreated[i] = o.ID, o.Subject, o.Payload, o.Created
-	}
-	query := updateCommit
-	if sn.Version == 0 {
-		query = insertCommit
-	}
-	b.Queue(query,
-		sn.ClinicID, sn.LeadID, sn.Version, sn.Phone, sn.Name, sn.Phase, sn.State, sn.CreatedAt, sn.UpdatedAt,
-		c.DedupKey,
-		trID, trDir, trAuthor, trText, trAt,
-		obID, obSubject, obPayload, obCreated)
 }

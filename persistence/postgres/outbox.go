@@ -66,9 +66,9 @@ func (s *Store) OutboxBacklog(ctx context.Context, now time.Time) (int, time.Dur
 // RecordSend stores a send record; persistence.ErrDuplicate when the
 // command id is recorded already.
 func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (command_id) DO NOTHING`,
-		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status,
+	tag, err := s.pool.Exec(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO NOTHING`,
+		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
 		normalize.Time(send.SentAt, time.Now()))
 	if err != nil {
 		return fmt.Errorf("record send: %w", err)
@@ -88,9 +88,9 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 	now := time.Now()
 	b := &pgx.Batch{}
 	for _, send := range sends {
-		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (command_id) DO NOTHING`,
-			send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, normalize.Time(send.SentAt, now))
+		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO NOTHING`,
+			send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode, normalize.Time(send.SentAt, now))
 	}
 	// A batch outside an explicit transaction runs as one implicit one.
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
@@ -102,9 +102,9 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 // LookupSend returns a command's send record or persistence.ErrNotFound.
 func (s *Store) LookupSend(ctx context.Context, commandID string) (persistence.Send, error) {
 	var r persistence.Send
-	err := s.pool.QueryRow(ctx, `SELECT command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at
+	err := s.pool.QueryRow(ctx, `SELECT command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at
 		FROM sends WHERE command_id = $1`, commandID).
-		Scan(&r.CommandID, &r.ClinicID, &r.LeadID, &r.Carrier, &r.ProviderID, &r.Status, &r.SentAt)
+		Scan(&r.CommandID, &r.ClinicID, &r.LeadID, &r.Carrier, &r.ProviderID, &r.Status, &r.ErrorCode, &r.SentAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return persistence.Send{}, persistence.ErrNotFound
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/migrations"
 	"github.com/medspa/engine/persistence/pgtest"
 	"github.com/medspa/engine/persistence/storetest"
 )
@@ -66,8 +67,12 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 {
-		t.Errorf("schema_migrations has %d rows, want 1", n)
+	all, err := migrations.Postgres()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(all) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(all))
 	}
 }
 
@@ -111,4 +116,26 @@ func pgxExec(ctx context.Context, url, sql string) (int64, error) {
 	defer conn.Close(ctx)
 	tag, err := conn.Exec(ctx, sql)
 	return tag.RowsAffected(), err
+}
+
+// TestConsentLedgerIsAppendOnly: the database refuses to change or delete
+// a consent event.
+func TestConsentLedgerIsAppendOnly(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	c := persistence.Commit{
+		Snapshot: persistence.Snapshot{ClinicID: "c1", LeadID: "l1", Phone: "+15550000000"},
+		Consent:  []persistence.ConsentEvent{{Kind: "granted", Source: "web_form"}},
+	}
+	if res, err := s.Apply(ctx, []persistence.Commit{c}); err != nil || res[0] != nil {
+		t.Fatalf("Apply = %v, %v", res, err)
+	}
+	for _, q := range []string{"DELETE FROM consent_events", "UPDATE consent_events SET kind = 'revoked'"} {
+		if _, err := s.pool.Exec(ctx, q); err == nil {
+			t.Errorf("%s succeeded", q)
+		}
+	}
+	if es, err := s.ConsentLedger(ctx, "c1", "+15550000000"); err != nil || len(es) != 1 || es[0].Kind != "granted" {
+		t.Errorf("ledger = %+v, %v; want the granted event", es, err)
+	}
 }

@@ -112,10 +112,16 @@ func TestDedupKeyRaceFallsBackToSavepoints(t *testing.T) {
 	if res, err := s.Apply(ctx, []persistence.Commit{raceCommit("b", "b0", 0)}); err != nil || res[0] != nil {
 		t.Fatalf("Apply = %v, %v", res, err)
 	}
+	for _, lead := range []string{"b", "c"} {
+		send := persistence.Send{CommandID: "cmd-" + lead, ClinicID: "c1", LeadID: lead, Carrier: "telnyx", ProviderID: "prov-" + lead, Status: "sent"}
+		if err := s.RecordSend(ctx, send); err != nil {
+			t.Fatal(err)
+		}
+	}
 	held := holdCommit(t, s, raceCommit("a", "shared", 0))
 	done := make(chan []error, 1)
 	go func() {
-		res, err := s.Apply(ctx, []persistence.Commit{raceCommit("c", "c0", 0), raceCommit("b", "shared", 1)})
+		res, err := s.Apply(ctx, []persistence.Commit{withExtras(raceCommit("c", "c0", 0)), withExtras(raceCommit("b", "shared", 1))})
 		if err != nil {
 			t.Error(err)
 		}
@@ -138,4 +144,34 @@ func TestDedupKeyRaceFallsBackToSavepoints(t *testing.T) {
 	if es, err := s.Transcript(ctx, "c1", "b", 0); err != nil || len(es) != 1 {
 		t.Errorf("b transcript = %+v, %v; want 1 entry", es, err)
 	}
+	// The duplicate's timers, consent events and receipts were rolled back
+	// with it; the other commit's were written.
+	if ts, err := s.LeadTimers(ctx, "c1", "b"); err != nil || len(ts) != 0 {
+		t.Errorf("b timers = %+v, %v; want none", ts, err)
+	}
+	if ts, err := s.LeadTimers(ctx, "c1", "c"); err != nil || len(ts) != 1 {
+		t.Errorf("c timers = %+v, %v; want 1", ts, err)
+	}
+	if es, err := s.ConsentLedger(ctx, "c1", "+1555000b"); err != nil || len(es) != 0 {
+		t.Errorf("b consent = %+v, %v; want none", es, err)
+	}
+	if es, err := s.ConsentLedger(ctx, "c1", "+1555000c"); err != nil || len(es) != 1 {
+		t.Errorf("c consent = %+v, %v; want 1", es, err)
+	}
+	if send, err := s.LookupSend(ctx, "cmd-b"); err != nil || send.Status != "sent" {
+		t.Errorf("b send = %+v, %v; want status sent", send, err)
+	}
+	if send, err := s.LookupSend(ctx, "cmd-c"); err != nil || send.Status != "delivered" {
+		t.Errorf("c send = %+v, %v; want status delivered", send, err)
+	}
+}
+
+// withExtras adds a timer, a consent event and a receipt for a send record
+// named after the commit's lead.
+func withExtras(c persistence.Commit) persistence.Commit {
+	lead := c.Snapshot.LeadID
+	c.Timers = []persistence.Timer{{ID: "t-" + lead, Kind: "follow_up", DueAt: time.Now().Add(time.Hour)}}
+	c.Consent = []persistence.ConsentEvent{{Phone: "+1555000" + lead, Kind: "revoked", Source: "inbound_text"}}
+	c.Deliveries = []persistence.Delivery{{ProviderID: "prov-" + lead, Status: "delivered"}}
+	return c
 }

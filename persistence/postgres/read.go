@@ -75,22 +75,24 @@ func (s *Store) ListConversations(ctx context.Context, q persistence.Conversatio
 }
 
 // Transcript returns a conversation's messages oldest first; when limit > 0
-// and the transcript is longer, the newest limit messages.
+// and the transcript is longer, the newest limit messages. Outbound entries
+// carry the status of their send record.
 func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit int) ([]persistence.TranscriptEntry, error) {
 	var lim any // NULL: no limit
 	if limit > 0 {
 		lim = limit
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, clinic_id, lead_id, direction, author, text, at FROM (
+	rows, err := s.pool.Query(ctx, `SELECT n.id, n.clinic_id, n.lead_id, n.direction, n.author, n.text, n.at, COALESCE(sd.status, '') FROM (
 		SELECT seq, id, clinic_id, lead_id, direction, author, text, at FROM transcript
 		WHERE clinic_id = $1 AND lead_id = $2 ORDER BY seq DESC LIMIT $3::bigint
-	) newest ORDER BY seq`, clinicID, leadID, lim)
+	) n LEFT JOIN sends sd ON n.direction = 'out' AND sd.command_id = n.id
+	ORDER BY n.seq`, clinicID, leadID, lim)
 	if err != nil {
 		return nil, fmt.Errorf("read transcript: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (persistence.TranscriptEntry, error) {
 		var e persistence.TranscriptEntry
-		err := r.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &e.At)
+		err := r.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &e.At, &e.Status)
 		e.At = e.At.UTC()
 		return e, err
 	})

@@ -90,5 +90,40 @@ func applyOne(ctx context.Context, tx *sql.Tx, c persistence.Commit) (result, er
 			return nil, fmt.Errorf("write outbox: %w", err)
 		}
 	}
+	if err := applyExtras(ctx, tx, c); err != nil {
+		return nil, err
+	}
 	return nil, nil
+}
+
+// applyExtras writes a commit's timers, timer cancellations, consent events
+// and delivery receipts.
+func applyExtras(ctx context.Context, tx *sql.Tx, c persistence.Commit) error {
+	for _, tm := range c.Timers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO timers (clinic_id, lead_id, id, kind, due_at, payload)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (clinic_id, lead_id, id)
+			DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload`,
+			tm.ClinicID, tm.LeadID, tm.ID, tm.Kind, tm.DueAt.UnixMicro(), tm.Payload); err != nil {
+			return fmt.Errorf("write timer: %w", err)
+		}
+	}
+	for _, id := range c.CancelTimers {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM timers WHERE clinic_id = ? AND lead_id = ? AND id = ?",
+			c.Snapshot.ClinicID, c.Snapshot.LeadID, id); err != nil {
+			return fmt.Errorf("cancel timer: %w", err)
+		}
+	}
+	for _, e := range c.Consent {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO consent_events (clinic_id, phone, at, kind, source, text)
+			VALUES (?, ?, ?, ?, ?, ?)`, e.ClinicID, e.Phone, e.At.UnixMicro(), e.Kind, e.Source, e.Text); err != nil {
+			return fmt.Errorf("write consent: %w", err)
+		}
+	}
+	for _, d := range c.Deliveries {
+		if _, err := tx.ExecContext(ctx, "UPDATE sends SET status = ?, error_code = ? WHERE provider_id = ?",
+			d.Status, d.ErrorCode, d.ProviderID); err != nil {
+			return fmt.Errorf("record delivery: %w", err)
+		}
+	}
+	return nil
 }

@@ -78,9 +78,9 @@ func (s *Store) OutboxBacklog(ctx context.Context, now time.Time) (int, time.Dur
 // RecordSend stores a send record; persistence.ErrDuplicate when the
 // command id is recorded already.
 func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`,
-		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status,
+	res, err := s.w.ExecContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`,
+		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
 		normalize.Time(send.SentAt, time.Now()).UnixMicro())
 	if err != nil {
 		return fmt.Errorf("record send: %w", err)
@@ -106,15 +106,15 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 		return fmt.Errorf("record sends: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("record sends: %w", err)
 	}
 	defer stmt.Close()
 	now := time.Now()
 	for _, send := range sends {
-		if _, err := stmt.ExecContext(ctx, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status,
+		if _, err := stmt.ExecContext(ctx, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
 			normalize.Time(send.SentAt, now).UnixMicro()); err != nil {
 			return fmt.Errorf("record sends: %w", err)
 		}
@@ -129,9 +129,9 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 func (s *Store) LookupSend(ctx context.Context, commandID string) (persistence.Send, error) {
 	var r persistence.Send
 	var sent int64
-	err := s.r.QueryRowContext(ctx, `SELECT command_id, clinic_id, lead_id, carrier, provider_id, status, sent_at
+	err := s.r.QueryRowContext(ctx, `SELECT command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at
 		FROM sends WHERE command_id = ?`, commandID).
-		Scan(&r.CommandID, &r.ClinicID, &r.LeadID, &r.Carrier, &r.ProviderID, &r.Status, &sent)
+		Scan(&r.CommandID, &r.ClinicID, &r.LeadID, &r.Carrier, &r.ProviderID, &r.Status, &r.ErrorCode, &sent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return persistence.Send{}, persistence.ErrNotFound
 	}

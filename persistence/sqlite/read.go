@@ -88,15 +88,17 @@ func (s *Store) ListConversations(ctx context.Context, q persistence.Conversatio
 }
 
 // Transcript returns a conversation's messages oldest first; when limit > 0
-// and the transcript is longer, the newest limit messages.
+// and the transcript is longer, the newest limit messages. Outbound entries
+// carry the status of their send record.
 func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit int) ([]persistence.TranscriptEntry, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, clinic_id, lead_id, direction, author, text, at FROM (
+	rows, err := s.r.QueryContext(ctx, `SELECT n.id, n.clinic_id, n.lead_id, n.direction, n.author, n.text, n.at, COALESCE(sd.status, '') FROM (
 		SELECT seq, id, clinic_id, lead_id, direction, author, text, at FROM transcript
 		WHERE clinic_id = ? AND lead_id = ? ORDER BY seq DESC LIMIT ?
-	) ORDER BY seq`, clinicID, leadID, limit)
+	) n LEFT JOIN sends sd ON n.direction = 'out' AND sd.command_id = n.id
+	ORDER BY n.seq`, clinicID, leadID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read transcript: %w", err)
 	}
@@ -105,7 +107,7 @@ func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit i
 	for rows.Next() {
 		var e persistence.TranscriptEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &at); err != nil {
+		if err := rows.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &at, &e.Status); err != nil {
 			return nil, fmt.Errorf("read transcript: %w", err)
 		}
 		e.At = micros(at)

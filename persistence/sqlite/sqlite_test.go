@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/migrations"
 	"github.com/medspa/engine/persistence/storetest"
 )
 
@@ -79,11 +80,37 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 {
-		t.Errorf("schema_migrations has %d rows, want 1", n)
+	all, err := migrations.SQLite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(all) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(all))
 	}
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+}
+
+// TestConsentLedgerIsAppendOnly: the database refuses to change or delete
+// a consent event.
+func TestConsentLedgerIsAppendOnly(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	c := persistence.Commit{
+		Snapshot: persistence.Snapshot{ClinicID: "c1", LeadID: "l1", Phone: "+15550000000"},
+		Consent:  []persistence.ConsentEvent{{Kind: "granted", Source: "web_form"}},
+	}
+	if res, err := s.Apply(ctx, []persistence.Commit{c}); err != nil || res[0] != nil {
+		t.Fatalf("Apply = %v, %v", res, err)
+	}
+	for _, q := range []string{"DELETE FROM consent_events", "UPDATE consent_events SET kind = 'revoked'"} {
+		if _, err := s.w.ExecContext(ctx, q); err == nil {
+			t.Errorf("%s succeeded", q)
+		}
+	}
+	if es, err := s.ConsentLedger(ctx, "c1", "+15550000000"); err != nil || len(es) != 1 || es[0].Kind != "granted" {
+		t.Errorf("ledger = %+v, %v; want the granted event", es, err)
 	}
 }

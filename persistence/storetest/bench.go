@@ -12,9 +12,19 @@ import (
 // BenchApply measures Apply with batches of 1 and 64 commits. Each commit
 // updates one conversation (a 512-byte state) and adds a transcript entry
 // and an outbox row; the commits/s metric shows the gain of group commit.
+// The extras variant also moves a timer and records a delivery receipt in
+// every commit.
 func BenchApply(b *testing.B, newStore func(b *testing.B) persistence.Store) {
-	for _, size := range []int{1, 64} {
-		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+	for _, bc := range []struct {
+		size   int
+		extras bool
+	}{{1, false}, {64, false}, {64, true}} {
+		size := bc.size
+		name := fmt.Sprintf("batch=%d", size)
+		if bc.extras {
+			name += "/extras"
+		}
+		b.Run(name, func(b *testing.B) {
 			s := newStore(b)
 			state := []byte(`{"pad":"` + strings.Repeat("x", 500) + `"}`)
 			versions := make([]int64, size)
@@ -33,6 +43,10 @@ func BenchApply(b *testing.B, newStore func(b *testing.B) persistence.Store) {
 						},
 						Transcript: []persistence.TranscriptEntry{{ID: key, Direction: "in", Author: "lead", Text: "hello"}},
 						Outbox:     []persistence.OutboxRow{{ID: key, Subject: "bench", Payload: []byte("payload")}},
+					}
+					if bc.extras {
+						cs[i].Timers = []persistence.Timer{{ID: "follow-up", Kind: "follow_up", DueAt: time.Now().Add(time.Hour)}}
+						cs[i].Deliveries = []persistence.Delivery{{ProviderID: "prov-" + key, Status: "delivered"}}
 					}
 				}
 				return cs

@@ -77,7 +77,7 @@ func testOutboxDuplicateID(t *testing.T, s persistence.Store) {
 func testSends(t *testing.T, s persistence.Store) {
 	send := persistence.Send{
 		CommandID: "cmd-1", ClinicID: "c1", LeadID: "l1", Carrier: "telnyx",
-		ProviderID: "prov-1", Status: "queued", SentAt: t0,
+		ProviderID: "prov-1", Status: "queued", ErrorCode: "e-1", SentAt: t0,
 	}
 	if err := s.RecordSend(ctx(t), send); err != nil {
 		t.Fatalf("RecordSend: %v", err)
@@ -128,6 +128,7 @@ func testRecordSends(t *testing.T, s persistence.Store) {
 		changed, // already recorded: kept as it was
 		{CommandID: "cmd-b", ClinicID: "c1", LeadID: "l1", Carrier: "telnyx", ProviderID: "prov-b", Status: "sent", SentAt: t0},
 		{CommandID: "cmd-c", ClinicID: "c1", LeadID: "l2", Carrier: "twilio", ProviderID: "prov-c", Status: "sent", SentAt: t0},
+		{CommandID: "cmd-d", ClinicID: "c1", LeadID: "l2", Carrier: "twilio", Status: "failed", ErrorCode: "21610", SentAt: t0},
 	}
 	if err := s.RecordSends(ctx(t), batch); err != nil {
 		t.Fatalf("RecordSends: %v", err)
@@ -135,7 +136,10 @@ func testRecordSends(t *testing.T, s persistence.Store) {
 	if err := s.RecordSends(ctx(t), nil); err != nil {
 		t.Fatalf("RecordSends(nil): %v", err)
 	}
-	for id, want := range map[string]string{"cmd-a": "prov-a", "cmd-b": "prov-b", "cmd-c": "prov-c"} {
+	if got, err := s.LookupSend(ctx(t), "cmd-d"); err != nil || got.Status != "failed" || got.ErrorCode != "21610" {
+		t.Errorf("LookupSend(cmd-d) = %+v, %v; want failed 21610", got, err)
+	}
+	for id, want := range map[string]string{"cmd-a": "prov-a", "cmd-b": "prov-b", "cmd-c": "prov-c", "cmd-d": ""} {
 		got, err := s.LookupSend(ctx(t), id)
 		if err != nil {
 			t.Fatalf("LookupSend(%s): %v", id, err)

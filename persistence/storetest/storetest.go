@@ -49,6 +49,17 @@ func Run(t *testing.T, newStore NewStore) {
 		{"OutboxDuplicateIDIgnored", testOutboxDuplicateID},
 		{"Sends", testSends},
 		{"RecordSendsBatch", testRecordSends},
+		{"TimersStoredAndDue", testTimersStoredAndDue},
+		{"TimersMoveAndCancel", testTimersMoveAndCancel},
+		{"TimersSetAndCancelInOneCommit", testTimersSetAndCancelInOneCommit},
+		{"DeleteTimersKeepsMoved", testDeleteTimersKeepsMoved},
+		{"LeadTimersEmpty", testLeadTimersEmpty},
+		{"FailedCommitWritesNoExtras", testFailedCommitWritesNoExtras},
+		{"ConsentLedger", testConsentLedger},
+		{"ConsentOrderIsTime", testConsentOrderIsTime},
+		{"DeliveryReceipts", testDeliveryReceipts},
+		{"ClinicSnapshotFence", testClinicSnapshotFence},
+		{"ClinicConcurrentSaversOneWins", testClinicConcurrentSavers},
 		{"PingAndClose", testPingAndClose},
 	}
 	for _, tc := range tests {

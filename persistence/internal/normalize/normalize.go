@@ -18,8 +18,13 @@ func Time(t, def time.Time) time.Time {
 }
 
 // Commit fills a commit's zero times: UpdatedAt defaults to now, CreatedAt
-// to UpdatedAt, transcript times and outbox creation times to UpdatedAt.
-// It copies the slices it changes.
+// to UpdatedAt, transcript, outbox, timer, consent and delivery times to
+// UpdatedAt. Timers and consent events without a clinic (or lead, or phone)
+// take the snapshot's. It copies the slices it changes, and drops what one
+// statement cannot hold twice: a timer listed again (the last wins), a
+// cancellation of a timer the commit also sets (setting wins: cancel then
+// set is a reschedule), a receipt without a carrier id, and all but the
+// last receipt of one carrier id.
 func Commit(c persistence.Commit, now time.Time) persistence.Commit {
 	s := &c.Snapshot
 	s.UpdatedAt = Time(s.UpdatedAt, now)
@@ -43,5 +48,92 @@ func Commit(c persistence.Commit, now time.Time) persistence.Commit {
 		ob[i] = o
 	}
 	c.Outbox = ob
+	c.Timers = timers(c.Timers, s)
+	c.CancelTimers = cancels(c.CancelTimers, c.Timers, s)
+	c.Consent = consent(c.Consent, s)
+	c.Deliveries = deliveries(c.Deliveries, s.UpdatedAt)
 	return c
+}
+
+// Timer fills a timer's zero due time with def and its nil payload.
+func Timer(tm persistence.Timer, def time.Time) persistence.Timer {
+	tm.DueAt = Time(tm.DueAt, def)
+	if tm.Payload == nil {
+		tm.Payload = []byte{}
+	}
+	return tm
+}
+
+type timerKey struct{ clinic, lead, id string }
+
+func timers(in []persistence.Timer, s *persistence.Snapshot) []persistence.Timer {
+	out := make([]persistence.Timer, 0, len(in))
+	at := make(map[timerKey]int, len(in))
+	for _, tm := range in {
+		if tm.ClinicID == "" {
+			tm.ClinicID = s.ClinicID
+		}
+		if tm.LeadID == "" {
+			tm.LeadID = s.LeadID
+		}
+		tm = Timer(tm, s.UpdatedAt)
+		k := timerKey{tm.ClinicID, tm.LeadID, tm.ID}
+		if i, ok := at[k]; ok {
+			out[i] = tm
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, tm)
+	}
+	return out
+}
+
+func cancels(ids []string, set []persistence.Timer, s *persistence.Snapshot) []string {
+	setHere := make(map[string]bool, len(set))
+	for _, tm := range set {
+		if tm.ClinicID == s.ClinicID && tm.LeadID == s.LeadID {
+			setHere[tm.ID] = true
+		}
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !setHere[id] {
+			setHere[id] = true // also drops repeats
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func consent(in []persistence.ConsentEvent, s *persistence.Snapshot) []persistence.ConsentEvent {
+	out := make([]persistence.ConsentEvent, len(in))
+	for i, e := range in {
+		if e.ClinicID == "" {
+			e.ClinicID = s.ClinicID
+		}
+		if e.Phone == "" {
+			e.Phone = s.Phone
+		}
+		e.At = Time(e.At, s.UpdatedAt)
+		out[i] = e
+	}
+	return out
+}
+
+func deliveries(in []persistence.Delivery, def time.Time) []persistence.Delivery {
+	out := make([]persistence.Delivery, 0, len(in))
+	at := make(map[string]int, len(in))
+	for _, d := range in {
+		if d.ProviderID == "" {
+			continue
+		}
+		d.At = Time(d.At, def)
+		if i, ok := at[d.ProviderID]; ok {
+			out[i] = d
+			continue
+		}
+		at[d.ProviderID] = len(out)
+		out = append(out, d)
+	}
+	return out
 }

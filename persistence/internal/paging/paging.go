@@ -5,9 +5,10 @@ package paging
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/medspa/engine/persistence"
 )
 
 // Page sizes of ListConversations.
@@ -17,7 +18,7 @@ const (
 )
 
 // ErrBadCursor: the cursor was not produced by Encode.
-var ErrBadCursor = errors.New("invalid cursor")
+var ErrBadCursor = persistence.ErrBadCursor
 
 // Limit clamps a requested page size: 0 or less means DefaultLimit, more
 // than MaxLimit means MaxLimit.

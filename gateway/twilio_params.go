@@ -1,0 +1,123 @@
+package gateway
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/messages"
+)
+
+// maxTwilioMedia is the most attachments Twilio delivers with one message.
+const maxTwilioMedia = 10
+
+// twilioInbound maps an incoming message webhook to a KindSMS envelope for
+// the clinic that owns To.
+func twilioInbound(dir *clinic.Directory) twilioMapper {
+	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
+		f := fieldErrors{}
+		sid := f.id(p, "MessageSid")
+		from := f.phone(p, "From")
+		to := f.phone(p, "To")
+		var media []string
+		if n := p.Get("NumMedia"); n != "" {
+			count, err := strconv.Atoi(n)
+			if err != nil || count < 0 || count > maxTwilioMedia {
+				f["NumMedia"] = "a number from 0 to 10"
+			}
+			for i := 0; i < count && i <= maxTwilioMedia; i++ {
+				k := "MediaUrl" + strconv.Itoa(i)
+				u := p.Get(k)
+				if u == "" {
+					f[k] = "required by NumMedia"
+					continue
+				}
+				media = append(media, u)
+			}
+		}
+		if err := f.err(); err != nil {
+			return messages.Envelope{}, false, err
+		}
+		c, ok := dir.ByNumber(to)
+		if !ok {
+			return messages.Envelope{}, false, nil
+		}
+		return messages.Envelope{
+			V: messages.Version, ID: "twilio:" + sid, Kind: messages.KindSMS,
+			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, from), Phone: from, Received: at,
+			SMS: &messages.InboundSMS{
+				Carrier: messages.CarrierTwilio, ProviderID: sid,
+				From: from, To: to, Text: p.Get("Body"), Media: media,
+			},
+		}, true, nil
+	}
+}
+
+// twilioStatus maps a status callback of one of our texts to a KindReceipt
+// envelope: From is the clinic number we sent from, To the lead.
+func twilioStatus(dir *clinic.Directory) twilioMapper {
+	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
+		f := fieldErrors{}
+		sid := f.id(p, "MessageSid")
+		status := f.id(p, "MessageStatus")
+		from := f.phone(p, "From")
+		to := f.phone(p, "To")
+		code := p.Get("ErrorCode")
+		if code != "" && !validProviderID(code) {
+			f["ErrorCode"] = "1 to 128 printable characters"
+		}
+		if err := f.err(); err != nil {
+			return messages.Envelope{}, false, err
+		}
+		c, ok := dir.ByNumber(from)
+		if !ok {
+			return messages.Envelope{}, false, nil
+		}
+		return messages.Envelope{
+			V: messages.Version, ID: "twilio-status:" + sid + ":" + status, Kind: messages.KindReceipt,
+			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, to), Phone: to, Received: at,
+			Receipt: &messages.DeliveryReceipt{
+				Carrier: messages.CarrierTwilio, ProviderID: sid, Status: status, ErrorCode: code,
+			},
+		}, true, nil
+	}
+}
+
+// fieldErrors collects what is wrong with a request, field by field.
+type fieldErrors map[string]string
+
+func (f fieldErrors) err() error { return invalid(f) }
+
+// id returns p[k] when it is a usable provider id, else records an error.
+func (f fieldErrors) id(p url.Values, k string) string {
+	v := p.Get(k)
+	if !validProviderID(v) {
+		f[k] = "required: 1 to 128 printable characters"
+	}
+	return v
+}
+
+// phone returns p[k] in E.164, else records an error.
+func (f fieldErrors) phone(p url.Values, k string) string {
+	n, err := phone.Normalize(p.Get(k))
+	if err != nil {
+		f[k] = "required: a phone number"
+	}
+	return n
+}
+
+// validProviderID accepts 1 to 128 printable ASCII characters without
+// spaces: safe as a Nats-Msg-Id header value and in a log line.
+func validProviderID(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

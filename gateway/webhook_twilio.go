@@ -1,0 +1,91 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/messages"
+)
+
+// EmptyTwiML is the answer to every accepted Twilio webhook: replies go out
+// through the API, never in the webhook's answer.
+const EmptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response/>`
+
+// twilioHook receives Twilio's form-encoded webhooks. It reads the raw body
+// once, parses every parameter (unknown ones included, as they are signed),
+// verifies X-Twilio-Signature over the public URL and the parameters, and
+// answers the empty TwiML only after the envelope is durable; a failed
+// publish is a 503 so Twilio retries.
+type twilioHook struct {
+	token   string
+	baseURL string // PublicBaseURL
+	metrics *Metrics
+	now     func() time.Time
+}
+
+// twilioMapper turns a verified webhook's parameters into an envelope. ok is
+// false when no clinic owns the number: the webhook is acknowledged and
+// counted. Its errors are fieldErrors.
+type twilioMapper func(p url.Values, at time.Time) (env messages.Envelope, ok bool, err error)
+
+func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		defer func() {
+			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(time.Since(start).Seconds())
+		}()
+		outcome := func(o string) { h.metrics.webhook(ProviderTwilio, o) }
+
+		body, ok := readWebhookBody(w, r, outcome)
+		if !ok {
+			return
+		}
+		params, err := url.ParseQuery(string(body))
+		if err != nil {
+			outcome(OutcomeBadRequest)
+			Error(w, r, fmt.Errorf("%w: malformed form body", ErrInvalid))
+			return
+		}
+		if h.token == "" || h.baseURL == "" {
+			outcome(OutcomeBadSignature)
+			Error(w, r, errors.New("verify twilio signature: no auth token or public base URL configured"))
+			return
+		}
+		signedURL := strings.TrimRight(h.baseURL, "/") + r.URL.RequestURI()
+		if err := twiliosig.Verify(h.token, signedURL, params, r.Header.Get(twiliosig.HeaderSignature)); err != nil {
+			outcome(OutcomeBadSignature)
+			Error(w, r, fmt.Errorf("%w: %w", ErrForbidden, err))
+			return
+		}
+		at := h.now()
+		env, ok, err := toEnvelope(params, at)
+		if err != nil {
+			outcome(OutcomeBadRequest)
+			Error(w, r, err)
+			return
+		}
+		if !ok {
+			outcome(OutcomeUnknownNumber)
+			writeTwiML(w)
+			return
+		}
+		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
+			outcome(OutcomePublishFailed)
+			Error(w, r, err)
+			return
+		}
+		outcome(OutcomeAccepted)
+		writeTwiML(w)
+	})
+}
+
+func writeTwiML(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(EmptyTwiML))
+}

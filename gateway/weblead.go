@@ -1,0 +1,159 @@
+package gateway
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+)
+
+// maxWebLeadBody bounds a web form submission.
+const maxWebLeadBody = 64 << 10
+
+type webLeadDeps struct {
+	clinics    *clinic.Directory
+	pub        Publisher
+	metrics    *Metrics
+	now        func() time.Time
+	trustProxy bool
+	byIP       *limiter
+	byPhone    *limiter
+}
+
+// webLeadAccepted is the answer to a web lead.
+type webLeadAccepted struct {
+	ConversationID string `json:"conversation_id"`
+	Status         string `json:"status"`
+}
+
+// handleWebLead receives a web form submission. Limited per client address
+// and per phone number; a filled honeypot gets a 202 that looks like any
+// other and nothing is published. An accepted lead is a KindWebLead
+// envelope, durable before the 202.
+func handleWebLead(d webLeadDeps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		defer func() {
+			d.metrics.webhookDuration.WithLabelValues(ProviderWeb).Observe(time.Since(start).Seconds())
+		}()
+		outcome := func(o string) { d.metrics.webhook(ProviderWeb, o) }
+		at := d.now()
+		ip := clientIP(r, d.trustProxy)
+		if ok, wait := d.byIP.allow(ip, at); !ok {
+			outcome(OutcomeRateLimited)
+			tooMany(w, r, wait, "too many submissions from this address")
+			return
+		}
+		var q webLeadRequest
+		if err := decodeJSONBody(w, r, maxWebLeadBody, &q); err != nil {
+			outcome(OutcomeBadRequest)
+			Error(w, r, err)
+			return
+		}
+		if q.Website != "" {
+			outcome(OutcomeHoneypot)
+			writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: "ld_" + randomHex(10), Status: OutcomeAccepted})
+			return
+		}
+		if err := invalid(q.Valid(r.Context())); err != nil {
+			outcome(OutcomeBadRequest)
+			Error(w, r, err)
+			return
+		}
+		c, ok := d.clinics.ByID(q.ClinicID)
+		if !ok {
+			outcome(OutcomeNotFound)
+			Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
+			return
+		}
+		number, lead := q.lead(ip)
+		if ok, wait := d.byPhone.allow(number, at); !ok {
+			outcome(OutcomeRateLimited)
+			tooMany(w, r, wait, "too many submissions for this phone number")
+			return
+		}
+		env := messages.Envelope{
+			V: messages.Version, ID: "web:" + newUUID(), Kind: messages.KindWebLead,
+			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, number), Phone: number, Received: at,
+			Web: lead,
+		}
+		if err := publishEnvelope(r.Context(), d.pub, env, at); err != nil {
+			outcome(OutcomePublishFailed)
+			Error(w, r, err)
+			return
+		}
+		outcome(OutcomeAccepted)
+		writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: env.LeadID, Status: OutcomeAccepted})
+	})
+}
+
+// decodeJSONBody decodes one JSON object of at most limit bytes into v.
+func decodeJSONBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+		}
+		return fmt.Errorf("%w: malformed JSON body", ErrInvalid)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: data after the JSON object", ErrInvalid)
+	}
+	return nil
+}
+
+// tooMany answers 429 with a Retry-After in whole seconds.
+func tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, why string) {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	Error(w, r, fmt.Errorf("%w: %s", ErrTooManyRequests, why))
+}
+
+// clientIP is the address of the connection, or, behind a trusted proxy,
+// the last X-Forwarded-For entry: the one that proxy appended.
+func clientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

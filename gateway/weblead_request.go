@@ -1,0 +1,104 @@
+package gateway
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/messages"
+)
+
+// webLeadRequest is the JSON body of POST /leads/web.
+type webLeadRequest struct {
+	ClinicID    string `json:"clinic_id"`
+	Name        string `json:"name"`
+	Phone       string `json:"phone"`
+	Email       string `json:"email"`
+	Service     string `json:"service"`
+	Message     string `json:"message"`
+	Consent     bool   `json:"consent"`
+	ConsentText string `json:"consent_text"`
+	// Website is a honeypot: a field people never see, so never fill.
+	Website string `json:"website"`
+}
+
+// Limits of a web lead's fields, in characters.
+const (
+	maxNameLen        = 100
+	maxEmailLen       = 254
+	maxServiceLen     = 100
+	maxMessageLen     = 1000
+	maxConsentTextLen = 2000
+)
+
+// Valid returns what is wrong with the request, field by field; an empty
+// map means it can be accepted. Messages never repeat the values.
+func (q webLeadRequest) Valid(context.Context) map[string]string {
+	f := map[string]string{}
+	if !messages.ValidToken(q.ClinicID) {
+		f["clinic_id"] = "required: a clinic id"
+	}
+	if !textOK(strings.TrimSpace(q.Name), 1, maxNameLen) {
+		f["name"] = "required: 1 to 100 characters"
+	}
+	if _, err := phone.Normalize(q.Phone); err != nil {
+		f["phone"] = "required: a phone number, e.g. (312) 555-0123"
+	}
+	if e := strings.TrimSpace(q.Email); e != "" && !emailOK(e) {
+		f["email"] = "not an email address"
+	}
+	if !textOK(strings.TrimSpace(q.Service), 0, maxServiceLen) {
+		f["service"] = "at most 100 characters"
+	}
+	if !utf8.ValidString(q.Message) || utf8.RuneCountInString(strings.TrimSpace(q.Message)) > maxMessageLen {
+		f["message"] = "at most 1000 characters"
+	}
+	if !q.Consent {
+		f["consent"] = "must be true"
+	}
+	if !utf8.ValidString(q.ConsentText) || !inRange(utf8.RuneCountInString(strings.TrimSpace(q.ConsentText)), 1, maxConsentTextLen) {
+		f["consent_text"] = "required: the consent wording shown, 1 to 2000 characters"
+	}
+	return f
+}
+
+// lead returns the accepted lead's normalised phone number and payload;
+// only for a request that is Valid.
+func (q webLeadRequest) lead(ip string) (string, *messages.WebLead) {
+	n, _ := phone.Normalize(q.Phone)
+	return n, &messages.WebLead{
+		Name:        strings.TrimSpace(q.Name),
+		Email:       strings.TrimSpace(q.Email),
+		Service:     strings.TrimSpace(q.Service),
+		Message:     strings.TrimSpace(q.Message),
+		ConsentText: strings.TrimSpace(q.ConsentText),
+		IP:          ip,
+	}
+}
+
+// textOK: valid UTF-8, min to max characters, no control characters.
+func textOK(s string, min, max int) bool {
+	if !utf8.ValidString(s) || !inRange(utf8.RuneCountInString(s), min, max) {
+		return false
+	}
+	return strings.IndexFunc(s, unicode.IsControl) < 0
+}
+
+func inRange(n, min, max int) bool { return n >= min && n <= max }
+
+// emailOK is a loose check: a bare address whose domain has a dot.
+func emailOK(s string) bool {
+	if len(s) > maxEmailLen {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}

@@ -1,0 +1,71 @@
+package carrier
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/medspa/engine/messages"
+)
+
+// Twilio sends texts through the Twilio Programmable Messaging API.
+type Twilio struct {
+	BaseURL    string // e.g. https://api.twilio.com
+	AccountSID string
+	AuthToken  string
+	Client     *http.Client
+}
+
+// TwilioOptedOut is Twilio's error code for a recipient who replied STOP.
+const TwilioOptedOut = "21610"
+
+type twilioResponse struct {
+	SID     string      `json:"sid"`
+	Code    json.Number `json:"code"`
+	Message string      `json:"message"`
+}
+
+// Send implements Sender.
+func (t *Twilio) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
+	form := url.Values{"From": {cmd.From}, "To": {cmd.To}, "Body": {cmd.Text}}
+	endpoint := strings.TrimRight(t.BaseURL, "/") + "/2010-04-01/Accounts/" + url.PathEscape(t.AccountSID) + "/Messages.json"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("twilio request: %w", err)
+	}
+	req.SetBasicAuth(t.AccountSID, t.AuthToken)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient(t.Client).Do(req)
+	if err != nil {
+		return "", fmt.Errorf("twilio send: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("twilio read response: %w", err)
+	}
+	var out twilioResponse
+	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
+	if resp.StatusCode/100 == 2 {
+		if out.SID == "" {
+			return "", &Error{Status: resp.StatusCode, Detail: "twilio: response without sid"}
+		}
+		return out.SID, nil
+	}
+	ce := &Error{
+		Status:    resp.StatusCode,
+		Code:      out.Code.String(),
+		Detail:    out.Message,
+		Retryable: retryableStatus(resp.StatusCode),
+	}
+	if ce.Detail == "" {
+		ce.Detail = http.StatusText(resp.StatusCode)
+	}
+	ce.OptedOut = ce.Code == TwilioOptedOut
+	return "", ce
+}

@@ -1,0 +1,128 @@
+package storm
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+)
+
+// Main is the storm command: flags in args, settings from getenv (DATA_DIR,
+// CLINICS_FILE, PORT). It returns an error when the run could not be made
+// or its verification failed.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	dataDir := getenv("DATA_DIR")
+	if dataDir == "" {
+		dataDir = "./data"
+	}
+	fs := flag.NewFlagSet("storm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:"+port, "gateway base URL")
+	metricsURL := fs.String("metrics-url", "", "engine metrics (default <url>/metrics; \"off\" skips)")
+	fs.StringVar(&dataDir, "data-dir", dataDir, "the engine's DATA_DIR, for the development signing key")
+	keyFile := fs.String("telnyx-private-key-file", "", "base64 Ed25519 private key signing webhooks (default DATA_DIR/dev-keys/telnyx_ed25519.key)")
+	clinicsFile := fs.String("clinics-file", getenv("CLINICS_FILE"), "clinics file (default CLINICS_FILE, else the demo clinics)")
+	stubListen := fs.String("stub-listen", "127.0.0.1:18090", "address of the Telnyx API stub (start the engine with TELNYX_API_BASE_URL pointing here)")
+	var o Options
+	fs.StringVar(&o.StubAPIKey, "stub-api-key", "storm-key", "API key the stub accepts (the engine's TELNYX_API_KEY)")
+	fs.IntVar(&o.ClinicCount, "clinics", 0, "clinics to simulate (0: every clinic with a Telnyx number)")
+	fs.IntVar(&o.LeadsPerClinic, "leads", 20, "leads per clinic")
+	fs.Float64Var(&o.Rate, "rate", 0, "open loop: messages per second, Poisson arrivals (0: closed loop)")
+	fs.IntVar(&o.Concurrency, "concurrency", 16, "closed loop: messages in flight")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "how long to offer load (0: until --messages)")
+	fs.IntVar(&o.Messages, "messages", 0, "stop after this many messages (0: until --duration)")
+	fs.Float64Var(&o.DupShare, "dup", 0.05, "share of accepted webhooks delivered twice")
+	fs.Float64Var(&o.BadSigShare, "bad-sig", 0.02, "share of messages preceded by a forged webhook")
+	fs.DurationVar(&o.ReplyTimeout, "reply-timeout", 10*time.Second, "a lead gives up waiting for a reply after this")
+	fs.DurationVar(&o.Drain, "drain", 10*time.Second, "after the load, how long outstanding replies may take")
+	fs.DurationVar(&o.Settle, "settle", time.Second, "quiet time after the drain to catch late duplicates")
+	fs.Uint64Var(&o.Seed, "seed", 0, "random seed (0: random)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	o.URL = strings.TrimRight(*url, "/")
+	o.MetricsURL = *metricsURL
+	switch o.MetricsURL {
+	case "":
+		o.MetricsURL = o.URL + "/metrics"
+	case "off":
+		o.MetricsURL = ""
+	}
+	var err error
+	if *keyFile == "" {
+		*keyFile = filepath.Join(dataDir, "dev-keys", "telnyx_ed25519.key")
+	}
+	if o.Key, err = ReadKeyFile(*keyFile); err != nil {
+		return err
+	}
+	if *clinicsFile == "" {
+		o.Clinics = clinic.Demo()
+	} else if o.Clinics, err = clinic.LoadFile(*clinicsFile); err != nil {
+		return err
+	}
+	o.StubListener, err = net.Listen("tcp", *stubListen)
+	if err != nil {
+		return fmt.Errorf("stub listen: %w", err)
+	}
+	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	fmt.Fprintf(stderr, "storm: posting to %s, stub at http://%s (engine needs TELNYX_API_BASE_URL=http://%s TELNYX_API_KEY=%s)\n",
+		o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.StubAPIKey)
+	rep, err := Run(ctx, o)
+	if rep != nil {
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			if werr := enc.Encode(rep); werr != nil {
+				return werr
+			}
+		} else if werr := rep.WriteTable(stdout); werr != nil {
+			return werr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.Passed {
+		return fmt.Errorf("verification failed: %s", strings.Join(rep.Failures, ", "))
+	}
+	return nil
+}
+
+// ReadKeyFile reads a base64 Ed25519 private key (64 bytes, or a 32-byte
+// seed).
+func ReadKeyFile(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read signing key (start the engine once, or pass --telnyx-private-key-file): %w", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("signing key %s: %w", path, err)
+	case len(raw) == ed25519.PrivateKeySize:
+		return ed25519.PrivateKey(raw), nil
+	case len(raw) == ed25519.SeedSize:
+		return ed25519.NewKeyFromSeed(raw), nil
+	}
+	return nil, errors.New("signing key " + path + ": not a 64-byte Ed25519 private key or 32-byte seed")
+}
