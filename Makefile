@@ -42,3 +42,11 @@ token: build
 
 clean:
 	rm -rf bin data
+
+# Load-test a running engine and verify every reply. Start the engine with
+# TELNYX_API_BASE_URL=http://127.0.0.1:18090 TELNYX_API_KEY=storm-key so its
+# texts reach storm's carrier stub: make storm STORM_ARGS="--rate 200 --duration 60s"
+.PHONY: storm
+STORM_ARGS ?= --rate 100 --duration 30s
+storm:
+	$(GO) run ./cmd/storm $(STORM_ARGS)

@@ -33,6 +33,16 @@ type SendSMS struct {
 	// Origin is when the work that caused this text arrived at the gateway;
 	// the sender uses it for the speed-to-lead and end-to-end histograms.
 	Origin time.Time `json:"origin"`
+	// Keyword marks the answers to carrier keywords ("optout", "optin",
+	// "help"); the "optout" confirmation and "help" answers are the only
+	// texts the sender hands over for a number whose consent is revoked.
+	Keyword string `json:"keyword,omitempty"`
+	// ClinicTZ, RecipientState and RecipientTZ are what the engine checked
+	// quiet hours with; the sender checks an initiated text again with them
+	// just before the carrier call.
+	ClinicTZ       string `json:"clinic_tz,omitempty"`
+	RecipientState string `json:"recipient_state,omitempty"`
+	RecipientTZ    string `json:"recipient_tz,omitempty"`
 }
 
 // DecodeSendSMS parses a send command.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,8 @@ import (
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/messages"
 )
 
 // runSim plays a carrier: it signs a Telnyx message.received webhook with
@@ -58,9 +61,11 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if !ok {
 		return fmt.Errorf("--to %s is not a number of any configured clinic", *to)
 	}
-	priv, err := app.DevTelnyxKey(cfg.DataDir)
-	if err != nil {
-		return err
+	var priv ed25519.PrivateKey
+	if c.CarrierFor(*to) == messages.CarrierTelnyx {
+		if priv, err = app.DevTelnyxKey(cfg.DataDir); err != nil {
+			return err
+		}
 	}
 	secret, err := jwtSecret(getenv)
 	if err != nil {
@@ -73,15 +78,15 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	api := staffClient{base: *base, token: token, clinic: c.ID}
 	before, _ := api.outbound(ctx, lead)
 
-	body := telnyxInbound(lead, *to, text, time.Now())
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *base+"/webhooks/telnyx/messages", bytes.NewReader(body))
+	var req *http.Request
+	if c.CarrierFor(*to) == messages.CarrierTwilio {
+		req, err = twilioRequest(ctx, cfg, *base, lead, *to, text)
+	} else {
+		req, err = telnyxRequest(ctx, priv, *base, lead, *to, text)
+	}
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("telnyx-timestamp", ts)
-	req.Header.Set("telnyx-signature-ed25519", telnyxsig.Sign(priv, ts, body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("post webhook (is `make run` running?): %w", err)
@@ -91,7 +96,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("gateway answered %s: %s", resp.Status, respBody)
 	}
-	fmt.Fprintf(stdout, "you (%s) -> %s: %s\n", phone.Mask(lead), c.Name, text)
+	fmt.Fprintf(stdout, "you (%s) -> %s via %s: %s\n", phone.Mask(lead), c.Name, c.CarrierFor(*to), text)
 	deadline := time.Now().Add(*wait)
 	for time.Now().Before(deadline) {
 		out, err := api.outbound(ctx, lead)
@@ -108,6 +113,50 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 	}
 	return fmt.Errorf("no reply within %s", *wait)
+}
+
+// telnyxRequest signs a Telnyx message.received webhook as Telnyx does.
+func telnyxRequest(ctx context.Context, priv ed25519.PrivateKey, base, from, to, text string) (*http.Request, error) {
+	body := telnyxInbound(from, to, text, time.Now())
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/telnyx/messages", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("telnyx-timestamp", ts)
+	req.Header.Set("telnyx-signature-ed25519", telnyxsig.Sign(priv, ts, body))
+	return req, nil
+}
+
+// twilioRequest signs an inbound-SMS form post as Twilio does: over the
+// public URL configured at Twilio and every parameter.
+func twilioRequest(ctx context.Context, cfg app.Config, base, from, to, text string) (*http.Request, error) {
+	token := cfg.TwilioAuthToken
+	if token == "" {
+		t, err := app.DevTwilioToken(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		token = t
+	}
+	public := cfg.PublicBaseURL
+	if public == "" {
+		public = "http://127.0.0.1:" + strconv.Itoa(cfg.Port)
+	}
+	sid := "SM" + strings.ReplaceAll(uuid(), "-", "")
+	form := url.Values{
+		"MessageSid": {sid}, "SmsSid": {sid}, "SmsMessageSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
+		"From": {from}, "To": {to}, "Body": {text}, "NumMedia": {"0"}, "NumSegments": {"1"}, "SmsStatus": {"received"}, "ApiVersion": {"2010-04-01"},
+	}
+	const path = "/webhooks/twilio/messages"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(twiliosig.HeaderSignature, twiliosig.Sign(token, public+path, form))
+	return req, nil
 }
 
 // telnyxInbound builds a message.received webhook body in Telnyx's shape.

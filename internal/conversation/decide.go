@@ -66,7 +66,7 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		t.finish()
 		return t.s, t.effects, nil
 	}
-	if t.s.Phase == PhaseHandedToStaff {
+	if t.s.Phase == PhaseOptedOut || t.s.Phase == PhaseHandedToStaff {
 		// Nothing automatic reaches an opted-out lead or interrupts staff.
 		return t.s, t.effects, nil
 	}

@@ -47,7 +47,7 @@ func (t *turn) purpose() messages.Purpose {
 // an initiated text outside the recipient's window is deferred.
 func (t *turn) replyAs(text string, purpose messages.Purpose) {
 	text = truncate(strings.TrimSpace(text), MaxReply)
-	if text == "" {
+	if text == "" || t.s.Phase == PhaseOptedOut {
 		return
 	}
 	if purpose == messages.PurposeInitiated {

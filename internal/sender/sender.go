@@ -2,6 +2,13 @@
 // its carrier exactly once: a command whose send is on record is acked
 // without sending, retryable refusals are retried with backoff and jitter,
 // and a command that keeps failing goes to the dead-letter subject.
+//
+// Just before the carrier call the messaging rules are checked again: a
+// number whose consent ledger ends in a revocation gets nothing (except the
+// opt-out confirmation and HELP answers), an initiated text outside the
+// recipient's window waits for it, and each sending number keeps to its
+// carrier rate. A carrier refusal because the recipient opted out with the
+// carrier is reported back to the conversation as a delivery receipt.
 package sender
 
 import (
@@ -41,6 +48,15 @@ type Config struct {
 	BaseBackoff, MaxBackoff time.Duration
 	// SendTimeout bounds one carrier call.
 	SendTimeout time.Duration
+	// RatePerNumber is the most texts per second one sending number hands
+	// to its carrier (default 1, a 10DLC number's usual limit; negative:
+	// unlimited), with bursts of RateBurst (default 5).
+	RatePerNumber float64
+	RateBurst     int
+	// MaxDeferDelay is the longest an initiated text outside the
+	// recipient's window is put back before it is checked again (default
+	// 1h).
+	MaxDeferDelay time.Duration
 }
 
 func (c *Config) defaults() {
@@ -62,6 +78,15 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.RatePerNumber == 0 {
+		c.RatePerNumber = 1
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = 5
+	}
+	if c.MaxDeferDelay <= 0 {
+		c.MaxDeferDelay = time.Hour
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -69,14 +94,17 @@ func (c *Config) defaults() {
 
 // Sender is the outbound side of the engine.
 type Sender struct {
-	cfg     Config
-	records chan sent
+	cfg       Config
+	records   chan sent
+	limits    *limiter
+	publisher bus.Publisher
 }
 
 // New returns a Sender.
 func New(cfg Config) *Sender {
 	cfg.defaults()
-	return &Sender{cfg: cfg, records: make(chan sent, 1024)}
+	return &Sender{cfg: cfg, records: make(chan sent, 1024), limits: newLimiter(cfg.RatePerNumber, cfg.RateBurst),
+		publisher: bus.Publisher{JS: cfg.JS}}
 }
 
 // Run consumes send commands until ctx ends.
@@ -148,6 +176,22 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		_ = m.NakWithDelay(time.Second)
 		return
 	}
+	if out, err := s.optedOut(ctx, cmd); err != nil {
+		log.Warn("check consent; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return
+	} else if out {
+		s.cfg.Metrics.suppressed.WithLabelValues("opted_out").Inc()
+		log.Info("send suppressed: recipient opted out")
+		_ = m.TermWithReason("opted_out")
+		return
+	}
+	if d := s.quietDelay(cmd, s.cfg.Now()); d > 0 {
+		s.cfg.Metrics.quietDeferrals.Inc()
+		log.Info("initiated text outside the recipient's window; deferred", slog.Duration("delay", d))
+		_ = m.NakWithDelay(d)
+		return
+	}
 	providerID, err := s.sendWithRetry(ctx, m, cmd)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -156,6 +200,15 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		reason := "rejected"
 		if carrier.IsRetryable(err) {
 			reason = "retries_exhausted"
+		}
+		var ce *carrier.Error
+		if errors.As(err, &ce) && ce.OptedOut {
+			reason = "opted_out"
+			if perr := s.publishOptOut(ctx, cmd, ce.Code); perr != nil && !errors.Is(perr, messages.ErrInvalid) {
+				log.Warn("publish carrier opt-out; will retry", slog.String("error", perr.Error()))
+				_ = m.NakWithDelay(5 * time.Second)
+				return
+			}
 		}
 		s.cfg.Metrics.failed.WithLabelValues(string(cmd.Carrier), reason).Inc()
 		log.Warn("send failed", slog.String("reason", reason), slog.String("error", err.Error()))
@@ -242,6 +295,9 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 				return "", ctx.Err()
 			}
 		}
+		if !s.limits.wait(ctx, m, cmd.From) {
+			return "", ctx.Err()
+		}
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 		id, err := s.cfg.Carrier.Send(cctx, cmd)
 		cancel()
@@ -294,6 +350,10 @@ type Metrics struct {
 	duplicates  prometheus.Counter
 	deadLetters *prometheus.CounterVec
 	endToEnd    prometheus.Histogram
+	// quietDeferrals counts initiated texts put back until the
+	// recipient's window opens; suppressed counts texts not sent by rule.
+	quietDeferrals prometheus.Counter
+	suppressed     *prometheus.CounterVec
 }
 
 // NewMetrics registers the sender's metrics.
@@ -306,9 +366,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.", ConstLabels: prometheus.Labels{"source": "sms"}}, []string{"reason"}),
 		endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_reply_latency_seconds", Help: "From inbound accepted at the gateway to reply accepted by the carrier.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}),
+		quietDeferrals: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_quiet_hours_deferrals_total", Help: "Initiated texts put back by the sender until the recipient's window opens."}),
+		suppressed:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_suppressed_total", Help: "Send commands not handed to a carrier by rule."}, []string{"reason"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd)
+		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed)
 	}
 	return m
 }

@@ -31,9 +31,10 @@ type rig struct {
 	js     jetstream.JetStream
 	store  persistence.Store
 	telnyx *testkit.Telnyx
+	reg    *prometheus.Registry
 }
 
-func newRig(t *testing.T, fail func(n int) (int, string)) *rig {
+func newRig(t *testing.T, fail func(n int) (int, string), opts ...func(*sender.Config)) *rig {
 	url := testkit.NATS(t)
 	nc, err := nats.Connect(url)
 	require.NoError(t, err)
@@ -46,14 +47,19 @@ func newRig(t *testing.T, fail func(n int) (int, string)) *rig {
 	t.Cleanup(func() { st.Close() })
 	tel := testkit.NewTelnyx(t)
 	tel.Fail = fail
-	s := sender.New(sender.Config{JS: js, Store: st, Metrics: sender.NewMetrics(prometheus.NewRegistry()),
+	reg := prometheus.NewRegistry()
+	cfg := sender.Config{JS: js, Store: st, Metrics: sender.NewMetrics(reg),
 		Carrier:     &carrier.Telnyx{BaseURL: tel.URL, APIKey: tel.APIKey, Client: &http.Client{Timeout: 5 * time.Second}},
-		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: 4})
+		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: 4, RatePerNumber: -1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := sender.New(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
-	return &rig{js: js, store: st, telnyx: tel}
+	return &rig{js: js, store: st, telnyx: tel, reg: reg}
 }
 
 func (r *rig) publish(t *testing.T, cmd messages.SendSMS) {

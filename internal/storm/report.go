@@ -114,9 +114,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	case e.Scraped:
 		p("engine memory", "rss %s -> %s (peak %s), heap in use %s -> %s (peak %s)", mib(e.RSSBefore), mib(e.RSSAfter), mib(e.RSSPeak),
 			mib(e.HeapInuseBefore), mib(e.HeapInuseAfter), mib(e.HeapInusePeak))
-		keys := slices.SortedFunc(maps.Keys(e.Counters), func(a, b string) int { return cmp.Compare(a, b) })
-		for _, k := range keys {
-			p("  "+k, "+%g", e.Counters[k])
+		if len(e.Counters) > 0 {
+			p("engine counters", "%s", counterLines(e.Counters))
 		}
 	case e.Error != "":
 		p("engine metrics", "unavailable: %s", e.Error)
@@ -127,6 +126,19 @@ func (r *Report) WriteTable(w io.Writer) error {
 		p("verdict", "FAIL: %s", strings.Join(r.Failures, ", "))
 	}
 	return tw.Flush()
+}
+
+// counterLines lists counter growth, one per line, aligned under the
+// table's value column by a leading tab.
+func counterLines(c map[string]float64) string {
+	var b strings.Builder
+	for i, k := range slices.SortedFunc(maps.Keys(c), func(a, b string) int { return cmp.Compare(a, b) }) {
+		if i > 0 {
+			b.WriteString("\n\t")
+		}
+		fmt.Fprintf(&b, "+%g %s", c[k], k)
+	}
+	return b.String()
 }
 
 func mib(b float64) string { return fmt.Sprintf("%.1fMiB", b/(1<<20)) }

@@ -92,7 +92,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	began := time.Now()
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	if o.Duration > 0 {
-		loadCtx, stopLoad = context.WithTimeout(ctx, o.Duration)
+		var stopTimer context.CancelFunc
+		loadCtx, stopTimer = context.WithTimeout(loadCtx, o.Duration)
+		defer stopTimer()
 	}
 	var wg sync.WaitGroup
 	if o.Rate > 0 {

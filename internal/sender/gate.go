@@ -1,0 +1,69 @@
+package sender
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/medspa/engine/internal/compliance"
+	"github.com/medspa/engine/messages"
+)
+
+// Keywords of messages.SendSMS.Keyword that may go to a number whose
+// consent is revoked: the one opt-out confirmation and HELP answers.
+const (
+	keywordOptOut = "optout"
+	keywordHelp   = "help"
+)
+
+// optedOut reports whether the recipient's consent ledger for the clinic
+// ends in a revocation, so the command must not be sent. The opt-out
+// confirmation and HELP answers are exempt.
+func (s *Sender) optedOut(ctx context.Context, cmd messages.SendSMS) (bool, error) {
+	if cmd.Keyword == keywordOptOut || cmd.Keyword == keywordHelp {
+		return false, nil
+	}
+	events, err := s.cfg.Store.ConsentLedger(ctx, cmd.ClinicID, cmd.To)
+	if err != nil {
+		return false, fmt.Errorf("consent ledger: %w", err)
+	}
+	var ledger compliance.Consent
+	for _, ev := range events {
+		ledger = ledger.Apply(compliance.ConsentEvent{At: ev.At, Kind: ev.Kind, Source: ev.Source, Text: ev.Text})
+	}
+	return ledger.OptedOut(), nil
+}
+
+// quietDelay returns how long an initiated text must wait for the
+// recipient's window (0: send now), capped at MaxDeferDelay so the command
+// comes back and is checked again. The engine enforces the daily caps; only
+// the window is checked here.
+func (s *Sender) quietDelay(cmd messages.SendSMS, now time.Time) time.Duration {
+	if cmd.Purpose != messages.PurposeInitiated {
+		return 0
+	}
+	r := compliance.Recipient{Phone: cmd.To, State: cmd.RecipientState, TZ: cmd.RecipientTZ}
+	d := compliance.Check(cmd.Purpose, r, cmd.ClinicTZ, now, nil)
+	if d.Allowed {
+		return 0
+	}
+	return min(max(d.NotBefore.Sub(now), time.Second), s.cfg.MaxDeferDelay)
+}
+
+// publishOptOut tells the conversation that the carrier refused the text
+// because the recipient opted out with it: a delivery receipt with the
+// carrier's code, on the lead's inbound subject, deduplicated by the
+// command id.
+func (s *Sender) publishOptOut(ctx context.Context, cmd messages.SendSMS, code string) error {
+	env := messages.Envelope{V: messages.Version, ID: "optout:" + cmd.ID, Kind: messages.KindReceipt,
+		ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Phone: cmd.To, Received: s.cfg.Now(),
+		Receipt: &messages.DeliveryReceipt{Carrier: cmd.Carrier, Status: "failed", ErrorCode: code}}
+	if err := env.Validate(); err != nil {
+		return fmt.Errorf("opt-out receipt: %w", err)
+	}
+	b, err := env.Encode()
+	if err != nil {
+		return fmt.Errorf("encode opt-out receipt: %w", err)
+	}
+	return s.publisher.Publish(ctx, messages.InboundSubject(cmd.ClinicID, cmd.LeadID, messages.KindReceipt), env.ID, b, time.Time{})
+}
