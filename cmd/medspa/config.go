@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/app"
 )
 
@@ -49,6 +50,22 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("TWILIO_API_BASE_URL", &c.TwilioAPIBaseURL)
 	str("PUBLIC_BASE_URL", &c.PublicBaseURL)
 	str("AUTH_JWT_SECRET", &c.JWTSecret)
+	limit := func(name string, dst *gateway.RateLimit) {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return
+		}
+		n, per, ok := strings.Cut(v, "/")
+		burst, err1 := strconv.Atoi(n)
+		d, err2 := time.ParseDuration(per)
+		if !ok || err1 != nil || err2 != nil || burst < 1 || d <= 0 {
+			errs = append(errs, fmt.Sprintf("%s=%q: want N/duration, e.g. 10/1m", name, v))
+			return
+		}
+		*dst = gateway.RateLimit{Burst: burst, Per: d}
+	}
+	limit("WEB_LEAD_LIMIT_IP", &c.WebLeadLimitIP)
+	limit("WEB_LEAD_LIMIT_PHONE", &c.WebLeadLimitPhone)
 	num("PARTITIONS", &c.Partitions)
 	if v := getenv("IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -131,7 +131,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		return store.Ping(ctx)
 	}
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
-		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready}
+		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone}
 	if o.Roles.Gateway {
 		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
 		gwCfg.TwilioAuthToken = keys.TwilioToken

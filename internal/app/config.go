@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
 )
 
@@ -42,6 +43,10 @@ type Config struct {
 
 	JWTSecret string
 
+	// Web form limits: accepted leads per client IP and per phone number.
+	WebLeadLimitIP    gateway.RateLimit
+	WebLeadLimitPhone gateway.RateLimit
+
 	Partitions  int
 	IdleTimeout time.Duration
 }
@@ -49,14 +54,16 @@ type Config struct {
 // Defaults returns the configuration of `make run`.
 func Defaults() Config {
 	return Config{
-		Port:             8080,
-		DataDir:          "./data",
-		LogLevel:         slog.LevelInfo,
-		NATSListen:       "127.0.0.1:4222",
-		TelnyxAPIBaseURL: "https://api.telnyx.com",
-		TwilioAPIBaseURL: "https://api.twilio.com",
-		Partitions:       8,
-		IdleTimeout:      2 * time.Minute,
+		Port:              8080,
+		DataDir:           "./data",
+		LogLevel:          slog.LevelInfo,
+		NATSListen:        "127.0.0.1:4222",
+		TelnyxAPIBaseURL:  "https://api.telnyx.com",
+		TwilioAPIBaseURL:  "https://api.twilio.com",
+		WebLeadLimitIP:    gateway.DefaultLeadLimitIP,
+		WebLeadLimitPhone: gateway.DefaultLeadLimitPhone,
+		Partitions:        8,
+		IdleTimeout:       2 * time.Minute,
 	}
 }
 

@@ -38,6 +38,7 @@ type system struct {
 	baseURL string
 	stop    func()
 	client  *http.Client
+	now     func() time.Time // the system's clock; webhooks are signed with it
 }
 
 type storeKind struct {
@@ -70,13 +71,20 @@ func newConfig(t testing.TB, dbURL string) (app.Config, ed25519.PrivateKey, *tes
 // start runs the system until stop is called or the test ends.
 func start(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx) *system {
 	t.Helper()
+	return startWith(t, cfg, priv, tel, app.Options{})
+}
+
+// startWith is start with options (a clock, a carrier).
+func startWith(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx, o app.Options) *system {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, cfg, app.Options{Roles: app.All, Listener: ln, Started: func() { close(started) }})
+		o.Roles, o.Listener, o.Started = app.All, ln, func() { close(started) }
+		done <- app.Run(ctx, cfg, o)
 	}()
 	select {
 	case <-started:
@@ -100,13 +108,18 @@ func start(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.T
 		})
 	}
 	t.Cleanup(stop)
-	return &system{t: t, cfg: cfg, priv: priv, telnyx: tel, baseURL: "http://" + ln.Addr().String(), stop: stop, client: &http.Client{Timeout: 10 * time.Second}}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &system{t: t, cfg: cfg, priv: priv, telnyx: tel, baseURL: "http://" + ln.Addr().String(), stop: stop, now: now,
+		client: &http.Client{Timeout: 10 * time.Second}}
 }
 
 // sms posts a signed Telnyx message.received webhook.
 func (s *system) sms(eventID, from, text string) (int, string) {
-	body := testkit.TelnyxMessage(eventID, from, clinicNumber, text, time.Now())
-	return testkit.Post(s.t, s.client, s.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(s.priv, body, time.Now()), body)
+	body := testkit.TelnyxMessage(eventID, from, clinicNumber, text, s.now())
+	return testkit.Post(s.t, s.client, s.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(s.priv, body, s.now()), body)
 }
 
 func (s *system) token() string {
