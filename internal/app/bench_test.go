@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/testkit"
 )
 
@@ -88,3 +89,82 @@ func benchSpine(b *testing.B, sk storeKind) {
 }
 
 func leadNumber(i int) string { return fmt.Sprintf("+1312555%04d", 1000+i) }
+
+// BenchmarkSpeedToLeadWebForm measures speed to lead: 500 web form
+// submissions, 16 at a time, each from a new lead; the latency runs from the
+// POST to the first text reaching the carrier stub.
+//
+//	go test ./internal/app -run '^$' -bench SpeedToLead -benchtime 1x
+func BenchmarkSpeedToLeadWebForm(b *testing.B) {
+	for _, sk := range stores {
+		b.Run(sk.name, func(b *testing.B) {
+			const leads, workers = 500, 16
+			cfg, priv, tel := newConfig(b, sk.url(b))
+			cfg.WebLeadLimitIP = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			var mu sync.Mutex
+			arrived := map[string]time.Time{}
+			tel.OnSend = func(m testkit.SentSMS) {
+				mu.Lock()
+				if _, ok := arrived[m.To]; !ok {
+					arrived[m.To] = m.At
+				}
+				mu.Unlock()
+			}
+			sys := start(b, cfg, priv, tel)
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: 10 * time.Second}
+			b.ResetTimer()
+			for it := 0; it < b.N; it++ {
+				sent := make([]time.Time, leads)
+				numbers := make([]string, leads)
+				next := make(chan int)
+				var wg sync.WaitGroup
+				began := time.Now()
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range next {
+							numbers[i] = fmt.Sprintf("+1773%03d%04d", 200+it, i)
+							body := fmt.Sprintf(`{"clinic_id":"glow-chicago","name":"Lead %d","phone":%q,"service":"botox","consent":true,"consent_text":"I agree to texts."}`, i, numbers[i])
+							h := http.Header{}
+							h.Set("Content-Type", "application/json")
+							sent[i] = time.Now()
+							if status, resp := testkit.Post(b, client, sys.baseURL+"/leads/web", h, []byte(body)); status != http.StatusAccepted {
+								b.Errorf("web lead: %d %s", status, resp)
+							}
+						}
+					}()
+				}
+				for i := range leads {
+					next <- i
+				}
+				close(next)
+				wg.Wait()
+				deadline := time.Now().Add(30 * time.Second)
+				var lat []time.Duration
+				for time.Now().Before(deadline) {
+					mu.Lock()
+					lat = lat[:0]
+					for i, n := range numbers {
+						if at, ok := arrived[n]; ok {
+							lat = append(lat, at.Sub(sent[i]))
+						}
+					}
+					mu.Unlock()
+					if len(lat) == leads {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				if len(lat) != leads {
+					b.Fatalf("%d of %d leads got their first text", len(lat), leads)
+				}
+				elapsed := time.Since(began)
+				slices.Sort(lat)
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+				b.ReportMetric(float64(leads)/elapsed.Seconds(), "leads/s")
+			}
+		})
+	}
+}

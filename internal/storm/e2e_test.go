@@ -5,7 +5,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +25,7 @@ import (
 // startEngine runs the whole system in-process (embedded NATS on a random
 // port, embedded store) sending through stubURL, and returns the gateway
 // URL and the webhook signing key it trusts.
-func startEngine(t *testing.T, stubURL, apiKey string) (string, ed25519.PrivateKey) {
+func startEngine(t *testing.T, stubURL, apiKey, clinicsFile string) (string, ed25519.PrivateKey) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -33,6 +37,7 @@ func startEngine(t *testing.T, stubURL, apiKey string) (string, ed25519.PrivateK
 	cfg.TelnyxAPIBaseURL = stubURL
 	cfg.JWTSecret = "test-secret-test-secret-test-secret!"
 	cfg.Partitions = 4
+	cfg.ClinicsFile = clinicsFile
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -61,6 +66,29 @@ func startEngine(t *testing.T, stubURL, apiKey string) (string, ed25519.PrivateK
 	return "http://" + ln.Addr().String(), priv
 }
 
+// manyClinics writes n copies of the first demo clinic, each with a Telnyx
+// number of its own: the sender limits texts per sending number (1/s, bursts
+// of 5, like a 10DLC number), so a short storm needs many numbers.
+func manyClinics(t *testing.T, n int) ([]clinic.Clinic, string) {
+	base := clinic.Demo()[0]
+	out := make([]clinic.Clinic, n)
+	for i := range out {
+		c := base
+		c.ID = fmt.Sprintf("storm-%02d", i)
+		c.Name = fmt.Sprintf("Storm Spa %02d", i)
+		c.PhoneNumbers = []string{fmt.Sprintf("+1773555%04d", 2000+i)}
+		c.TwilioNumbers = nil
+		out[i] = c
+	}
+	b, err := json.Marshal(map[string]any{"clinics": out})
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "clinics.json")
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	loaded, err := clinic.LoadFile(path)
+	require.NoError(t, err)
+	return loaded, path
+}
+
 func stubListener(t *testing.T) (net.Listener, string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -72,11 +100,12 @@ func TestStormAgainstRealEngineVerifiesCleanly(t *testing.T) {
 		t.Skip("end to end")
 	}
 	ln, stubURL := stubListener(t)
-	url, key := startEngine(t, stubURL, "storm-key")
+	clinics, file := manyClinics(t, 50)
+	url, key := startEngine(t, stubURL, "storm-key", file)
 	rep, err := storm.Run(context.Background(), storm.Options{
-		URL: url, MetricsURL: url + "/metrics", Clinics: clinic.Demo(), Key: key,
+		URL: url, MetricsURL: url + "/metrics", Clinics: clinics, Key: key,
 		StubListener: ln, StubAPIKey: "storm-key",
-		LeadsPerClinic: 25, Rate: 150, Duration: 5 * time.Second, Messages: 200,
+		LeadsPerClinic: 4, Rate: 150, Duration: 5 * time.Second, Messages: 200,
 		DupShare: 0.1, BadSigShare: 0.05, Drain: 5 * time.Second, Settle: 500 * time.Millisecond, Seed: 7,
 	})
 	require.NoError(t, err)
