@@ -53,7 +53,11 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 	if origin.IsZero() {
 		origin = now
 	}
-	a.diffTimers(&c, d.prev, next)
+	fired := ""
+	if d.in != nil && d.in.Timer != nil {
+		fired = d.in.Timer.Name
+	}
+	a.diffTimers(&c, d.prev, next, fired)
 	if d.in != nil && d.in.Receipt != nil {
 		r := d.in.Receipt
 		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
@@ -71,7 +75,8 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 				Kind: eff.Kind, Source: eff.Source, Text: eff.Text})
 		case conversation.Reply:
 			cmd := messages.SendSMS{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, Carrier: next.Carrier,
-				From: next.ClinicNumber, To: next.Phone, Text: eff.Text, Purpose: eff.Purpose, Created: now, Origin: origin}
+				From: next.ClinicNumber, To: next.Phone, Text: eff.Text, Purpose: eff.Purpose, Created: now, Origin: origin,
+				Keyword: eff.Keyword, ClinicTZ: eff.ClinicTZ, RecipientState: eff.RecipientState, RecipientTZ: eff.RecipientTZ}
 			b, err := json.Marshal(cmd)
 			if err != nil {
 				return persistence.Commit{}, nil, fmt.Errorf("encode send command: %w", err)
@@ -98,12 +103,17 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 }
 
 // diffTimers stores the timers the new state needs that the old one did not
-// have (or had at another time), and cancels those it no longer needs.
-func (a *leadActor) diffTimers(c *persistence.Commit, prev *conversation.State, next conversation.State) {
+// have (or had at another time), and cancels those it no longer needs. The
+// timer that just fired was deleted when it was delivered, so if the new
+// state still needs it (it fired early by this node's clock), it is stored
+// again.
+func (a *leadActor) diffTimers(c *persistence.Commit, prev *conversation.State, next conversation.State, fired string) {
 	had := map[string]time.Time{}
 	if prev != nil {
 		for _, w := range conversation.Timers(*prev) {
-			had[w.Name] = w.At
+			if w.Name != fired {
+				had[w.Name] = w.At
+			}
 		}
 	}
 	for _, w := range conversation.Timers(next) {

@@ -28,9 +28,10 @@ const (
 	ProviderTelnyx = "telnyx"
 	ProviderTwilio = "twilio"
 	ProviderWeb    = "web"
+	ProviderStripe = "stripe"
 )
 
-var providers = []string{ProviderTelnyx, ProviderTwilio, ProviderWeb}
+var providers = []string{ProviderTelnyx, ProviderTwilio, ProviderWeb, ProviderStripe}
 
 // Metrics are the gateway's Prometheus collectors.
 type Metrics struct {

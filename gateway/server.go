@@ -49,10 +49,13 @@ type Config struct {
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
-	Clinics   *clinic.Directory
-	Store     persistence.Store
-	Publisher Publisher
-	Logger    *slog.Logger
+	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it
+	// every Stripe webhook is refused.
+	StripeWebhookSecret string
+	Clinics             *clinic.Directory
+	Store               persistence.Store
+	Publisher           Publisher
+	Logger              *slog.Logger
 	// Metrics defaults to a set on a registry of its own.
 	Metrics *Metrics
 	// Now is the clock; defaults to time.Now.

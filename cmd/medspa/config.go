@@ -66,6 +66,17 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	}
 	limit("WEB_LEAD_LIMIT_IP", &c.WebLeadLimitIP)
 	limit("WEB_LEAD_LIMIT_PHONE", &c.WebLeadLimitPhone)
+	if v := strings.TrimSpace(getenv("SEND_RATE_PER_NUMBER")); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SEND_RATE_PER_NUMBER=%q is not a number", v))
+		}
+		c.SendRatePerNumber = f
+	}
+	num("SEND_BURST", &c.SendBurst)
+	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
+	str("STRIPE_API_BASE_URL", &c.StripeAPIBaseURL)
+	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
 	num("PARTITIONS", &c.Partitions)
 	if v := getenv("IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -119,7 +119,8 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		if c == nil {
 			c = carriers(cfg, o.Console, log)
 		}
-		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now})
+		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
+			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst})
 		g.Go(func() error { return snd.Run(gctx) })
 	}
 	// Every process serves health and metrics; only the gateway role also

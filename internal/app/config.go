@@ -47,6 +47,15 @@ type Config struct {
 	WebLeadLimitIP    gateway.RateLimit
 	WebLeadLimitPhone gateway.RateLimit
 
+	// SendRatePerNumber is the most texts per second one sending number
+	// hands to its carrier (10DLC limits); SendBurst its burst.
+	SendRatePerNumber float64
+	SendBurst         int
+
+	StripeSecretKey     string
+	StripeAPIBaseURL    string
+	StripeWebhookSecret string
+
 	Partitions  int
 	IdleTimeout time.Duration
 }
@@ -62,6 +71,9 @@ func Defaults() Config {
 		TwilioAPIBaseURL:  "https://api.twilio.com",
 		WebLeadLimitIP:    gateway.DefaultLeadLimitIP,
 		WebLeadLimitPhone: gateway.DefaultLeadLimitPhone,
+		SendRatePerNumber: 10,
+		SendBurst:         20,
+		StripeAPIBaseURL:  "https://api.stripe.com",
 		Partitions:        8,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -94,6 +106,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(c.PublicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, errors.New("PUBLIC_BASE_URL must be an absolute URL such as https://sms.example.com"))
 		}
+	}
+	if c.SendRatePerNumber <= 0 || c.SendBurst < 1 {
+		errs = append(errs, errors.New("SEND_RATE_PER_NUMBER and SEND_BURST must be positive"))
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
