@@ -66,10 +66,22 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 	for i, eff := range d.effects {
 		id := d.key + "#" + strconv.Itoa(i)
 		switch eff := eff.(type) {
-		case conversation.HoldSlot:
+		case conversation.CalendarEffect:
 			holds = append(holds, eff.Request(a.leadID))
-		case conversation.ReleaseSlot:
-			holds = append(holds, eff.Request(a.leadID))
+		case conversation.RequestDeposit:
+			ret := a.engine.cfg.PublicBaseURL + "/deposits/" + eff.AppointmentID
+			cmd := messages.CreateCheckout{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, AppointmentID: eff.AppointmentID,
+				ServiceName: eff.ServiceName, AmountCents: eff.AmountCents, Currency: eff.Currency, ExpiresAt: eff.ExpiresAt,
+				SuccessURL: ret + "?paid=1", CancelURL: ret, Origin: origin}
+			if err := addOutbox(&c, id, messages.PaymentSubject(a.clinic.ID, a.leadID), cmd, now); err != nil {
+				return persistence.Commit{}, nil, err
+			}
+		case conversation.RefundDeposit:
+			cmd := messages.Refund{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, AppointmentID: eff.AppointmentID,
+				PaymentIntent: eff.PaymentIntent, AmountCents: eff.AmountCents, Reason: eff.Reason}
+			if err := addOutbox(&c, id, messages.PaymentSubject(a.clinic.ID, a.leadID), cmd, now); err != nil {
+				return persistence.Commit{}, nil, err
+			}
 		case conversation.ConsentChange:
 			c.Consent = append(c.Consent, persistence.ConsentEvent{ClinicID: a.clinic.ID, Phone: next.Phone, At: now,
 				Kind: eff.Kind, Source: eff.Source, Text: eff.Text})
@@ -100,6 +112,16 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 		}
 	}
 	return c, holds, nil
+}
+
+// addOutbox appends one JSON command to the commit's outbox.
+func addOutbox(c *persistence.Commit, id, subject string, v any, now time.Time) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %T: %w", v, err)
+	}
+	c.Outbox = append(c.Outbox, persistence.OutboxRow{ID: id, Subject: subject, Payload: b, Created: now})
+	return nil
 }
 
 // diffTimers stores the timers the new state needs that the old one did not

@@ -33,6 +33,9 @@ type Config struct {
 	Logger   *slog.Logger
 	Metrics  *Metrics
 	Now      func() time.Time
+	// PublicBaseURL is the gateway's public address; deposit checkouts
+	// return there.
+	PublicBaseURL string
 	// Partitions this node consumes; nil means all of them.
 	Partitions []int
 	// IdleTimeout passivates a conversation actor after this long without

@@ -29,6 +29,9 @@ import (
 // the development key, posts it to the running gateway, and prints the
 // engine's reply as it appears in the conversation.
 func runSim(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "pay" {
+		return runSimPay(ctx, args[1:], getenv, stdout)
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -111,7 +112,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	g, gctx := errgroup.WithContext(ctx)
 	if o.Roles.Engine {
 		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
-			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout})
+			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL})
 		g.Go(func() error { return eng.Run(gctx) })
 	}
 	if o.Roles.Sender {
@@ -122,6 +123,14 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
 			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst})
 		g.Go(func() error { return snd.Run(gctx) })
+		var api payments.API = &payments.DevCheckout{W: o.Console, BaseURL: keys.PublicBaseURL}
+		if cfg.StripeSecretKey != "" {
+			api = payments.New(cfg.StripeSecretKey, cfg.StripeAPIBaseURL, &http.Client{Timeout: 30 * time.Second})
+		} else {
+			log.Info("STRIPE_SECRET_KEY is not set: deposit links are local development links (pay with `medspa sim pay`)")
+		}
+		pw := payments.NewWorker(payments.WorkerConfig{JS: js, Stripe: api, Logger: log.With(slog.String("role", "payments")), Metrics: payments.NewMetrics(reg), Now: o.Now})
+		g.Go(func() error { return pw.Run(gctx) })
 	}
 	// Every process serves health and metrics; only the gateway role also
 	// takes webhooks and staff requests.
@@ -137,6 +146,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
 		gwCfg.TwilioAuthToken = keys.TwilioToken
 		gwCfg.PublicBaseURL = keys.PublicBaseURL
+		gwCfg.StripeWebhookSecret = keys.StripeWebhookSecret
 		gwCfg.Publisher = bus.Publisher{JS: js}
 	}
 	srv := &http.Server{Handler: gateway.NewServer(gwCfg), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}

@@ -144,5 +144,7 @@ type Keys struct {
 	TelnyxPrivate ed25519.PrivateKey // only for development keys (the simulator signs with it)
 	JWTSecret     []byte
 	TwilioToken   string // configured, development, or "" (Twilio webhooks refused)
-	PublicBaseURL string
+	// StripeWebhookSecret is configured, development, or "" (refused).
+	StripeWebhookSecret string
+	PublicBaseURL       string
 }

@@ -22,6 +22,7 @@ const (
 	devTelnyxKeyFile = "telnyx_ed25519.key" // base64 of the 64-byte private key
 	devJWTFile       = "jwt_secret"
 	devTwilioFile    = "twilio_auth_token"
+	devStripeFile    = "stripe_webhook_secret"
 )
 
 // ResolveKeys returns the configured keys, creating development keys in
@@ -59,6 +60,16 @@ func ResolveKeys(cfg *Config) (Keys, error) {
 	}
 	k.PublicBaseURL = cfg.PublicBaseURL
 	switch {
+	case cfg.StripeWebhookSecret != "":
+		k.StripeWebhookSecret = cfg.StripeWebhookSecret
+	case cfg.Embedded():
+		s, err := devNamedSecret(cfg.DataDir, devStripeFile)
+		if err != nil {
+			return Keys{}, err
+		}
+		k.StripeWebhookSecret = "whsec_dev_" + string(s)
+	}
+	switch {
 	case cfg.TwilioAuthToken != "":
 		k.TwilioToken = cfg.TwilioAuthToken
 	case cfg.Embedded():
@@ -67,9 +78,9 @@ func ResolveKeys(cfg *Config) (Keys, error) {
 			return Keys{}, err
 		}
 		k.TwilioToken = string(tok)
-		if k.PublicBaseURL == "" {
-			k.PublicBaseURL = "http://127.0.0.1:" + strconv.Itoa(cfg.Port)
-		}
+	}
+	if k.PublicBaseURL == "" {
+		k.PublicBaseURL = "http://127.0.0.1:" + strconv.Itoa(cfg.Port)
 	}
 	return k, nil
 }
@@ -81,6 +92,15 @@ func DevTwilioToken(dataDir string) (string, error) {
 		return "", fmt.Errorf("read development Twilio token (start `make run` once first): %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// DevStripeWebhookSecret returns the development Stripe webhook secret.
+func DevStripeWebhookSecret(dataDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devStripeFile))
+	if err != nil {
+		return "", fmt.Errorf("read development Stripe webhook secret (start `make run` once first): %w", err)
+	}
+	return "whsec_dev_" + strings.TrimSpace(string(b)), nil
 }
 
 // DevTelnyxKey returns the development signing key in dataDir, if one

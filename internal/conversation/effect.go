@@ -1,6 +1,10 @@
 package conversation
 
-import "github.com/medspa/engine/messages"
+import (
+	"time"
+
+	"github.com/medspa/engine/messages"
+)
 
 // Effect is something Decide asks the caller to do after it has persisted
 // the new state.
@@ -64,3 +68,35 @@ type ConsentChange struct {
 }
 
 func (ConsentChange) isEffect() {}
+
+// RequestDeposit asks for a Stripe Checkout Session for a held
+// appointment's deposit. The engine sends it from the outbox; the session's
+// link comes back as a payment message (checkout.created).
+type RequestDeposit struct {
+	AppointmentID string
+	ServiceName   string
+	AmountCents   int64
+	Currency      string
+	// ExpiresAt is when the link should stop working: the hold's end (the
+	// payments worker moves it to Stripe's 30 minute minimum if needed).
+	ExpiresAt time.Time
+}
+
+// RefundDeposit asks for a deposit to be refunded, once per appointment.
+type RefundDeposit struct {
+	AppointmentID string
+	PaymentIntent string
+	AmountCents   int64
+	Reason        string
+}
+
+func (RequestDeposit) isEffect() {}
+func (RefundDeposit) isEffect()  {}
+
+// CalendarEffect is an effect that asks the clinic's calendar for
+// something; the engine sends Request to the clinic actor after the commit
+// and applies the answer with ApplyHoldResult.
+type CalendarEffect interface {
+	Effect
+	Request(leadID string) HoldRequest
+}
