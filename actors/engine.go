@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,8 +35,12 @@ type Config struct {
 	// PublicBaseURL is the gateway's public address; deposit checkouts
 	// return there.
 	PublicBaseURL string
-	// Partitions this node consumes; nil means all of them.
+	// Partitions this node consumes; nil means all of them. Ignored when
+	// Placement is set.
 	Partitions []int
+	// Placement, when set, shares the partitions with the other live engine
+	// nodes instead of consuming Partitions: see placement.go.
+	Placement *Placement
 	// IdleTimeout passivates a conversation actor after this long without
 	// a message (default 2m).
 	IdleTimeout time.Duration
@@ -93,6 +96,7 @@ type Engine struct {
 	commit *committer
 	relay  *relay
 	ctx    context.Context // work context: outlives a shutdown request by a grace period
+	parts  partitions      // the partitions consumed now
 
 	inflight atomic.Int64 // deliveries handed to actors and not finished
 }
@@ -135,41 +139,32 @@ func (e *Engine) Run(ctx context.Context) error {
 	bg(e.relay.run)
 	bg(e.timerLoop)
 
-	var consumers []jetstream.ConsumeContext
-	for _, p := range e.cfg.Partitions {
-		pid, err := e.system.Root.SpawnNamed(actor.PropsFromProducer(func() actor.Actor { return newPartition(e, p) }), "p"+strconv.Itoa(p))
-		if err != nil {
-			e.system.Shutdown()
-			return fmt.Errorf("spawn partition %d: %w", p, err)
-		}
-		cc, err := e.consume(ctx, p, pid)
-		if err != nil {
-			for _, c := range consumers {
-				c.Stop()
+	placed := make(chan struct{})
+	if e.cfg.Placement != nil {
+		go func() { defer close(placed); e.place(ctx, *e.cfg.Placement) }()
+	} else {
+		close(placed)
+		for _, p := range e.cfg.Partitions {
+			if err := e.startPartition(ctx, p); err != nil {
+				e.stopPartitions(nil, 0)
+				stopWork()
+				e.system.Shutdown()
+				wg.Wait()
+				if ctx.Err() != nil {
+					return nil // stopped while starting
+				}
+				return err
 			}
-			stopWork()
-			e.system.Shutdown()
-			wg.Wait()
-			if ctx.Err() != nil {
-				return nil // stopped while starting
-			}
-			return err
 		}
-		consumers = append(consumers, cc)
+		logger.Info("engine started", slog.Int("partitions", len(e.cfg.Partitions)))
 	}
-	logger.Info("engine started", slog.Int("partitions", len(e.cfg.Partitions)))
 	<-ctx.Done()
-	for _, c := range consumers {
-		c.Drain()
-	}
-	for _, c := range consumers {
-		<-c.Closed()
-	}
+	<-placed
+	e.stopPartitions(nil, 10*time.Second)
 	e.awaitIdle(10 * time.Second)
 	stopWork()
 	e.system.Shutdown()
 	wg.Wait()
-	e.unpin()
 	logger.Info("engine stopped")
 	return nil
 }
@@ -183,26 +178,17 @@ func (e *Engine) awaitIdle(grace time.Duration) {
 	}
 }
 
-// unpin releases this node's partitions at once, so a successor does not
-// wait for the pin to time out.
-func (e *Engine) unpin() {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	for _, p := range e.cfg.Partitions {
-		if err := e.stream.UnpinConsumer(ctx, messages.PartitionConsumer(p), bus.PriorityGroup); err != nil {
-			e.cfg.Logger.Debug("unpin partition", slog.Int("partition", p), slog.String("error", err.Error()))
-		}
-	}
-}
-
-// consume routes partition p's messages to its partition actor.
-func (e *Engine) consume(ctx context.Context, p int, pid *actor.PID) (jetstream.ConsumeContext, error) {
+// consume routes partition r.p's messages to its partition actor.
+func (e *Engine) consume(ctx context.Context, r *partitionRun) (jetstream.ConsumeContext, error) {
+	p, pid := r.p, r.pid
 	cons, err := e.stream.Consumer(ctx, messages.PartitionConsumer(p))
 	if err != nil {
 		return nil, fmt.Errorf("partition %d consumer: %w", p, err)
 	}
 	root := e.system.Root
-	cc, err := cons.Consume(func(m jetstream.Msg) {
+	cc, err := cons.Consume(func(jm jetstream.Msg) {
+		r.pending.Add(1)
+		m := &trackedMsg{Msg: jm, run: r}
 		d, err := e.newDelivery(m, p)
 		if err != nil {
 			e.deadLetter(m, err, "bad_subject")

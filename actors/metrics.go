@@ -19,6 +19,7 @@ type Metrics struct {
 	catchUp         prometheus.Counter
 	timersFired     prometheus.Counter
 	timerLag        prometheus.Histogram
+	partitionsOwned prometheus.Gauge
 }
 
 // NewMetrics registers the engine's metrics.
@@ -46,10 +47,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		timersFired:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_timers_fired_total", Help: "Durable timers delivered to their conversations."}),
 		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_timer_lag_seconds", Help: "From a timer's due time to its publication.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
+		partitionsOwned: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_partitions_owned", Help: "Inbound partitions this engine node consumes now."}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
-			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp, m.timersFired, m.timerLag)
+			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned)
 	}
 	return m
 }

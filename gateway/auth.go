@@ -73,6 +73,17 @@ func IssueToken(secret []byte, sub, role, clinicID string, ttl time.Duration, no
 // claims in the context. Anything else is 401 with a WWW-Authenticate
 // challenge.
 func requireToken(secret []byte, now func() time.Time) func(http.Handler) http.Handler {
+	return tokenAuth(secret, now, false)
+}
+
+// requireTokenOrQuery is requireToken that also takes the token from the
+// access_token query parameter, for EventSource, which cannot set headers.
+// The access log never records query strings.
+func requireTokenOrQuery(secret []byte, now func() time.Time) func(http.Handler) http.Handler {
+	return tokenAuth(secret, now, true)
+}
+
+func tokenAuth(secret []byte, now func() time.Time, fromQuery bool) func(http.Handler) http.Handler {
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
@@ -91,6 +102,10 @@ func requireToken(secret []byte, now func() time.Time) func(http.Handler) http.H
 				return
 			}
 			raw, ok := bearer(r.Header.Get("Authorization"))
+			if !ok && fromQuery {
+				raw = r.URL.Query().Get("access_token")
+				ok = raw != ""
+			}
 			if !ok {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="medspa"`)
 				Error(w, r, fmt.Errorf("%w: missing bearer token", ErrUnauthorized))

@@ -35,10 +35,24 @@ func routes(cfg Config) http.Handler {
 		byIP: newLimiter(cfg.LeadLimitIP), byPhone: newLimiter(cfg.LeadLimitPhone),
 	}))
 
+	r.Method(http.MethodGet, "/openapi.json", handleOpenAPI())
+	r.Method(http.MethodGet, "/inbox", handleInboxPage())
+	r.Method(http.MethodGet, "/inbox/app.js", handleInboxAsset("app.js"))
+	r.Method(http.MethodGet, "/inbox/inbox.css", handleInboxAsset("inbox.css"))
+
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
-		r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
-		r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
-		r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store))
+		r.Group(func(r chi.Router) {
+			r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
+			r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
+			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store))
+			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
+			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Store, cfg.Now))
+			r.Method(http.MethodGet, "/settings", handleGetSettings(cfg.Clinics))
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(requireTokenOrQuery(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
+			r.Method(http.MethodGet, "/events", handleEvents(cfg.Events, cfg.Done))
+		})
 	})
 	return r
 }

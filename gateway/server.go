@@ -63,6 +63,12 @@ type Config struct {
 	// Ready reports whether the gateway can take work (NATS and store
 	// reachable); nil means always ready.
 	Ready func(ctx context.Context) error
+	// Events feeds the staff inbox's live stream
+	// (GET /v1/clinics/{clinic_id}/events); nil answers that route 503.
+	Events EventSource
+	// Done, when closed, ends the open event streams, so that a server
+	// shutdown does not wait for them.
+	Done <-chan struct{}
 }
 
 func (c Config) withDefaults() Config {

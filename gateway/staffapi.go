@@ -1,145 +1,190 @@
 package gateway
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
 
-// Page sizes of the conversation list, and the transcript cut.
-const (
-	defaultListLimit = 50
-	maxListLimit     = 200
-	transcriptLimit  = 500
-)
-
-// conversationItem is one row of the conversation list.
-type conversationItem struct {
-	ID        string    `json:"id"`
-	ClinicID  string    `json:"clinic_id"`
-	Phone     string    `json:"phone"`
-	Name      string    `json:"name"`
-	Phase     string    `json:"phase"`
-	Version   int64     `json:"version"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-type conversationList struct {
-	Items      []conversationItem `json:"items"`
-	NextCursor string             `json:"next_cursor,omitempty"`
-}
+// transcriptLimit is how many transcript lines the detail returns.
+const transcriptLimit = 500
 
 type transcriptMessage struct {
+	ID        string    `json:"id"`
 	Direction string    `json:"direction"`
-	Author    string    `json:"author"`
+	Author    string    `json:"author"` // lead, engine or staff:<user>
 	Text      string    `json:"text"`
 	At        time.Time `json:"at"`
+	// Status is the delivery status of an outbound message ("" until the
+	// sender records it).
+	Status string `json:"status,omitempty"`
+}
+
+type appointmentView struct {
+	ID        string    `json:"id"`
+	LeadID    string    `json:"lead_id"`
+	ServiceID string    `json:"service_id"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Status    string    `json:"status"`
+	HoldUntil time.Time `json:"hold_until,omitzero"`
+}
+
+type timerView struct {
+	ID    string    `json:"id"`
+	Kind  string    `json:"kind"`
+	DueAt time.Time `json:"due_at"`
+}
+
+type consentEntry struct {
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	Source string    `json:"source"`
+}
+
+type consentView struct {
+	// State is the kind of the latest ledger entry ("" when there is none).
+	State  string         `json:"state"`
+	Ledger []consentEntry `json:"ledger"`
 }
 
 type conversationDetail struct {
-	ID        string              `json:"id"`
-	ClinicID  string              `json:"clinic_id"`
-	Phone     string              `json:"phone"`
-	Name      string              `json:"name"`
-	Phase     string              `json:"phase"`
-	Version   int64               `json:"version"`
-	CreatedAt time.Time           `json:"created_at"`
-	UpdatedAt time.Time           `json:"updated_at"`
-	Messages  []transcriptMessage `json:"messages"`
+	ID          string    `json:"id"`
+	ClinicID    string    `json:"clinic_id"`
+	Phone       string    `json:"phone"`
+	Name        string    `json:"name"`
+	Phase       string    `json:"phase"`
+	NeedsPerson bool      `json:"needs_person"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	// Source says where the state was read: the last persisted snapshot.
+	Source       string              `json:"source"`
+	Fields       map[string]any      `json:"fields"`
+	Messages     []transcriptMessage `json:"messages"`
+	Appointments []appointmentView   `json:"appointments"`
+	Timers       []timerView         `json:"timers"`
+	Consent      consentView         `json:"consent"`
 }
 
-// listQuery is the query of GET /v1/clinics/{clinic_id}/conversations.
-type listQuery struct {
-	Phone  string
-	Limit  int
-	Cursor string
-}
+// hiddenFields are keys of the state JSON the detail leaves out of fields:
+// the recent transcript (messages has all of it) and the bookkeeping of
+// compliance caps.
+var hiddenFields = []string{"recent", "initiated"}
 
-// parseListQuery reads and checks phone, limit and cursor.
-func parseListQuery(r *http.Request) (listQuery, error) {
-	v := r.URL.Query()
-	q := listQuery{Limit: defaultListLimit, Cursor: v.Get("cursor")}
-	fields := map[string]string{}
-	if p := v.Get("phone"); p != "" {
-		n, err := phone.Normalize(p)
-		if err != nil {
-			fields["phone"] = "not a phone number; use E.164, e.g. +13125550123"
-		}
-		q.Phone = n
-	}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxListLimit {
-			fields["limit"] = fmt.Sprintf("an integer from 1 to %d", maxListLimit)
-		}
-		q.Limit = n
-	}
-	if len(q.Cursor) > 512 {
-		fields["cursor"] = "too long"
-	}
-	return q, invalid(fields)
-}
-
-// handleListConversations lists a clinic's conversations, newest first.
-func handleListConversations(store persistence.Store) http.Handler {
+// handleGetConversation returns one conversation: transcript with delivery
+// status, the fields of its state, its appointments, pending timers and
+// consent ledger.
+func handleGetConversation(store persistence.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, err := parseListQuery(r)
+		ctx := r.Context()
+		clinicID := chi.URLParam(r, "clinic_id")
+		s, err := loadConversation(ctx, store, clinicID, chi.URLParam(r, "conversation_id"))
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
-		clinicID := chi.URLParam(r, "clinic_id")
-		page, err := store.ListConversations(r.Context(), persistence.ConversationQuery{
-			ClinicID: clinicID, Phone: q.Phone, Limit: q.Limit, Cursor: q.Cursor,
-		})
+		out := conversationDetail{
+			ID: s.LeadID, ClinicID: s.ClinicID, Phone: s.Phone, Name: s.Name, Phase: s.Phase,
+			NeedsPerson: s.Phase == phaseHandedOver, Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+			Source: "snapshot", Fields: map[string]any{},
+			Messages: []transcriptMessage{}, Appointments: []appointmentView{}, Timers: []timerView{},
+			Consent: consentView{Ledger: []consentEntry{}},
+		}
+		if len(s.State) > 0 {
+			if err := json.Unmarshal(s.State, &out.Fields); err != nil {
+				Error(w, r, fmt.Errorf("decode state: %w", err))
+				return
+			}
+			for _, k := range hiddenFields {
+				delete(out.Fields, k)
+			}
+		}
+		entries, err := store.Transcript(ctx, clinicID, s.LeadID, transcriptLimit)
 		if err != nil {
-			Error(w, r, fmt.Errorf("list conversations: %w", err))
+			Error(w, r, fmt.Errorf("load transcript: %w", err))
 			return
 		}
-		out := conversationList{Items: make([]conversationItem, 0, len(page.Items)), NextCursor: page.NextCursor}
-		for _, s := range page.Items {
-			out.Items = append(out.Items, conversationItem{
-				ID: s.LeadID, ClinicID: s.ClinicID, Phone: s.Phone, Name: s.Name,
-				Phase: s.Phase, Version: s.Version, UpdatedAt: s.UpdatedAt,
-			})
+		for _, e := range entries {
+			out.Messages = append(out.Messages, transcriptMessage{ID: e.ID, Direction: e.Direction, Author: e.Author, Text: e.Text, At: e.At, Status: e.Status})
+		}
+		cal, err := loadCalendar(ctx, store, clinicID)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		for _, a := range cal.Appointments {
+			if a.LeadID == s.LeadID {
+				out.Appointments = append(out.Appointments, appointmentOf(a))
+			}
+		}
+		timers, err := store.LeadTimers(ctx, clinicID, s.LeadID)
+		if err != nil {
+			Error(w, r, fmt.Errorf("load timers: %w", err))
+			return
+		}
+		for _, t := range timers {
+			out.Timers = append(out.Timers, timerView{ID: t.ID, Kind: t.Kind, DueAt: t.DueAt})
+		}
+		if s.Phone != "" {
+			ledger, err := store.ConsentLedger(ctx, clinicID, s.Phone)
+			if err != nil {
+				Error(w, r, fmt.Errorf("load consent ledger: %w", err))
+				return
+			}
+			for _, c := range ledger {
+				out.Consent.Ledger = append(out.Consent.Ledger, consentEntry{At: c.At, Kind: c.Kind, Source: c.Source})
+				out.Consent.State = c.Kind
+			}
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
 }
 
-// handleGetConversation returns one conversation with its transcript.
-func handleGetConversation(store persistence.Store) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		clinicID, id := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "conversation_id")
-		if !messages.ValidToken(id) {
-			Error(w, r, fmt.Errorf("%w: no such conversation", ErrNotFound))
-			return
-		}
-		s, err := store.LoadSnapshot(r.Context(), clinicID, id)
-		if err != nil {
-			Error(w, r, fmt.Errorf("load snapshot: %w", err))
-			return
-		}
-		entries, err := store.Transcript(r.Context(), clinicID, id, transcriptLimit)
-		if err != nil {
-			Error(w, r, fmt.Errorf("load transcript: %w", err))
-			return
-		}
-		out := conversationDetail{
-			ID: s.LeadID, ClinicID: s.ClinicID, Phone: s.Phone, Name: s.Name, Phase: s.Phase,
-			Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-			Messages: make([]transcriptMessage, 0, len(entries)),
-		}
-		for _, e := range entries {
-			out.Messages = append(out.Messages, transcriptMessage{Direction: e.Direction, Author: e.Author, Text: e.Text, At: e.At})
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
+// loadConversation returns a conversation of the clinic, or an error that
+// answers 404 when there is none.
+func loadConversation(ctx context.Context, store persistence.Store, clinicID, id string) (persistence.Snapshot, error) {
+	if !messages.ValidToken(id) {
+		return persistence.Snapshot{}, fmt.Errorf("%w: no such conversation", ErrNotFound)
+	}
+	s, err := store.LoadSnapshot(ctx, clinicID, id)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return persistence.Snapshot{}, fmt.Errorf("%w: no such conversation", ErrNotFound)
+	}
+	if err != nil {
+		return persistence.Snapshot{}, fmt.Errorf("load snapshot: %w", err)
+	}
+	return s, nil
+}
+
+// loadCalendar reads a clinic's persisted calendar (empty when it has
+// none). It is the last state the clinic actor saved.
+func loadCalendar(ctx context.Context, store persistence.Store, clinicID string) (clinic.Calendar, error) {
+	var cal clinic.Calendar
+	snap, err := store.LoadClinic(ctx, clinicID)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return cal, nil
+	}
+	if err != nil {
+		return cal, fmt.Errorf("load clinic calendar: %w", err)
+	}
+	if err := json.Unmarshal(snap.State, &cal); err != nil {
+		return cal, fmt.Errorf("decode clinic calendar: %w", err)
+	}
+	slices.SortFunc(cal.Appointments, func(a, b clinic.Appointment) int { return a.Start.Compare(b.Start) })
+	return cal, nil
+}
+
+func appointmentOf(a clinic.Appointment) appointmentView {
+	return appointmentView{ID: a.ID, LeadID: a.LeadID, ServiceID: a.ServiceID, Start: a.Start, End: a.End, Status: a.Status, HoldUntil: a.HoldUntil}
 }

@@ -64,6 +64,7 @@ type Envelope struct {
 	Web     *WebLead         `json:"web,omitempty"`
 	Timer   *TimerFired      `json:"timer,omitempty"`
 	Payment *Payment         `json:"payment,omitempty"`
+	Staff   *StaffAction     `json:"staff,omitempty"`
 }
 
 // TimerFired is a durable timer of the conversation that fell due.
@@ -138,6 +139,8 @@ func (e *Envelope) Validate() error {
 		ok = e.Web != nil
 	case KindPayment:
 		ok = e.Payment != nil
+	case KindStaff:
+		ok = e.Staff != nil
 	default:
 		ok = true
 	}

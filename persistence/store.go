@@ -206,8 +206,46 @@ type Store interface {
 	// LoadClinic returns a clinic snapshot or ErrNotFound.
 	LoadClinic(ctx context.Context, clinicID string) (ClinicSnapshot, error)
 
+	// SaveAdminRecord stores a new admin record. A second record with the
+	// same id, or with the same kind and non-empty external id, returns
+	// ErrDuplicate.
+	SaveAdminRecord(ctx context.Context, r AdminRecord) error
+	// UpdateAdminRecordStatus sets the status and detail of the record of
+	// kind with externalID, as of at (zero: now). An update older than the
+	// record's last one is ignored. ErrNotFound when there is no such record.
+	UpdateAdminRecordStatus(ctx context.Context, kind, externalID, status, detail string, at time.Time) error
+	// GetAdminRecord returns the record of kind with externalID or
+	// ErrNotFound.
+	GetAdminRecord(ctx context.Context, kind, externalID string) (AdminRecord, error)
+	// ListAdminRecords returns up to limit (1..200) records, newest first;
+	// an empty kind or clinicID matches every kind or clinic.
+	ListAdminRecords(ctx context.Context, kind, clinicID string, limit int) ([]AdminRecord, error)
+
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// Kinds of admin records.
+const (
+	AdminKindBrand       = "brand"
+	AdminKindCampaign    = "campaign"
+	AdminKindHostedOrder = "hosted_order"
+	AdminKindMessage     = "message"
+)
+
+// AdminRecord is what an admin action asked of a provider (or of the
+// engine) and what came back, with the status updates that followed.
+type AdminRecord struct {
+	ID         string // unique, ours
+	Kind       string // AdminKind...
+	ClinicID   string
+	ExternalID string // the provider's id (Telnyx brand, campaign or order id; our action id for messages)
+	Status     string
+	Detail     string // what the last status update said, if anything
+	Request    []byte // JSON of the request
+	Response   []byte // JSON of the provider's answer
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }

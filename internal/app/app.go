@@ -111,8 +111,14 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 
 	g, gctx := errgroup.WithContext(ctx)
 	if o.Roles.Engine {
+		// A split engine node shares the partitions with the other engine
+		// nodes; `serve` consumes them all.
+		var placement *actors.Placement
+		if o.Roles != All {
+			placement = &actors.Placement{}
+		}
 		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
-			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL})
+			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement})
 		g.Go(func() error { return eng.Run(gctx) })
 	}
 	if o.Roles.Sender {

@@ -14,13 +14,18 @@ import (
 // treatment and a preferred time are known. It reports whether it took
 // care of the message (replied or asked the clinic for a hold).
 func (t *turn) booking(u Understanding, learned bool) bool {
+	if t.rescheduling(u, learned) {
+		return true
+	}
 	switch t.s.Phase {
 	case PhaseOffering:
 		if t.s.Pending == nil && len(t.s.Offers) > 0 && t.pickOffer(u, learned) {
 			return true
 		}
-	case PhaseHeld:
+	case PhaseHeld, PhaseDeposit:
 		return t.changeHold(u, learned)
+	case PhaseBooked:
+		return t.changeBooking(u, learned)
 	}
 	svc, ok := t.service(Understanding{})
 	if !ok || t.s.Want == nil {
@@ -144,50 +149,50 @@ func (t *turn) requestHold(s clinic.Slot) {
 	}
 	h := HoldSlot{ServiceID: t.s.ServiceID, Start: s.Start.UTC(), Want: want}
 	t.s.Pending = &h
+	if t.s.Rescheduling != "" {
+		// Moving a booking: no new hold, the booking itself moves.
+		t.effects = append(t.effects, MoveBooking{AppointmentID: t.s.Rescheduling, ServiceID: h.ServiceID, Start: h.Start, Want: want})
+		return
+	}
 	t.effects = append(t.effects, h)
 }
 
-// releaseHold gives a held time back to the clinic.
+// releaseHold gives a held time back to the clinic; its appointment is
+// cancelled, and a deposit already paid for it is refunded.
 func (t *turn) releaseHold() {
 	if t.s.Hold == nil {
 		return
+	}
+	if a, ok := t.s.FindAppointment(t.s.Hold.AppointmentID); ok && (a.Status == ApptHeld || a.Status == ApptPendingDeposit) {
+		a.Status = ApptCancelled
+		t.refund(&a, "requested_by_customer")
+		t.s.putAppt(a)
 	}
 	t.effects = append(t.effects, ReleaseSlot{AppointmentID: t.s.Hold.AppointmentID})
 	t.event(EventHoldReleased, "appointment_id", t.s.Hold.AppointmentID)
 	t.s.Hold = nil
 }
 
+// holdExpired reports whether the held time ran out, unpaid: a hold whose
+// deposit came in is being booked.
 func (t *turn) holdExpired() bool {
-	return t.s.Phase == PhaseHeld && t.s.Hold != nil && !t.now.Before(t.s.Hold.Until)
+	if t.s.Phase != PhaseHeld && t.s.Phase != PhaseDeposit || t.s.Hold == nil || t.now.Before(t.s.Hold.Until) {
+		return false
+	}
+	a, ok := t.s.FindAppointment(t.s.Hold.AppointmentID)
+	return !ok || !a.paid()
 }
 
 // expireHold forgets a hold that ran out; the clinic drops it on its side.
 func (t *turn) expireHold() {
 	t.event(EventHoldExpired, "appointment_id", t.s.Hold.AppointmentID)
+	if a, ok := t.s.FindAppointment(t.s.Hold.AppointmentID); ok && (a.Status == ApptPendingDeposit || a.Status == ApptHeld) {
+		a.Status = ApptExpired
+		t.s.putAppt(a)
+	}
 	t.s.Hold = nil
 	t.s.Offers = nil
 	t.setPhase(PhaseQualifying)
-}
-
-// onTimer does what has fallen due, whichever timer woke the conversation:
-// it tells the lead that a held time ran out, and sends the deferred texts
-// whose window has opened. With nothing due it changes nothing.
-func onTimer(s State, env Env, now time.Time) (State, []Effect, error) {
-	if s.Phase == "" {
-		return s, nil, nil
-	}
-	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
-	t.flushDeferred()
-	if t.holdExpired() {
-		start := t.s.Hold.Start
-		t.expireHold()
-		t.replyAs("Your hold on "+slotText(t.c, start)+" at "+t.c.Name+" has expired, so that time is free again. Text us if you'd like to pick another.", purposeInitiated)
-	}
-	if len(t.effects) == 0 {
-		return s, nil, nil
-	}
-	t.s.UpdatedAt = now
-	return t.s, t.effects, nil
 }
 
 // ApplyHoldResult applies the clinic's answer to this lead's hold request:
@@ -195,7 +200,16 @@ func onTimer(s State, env Env, now time.Time) (State, []Effect, error) {
 // A result that does not answer the pending request changes nothing, except
 // that a stale successful hold is released.
 func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Effect) {
-	if env.Clinic == nil || r.Request.Op != OpHold {
+	if env.Clinic == nil {
+		return s, nil
+	}
+	switch r.Request.Op {
+	case OpBook:
+		return applyBook(s, env, r, now)
+	case OpMove:
+		return applyMove(s, env, r, now)
+	case OpHold:
+	default:
 		return s, nil
 	}
 	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
@@ -214,11 +228,25 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 		a := r.Appointment
 		t.s.Hold = &Hold{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Until: a.HoldUntil.UTC()}
 		t.s.Offers = nil
-		t.setPhase(PhaseHeld)
 		t.event(EventSlotHeld, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339))
 		svc, _ := t.c.ServiceByID(a.ServiceID)
+		rec := Appointment{ID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Status: ApptHeld}
+		if svc.DepositCents <= 0 {
+			// Nothing to pay: book it at once; the booking's answer replies.
+			t.s.putAppt(rec)
+			t.setPhase(PhaseHeld)
+			t.effects = append(t.effects, BookSlot{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: rec.Start, End: rec.End, Want: p.Want})
+			return t.s, t.effects
+		}
+		rec.Status, rec.DepositCents, rec.Currency = ApptPendingDeposit, svc.DepositCents, "usd"
+		t.s.putAppt(rec)
+		t.setPhase(PhaseDeposit)
+		t.effects = append(t.effects, RequestDeposit{AppointmentID: a.ID, ServiceName: svc.Name, AmountCents: svc.DepositCents,
+			Currency: rec.Currency, ExpiresAt: a.HoldUntil.UTC()})
+		t.event(EventDepositRequested, "appointment_id", a.ID, "amount_cents", fmt.Sprint(svc.DepositCents))
 		until := clockOf(t.c, a.HoldUntil)
-		t.reply(join("Done! "+svc.Name+" on "+when+" is held for you until "+until+".", t.afterHoldQuestion()))
+		t.reply(join("Done! "+svc.Name+" on "+when+" is held for you until "+until+". I'll text you a link for the "+
+			clinic.FormatCents(svc.DepositCents)+" deposit that confirms it.", t.afterHoldQuestion()))
 		return t.s, t.effects
 	}
 	t.event(EventSlotTaken, "service_id", r.Request.ServiceID, "start", r.Request.Start.UTC().Format(time.RFC3339), "outcome", r.Outcome)

@@ -297,7 +297,12 @@ func TestDeferredQueueIsBounded(t *testing.T) {
 	}
 	s = tr.s
 	s.Phase = PhaseHandedToStaff
-	timer := messages.Envelope{V: messages.Version, ID: "timer:2", Kind: messages.KindTimer, ClinicID: c.ID, LeadID: s.LeadID}
+	due, ok := wakeDue(s, TimerDeferredSend)
+	if !ok {
+		t.Fatal("no deferred-send timer for staff's conversation")
+	}
+	timer := messages.Envelope{V: messages.Version, ID: "timer:2", Kind: messages.KindTimer, ClinicID: c.ID, LeadID: s.LeadID,
+		Timer: &messages.TimerFired{Name: TimerDeferredSend, Due: due}}
 	got, effects, _ := Decide(s, c, timer, night.Add(9*time.Hour))
 	if len(replies(effects)) != 0 || len(got.Deferred) != 0 || !hasEvent(effects, EventDeferredDropped) {
 		t.Errorf("deferred texts reached a conversation staff took over: %+v", effects)

@@ -27,8 +27,9 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 // reaches an opted-out lead, and initiated texts wait for the recipient's
 // quiet hours to end (quiet.go). A delivery receipt matters only when it
 // reports a failure or a carrier opt-out. Messages that do not concern the
-// conversation (payments, staff actions, timers with nothing due) return
-// the state unchanged and no effects. An error, always wrapping
+// conversation (staff actions, timers with nothing due or for a state that
+// moved on, payments for nothing pending) return the state unchanged and
+// no effects. An error, always wrapping
 // messages.ErrInvalid, means the message can never be applied to this
 // conversation.
 func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
@@ -48,7 +49,9 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 	}
 	switch in.Kind {
 	case messages.KindTimer:
-		return onTimer(s, env, now)
+		return onTimer(s, env, in, now)
+	case messages.KindPayment:
+		return onPayment(s, env, in, now)
 	case messages.KindReceipt:
 		return onReceipt(s, env, in, now)
 	}

@@ -210,7 +210,11 @@ func TestDecideIgnores(t *testing.T) {
 	c := glow(t)
 	s := started(t, c)
 	for _, k := range []messages.Kind{messages.KindReceipt, messages.KindTimer, messages.KindPayment, messages.KindStaff} {
-		got, effects, err := Decide(s, c, envelope(c, k), t0.Add(time.Hour))
+		in := envelope(c, k)
+		if k == messages.KindStaff && in.Staff == nil {
+			in.Staff = &messages.StaffAction{Type: messages.StaffNote, UserID: "u1", Text: "called back"}
+		}
+		got, effects, err := Decide(s, c, in, t0.Add(time.Hour))
 		if err != nil || len(effects) != 0 || !reflect.DeepEqual(got, s) {
 			t.Errorf("Decide(%s) = %+v, %v, %v; want the state unchanged", k, got, effects, err)
 		}

@@ -100,3 +100,24 @@ type CalendarEffect interface {
 	Effect
 	Request(leadID string) HoldRequest
 }
+
+// Domain event types of deposits and bookings.
+const (
+	EventDepositRequested = "deposit.requested"
+	EventDepositLinkSent  = "deposit.link_sent"
+	EventDepositFailed    = "deposit.failed"
+	EventDepositPaid      = "deposit.paid"
+	EventDepositExpired   = "deposit.expired"
+	EventDepositRefunding = "deposit.refunding"
+	EventDepositKept      = "deposit.kept"
+	EventRefundCreated    = "refund.created"
+	EventRefundFailed     = "refund.failed"
+	EventChargeRefunded   = "charge.refunded"
+	EventPaymentUnmatched = "payment.unmatched"
+	EventBooked           = "appointment.booked"
+	EventCancelled        = "appointment.cancelled"
+	EventMoved            = "appointment.moved"
+	EventBookingLost      = "appointment.lost"
+	EventReminderSent     = "reminder.sent"
+	EventFollowUpSent     = "follow_up.sent"
+)

@@ -9,6 +9,7 @@ const (
 	reasonCancel         = "cancellation request"
 	reasonReschedule     = "reschedule request"
 	reasonNoAvailability = "no availability"
+	reasonDepositFailed  = "deposit link failed"
 )
 
 // maxMisses is how many messages in a row may go not understood before a
@@ -36,7 +37,9 @@ func (t *turn) handoffFor(u Understanding) bool {
 	case IntentHuman:
 		t.handoff(reasonAsked, "Of course!")
 	case IntentCancel, IntentReschedule:
-		if t.s.Phase == PhaseHeld || t.s.Phase == PhaseOffering && len(t.s.Offers) > 0 {
+		switch {
+		case t.s.Phase == PhaseHeld, t.s.Phase == PhaseDeposit, t.s.Phase == PhaseBooked, t.s.Rescheduling != "",
+			t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
 			return false // the booking flow handles its own times
 		}
 		reason := reasonCancel

@@ -124,9 +124,10 @@ func (p *propertyLead) step(step int) {
 		in.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "o", Status: status, ErrorCode: code}
 	case k < 19:
 		in.Kind = messages.KindStaff
+		in.Staff = &messages.StaffAction{Type: messages.StaffNote, UserID: "u1", Text: "note"}
 	default:
 		in.Kind = messages.KindPayment
-		in.Payment = &messages.Payment{}
+		in.Payment = p.payment()
 	}
 	next, effects, err := DecideWith(p.s, Env{Clinic: p.c, Calendar: p.cal}, in, p.now)
 	if err != nil {
@@ -135,27 +136,20 @@ func (p *propertyLead) step(step int) {
 	p.check(step, p.s, next, effects)
 	p.s = next
 	// The clinic answers hold requests at once, as the actors do.
-	for _, e := range effects {
-		var req HoldRequest
-		switch e := e.(type) {
-		case HoldSlot:
-			req = e.Request(p.s.LeadID)
-		case ReleaseSlot:
-			req = e.Request(p.s.LeadID)
-		default:
+	queue := effects
+	for len(queue) > 0 {
+		ce, ok := queue[0].(CalendarEffect)
+		queue = queue[1:]
+		if !ok {
 			continue
 		}
 		var res HoldResult
-		p.cal, res = DecideClinic(p.cal, p.c, req, p.now)
+		p.cal, res = DecideClinic(p.cal, p.c, ce.Request(p.s.LeadID), p.now)
 		before := p.s
 		var more []Effect
 		p.s, more = ApplyHoldResult(p.s, Env{Clinic: p.c, Calendar: p.cal}, res, p.now)
 		p.check(step, before, p.s, more)
-		for _, m := range more {
-			if rel, ok := m.(ReleaseSlot); ok {
-				p.cal, _ = DecideClinic(p.cal, p.c, rel.Request(p.s.LeadID), p.now)
-			}
-		}
+		queue = append(queue, more...)
 	}
 }
 
@@ -192,4 +186,21 @@ func (p *propertyLead) check(step int, before, after State, effects []Effect) {
 	if len(after.Deferred) > MaxDeferred || len(after.Initiated) > maxInitiated {
 		t.Fatalf("step %d: unbounded state: %d deferred, %d initiated", step, len(after.Deferred), len(after.Initiated))
 	}
+}
+
+// payment is a random payment fact, mostly about the lead's latest
+// appointment: links, payments (sometimes twice), expiries and refunds.
+func (p *propertyLead) payment() *messages.Payment {
+	pay := &messages.Payment{Type: []string{messages.PaymentCheckoutCreated, messages.PaymentCheckoutCompleted, messages.PaymentCheckoutCompleted,
+		messages.PaymentCheckoutExpired, messages.PaymentCheckoutFailed, messages.PaymentChargeRefunded, messages.PaymentRefundCreated,
+		messages.PaymentRefundFailed}[p.rng.IntN(8)]}
+	if n := len(p.s.Appointments); n > 0 && p.rng.IntN(5) > 0 {
+		pay.AppointmentID = p.s.Appointments[p.rng.IntN(n)].ID
+	} else {
+		pay.AppointmentID = fmt.Sprintf("ap_unknown%d", p.rng.IntN(3))
+	}
+	pay.SessionID, pay.URL = "cs_"+pay.AppointmentID, "https://pay.example/c/"+pay.AppointmentID
+	pay.PaymentIntent, pay.PaymentStatus, pay.AmountCents = fmt.Sprintf("pi_%d", p.rng.IntN(2)), "paid", 5000
+	pay.RefundID = "re_1"
+	return pay
 }

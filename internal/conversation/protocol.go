@@ -72,10 +72,11 @@ const (
 
 // HoldRequest is what a lead asks of its clinic's calendar.
 type HoldRequest struct {
-	Op            string               `json:"op"` // OpHold or OpRelease
+	Op            string               `json:"op"` // OpHold, OpRelease, OpBook, OpCancel or OpMove
 	LeadID        string               `json:"lead_id"`
 	ServiceID     string               `json:"service_id,omitempty"`
 	Start         time.Time            `json:"start,omitzero"`
+	End           time.Time            `json:"end,omitzero"` // OpBook: the held end
 	Want          timeparse.Preference `json:"want"`
 	AppointmentID string               `json:"appointment_id,omitempty"`
 }
@@ -108,7 +109,13 @@ type HoldResult struct {
 }
 
 // OK reports whether the request succeeded.
-func (r HoldResult) OK() bool { return r.Outcome == ResultHeld || r.Outcome == ResultReleased }
+func (r HoldResult) OK() bool {
+	switch r.Outcome {
+	case ResultHeld, ResultReleased, ResultBooked, ResultCancelled, ResultMoved:
+		return true
+	}
+	return false
+}
 
 // maxOffers is how many times one reply offers.
 const maxOffers = 3
@@ -118,6 +125,10 @@ const maxOffers = 3
 // result to the lead.
 func DecideClinic(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now time.Time) (clinic.Calendar, HoldResult) {
 	cal = cal.ExpireHolds(now)
+	switch req.Op {
+	case OpBook, OpCancel, OpMove:
+		return decideBooking(cal, c, req, now)
+	}
 	res := HoldResult{Request: req}
 	if req.Op == OpRelease {
 		if a, ok := cal.Find(req.AppointmentID); ok && a.LeadID == req.LeadID {

@@ -51,7 +51,7 @@ func TestTwoLeadsOneSlot(t *testing.T) {
 	}
 	a, _ = ApplyHoldResult(a, Env{c, cal}, ra, t0.Add(3*time.Second))
 	b, eb = ApplyHoldResult(b, Env{c, cal}, rb, t0.Add(3*time.Second))
-	if a.Phase != PhaseHeld || a.Hold == nil || b.Phase != PhaseOffering || len(replies(eb)) != 1 {
+	if a.Phase != PhaseDeposit || a.Hold == nil || b.Phase != PhaseOffering || len(replies(eb)) != 1 {
 		t.Errorf("after results: A %s, B %s %q", a.Phase, b.Phase, replies(eb))
 	}
 	for _, o := range b.Offers {

@@ -46,7 +46,19 @@ func (t *turn) purpose() messages.Purpose {
 // replyAs sends one text with a purpose. Nothing goes to an opted-out lead;
 // an initiated text outside the recipient's window is deferred.
 func (t *turn) replyAs(text string, purpose messages.Purpose) {
-	text = truncate(strings.TrimSpace(text), MaxReply)
+	t.deliver(truncate(strings.TrimSpace(text), MaxReply), purpose)
+}
+
+// replyLink sends prose followed by a link; only the prose is shortened to
+// fit MaxReply, a link is never cut.
+func (t *turn) replyLink(prose, link string, purpose messages.Purpose) {
+	room := max(MaxReply-len([]rune(link))-1, 40)
+	t.deliver(truncate(strings.TrimSpace(prose), room)+" "+link, purpose)
+}
+
+// deliver sends text as it is, with the opt-out and window rules of
+// replyAs.
+func (t *turn) deliver(text string, purpose messages.Purpose) {
 	if text == "" || t.s.Phase == PhaseOptedOut {
 		return
 	}

@@ -158,12 +158,18 @@ func (t *turn) nextQuestion() string {
 	switch {
 	case t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
 		return pickPrompt(len(t.s.Offers)) + " " + offerList(t.c, t.s.Offers)
-	case t.s.Phase == PhaseHeld && t.s.Hold != nil && t.s.Name == "":
+	case t.holding() && t.s.Name == "":
 		return "May I have your name for the booking?"
-	case t.s.Phase == PhaseHeld && t.s.Hold != nil && t.s.Patient == "":
+	case t.holding() && t.s.Patient == "":
 		return t.askPatient()
-	case t.s.Phase == PhaseHeld && t.s.Hold != nil:
+	case t.holding() && t.s.Phase == PhaseDeposit:
+		return "Your time on " + slotText(t.c, t.s.Hold.Start) + " is held until " + clockOf(t.c, t.s.Hold.Until) + "; the deposit link confirms it."
+	case t.holding():
 		return "Your time on " + slotText(t.c, t.s.Hold.Start) + " is held until " + clockOf(t.c, t.s.Hold.Until) + "."
+	case t.s.Phase == PhaseBooked:
+		if a, ok := t.s.Booked(); ok {
+			return "You're booked for " + serviceName(t.c, a.ServiceID) + " on " + slotText(t.c, a.Start) + "."
+		}
 	}
 	s, ok := t.service(Understanding{})
 	switch {
@@ -241,7 +247,7 @@ func answerServices(t *turn, u Understanding) answer {
 }
 
 func answerBook(t *turn, u Understanding) answer {
-	if s, ok := t.service(u); ok && t.s.Phase == PhaseHeld && t.s.Hold != nil {
+	if s, ok := t.service(u); ok && t.holding() {
 		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
 	}
 	if u.When != nil && u.ServiceID == "" && t.s.ServiceID == "" {
@@ -272,7 +278,7 @@ func answerYes(t *turn, u Understanding) answer {
 }
 
 func answerNo(t *turn, _ Understanding) answer {
-	if !t.first {
+	if !t.first && t.s.Phase != PhaseBooked {
 		t.setPhase(PhaseLost)
 	}
 	return answer{text: "No problem! If you have questions later, just text us here.", asks: true}

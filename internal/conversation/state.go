@@ -87,6 +87,19 @@ type State struct {
 	// Misses counts messages in a row that were not understood.
 	Misses int `json:"misses,omitempty"`
 
+	// Deposits and bookings (see appointment.go and payment.go).
+
+	// Appointments are the lead's appointments, oldest first, at most
+	// MaxAppointments: held, waiting for a deposit, booked, cancelled or
+	// expired. Payments find theirs by id.
+	Appointments []Appointment `json:"appointments,omitempty"`
+	// Rescheduling is the booked appointment the lead is moving; times
+	// picked meanwhile move it (MoveBooking) instead of holding a new one.
+	Rescheduling string `json:"rescheduling,omitempty"`
+	// FollowedUp is the LastInboundAt that the follow-up after silence
+	// was sent for: one follow-up per silence.
+	FollowedUp time.Time `json:"followed_up,omitzero"`
+
 	// Compliance (see compliance.go and quiet.go).
 
 	// OptedOutFrom is the phase the lead opted out of (PhaseOptedOut); an

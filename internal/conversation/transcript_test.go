@@ -38,7 +38,10 @@ const minTranscripts = 30
 //	> 2026-11-20T18:11:00Z missed
 //	> 2026-11-20T18:12:00Z web: name=Jane Doe | service=botox | message=Hi
 //	> 2026-11-20T18:13:00Z receipt: delivered
-//	> 2026-11-20T18:40:00Z timer
+//	> 2026-11-20T18:40:00Z timer   (the state's earliest timer due by then)
+//	> 2026-11-20T18:40:00Z timer: reminder-24h [due=RFC3339]  (due: the state's own)
+//	> 2026-11-20T18:20:00Z payment: checkout.completed [appt=ID] [paid] [pi=pi_1] [session=cs_1] [url=...] [amount=5000] [refund=re_1]
+//	                              (appt: the lead's latest appointment)
 //	< reply: ...                  (expected output, rewritten by -update)
 //	< event: ...
 //	< hold: ... / < release: ...  (effects for the clinic)
@@ -148,6 +151,7 @@ func (r *transcript) input(n int, line string) {
 	in, now := parseInput(t, n, ts+" "+rest, r.c.ID, phone, r.to)
 	env := Env{Clinic: r.c, Calendar: r.cal}
 	s := r.states[phone]
+	r.complete(n, &in, s)
 	next, effects, err := DecideWith(s, env, in, now)
 	if err != nil {
 		r.out = append(r.out, "< error: "+err.Error())
@@ -157,12 +161,11 @@ func (r *transcript) input(n int, line string) {
 	checkCompliance(t, n, r.c, s, next, effects, now)
 	r.checkOffers(n, s, next, now)
 	s = next
-	var clinicSide []Effect
+	var clinicSide []CalendarEffect
 	for _, e := range effects {
 		r.out = append(r.out, formatEffect(r.c, e))
-		switch e.(type) {
-		case HoldSlot, ReleaseSlot:
-			clinicSide = append(clinicSide, e)
+		if ce, ok := e.(CalendarEffect); ok {
+			clinicSide = append(clinicSide, ce)
 		}
 	}
 	r.out = append(r.out, formatState(s))
@@ -170,13 +173,7 @@ func (r *transcript) input(n int, line string) {
 	for len(clinicSide) > 0 {
 		e := clinicSide[0]
 		clinicSide = clinicSide[1:]
-		var req HoldRequest
-		switch e := e.(type) {
-		case HoldSlot:
-			req = e.Request(s.LeadID)
-		case ReleaseSlot:
-			req = e.Request(s.LeadID)
-		}
+		req := e.Request(s.LeadID)
 		var res HoldResult
 		r.cal, res = DecideClinic(r.cal, r.c, req, now)
 		r.out = append(r.out, formatResult(r.c, res))
@@ -191,8 +188,8 @@ func (r *transcript) input(n int, line string) {
 		r.checkOffers(n, before, s, now)
 		for _, e := range more {
 			r.out = append(r.out, formatEffect(r.c, e))
-			if rel, ok := e.(ReleaseSlot); ok {
-				clinicSide = append(clinicSide, rel)
+			if ce, ok := e.(CalendarEffect); ok {
+				clinicSide = append(clinicSide, ce)
 			}
 		}
 		r.out = append(r.out, formatState(s))
@@ -240,7 +237,15 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 		status, code, _ := strings.Cut(text, " ")
 		in.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "out-1", Status: status, ErrorCode: code}
 	case messages.KindTimer:
-		in.Timer = &messages.TimerFired{Name: text, Due: now}
+		name, due, _ := strings.Cut(text, " due=")
+		in.Timer = &messages.TimerFired{Name: name}
+		if due != "" {
+			if in.Timer.Due, err = time.Parse(time.RFC3339, due); err != nil {
+				t.Fatalf("line %d: bad due: %v", n, err)
+			}
+		}
+	case messages.KindPayment:
+		in.Payment = parsePayment(t, n, text)
 	case messages.KindWebLead:
 		in.Web = &messages.WebLead{ConsentText: "I agree to receive texts."}
 		for _, f := range strings.Split(text, " | ") {
@@ -256,7 +261,7 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 				t.Fatalf("line %d: unknown web field %q", n, k)
 			}
 		}
-	case messages.KindPayment, messages.KindStaff:
+	case messages.KindStaff:
 	default:
 		t.Fatalf("line %d: unknown kind %q", n, kind)
 	}
@@ -335,6 +340,16 @@ func formatEffect(c *clinic.Clinic, e Effect) string {
 		return fmt.Sprintf("< hold: service=%s start=%s want=%s", e.ServiceID, local(c, e.Start), value(e.Want.String()))
 	case ReleaseSlot:
 		return "< release: " + e.AppointmentID
+	case BookSlot:
+		return fmt.Sprintf("< book: %s service=%s start=%s", e.AppointmentID, e.ServiceID, local(c, e.Start))
+	case CancelBooking:
+		return "< cancel: " + e.AppointmentID
+	case MoveBooking:
+		return fmt.Sprintf("< move: %s start=%s", e.AppointmentID, local(c, e.Start))
+	case RequestDeposit:
+		return fmt.Sprintf("< deposit: %s service=%s amount=%d %s expires=%s", e.AppointmentID, value(e.ServiceName), e.AmountCents, e.Currency, local(c, e.ExpiresAt))
+	case RefundDeposit:
+		return fmt.Sprintf("< refund: %s pi=%s amount=%d reason=%s", e.AppointmentID, e.PaymentIntent, e.AmountCents, e.Reason)
 	}
 	return fmt.Sprintf("< effect: %#v", e)
 }
@@ -345,6 +360,12 @@ func formatResult(c *clinic.Clinic, r HoldResult) string {
 		return fmt.Sprintf("< clinic: held %s until %s", r.Appointment.ID, local(c, r.Appointment.HoldUntil))
 	case ResultReleased:
 		return "< clinic: released " + r.Request.AppointmentID
+	case ResultBooked:
+		return fmt.Sprintf("< clinic: booked %s at %s", r.Appointment.ID, local(c, r.Appointment.Start))
+	case ResultCancelled:
+		return "< clinic: cancelled " + r.Request.AppointmentID
+	case ResultMoved:
+		return fmt.Sprintf("< clinic: moved %s to %s", r.Appointment.ID, local(c, r.Appointment.Start))
 	}
 	alts := make([]string, len(r.Alternatives))
 	for i, a := range r.Alternatives {
@@ -381,6 +402,21 @@ func formatState(s State) string {
 	}
 	if s.OptedOutFrom != "" {
 		line += " opted_out_from=" + string(s.OptedOutFrom)
+	}
+	if s.Rescheduling != "" {
+		line += " rescheduling=" + s.Rescheduling
+	}
+	for _, a := range s.Appointments {
+		line += " appt=" + a.ID + "/" + a.Status
+		if a.paid() {
+			line += "/paid"
+		}
+		if a.RefundRequested {
+			line += "/refund"
+		}
+		if a.Refunded {
+			line += "/refunded"
+		}
 	}
 	for _, d := range s.Deferred {
 		line += " deferred=" + d.NotBefore.UTC().Format(time.RFC3339)

@@ -54,11 +54,15 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.DurationVar(&o.Settle, "settle", time.Second, "quiet time after the drain to catch late duplicates")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed (0: random)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	cf := compareFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if cf.enabled() {
+		return cf.run(ctx, fs, o, *asJSON, stdout, stderr)
 	}
 	o.URL = strings.TrimRight(*url, "/")
 	o.MetricsURL = *metricsURL

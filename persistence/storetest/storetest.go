@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DeliveryReceipts", testDeliveryReceipts},
 		{"ClinicSnapshotFence", testClinicSnapshotFence},
 		{"ClinicConcurrentSaversOneWins", testClinicConcurrentSavers},
+		{"AdminRecords", testAdminRecords},
 		{"PingAndClose", testPingAndClose},
 	}
 	for _, tc := range tests {

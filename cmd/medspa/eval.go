@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/llm"
+)
+
+// evalNow is the moment the labelled set's days and times are read at:
+// Friday 20 Nov 2026, 12:10 in Chicago (the set's header says so).
+var evalNow = time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
+
+// evalSlots stand for the times on offer, so "2" or "the first one" can be
+// read as a pick by the model as by the built-in understanding.
+var evalSlots = []string{"Sat Nov 21 at 10:30am", "Mon Nov 23 at 2pm", "Tue Nov 24 at 5:30pm"}
+
+// labelledMsg is one line of the labelled inbound set.
+type labelledMsg struct {
+	text     string
+	intent   string
+	entities map[string]string
+}
+
+// runEval runs the labelled inbound set through the built-in understanding
+// and, when LLM_BASE_URL is set, through the model, and prints accuracy per
+// intent and per entity side by side.
+func runEval(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv", "labelled set: text<TAB>intent<TAB>entities")
+	clinicID := fs.String("clinic", "glow-chicago", "demo clinic whose catalog the set is labelled against")
+	timeout := fs.Duration("timeout", envDuration(getenv, "LLM_TIMEOUT", 10*time.Second), "deadline of one model call")
+	parallel := fs.Int("parallel", 4, "model calls in flight")
+	verbose := fs.Bool("v", false, "print every miss")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set, err := loadLabelledSet(*file)
+	if err != nil {
+		return err
+	}
+	c, ok := clinic.NewDirectory(clinic.Demo()).ByID(*clinicID)
+	if !ok {
+		return fmt.Errorf("--clinic %q is not a demo clinic", *clinicID)
+	}
+	builtin := make([]conversation.Understanding, len(set))
+	for i, m := range set {
+		builtin[i] = conversation.UnderstandAt(m.text, c, evalNow)
+	}
+	var model []conversation.Understanding
+	var outcomes map[string]int
+	if base := getenv("LLM_BASE_URL"); base != "" {
+		client, err := llm.New(llm.Config{BaseURL: base, APIKey: getenv("LLM_API_KEY"), Model: getenv("LLM_MODEL"),
+			Timeout: *timeout, BreakerThreshold: len(set) + 1})
+		if err != nil {
+			return err
+		}
+		model, outcomes = evalModel(ctx, client, c, set, builtin, max(*parallel, 1))
+	}
+	printEval(stdout, *file, c, set, builtin, model, outcomes, *verbose)
+	return nil
+}
+
+// evalModel asks the model about every message. A message the model does
+// not answer (medical, injection, failure) gets the built-in reading, as in
+// production; outcomes counts why.
+func evalModel(ctx context.Context, client *llm.Client, c *clinic.Clinic, set []labelledMsg,
+	builtin []conversation.Understanding, parallel int) ([]conversation.Understanding, map[string]int) {
+	out := make([]conversation.Understanding, len(set))
+	outcomes := map[string]int{}
+	facts := llm.FactsFromClinic(c, evalSlots)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range parallel {
+		wg.Go(func() {
+			for i := range next {
+				res, err := client.Understand(ctx, llm.Request{Text: set[i].text, Facts: facts})
+				u := builtin[i]
+				if err == nil {
+					u = res.Understanding(evalNow, c.Location()) // Builtin unset: the model's own entities
+				}
+				mu.Lock()
+				out[i] = u
+				outcomes[res.Outcome]++
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range set {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, outcomes
+}
+
+func loadLabelledSet(path string) ([]labelledMsg, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open labelled set: %w", err)
+	}
+	defer f.Close()
+	var out []labelledMsg
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			return nil, fmt.Errorf("%s:%d: %d columns, want 3", path, n, len(cols))
+		}
+		m := labelledMsg{text: cols[0], intent: cols[1], entities: map[string]string{}}
+		if cols[2] != "-" {
+			for _, kv := range strings.Split(cols[2], ";") {
+				k, v, _ := strings.Cut(kv, "=")
+				m.entities[k] = strings.Trim(v, `"`)
+			}
+		}
+		out = append(out, m)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read labelled set: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("labelled set is empty")
+	}
+	return out, nil
+}
+
+// evalEntities lists an understanding's entities in the set's terms.
+func evalEntities(u conversation.Understanding) map[string]string {
+	e := map[string]string{}
+	if u.Name != "" {
+		e["name"] = u.Name
+	}
+	if u.ServiceID != "" {
+		e["service"] = u.ServiceID
+	}
+	if u.When != nil {
+		e["when"] = u.When.String()
+	}
+	if u.Option > 0 {
+		e["option"] = strconv.Itoa(u.Option)
+	}
+	if u.Patient != "" {
+		e["patient"] = u.Patient
+	}
+	return e
+}
+
+type tally struct{ right, total int }
+
+func (t tally) String() string {
+	if t.total == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d %5.1f%%", t.right, t.total, 100*float64(t.right)/float64(t.total))
+}
+
+// score tallies intents by labelled intent and entity slots by kind, over
+// the union of expected and found slots (a spurious entity counts against).
+func score(set []labelledMsg, got []conversation.Understanding, miss func(string)) (map[string]*tally, map[string]*tally) {
+	intents, entities := map[string]*tally{}, map[string]*tally{}
+	add := func(m map[string]*tally, k string, right bool) {
+		if m[k] == nil {
+			m[k] = &tally{}
+		}
+		m[k].total++
+		if right {
+			m[k].right++
+		}
+	}
+	for i, m := range set {
+		u := got[i]
+		add(intents, m.intent, string(u.Intent) == m.intent)
+		add(intents, "all", string(u.Intent) == m.intent)
+		if string(u.Intent) != m.intent {
+			miss(fmt.Sprintf("intent  %-48q got %-10s want %s", m.text, u.Intent, m.intent))
+		}
+		found := evalEntities(u)
+		keys := map[string]bool{}
+		for k := range found {
+			keys[k] = true
+		}
+		for k := range m.entities {
+			keys[k] = true
+		}
+		for k := range keys {
+			add(entities, k, found[k] == m.entities[k])
+			add(entities, "all", found[k] == m.entities[k])
+			if found[k] != m.entities[k] {
+				miss(fmt.Sprintf("entity  %-48q %s: got %q want %q", m.text, k, found[k], m.entities[k]))
+			}
+		}
+	}
+	return intents, entities
+}
+
+func printEval(w io.Writer, file string, c *clinic.Clinic, set []labelledMsg, builtin, model []conversation.Understanding,
+	outcomes map[string]int, verbose bool) {
+	missB, missM := func(string) {}, func(string) {}
+	if verbose {
+		missB = func(s string) { fmt.Fprintln(w, "builtin "+s) }
+		missM = func(s string) { fmt.Fprintln(w, "model   "+s) }
+	}
+	bi, be := score(set, builtin, missB)
+	mi, me := map[string]*tally{}, map[string]*tally{}
+	if model != nil {
+		mi, me = score(set, model, missM)
+	}
+	fmt.Fprintf(w, "%s: %d messages, clinic %s, read at %s\n\n", file, len(set), c.ID,
+		evalNow.In(c.Location()).Format("Mon 2006-01-02 15:04 MST"))
+	table := func(title string, b, m map[string]*tally) {
+		row := func(a, b, c string) { fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-12s %-16s %s", a, b, c), " ")) }
+		row(title, "builtin", "model")
+		keys := make([]string, 0, len(b))
+		for k := range b {
+			if k != "all" {
+				keys = append(keys, k)
+			}
+		}
+		for k := range m {
+			if b[k] == nil && k != "all" {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		keys = append(keys, "all")
+		for _, k := range keys {
+			row(k, orDash(b[k]), orDash(m[k]))
+		}
+		fmt.Fprintln(w)
+	}
+	table("intent", bi, mi)
+	table("entity", be, me)
+	if model == nil {
+		fmt.Fprintln(w, "model: not configured (set LLM_BASE_URL, LLM_MODEL and LLM_API_KEY to compare)")
+		return
+	}
+	keys := make([]string, 0, len(outcomes))
+	for k := range outcomes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, outcomes[k]))
+	}
+	fmt.Fprintf(w, "model calls: %s (a message the model did not answer is scored with the built-in reading)\n", strings.Join(parts, ", "))
+}
+
+func orDash(t *tally) string {
+	if t == nil {
+		return "-"
+	}
+	return t.String()
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}

@@ -1,0 +1,65 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/medspa/engine/internal/telnyxapi"
+)
+
+// telnyxFailure answers a failed call to Telnyx. A request Telnyx refused
+// is the caller's to fix: 422 (409 for a conflict) with Telnyx's error
+// texts. Anything else (429, 5xx, a refused API key, no answer) is 502 and
+// logged without Telnyx's texts, which may quote the request.
+func telnyxFailure(w http.ResponseWriter, r *http.Request, err error) {
+	var te *telnyxapi.Error
+	isTelnyx := errors.As(err, &te)
+	if isTelnyx && te.Rejected() {
+		status := http.StatusUnprocessableEntity
+		if te.Status == http.StatusConflict {
+			status = http.StatusConflict
+		}
+		p := Problem{
+			Type: "/problems/telnyx-rejected", Title: http.StatusText(status), Status: status,
+			Detail: "telnyx refused the request: " + te.Summary(), Instance: r.URL.Path, RequestID: requestIDFrom(r.Context()),
+		}
+		for _, d := range te.Errors {
+			if field := strings.TrimPrefix(d.Source.Pointer, "/"); field != "" {
+				if p.Errors == nil {
+					p.Errors = map[string]string{}
+				}
+				p.Errors[field] = strings.TrimSpace(d.Title + ": " + d.Detail)
+			}
+		}
+		writeProblem(w, p)
+		return
+	}
+	if !isTelnyx && !errors.Is(err, telnyxapi.ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
+		Error(w, r, err)
+		return
+	}
+	attrs := []slog.Attr{slog.Int("status", http.StatusBadGateway), slog.String("method", r.Method), slog.String("path", r.URL.Path)}
+	detail := "Telnyx did not answer; retry later"
+	if isTelnyx {
+		attrs = append(attrs, slog.Int("telnyx_status", te.Status))
+		codes := make([]string, len(te.Errors))
+		for i, d := range te.Errors {
+			codes[i] = d.Code
+		}
+		attrs = append(attrs, slog.String("telnyx_codes", strings.Join(codes, ",")))
+		detail = "Telnyx is unavailable; retry later"
+		if !te.Temporary() {
+			detail = "Telnyx refused the engine's API key"
+		}
+	} else {
+		attrs = append(attrs, slog.String("error", "telnyx unreachable"))
+	}
+	loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "telnyx call failed", attrs...)
+	writeProblem(w, Problem{
+		Type: "/problems/bad-gateway", Title: http.StatusText(http.StatusBadGateway), Status: http.StatusBadGateway,
+		Detail: detail, Instance: r.URL.Path, RequestID: requestIDFrom(r.Context()),
+	})
+}

@@ -1,0 +1,208 @@
+package gateway
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// validator is a request that validates itself.
+type validator interface {
+	Valid(ctx context.Context) map[string]string
+}
+
+// decodeAdmin decodes and validates an admin request; on failure it
+// answers 400 and returns false. extra adds checks that need the handler's
+// dependencies.
+func decodeAdmin(w http.ResponseWriter, r *http.Request, q validator, extra func(map[string]string)) bool {
+	if err := decodeJSONBody(w, r, maxAdminBody, q); err != nil {
+		Error(w, r, err)
+		return false
+	}
+	f := q.Valid(r.Context())
+	if extra != nil {
+		extra(f)
+	}
+	if err := invalid(f); err != nil {
+		Error(w, r, err)
+		return false
+	}
+	return true
+}
+
+// handleCreateBrand registers a 10DLC brand at Telnyx and stores it.
+func handleCreateBrand(d adminDeps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !d.ready(w, r, true) {
+			return
+		}
+		var q brandRequest
+		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID) }) {
+			return
+		}
+		res, err := d.telnyx.CreateBrand(r.Context(), q.telnyx())
+		if err != nil {
+			telnyxFailure(w, r, err)
+			return
+		}
+		rec := d.newAdminRecord(persistence.AdminKindBrand, q.ClinicID, q)
+		rec.ExternalID, rec.Response = res.BrandID, res.Raw
+		rec.Status = firstNonEmpty(res.IdentityStatus, res.Status, "submitted")
+		d.saveRecord(w, r, rec)
+	})
+}
+
+// handleCreateCampaign registers a 10DLC campaign of a brand at Telnyx and
+// stores it.
+func handleCreateCampaign(d adminDeps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !d.ready(w, r, true) {
+			return
+		}
+		var q campaignRequest
+		var lookupErr error
+		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
+			d.checkClinic(f, q.ClinicID)
+			if _, bad := f["brand_id"]; bad {
+				return
+			}
+			b, err := d.store.GetAdminRecord(r.Context(), persistence.AdminKindBrand, q.BrandID)
+			switch {
+			case err == nil && b.ClinicID != q.ClinicID:
+				f["brand_id"] = "the brand belongs to another clinic"
+			case err != nil && !errors.Is(err, persistence.ErrNotFound):
+				lookupErr = err
+			}
+		})
+		if !ok {
+			return
+		}
+		if lookupErr != nil {
+			Error(w, r, fmt.Errorf("look up brand: %w", lookupErr))
+			return
+		}
+		res, err := d.telnyx.CreateCampaign(r.Context(), q.telnyx())
+		if err != nil {
+			telnyxFailure(w, r, err)
+			return
+		}
+		rec := d.newAdminRecord(persistence.AdminKindCampaign, q.ClinicID, q)
+		rec.ExternalID, rec.Response = res.CampaignID, res.Raw
+		rec.Status = firstNonEmpty(res.CampaignStatus, "submitted")
+		d.saveRecord(w, r, rec)
+	})
+}
+
+// handleCreateHostedOrder orders hosted messaging for numbers of a clinic
+// and stores the order; its status then arrives at /webhooks/telnyx/hosted.
+func handleCreateHostedOrder(d adminDeps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !d.ready(w, r, true) {
+			return
+		}
+		var q hostedOrderRequest
+		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
+			d.checkClinic(f, q.ClinicID)
+			if q.MessagingProfileID == "" && d.profileID == "" {
+				f["messaging_profile_id"] = "required: no default messaging profile is configured"
+			}
+			if len(f) > 0 {
+				return
+			}
+			for i, n := range q.numbers() {
+				if c, found := d.clinics.ByNumber(n); !found || c.ID != q.ClinicID {
+					f[fmt.Sprintf("phone_numbers[%d]", i)] = "not a number of this clinic"
+				}
+			}
+		})
+		if !ok {
+			return
+		}
+		order := telnyxOrder(q, d.profileID)
+		res, err := d.telnyx.CreateHostedOrder(r.Context(), order)
+		if err != nil {
+			telnyxFailure(w, r, err)
+			return
+		}
+		q.PhoneNumbers, q.MessagingProfileID = order.PhoneNumbers, order.MessagingProfileID
+		rec := d.newAdminRecord(persistence.AdminKindHostedOrder, q.ClinicID, q)
+		rec.ExternalID, rec.Response = res.ID, res.Raw
+		rec.Status = firstNonEmpty(res.Status, "pending")
+		d.saveRecord(w, r, rec)
+	})
+}
+
+// adminSendAccepted is the answer to POST /admin/messages:send.
+type adminSendAccepted struct {
+	ActionID       string          `json:"action_id"`
+	ConversationID string          `json:"conversation_id"`
+	Record         adminRecordView `json:"record"`
+}
+
+// handleAdminSend asks a conversation to send a text: a KindStaff envelope
+// of type send, durable in JetStream before the 202. The conversation core
+// checks opt-out and quiet hours on it, as on every text. An
+// Idempotency-Key header makes a retried request the same action.
+func handleAdminSend(d adminDeps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !d.ready(w, r, false) {
+			return
+		}
+		var q sendRequest
+		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID) }) {
+			return
+		}
+		number, _ := phone.Normalize(q.To)
+		q.To = number
+		actionID := "admin:" + randomHex(16)
+		if key := r.Header.Get("Idempotency-Key"); key != "" {
+			sum := sha256.Sum256([]byte(q.ClinicID + "|" + key))
+			actionID = "admin:" + hex.EncodeToString(sum[:16])
+		}
+		at := d.now()
+		env := messages.Envelope{
+			V: messages.Version, ID: actionID, Kind: messages.KindStaff,
+			ClinicID: q.ClinicID, LeadID: messages.LeadID(q.ClinicID, number), Phone: number, Received: at,
+			Staff: &messages.StaffAction{Type: messages.StaffSend, UserID: claimsFrom(r.Context()).Subject, Text: q.Text, Purpose: q.Purpose},
+		}
+		rec := d.newAdminRecord(persistence.AdminKindMessage, q.ClinicID, q)
+		rec.ExternalID, rec.Status = actionID, "pending"
+		// The record first: a failed publish leaves it pending, and a retry
+		// with the same Idempotency-Key publishes the same envelope again
+		// (deduplicated by its id).
+		if err := d.store.SaveAdminRecord(r.Context(), rec); err != nil && !errors.Is(err, persistence.ErrDuplicate) {
+			Error(w, r, fmt.Errorf("store message record: %w", err))
+			return
+		}
+		if err := publishEnvelope(r.Context(), d.pub, env, at); err != nil {
+			Error(w, r, err)
+			return
+		}
+		if err := d.store.UpdateAdminRecordStatus(r.Context(), persistence.AdminKindMessage, actionID, "published", "", at); err != nil {
+			Error(w, r, fmt.Errorf("mark message published: %w", err))
+			return
+		}
+		stored, err := d.store.GetAdminRecord(r.Context(), persistence.AdminKindMessage, actionID)
+		if err != nil {
+			Error(w, r, fmt.Errorf("load message record: %w", err))
+			return
+		}
+		writeJSON(w, http.StatusAccepted, adminSendAccepted{ActionID: actionID, ConversationID: env.LeadID, Record: viewAdminRecord(stored)})
+	})
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,174 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// Bounds of a staff action.
+const (
+	maxActionBody = 16 << 10
+	maxStaffSend  = 1600 // ten SMS segments
+	maxStaffNote  = 4000
+)
+
+// actionRequest is the body of POST .../conversations/{id}/actions.
+type actionRequest struct {
+	Type          string     `json:"type"`
+	Text          string     `json:"text,omitempty"`
+	AppointmentID string     `json:"appointment_id,omitempty"`
+	NewStart      *time.Time `json:"new_start,omitempty"`
+}
+
+// Valid names what is wrong with the request, field by field; the clock is
+// taken from ctx (withNow) to refuse a reschedule into the past.
+func (a actionRequest) Valid(ctx context.Context) map[string]string {
+	f := map[string]string{}
+	if !messages.ValidStaffAction(a.Type) {
+		f["type"] = "one of " + strings.Join(messages.StaffActionTypes, ", ")
+		return f
+	}
+	needText := a.Type == messages.StaffSend || a.Type == messages.StaffNote
+	needAppt := a.Type == messages.StaffCancelAppointment || a.Type == messages.StaffRescheduleAppointment
+	switch text := strings.TrimSpace(a.Text); {
+	case needText && text == "":
+		f["text"] = "required for " + a.Type
+	case !needText && a.Text != "":
+		f["text"] = "not used by " + a.Type
+	case !utf8.ValidString(a.Text):
+		f["text"] = "not valid UTF-8"
+	case a.Type == messages.StaffSend && utf8.RuneCountInString(a.Text) > maxStaffSend:
+		f["text"] = fmt.Sprintf("at most %d characters", maxStaffSend)
+	case a.Type == messages.StaffNote && utf8.RuneCountInString(a.Text) > maxStaffNote:
+		f["text"] = fmt.Sprintf("at most %d characters", maxStaffNote)
+	}
+	switch {
+	case needAppt && !messages.ValidToken(a.AppointmentID):
+		f["appointment_id"] = "required for " + a.Type + ": an appointment id such as ap_0123456789abcdef"
+	case !needAppt && a.AppointmentID != "":
+		f["appointment_id"] = "not used by " + a.Type
+	}
+	switch {
+	case a.Type == messages.StaffRescheduleAppointment && a.NewStart == nil:
+		f["new_start"] = "required for " + a.Type + ": an RFC 3339 time"
+	case a.Type == messages.StaffRescheduleAppointment && !a.NewStart.After(nowFrom(ctx)):
+		f["new_start"] = "must be in the future"
+	case a.Type != messages.StaffRescheduleAppointment && a.NewStart != nil:
+		f["new_start"] = "not used by " + a.Type
+	}
+	return f
+}
+
+type actionAccepted struct {
+	ActionID string `json:"action_id"`
+}
+
+// handleAction publishes a staff action to the conversation's inbound
+// subject as a KindStaff envelope, durably, and answers 202 with its id.
+// The conversation applies it in order with the lead's messages; what it
+// does shows in the transcript and the event stream.
+func handleAction(store persistence.Store, pub Publisher, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := withNow(r.Context(), now())
+		clinicID := chi.URLParam(r, "clinic_id")
+		s, err := loadConversation(ctx, store, clinicID, chi.URLParam(r, "conversation_id"))
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		req, err := decodeAction(w, r)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		if err := invalid(req.Valid(ctx)); err != nil {
+			Error(w, r, err)
+			return
+		}
+		id, err := newActionID()
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		t := nowFrom(ctx)
+		env := messages.Envelope{
+			V: messages.Version, ID: id, Kind: messages.KindStaff, ClinicID: clinicID, LeadID: s.LeadID, Phone: s.Phone, Received: t,
+			Staff: &messages.StaffAction{Type: req.Type, UserID: claimsFrom(ctx).Subject, Text: req.Text, AppointmentID: req.AppointmentID},
+		}
+		if req.NewStart != nil {
+			env.Staff.NewStart = req.NewStart.UTC()
+		}
+		if err := env.Validate(); err != nil {
+			Error(w, r, fmt.Errorf("staff envelope: %w", err))
+			return
+		}
+		data, err := env.Encode()
+		if err != nil {
+			Error(w, r, fmt.Errorf("encode staff envelope: %w", err))
+			return
+		}
+		if err := pub.Publish(ctx, messages.InboundSubject(clinicID, s.LeadID, messages.KindStaff), id, data, t); err != nil {
+			Error(w, r, fmt.Errorf("%w: publish staff action: %v", ErrUnavailable, err))
+			return
+		}
+		loggerFrom(ctx).LogAttrs(ctx, slog.LevelInfo, "staff action accepted", slog.String("clinic_id", clinicID),
+			slog.String("lead_id", s.LeadID), slog.String("action_id", id), slog.String("type", req.Type))
+		writeJSON(w, http.StatusAccepted, actionAccepted{ActionID: id})
+	})
+}
+
+// decodeAction reads a JSON action body: one object, known fields only.
+func decodeAction(w http.ResponseWriter, r *http.Request) (actionRequest, error) {
+	var req actionRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return req, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxActionBody)
+		}
+		return req, invalid(map[string]string{"body": "a JSON object with type and, as the type needs, text, appointment_id, new_start: " + err.Error()})
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return req, invalid(map[string]string{"body": "one JSON object only"})
+	}
+	return req, nil
+}
+
+// newActionID is "staff:" and a random (version 4) UUID.
+func newActionID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("action id: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("staff:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+}
+
+type nowKey struct{}
+
+func withNow(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, nowKey{}, t)
+}
+
+func nowFrom(ctx context.Context) time.Time {
+	if t, ok := ctx.Value(nowKey{}).(time.Time); ok {
+		return t
+	}
+	return time.Now()
+}

@@ -1,0 +1,202 @@
+// Package browsertest drives a headless Chromium through chromedriver's W3C
+// WebDriver HTTP API, with net/http only.
+package browsertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Where the Debian packages chromium and chromium-driver install.
+const (
+	Chromium     = "/usr/bin/chromium"
+	Chromedriver = "/usr/bin/chromedriver"
+)
+
+// elementKey is the W3C name of an element reference.
+const elementKey = "element-6066-11e4-a52e-4f735466cecf"
+
+// Session is one browser session.
+type Session struct {
+	t      testing.TB
+	base   string // http://127.0.0.1:<port>/session/<id>
+	client *http.Client
+}
+
+// Require skips the test when Chromium or chromedriver is missing, and
+// fails it instead when ci is true (CI installs them).
+func Require(t testing.TB, ci bool) {
+	t.Helper()
+	for _, p := range []string{Chromium, Chromedriver} {
+		if _, err := os.Stat(p); err != nil {
+			if ci {
+				t.Fatalf("%s is missing (apt-get install chromium chromium-driver): %v", p, err)
+			}
+			t.Skipf("%s is missing; install chromium and chromium-driver to run the browser test", p)
+		}
+	}
+}
+
+// Start runs chromedriver on a free port and opens a headless session with
+// a fresh profile; both end with the test.
+func Start(t testing.TB) *Session {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(Chromedriver, "--port="+strconv.Itoa(port))
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start chromedriver: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	root := "http://127.0.0.1:" + strconv.Itoa(port)
+	client := &http.Client{Timeout: 60 * time.Second}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := client.Get(root + "/status")
+		if err == nil {
+			var st struct{ Value struct{ Ready bool } }
+			_ = json.NewDecoder(res.Body).Decode(&st)
+			res.Body.Close()
+			if st.Value.Ready {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chromedriver not ready: %v\n%s", err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
+		"browserName": "chrome",
+		"goog:chromeOptions": map[string]any{
+			"binary": Chromium,
+			"args": []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()},
+		},
+	}}}
+	s := &Session{t: t, base: root, client: client}
+	var created struct{ SessionID string }
+	s.call(http.MethodPost, "/session", caps, &created)
+	if created.SessionID == "" {
+		t.Fatalf("no session id\n%s", logs.String())
+	}
+	s.base = root + "/session/" + created.SessionID
+	t.Cleanup(func() { s.call(http.MethodDelete, "", nil, nil) })
+	return s
+}
+
+// call sends one WebDriver command and decodes its "value" into out.
+func (s *Session) call(method, path string, body, out any) {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := s.client.Do(req)
+	if err != nil {
+		s.t.Fatalf("webdriver %s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		s.t.Fatalf("webdriver %s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+	if out == nil {
+		return
+	}
+	var env struct{ Value json.RawMessage }
+	if err := json.Unmarshal(raw, &env); err != nil {
+		s.t.Fatalf("webdriver %s %s: %v", method, path, err)
+	}
+	if path == "/session" { // the new-session answer: value holds sessionId
+		if err := json.Unmarshal(env.Value, out); err != nil {
+			s.t.Fatal(err)
+		}
+		return
+	}
+	if err := json.Unmarshal(env.Value, out); err != nil {
+		s.t.Fatalf("webdriver %s %s value %s: %v", method, path, env.Value, err)
+	}
+}
+
+// Open navigates to url.
+func (s *Session) Open(url string) {
+	s.t.Helper()
+	s.call(http.MethodPost, "/url", map[string]string{"url": url}, nil)
+}
+
+// Find returns the element that css selects, failing the test if none.
+func (s *Session) Find(css string) string {
+	s.t.Helper()
+	var el map[string]string
+	s.call(http.MethodPost, "/element", map[string]string{"using": "css selector", "value": css}, &el)
+	return el[elementKey]
+}
+
+// Type types text into the element css selects.
+func (s *Session) Type(css, text string) {
+	s.t.Helper()
+	s.call(http.MethodPost, "/element/"+s.Find(css)+"/value", map[string]string{"text": text}, nil)
+}
+
+// Click clicks the element css selects.
+func (s *Session) Click(css string) {
+	s.t.Helper()
+	s.call(http.MethodPost, "/element/"+s.Find(css)+"/click", map[string]any{}, nil)
+}
+
+// Eval runs a script (a function body) in the page and returns its result
+// as a string.
+func (s *Session) Eval(script string, args ...any) string {
+	s.t.Helper()
+	if args == nil {
+		args = []any{}
+	}
+	var v any
+	s.call(http.MethodPost, "/execute/sync", map[string]any{"script": script, "args": args}, &v)
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// WaitFor polls a script until it returns want, failing after timeout with
+// what it last returned.
+func (s *Session) WaitFor(what, script, want string, timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := s.Eval(script)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: got %q, want %q", what, got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,64 @@
+package app_test
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/medspa/engine/internal/app/browsertest"
+	"github.com/medspa/engine/messages"
+)
+
+// The staff inbox in a real browser against the whole system: sign in with
+// a token, open the conversation a lead started by text, see its
+// transcript, take over and send a reply.
+func TestInboxInBrowser(t *testing.T) {
+	browsertest.Require(t, os.Getenv("CI") == "true")
+	cfg, priv, tel := newConfig(t, "")
+	sys := start(t, cfg, priv, tel)
+	lead := "+13125550177"
+	status, body := sys.sms("inbox-browser-1", lead, "Hi, I'm Maya. How much is Botox?")
+	require.Equal(t, http.StatusOK, status, body)
+	reply := tel.WaitFor(t, lead, 1, 10*time.Second)[0].Text
+	leadID := messages.LeadID(clinicID, lead)
+
+	b := browsertest.Start(t)
+	b.Open(sys.baseURL + "/inbox")
+	b.Type("#token", sys.token())
+	b.WaitFor("clinic filled in from the token", `return document.getElementById("clinic").value`, clinicID, 5*time.Second)
+	b.Click("#signin-btn")
+	b.WaitFor("event stream connected", `return document.getElementById("live").dataset.state`, "on", 10*time.Second)
+
+	item := `#others button[data-id="` + leadID + `"]`
+	b.WaitFor("conversation listed", `return document.querySelector(arguments[0]) ? "yes" : "no"`, "yes", 10*time.Second)
+	b.Click(item)
+	transcript := `return Array.from(document.querySelectorAll("#transcript li")).map(li => li.dataset.author + ": " + li.querySelector(".text").textContent).join("\n")`
+	b.WaitFor("transcript shown", transcript, "lead: Hi, I'm Maya. How much is Botox?\nengine: "+reply, 10*time.Second)
+	require.Equal(t, "Maya", b.Eval(`return document.getElementById("conv-title").textContent`))
+
+	actionStatus := `return document.getElementById("action-status").dataset.code + " " + document.getElementById("action-status").textContent`
+	b.Click("#take-over")
+	b.WaitFor("take over accepted", actionStatus, "202 Accepted (take over).", 10*time.Second)
+	takeOverID := b.Eval(`return document.getElementById("action-status").dataset.actionId`)
+	require.True(t, strings.HasPrefix(takeOverID, "staff:"), takeOverID)
+
+	b.Type("#reply-text", "Hi Maya, this is Amy from the front desk.")
+	b.Click("#send")
+	b.WaitFor("reply accepted", actionStatus, "202 Accepted (send).", 10*time.Second)
+	sendID := b.Eval(`return document.getElementById("action-status").dataset.actionId`)
+	require.True(t, strings.HasPrefix(sendID, "staff:") && sendID != takeOverID, sendID)
+	require.Equal(t, "", b.Eval(`return document.getElementById("reply-text").value`))
+	require.Equal(t, "on", b.Eval(`return document.getElementById("live").dataset.state`), "event stream still connected")
+
+	// TODO(staff handling in the core): once internal/conversation applies
+	// KindStaff envelopes, assert the effect end to end here:
+	//   b.WaitFor("reply in transcript", transcript, "...\nstaff:tester: Hi Maya, this is Amy from the front desk.", 10*time.Second)
+	//   tel.WaitFor(t, lead, 2, 10*time.Second)[1].Text == "Hi Maya, this is Amy from the front desk."
+	//   and the conversation listed under "Needs a person" after take_over.
+	// Until then the core ignores staff actions, so the test checks what
+	// the inbox shows: both actions accepted (202) and the stream live.
+}

@@ -1,0 +1,171 @@
+package baseline
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/medspa/engine/gateway/telnyx"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// RunConventional runs the conventional design until ctx ends: the webhook
+// handler applies each message in its own store transaction and answers
+// 200 after the commit; an outbox relay publishes the replies and the
+// engine's sender delivers them.
+func RunConventional(ctx context.Context, cfg Config) error {
+	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	s, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rl := newRelay(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now)
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.enqueue, cfg.Now))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+
+	g, gctx := errgroup.WithContext(ctx)
+	snd := s.sender()
+	g.Go(func() error { return snd.Run(gctx) })
+	g.Go(func() error { return rl.run(gctx) })
+	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
+	if cfg.Started != nil {
+		cfg.Started()
+	}
+	return g.Wait()
+}
+
+// maxConflicts bounds how often the handler reloads a conversation that
+// someone else wrote meanwhile.
+const maxConflicts = 5
+
+// Conventional is the conventional design's webhook handler: verify the
+// signature over the raw body, parse, then in one store transaction insert
+// the dedup key, write the decided snapshot under its version fence and
+// insert transcript and outbox rows; 200 only after the commit (a
+// duplicate is 200 without effects), 503 when the store fails. Committed
+// outbox rows go to published.
+func Conventional(key ed25519.PublicKey, dir *clinic.Directory, store persistence.Store, published func([]persistence.OutboxRow), now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		at := now()
+		if err := telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance); err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		ev, err := telnyx.Parse(body)
+		if err != nil {
+			http.Error(w, "bad webhook", http.StatusBadRequest)
+			return
+		}
+		env, c, ok := inbound(ev, dir, at)
+		if !ok {
+			writeStatus(w, "ignored")
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+		defer cancel()
+		status, err := apply(ctx, store, c, env, at, published)
+		switch {
+		case errors.Is(err, messages.ErrInvalid):
+			http.Error(w, "cannot apply", http.StatusUnprocessableEntity)
+		case err != nil:
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		default:
+			writeStatus(w, status)
+		}
+	})
+}
+
+// apply is the conventional transaction: read the conversation, decide,
+// write it back with the version check, dedup key and outbox in the same
+// commit. A version conflict reloads and decides again.
+func apply(ctx context.Context, store persistence.Store, c *clinic.Clinic, env messages.Envelope, at time.Time, published func([]persistence.OutboxRow)) (string, error) {
+	for range maxConflicts {
+		var prev *conversation.State
+		var state conversation.State
+		snap, err := store.LoadSnapshot(ctx, c.ID, env.LeadID)
+		switch {
+		case errors.Is(err, persistence.ErrNotFound):
+		case err != nil:
+			return "", fmt.Errorf("load snapshot: %w", err)
+		default:
+			if err := json.Unmarshal(snap.State, &state); err != nil {
+				return "", fmt.Errorf("%w: decode snapshot: %v", messages.ErrInvalid, err)
+			}
+			prev = &state
+		}
+		next, effects, err := conversation.Decide(state, c, env, at)
+		if err != nil {
+			return "", err
+		}
+		commit, err := buildCommit(env, snap.Version, prev, next, effects, at)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", messages.ErrInvalid, err)
+		}
+		res, err := store.Apply(ctx, []persistence.Commit{commit})
+		if err != nil {
+			return "", fmt.Errorf("apply: %w", err)
+		}
+		switch {
+		case res[0] == nil:
+			published(commit.Outbox)
+			return "accepted", nil
+		case errors.Is(res[0], persistence.ErrDuplicate):
+			return "duplicate", nil
+		case !errors.Is(res[0], persistence.ErrVersionConflict):
+			return "", fmt.Errorf("apply: %w", res[0])
+		}
+	}
+	return "", fmt.Errorf("apply: %w after %d tries", persistence.ErrVersionConflict, maxConflicts)
+}
+
+// inbound builds the envelope of an inbound text as the gateway does; ok is
+// false for other events and for numbers no clinic owns.
+func inbound(ev telnyx.Event, dir *clinic.Directory, at time.Time) (messages.Envelope, *clinic.Clinic, bool) {
+	if ev.Inbound == nil {
+		return messages.Envelope{}, nil, false
+	}
+	in := ev.Inbound
+	for _, to := range in.To {
+		c, found := dir.ByNumber(to)
+		if !found {
+			continue
+		}
+		env := messages.Envelope{V: messages.Version, ID: "telnyx:" + ev.ID, Received: at, Kind: messages.KindSMS,
+			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, in.From), Phone: in.From,
+			SMS: &messages.InboundSMS{Carrier: messages.CarrierTelnyx, ProviderID: in.MessageID, From: in.From, To: to, Text: in.Text, Media: in.Media}}
+		if env.Validate() != nil {
+			return messages.Envelope{}, nil, false
+		}
+		return env, c, true
+	}
+	return messages.Envelope{}, nil, false
+}
+
+func writeStatus(w http.ResponseWriter, status string) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = fmt.Fprintf(w, `{"status":%q}`+"\n", status)
+}

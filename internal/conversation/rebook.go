@@ -1,0 +1,94 @@
+package conversation
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/medspa/engine/internal/clinic"
+)
+
+// holding reports whether a time is held for the lead (with or without a
+// deposit asked).
+func (t *turn) holding() bool {
+	return (t.s.Phase == PhaseHeld || t.s.Phase == PhaseDeposit) && t.s.Hold != nil
+}
+
+// changeBooking handles a message from a booked lead: cancelling, or
+// moving the booking (times picked then move it; the deposit stays).
+func (t *turn) changeBooking(u Understanding, learned bool) bool {
+	a, ok := t.s.Booked()
+	if !ok {
+		return false
+	}
+	switch {
+	case u.Intent == IntentCancel:
+		t.cancelBooking(a, learned)
+		return true
+	case u.Intent == IntentReschedule || u.Intent == IntentBook && u.When != nil:
+		t.s.Rescheduling = a.ID
+		svc, ok := t.c.ServiceByID(a.ServiceID)
+		if u.When == nil || !ok {
+			t.s.Want = nil
+			t.setPhase(PhaseQualifying)
+			t.reply(join(t.opener(learned), "Sure! What day and time would suit you better? You keep "+slotText(t.c, a.Start)+" until we find one."))
+			return true
+		}
+		t.s.ServiceID = svc.ID
+		t.offer(svc, u, learned)
+		return true
+	}
+	return false
+}
+
+// rescheduling handles cancelling, or changing one's mind, while a booking
+// is being moved.
+func (t *turn) rescheduling(u Understanding, learned bool) bool {
+	if t.s.Rescheduling == "" {
+		return false
+	}
+	a, ok := t.s.FindAppointment(t.s.Rescheduling)
+	if !ok || a.Status != ApptBooked {
+		t.s.Rescheduling = ""
+		return false
+	}
+	switch {
+	case u.Intent == IntentCancel:
+		t.cancelBooking(a, learned)
+		return true
+	case u.Intent == IntentNo && t.s.Pending == nil:
+		t.s.Rescheduling, t.s.Offers = "", nil
+		t.setPhase(PhaseBooked)
+		t.reply(join(t.opener(learned), "No problem, you're still booked for "+serviceName(t.c, a.ServiceID)+" on "+slotText(t.c, a.Start)+"."))
+		return true
+	}
+	return false
+}
+
+// cancelBooking cancels a booked appointment at the lead's request. The
+// slot is freed either way; a deposit is refunded when the cancellation
+// comes more than the clinic's cancellation window before the start, and
+// kept inside it.
+func (t *turn) cancelBooking(a Appointment, learned bool) {
+	a.Status = ApptCancelled
+	t.effects = append(t.effects, CancelBooking{AppointmentID: a.ID})
+	text := "Your " + serviceName(t.c, a.ServiceID) + " appointment on " + slotText(t.c, a.Start) + " is cancelled."
+	refund := "none"
+	if a.paid() && !a.RefundRequested && !a.Refunded {
+		window := cancellationWindow(t.c)
+		amount := clinic.FormatCents(a.PaidCents)
+		if a.Start.Sub(t.now) > window {
+			t.refund(&a, "requested_by_customer")
+			refund = "refunded"
+			text += " Your " + amount + " deposit will be refunded to your card."
+		} else {
+			refund = "kept"
+			t.event(EventDepositKept, "appointment_id", a.ID)
+			text += fmt.Sprintf(" As it's within %d hours of the appointment, the %s deposit is kept per our cancellation policy.", int(window/time.Hour), amount)
+		}
+	}
+	t.s.putAppt(a)
+	t.event(EventCancelled, "appointment_id", a.ID, "by", "lead", "deposit", refund)
+	t.s.Rescheduling, t.s.Offers, t.s.Pending, t.s.Want = "", nil, nil, nil
+	t.setPhase(PhaseLost)
+	t.reply(join(t.opener(learned), text, "Text us anytime to book again."))
+}

@@ -1,0 +1,5 @@
+//go:build !failover_long
+
+package failover
+
+func activePlan() plan { return shortPlan }

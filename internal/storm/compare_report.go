@@ -1,0 +1,66 @@
+package storm
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints the comparison for people.
+func (c *Comparison) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "store: %s, %d CPUs\n", c.Store, c.CPUs)
+	if len(c.Results) > 0 {
+		fmt.Fprintln(tw, "system\tpeak msg/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\t|\topen msg/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\tpeak rss MiB\tverdict\t")
+		for _, r := range c.Results {
+			p := r.Peak
+			fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t|\t", r.System, p.MessagesPerSec, p.Latency.P50, p.Latency.P90, p.Latency.P99, p.Latency.Max)
+			if o := r.Open; o != nil {
+				fmt.Fprintf(tw, "%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t", o.MessagesPerSec, o.Latency.P50, o.Latency.P90, o.Latency.P99, o.Latency.Max)
+			} else {
+				fmt.Fprint(tw, "-\t-\t-\t-\t-\t")
+			}
+			fmt.Fprintf(tw, "%.1f\t%s\t\n", p.Engine.RSSPeak/(1<<20), verdict(r.Peak, r.Open))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "open loop at %.1f msg/s (half of the engine's peak)\n", c.OpenRate)
+		if c.EngineOverBare > 0 {
+			fmt.Fprintf(w, "engine / bare:         %.2f  (target >= 0.50)\n", c.EngineOverBare)
+		}
+		if c.EngineOverConventional > 0 {
+			fmt.Fprintf(w, "engine / conventional: %.2f  (target >= 1.50)\n", c.EngineOverConventional)
+		}
+	}
+	if len(c.Memory) > 0 {
+		fmt.Fprintln(tw, "conversations\tfill s\tmsg/s\tp99 ms\trss before MiB\trss peak MiB\theap peak MiB\tverdict\t")
+		for _, m := range c.Memory {
+			r := m.Report
+			fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", m.Count, m.FillSeconds, r.MessagesPerSec, r.Latency.P99,
+				r.Engine.RSSBefore/(1<<20), r.Engine.RSSPeak/(1<<20), r.Engine.HeapInusePeak/(1<<20), verdict(r))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if c.MemoryGrowth > 0 {
+			fmt.Fprintf(w, "peak rss, largest / smallest store: %.2f  (target <= 1.20)\n", c.MemoryGrowth)
+		}
+	}
+	if c.Passed {
+		fmt.Fprintln(w, "verification: PASS (every run)")
+	} else {
+		fmt.Fprintf(w, "verification: FAIL: %s\n", strings.Join(c.Failures, "; "))
+	}
+	return nil
+}
+
+func verdict(reps ...*Report) string {
+	for _, r := range reps {
+		if r != nil && !r.Passed {
+			return "FAIL"
+		}
+	}
+	return "PASS"
+}

@@ -1,0 +1,50 @@
+package telnyxapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// HostedOrder is the body of POST /v2/messaging_hosted_number_orders: ask
+// Telnyx to host messaging for numbers whose voice stays with another
+// carrier.
+type HostedOrder struct {
+	PhoneNumbers       []string `json:"phone_numbers"` // E.164
+	MessagingProfileID string   `json:"messaging_profile_id"`
+}
+
+// HostedNumber is one number of a hosted order.
+type HostedNumber struct {
+	ID          string `json:"id"`
+	PhoneNumber string `json:"phone_number"`
+	Status      string `json:"status"`
+}
+
+// HostedOrderResult is what Telnyx answered to a hosted order.
+type HostedOrderResult struct {
+	ID                 string         `json:"id"`
+	Status             string         `json:"status"`
+	MessagingProfileID string         `json:"messaging_profile_id"`
+	PhoneNumbers       []HostedNumber `json:"phone_numbers"`
+	// Raw is the whole answer.
+	Raw json.RawMessage `json:"-"`
+}
+
+// CreateHostedOrder creates a hosted-messaging order (POST
+// /v2/messaging_hosted_number_orders). Its status then arrives by webhook.
+func (c *Client) CreateHostedOrder(ctx context.Context, o HostedOrder) (HostedOrderResult, error) {
+	raw, err := c.post(ctx, "/v2/messaging_hosted_number_orders", o)
+	if err != nil {
+		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w", err)
+	}
+	var out HostedOrderResult
+	if err := decodeObject(raw, &out); err != nil {
+		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w", err)
+	}
+	if out.ID == "" {
+		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w: answer without id", ErrUnreachable)
+	}
+	out.Raw = raw
+	return out, nil
+}

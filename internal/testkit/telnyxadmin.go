@@ -1,0 +1,262 @@
+package testkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/medspa/engine/internal/telnyxapi"
+)
+
+// TelnyxAdmin behaves like Telnyx's 10DLC and hosted-messaging endpoints:
+// POST /v2/10dlc/brand, POST /v2/10dlc/campaignBuilder and POST
+// /v2/messaging_hosted_number_orders. It checks the bearer key and the
+// required fields (422 with Telnyx's error body and a source pointer),
+// answers with ids like the real API, and records what it accepted.
+type TelnyxAdmin struct {
+	*httptest.Server
+	APIKey string
+	// Fail, when set, is consulted per accepted-looking request (1-based
+	// over all endpoints); a non-zero status is answered with a Telnyx error
+	// carrying code.
+	Fail func(path string, n int) (status int, code string)
+
+	mu        sync.Mutex
+	seq       int
+	brands    map[string]telnyxapi.Brand
+	campaigns []telnyxapi.Campaign
+	orders    []telnyxapi.HostedOrder
+}
+
+// NewTelnyxAdmin starts the stub.
+func NewTelnyxAdmin(t testing.TB) *TelnyxAdmin {
+	s := &TelnyxAdmin{APIKey: "KEY_test_telnyx_admin", brands: map[string]telnyxapi.Brand{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Brands returns how many brands were registered.
+func (s *TelnyxAdmin) Brands() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.brands)
+}
+
+// Campaigns returns the campaigns registered so far.
+func (s *TelnyxAdmin) Campaigns() []telnyxapi.Campaign {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]telnyxapi.Campaign(nil), s.campaigns...)
+}
+
+// HostedOrders returns the hosted orders accepted so far.
+func (s *TelnyxAdmin) HostedOrders() []telnyxapi.HostedOrder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]telnyxapi.HostedOrder(nil), s.orders...)
+}
+
+type fieldErr struct{ pointer, detail string }
+
+func (s *TelnyxAdmin) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeTelnyxError(w, http.StatusMethodNotAllowed, "10405", "Method not allowed")
+		return
+	}
+	if r.Header.Get("Authorization") != "Bearer "+s.APIKey {
+		writeTelnyxError(w, http.StatusUnauthorized, "10009", "Authentication failed")
+		return
+	}
+	switch r.URL.Path {
+	case "/v2/10dlc/brand":
+		var b telnyxapi.Brand
+		if decodeStub(w, r, &b) {
+			s.brand(w, r, b)
+		}
+	case "/v2/10dlc/campaignBuilder":
+		var c telnyxapi.Campaign
+		if decodeStub(w, r, &c) {
+			s.campaign(w, r, c)
+		}
+	case "/v2/messaging_hosted_number_orders":
+		var o telnyxapi.HostedOrder
+		if decodeStub(w, r, &o) {
+			s.hostedOrder(w, r, o)
+		}
+	default:
+		writeTelnyxError(w, http.StatusNotFound, "10404", "Resource not found")
+	}
+}
+
+func decodeStub(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeTelnyxError(w, http.StatusBadRequest, "10015", "Invalid request body")
+		return false
+	}
+	return true
+}
+
+// next counts a request and asks Fail about it; it answers and returns
+// false when Fail says so.
+func (s *TelnyxAdmin) next(w http.ResponseWriter, r *http.Request) (int, bool) {
+	s.mu.Lock()
+	s.seq++
+	n, fail := s.seq, s.Fail
+	s.mu.Unlock()
+	if fail != nil {
+		if status, code := fail(r.URL.Path, n); status != 0 {
+			writeTelnyxError(w, status, code, "stub failure")
+			return n, false
+		}
+	}
+	return n, true
+}
+
+var einRE = regexp.MustCompile(`^\d{2}-?\d{7}$`)
+
+func (s *TelnyxAdmin) brand(w http.ResponseWriter, r *http.Request, b telnyxapi.Brand) {
+	var errs []fieldErr
+	req := func(ok bool, pointer, detail string) {
+		if !ok {
+			errs = append(errs, fieldErr{pointer, detail})
+		}
+	}
+	req(telnyxapi.Known(telnyxapi.EntityTypes, b.EntityType), "/entityType", "unknown entity type")
+	req(b.DisplayName != "", "/displayName", "required")
+	req(len(b.Country) == 2, "/country", "ISO 3166-1 alpha-2 code required")
+	req(strings.Contains(b.Email, "@"), "/email", "valid email required")
+	req(telnyxapi.Known(telnyxapi.Verticals, b.Vertical), "/vertical", "unknown vertical")
+	if b.EntityType != "SOLE_PROPRIETOR" {
+		req(b.CompanyName != "", "/companyName", "required for this entity type")
+		req(einRE.MatchString(b.EIN), "/ein", "invalid EIN")
+	}
+	if len(errs) > 0 {
+		writeTelnyxFieldErrors(w, errs)
+		return
+	}
+	n, ok := s.next(w, r)
+	if !ok {
+		return
+	}
+	id := fmt.Sprintf("4b20%04d-0000-4000-8000-%012d", n, n)
+	s.mu.Lock()
+	s.brands[id] = b
+	s.mu.Unlock()
+	writeStubJSON(w, http.StatusOK, map[string]any{
+		"brandId": id, "tcrBrandId": fmt.Sprintf("B%06X", n), "entityType": b.EntityType,
+		"displayName": b.DisplayName, "companyName": b.CompanyName, "vertical": b.Vertical,
+		"identityStatus": "UNVERIFIED", "status": "OK", "createdAt": time.Now().UTC().Format(time.RFC3339),
+	})
+}
+
+func (s *TelnyxAdmin) campaign(w http.ResponseWriter, r *http.Request, c telnyxapi.Campaign) {
+	var errs []fieldErr
+	req := func(ok bool, pointer, detail string) {
+		if !ok {
+			errs = append(errs, fieldErr{pointer, detail})
+		}
+	}
+	s.mu.Lock()
+	_, known := s.brands[c.BrandID]
+	s.mu.Unlock()
+	req(known, "/brandId", "brand not found")
+	req(telnyxapi.Known(telnyxapi.UseCases, c.Usecase), "/usecase", "unknown use case")
+	req(len(c.Description) >= 40, "/description", "at least 40 characters")
+	req(len(c.MessageFlow) >= 40, "/messageFlow", "at least 40 characters")
+	req(c.Sample1 != "", "/sample1", "required")
+	for i, smp := range c.Samples() {
+		req(len(smp) >= 20 && len(smp) <= 1024, fmt.Sprintf("/sample%d", i+1), "20 to 1024 characters")
+	}
+	req(c.OptoutMessage != "" && c.HelpMessage != "", "/optoutMessage", "opt-out and help messages required")
+	if len(errs) > 0 {
+		writeTelnyxFieldErrors(w, errs)
+		return
+	}
+	n, ok := s.next(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	s.campaigns = append(s.campaigns, c)
+	s.mu.Unlock()
+	writeStubJSON(w, http.StatusOK, map[string]any{
+		"campaignId": fmt.Sprintf("4b30%04d-0000-4000-8000-%012d", n, n), "tcrCampaignId": fmt.Sprintf("C%06X", n),
+		"brandId": c.BrandID, "usecase": c.Usecase, "campaignStatus": "TCR_PENDING",
+		"createDate": time.Now().UTC().Format(time.RFC3339),
+	})
+}
+
+var e164RE = regexp.MustCompile(`^\+[1-9]\d{7,14}$`)
+
+func (s *TelnyxAdmin) hostedOrder(w http.ResponseWriter, r *http.Request, o telnyxapi.HostedOrder) {
+	var errs []fieldErr
+	if len(o.PhoneNumbers) == 0 {
+		errs = append(errs, fieldErr{"/phone_numbers", "at least one number required"})
+	}
+	for i, p := range o.PhoneNumbers {
+		if !e164RE.MatchString(p) {
+			errs = append(errs, fieldErr{fmt.Sprintf("/phone_numbers/%d", i), "not an E.164 number"})
+		}
+	}
+	if o.MessagingProfileID == "" {
+		errs = append(errs, fieldErr{"/messaging_profile_id", "required"})
+	}
+	if len(errs) > 0 {
+		writeTelnyxFieldErrors(w, errs)
+		return
+	}
+	n, ok := s.next(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	s.orders = append(s.orders, o)
+	s.mu.Unlock()
+	numbers := make([]any, len(o.PhoneNumbers))
+	for i, p := range o.PhoneNumbers {
+		numbers[i] = map[string]any{"id": fmt.Sprintf("hn-%d-%d", n, i), "phone_number": p, "status": "pending", "record_type": "messaging_hosted_number"}
+	}
+	writeStubJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"id": fmt.Sprintf("f3a1%04d-0000-4000-8000-%012d", n, n), "record_type": "messaging_hosted_number_order",
+		"status": "pending", "messaging_profile_id": o.MessagingProfileID, "phone_numbers": numbers,
+	}})
+}
+
+func writeTelnyxFieldErrors(w http.ResponseWriter, errs []fieldErr) {
+	out := make([]any, len(errs))
+	for i, e := range errs {
+		out[i] = map[string]any{"code": "10002", "title": "Invalid parameter", "detail": e.detail, "source": map[string]any{"pointer": e.pointer}}
+	}
+	writeStubJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": out})
+}
+
+func writeStubJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// TelnyxHostedOrderEvent builds a hosted-number-order status webhook body
+// like Telnyx sends: event type messaging_hosted_number_order.updated with
+// payload.id and payload.status.
+func TelnyxHostedOrderEvent(eventID, orderID, status string, at time.Time) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"data": map[string]any{
+			"event_type": "messaging_hosted_number_order.updated", "id": eventID,
+			"occurred_at": at.UTC().Format(time.RFC3339Nano), "record_type": "event",
+			"payload": map[string]any{
+				"id": orderID, "record_type": "messaging_hosted_number_order", "status": status,
+				"messaging_profile_id": "prof-1", "phone_numbers": []any{},
+			},
+		},
+		"meta": map[string]any{"attempt": 1, "delivered_to": "https://example.com/webhooks/telnyx/hosted"},
+	})
+	return b
+}
