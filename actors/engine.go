@@ -99,6 +99,7 @@ type Engine struct {
 	parts  partitions      // the partitions consumed now
 
 	inflight atomic.Int64 // deliveries handed to actors and not finished
+	live     sync.Map     // "clinic/lead" -> *actor.PID of the conversations in memory
 }
 
 // New returns an engine; Run starts it.
@@ -138,6 +139,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	bg(e.relay.run)
 	bg(e.timerLoop)
+	if sub, err := e.serveLiveState(e.cfg.JS.Conn()); err != nil {
+		logger.Warn("live state requests will not be answered", slog.String("error", err.Error()))
+	} else {
+		defer func() { _ = sub.Unsubscribe() }()
+	}
 
 	placed := make(chan struct{})
 	if e.cfg.Placement != nil {

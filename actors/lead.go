@@ -45,9 +45,13 @@ func (a *leadActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		a.engine.cfg.Metrics.activeLeads.Inc()
+		a.engine.live.Store(a.key(), ctx.Self())
 		ctx.SetReceiveTimeout(a.engine.cfg.IdleTimeout)
 	case *actor.Stopped:
 		a.engine.cfg.Metrics.activeLeads.Dec()
+		a.engine.live.CompareAndDelete(a.key(), ctx.Self())
+	case *stateQuery:
+		ctx.Respond(a.liveState())
 	case *actor.ReceiveTimeout:
 		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
 	case *delivery:

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -31,6 +32,9 @@ const (
 	SubjectPaymentCmd  = "medspa.cmd.payment" // medspa.cmd.payment.<clinic>.<lead>
 	SubjectEvents      = "medspa.evt"         // medspa.evt.<clinic>.<lead>.<type>
 	SubjectDead        = "medspa.dlq"         // medspa.dlq.<source>
+	// SubjectLiveState is a core NATS request subject: the engine node that
+	// has the conversation's actor in memory answers with its state.
+	SubjectLiveState = "medspa.rpc.state" // medspa.rpc.state.<clinic>.<lead>
 
 	// HeaderOrigin carries the gateway's acceptance time (RFC 3339 nano) on
 	// inbound messages, for end-to-end latency measurement.
@@ -76,6 +80,18 @@ func SendSubject(clinicID, leadID string) string {
 // EventSubject is where a domain event is published.
 func EventSubject(clinicID, leadID, typ string) string {
 	return SubjectEvents + "." + clinicID + "." + leadID + "." + typ
+}
+
+// LiveStateSubject is the request subject of one conversation's live state.
+func LiveStateSubject(clinicID, leadID string) string {
+	return SubjectLiveState + "." + clinicID + "." + leadID
+}
+
+// LiveState is the answer to a live state request.
+type LiveState struct {
+	V       int             `json:"v"`
+	Version int64           `json:"version"`
+	State   json.RawMessage `json:"state"`
 }
 
 // DeadSubject is where a message that keeps failing goes, by source

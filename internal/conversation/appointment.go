@@ -110,13 +110,18 @@ func cancellationWindow(c *clinic.Clinic) time.Duration {
 }
 
 // refund asks for a's deposit back, once; it reports whether it did.
-func (t *turn) refund(a *Appointment, reason string) bool {
+// reason is Stripe's refund reason.
+func (t *turn) refund(a *Appointment, reason string) bool { return t.refundFor(a, reason, reason) }
+
+// refundFor is refund with the reason Stripe gets ("" for none) and the
+// one the event names.
+func (t *turn) refundFor(a *Appointment, reason, why string) bool {
 	if !a.paid() || a.RefundRequested || a.Refunded {
 		return false
 	}
 	a.RefundRequested = true
 	t.effects = append(t.effects, RefundDeposit{AppointmentID: a.ID, PaymentIntent: a.PaymentIntent, AmountCents: a.PaidCents, Reason: reason})
-	t.event(EventDepositRefunding, "appointment_id", a.ID, "reason", reason)
+	t.event(EventDepositRefunding, "appointment_id", a.ID, "reason", why)
 	return true
 }
 

@@ -207,6 +207,9 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 	case OpBook:
 		return applyBook(s, env, r, now)
 	case OpMove:
+		if next, effects, ok := applyStaffMove(s, env, r, now); ok {
+			return next, effects
+		}
 		return applyMove(s, env, r, now)
 	case OpHold:
 	default:

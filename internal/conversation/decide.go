@@ -26,10 +26,11 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 // (compliance.go); nothing but the opt-out confirmation and HELP answers
 // reaches an opted-out lead, and initiated texts wait for the recipient's
 // quiet hours to end (quiet.go). A delivery receipt matters only when it
-// reports a failure or a carrier opt-out. Messages that do not concern the
-// conversation (staff actions, timers with nothing due or for a state that
-// moved on, payments for nothing pending) return the state unchanged and
-// no effects. An error, always wrapping
+// reports a failure or a carrier opt-out. Staff actions (staff.go) follow
+// the same texting rules. Messages that do not concern the conversation
+// (staff actions on a conversation that does not exist, timers with
+// nothing due or for a state that moved on, payments for nothing pending)
+// return the state unchanged and no effects. An error, always wrapping
 // messages.ErrInvalid, means the message can never be applied to this
 // conversation.
 func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
@@ -54,6 +55,8 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		return onPayment(s, env, in, now)
 	case messages.KindReceipt:
 		return onReceipt(s, env, in, now)
+	case messages.KindStaff:
+		return onStaff(s, env, in, now)
 	}
 	handle, ok := kindHandlers[in.Kind]
 	if !ok {

@@ -23,7 +23,10 @@ type Reply struct {
 	// Keyword is set on the answers to carrier keywords ("optout" for the
 	// opt-out confirmation, "optin", "help"): the only texts that may go to
 	// a number whose consent is revoked are the "optout" and "help" ones.
-	Keyword        string
+	Keyword string
+	// Author is who wrote the text: "" for the engine, "staff:<user>" for
+	// a staff member (a staff send, or the notice of a staff action).
+	Author         string
 	ClinicTZ       string
 	RecipientState string
 	RecipientTZ    string
@@ -120,4 +123,15 @@ const (
 	EventBookingLost      = "appointment.lost"
 	EventReminderSent     = "reminder.sent"
 	EventFollowUpSent     = "follow_up.sent"
+)
+
+// Domain event types of staff actions (staff.go).
+const (
+	EventStaffTookOver    = "staff.took_over"
+	EventStaffHandedBack  = "staff.handed_back"
+	EventStaffNote        = "staff.note"
+	EventStaffSendBlocked = "staff.send_blocked"
+	// EventStaffFailed: a staff action could not be carried out (unknown
+	// appointment, time taken, ...); data: action, reason, user.
+	EventStaffFailed = "staff.failed"
 )

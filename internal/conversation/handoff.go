@@ -21,6 +21,9 @@ const maxMisses = 3
 // and the engine stops replying.
 func (t *turn) handoff(reason, lead string) {
 	t.event(EventHandoffRequested, "reason", reason)
+	if t.s.Phase != PhaseHandedToStaff {
+		t.s.StaffFrom = t.s.Phase
+	}
 	t.setPhase(PhaseHandedToStaff)
 	t.s.Offers = nil
 	t.reply(join(t.notice, lead, "Someone from our team at "+t.c.Name+" will text you back during opening hours ("+t.c.OpeningHoursText()+")."))

@@ -15,8 +15,8 @@ import (
 // initiated and goes out only inside the recipient's window and under the
 // state's daily cap (compliance.Check). An initiated text decided outside
 // the window is kept in State.Deferred and sent when the window opens
-// (TimerDeferredSend); it is dropped only when the lead opts out, or when
-// staff took the conversation over meanwhile.
+// (TimerDeferredSend); it is dropped only when the lead opts out, or, for
+// the engine's own texts, when staff took the conversation over meanwhile.
 const (
 	// replyWindow is how long after the lead's message a text still
 	// answers it.
@@ -58,19 +58,23 @@ func (t *turn) replyLink(prose, link string, purpose messages.Purpose) {
 
 // deliver sends text as it is, with the opt-out and window rules of
 // replyAs.
-func (t *turn) deliver(text string, purpose messages.Purpose) {
+func (t *turn) deliver(text string, purpose messages.Purpose) { t.deliverAs(text, purpose, "") }
+
+// deliverAs is deliver for a text written by author ("" for the engine,
+// "staff:<user>").
+func (t *turn) deliverAs(text string, purpose messages.Purpose, author string) {
 	if text == "" || t.s.Phase == PhaseOptedOut {
 		return
 	}
 	if purpose == messages.PurposeInitiated {
 		d := compliance.Check(purpose, t.recipient(), t.c.Timezone, t.now, t.s.Initiated)
 		if !d.Allowed {
-			t.deferText(text, d)
+			t.deferText(text, d, author)
 			return
 		}
 		t.noteInitiated()
 	}
-	t.emit(text, purpose, "")
+	t.emitAs(text, purpose, "", author)
 }
 
 // send answers a carrier keyword. It bypasses the opted-out rule: the
@@ -81,7 +85,12 @@ func (t *turn) send(text, keyword string) {
 
 // emit adds the Reply effect and records it in the transcript.
 func (t *turn) emit(text string, purpose messages.Purpose, keyword string) {
-	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose, Keyword: keyword,
+	t.emitAs(text, purpose, keyword, "")
+}
+
+// emitAs is emit for a text written by author.
+func (t *turn) emitAs(text string, purpose messages.Purpose, keyword, author string) {
+	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose, Keyword: keyword, Author: author,
 		ClinicTZ: t.c.Timezone, RecipientState: t.s.RecipientState, RecipientTZ: t.s.RecipientTZ})
 	t.s.record(DirOut, text, t.now)
 }
@@ -105,8 +114,8 @@ func (t *turn) noteInitiated() {
 	t.s.Initiated = keep
 }
 
-// deferText keeps an initiated text until d.NotBefore.
-func (t *turn) deferText(text string, d compliance.Decision) {
+// deferText keeps an initiated text of author until d.NotBefore.
+func (t *turn) deferText(text string, d compliance.Decision, author string) {
 	q := make([]Deferred, 0, len(t.s.Deferred)+1)
 	q = append(q, t.s.Deferred...)
 	if len(q) >= MaxDeferred {
@@ -114,8 +123,12 @@ func (t *turn) deferText(text string, d compliance.Decision) {
 		q = q[len(q)-MaxDeferred+1:]
 	}
 	notBefore := d.NotBefore.UTC()
-	t.s.Deferred = append(q, Deferred{Text: text, NotBefore: notBefore, Reason: d.Reason, Decided: t.now})
-	t.event(EventReplyDeferred, "not_before", notBefore.Format(time.RFC3339), "reason", d.Reason)
+	t.s.Deferred = append(q, Deferred{Text: text, NotBefore: notBefore, Reason: d.Reason, Decided: t.now, Author: author})
+	kv := []string{"not_before", notBefore.Format(time.RFC3339), "reason", d.Reason}
+	if author != "" {
+		kv = append(kv, "author", author)
+	}
+	t.event(EventReplyDeferred, kv...)
 }
 
 // dropDeferred forgets every deferred text.
@@ -137,8 +150,7 @@ func (t *turn) flushDeferred() {
 		t.dropDeferred("opted_out")
 		return
 	case t.s.Phase == PhaseHandedToStaff:
-		t.dropDeferred("handed_to_staff") // nothing automatic interrupts staff
-		return
+		t.dropEngineDeferred() // nothing automatic interrupts staff; staff's own texts still go
 	}
 	var keep []Deferred
 	for _, d := range t.s.Deferred {
@@ -153,7 +165,21 @@ func (t *turn) flushDeferred() {
 			continue
 		}
 		t.noteInitiated()
-		t.emit(d.Text, messages.PurposeInitiated, "")
+		t.emitAs(d.Text, messages.PurposeInitiated, "", d.Author)
 	}
 	t.s.Deferred = keep
+}
+
+// dropEngineDeferred forgets the engine's deferred texts and keeps staff's.
+func (t *turn) dropEngineDeferred() {
+	var keep []Deferred
+	for _, d := range t.s.Deferred {
+		if d.Author != "" {
+			keep = append(keep, d)
+		}
+	}
+	if n := len(t.s.Deferred) - len(keep); n > 0 {
+		t.event(EventDeferredDropped, "count", strconv.Itoa(n), "reason", "handed_to_staff")
+		t.s.Deferred = keep
+	}
 }

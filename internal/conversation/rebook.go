@@ -69,26 +69,48 @@ func (t *turn) rescheduling(u Understanding, learned bool) bool {
 // comes more than the clinic's cancellation window before the start, and
 // kept inside it.
 func (t *turn) cancelBooking(a Appointment, learned bool) {
+	text := t.cancelAppt(a, "lead", "")
+	t.s.Rescheduling, t.s.Offers, t.s.Pending, t.s.Want = "", nil, nil, nil
+	t.setPhase(PhaseLost)
+	t.reply(join(t.opener(learned), text, "Text us anytime to book again."))
+}
+
+// cancelAppt cancels a booked appointment and returns what to tell the
+// lead about it. by is "lead" or "staff" (author names the staff member).
+// A cancellation by the lead keeps a paid deposit inside the cancellation
+// window; a cancellation by the clinic always refunds it.
+func (t *turn) cancelAppt(a Appointment, by, author string) string {
 	a.Status = ApptCancelled
 	t.effects = append(t.effects, CancelBooking{AppointmentID: a.ID})
 	text := "Your " + serviceName(t.c, a.ServiceID) + " appointment on " + slotText(t.c, a.Start) + " is cancelled."
+	if by == "staff" {
+		text = t.c.Name + " has cancelled your " + serviceName(t.c, a.ServiceID) + " appointment on " + slotText(t.c, a.Start) + "."
+	}
 	refund := "none"
 	if a.paid() && !a.RefundRequested && !a.Refunded {
 		window := cancellationWindow(t.c)
 		amount := clinic.FormatCents(a.PaidCents)
-		if a.Start.Sub(t.now) > window {
+		switch {
+		case by == "staff":
+			// Stripe has no reason for a merchant's cancellation: none is sent.
+			t.refundFor(&a, "", "clinic_cancelled")
+			refund = "refunded"
+			text += " Your " + amount + " deposit will be refunded to your card in full."
+		case a.Start.Sub(t.now) > window:
 			t.refund(&a, "requested_by_customer")
 			refund = "refunded"
 			text += " Your " + amount + " deposit will be refunded to your card."
-		} else {
+		default:
 			refund = "kept"
 			t.event(EventDepositKept, "appointment_id", a.ID)
 			text += fmt.Sprintf(" As it's within %d hours of the appointment, the %s deposit is kept per our cancellation policy.", int(window/time.Hour), amount)
 		}
 	}
 	t.s.putAppt(a)
-	t.event(EventCancelled, "appointment_id", a.ID, "by", "lead", "deposit", refund)
-	t.s.Rescheduling, t.s.Offers, t.s.Pending, t.s.Want = "", nil, nil, nil
-	t.setPhase(PhaseLost)
-	t.reply(join(t.opener(learned), text, "Text us anytime to book again."))
+	kv := []string{"appointment_id", a.ID, "by", by, "deposit", refund}
+	if author != "" {
+		kv = append(kv, "user", staffUser(author))
+	}
+	t.event(EventCancelled, kv...)
+	return text
 }

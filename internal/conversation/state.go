@@ -121,6 +121,17 @@ type State struct {
 	// Deferred are initiated texts decided outside the recipient's window,
 	// waiting for it to open (TimerDeferredSend).
 	Deferred []Deferred `json:"deferred,omitempty"`
+
+	// Staff (see staff.go).
+
+	// StaffFrom is the phase the conversation was in when it went to
+	// staff; handing it back returns there when that still makes sense.
+	StaffFrom Phase `json:"staff_from,omitempty"`
+	// Notes are staff's internal notes, the last MaxNotes.
+	Notes []Note `json:"notes,omitempty"`
+	// StaffMove is a reschedule staff asked of the clinic and not answered
+	// yet.
+	StaffMove *StaffMove `json:"staff_move,omitempty"`
 }
 
 // Deferred is an initiated text waiting for the recipient's window.
@@ -129,6 +140,8 @@ type Deferred struct {
 	NotBefore time.Time `json:"not_before"`
 	Reason    string    `json:"reason,omitempty"`
 	Decided   time.Time `json:"decided"`
+	// Author is "" for the engine's texts, "staff:<user>" for staff's.
+	Author string `json:"author,omitempty"`
 }
 
 // AskedPatient: the last reply asked whether the lead visited before.

@@ -42,6 +42,10 @@ const minTranscripts = 30
 //	> 2026-11-20T18:40:00Z timer: reminder-24h [due=RFC3339]  (due: the state's own)
 //	> 2026-11-20T18:20:00Z payment: checkout.completed [appt=ID] [paid] [pi=pi_1] [session=cs_1] [url=...] [amount=5000] [refund=re_1]
 //	                              (appt: the lead's latest appointment)
+//	> 2026-11-20T18:30:00Z staff: take_over user=u1
+//	> 2026-11-20T18:31:00Z staff: send user=u1 [purpose=initiated] text=Hi, this is Sam.
+//	> 2026-11-20T18:32:00Z staff: reschedule_appointment user=u1 start=RFC3339 [appt=ID]
+//	                              (also hand_back, note text=..., cancel_appointment; appt: the latest)
 //	< reply: ...                  (expected output, rewritten by -update)
 //	< event: ...
 //	< hold: ... / < release: ...  (effects for the clinic)
@@ -152,6 +156,9 @@ func (r *transcript) input(n int, line string) {
 	env := Env{Clinic: r.c, Calendar: r.cal}
 	s := r.states[phone]
 	r.complete(n, &in, s)
+	if in.Staff != nil {
+		completeStaff(in.Staff, s)
+	}
 	next, effects, err := DecideWith(s, env, in, now)
 	if err != nil {
 		r.out = append(r.out, "< error: "+err.Error())
@@ -262,6 +269,7 @@ func parseInput(t *testing.T, n int, line, clinicID, lead, to string) (messages.
 			}
 		}
 	case messages.KindStaff:
+		in.Staff = parseStaff(t, n, text)
 	default:
 		t.Fatalf("line %d: unknown kind %q", n, kind)
 	}
@@ -282,16 +290,19 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 		prices[clinic.FormatCents(s.PriceCents)] = true
 		prices[clinic.FormatCents(s.DepositCents)] = true
 	}
-	replies, keywords := 0, 0
+	replies, keywords, staff := 0, 0, 0
 	for _, e := range effects {
 		r, ok := e.(Reply)
 		if !ok {
 			continue
 		}
-		if r.Keyword != "" {
+		switch {
+		case r.Keyword != "":
 			keywords++
-		} else {
+		case r.Author == "":
 			replies++
+		default:
+			staff++
 		}
 		if l := len([]rune(r.Text)); l > MaxReply {
 			t.Errorf("line %d: reply of %d characters", n, l)
@@ -301,28 +312,22 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 				t.Errorf("line %d: reply names price %s, which is not in the catalog: %q", n, p, r.Text)
 			}
 		}
-		if (before.Phase == "" || before.Phase == PhaseNew) && !strings.Contains(r.Text, c.Name) {
+		if (before.Phase == "" || before.Phase == PhaseNew) && r.Author == "" && !strings.Contains(r.Text, c.Name) {
 			t.Errorf("line %d: first reply does not name the clinic: %q", n, r.Text)
 		}
 	}
 	if before.Phase == PhaseHandedToStaff && replies > 0 {
 		t.Errorf("line %d: replied after the hand-off", n)
 	}
-	if replies+keywords > 1 {
-		t.Errorf("line %d: %d replies to one message", n, replies+keywords)
+	if replies+keywords+staff > 1 {
+		t.Errorf("line %d: %d replies to one message", n, replies+keywords+staff)
 	}
 }
 
 func formatEffect(c *clinic.Clinic, e Effect) string {
 	switch e := e.(type) {
 	case Reply:
-		switch {
-		case e.Keyword != "":
-			return fmt.Sprintf("< reply[%s]: %s", e.Keyword, e.Text)
-		case e.Purpose != messages.PurposeReply:
-			return fmt.Sprintf("< reply[%s]: %s", e.Purpose, e.Text)
-		}
-		return "< reply: " + e.Text
+		return "< reply" + replyTags(e) + ": " + e.Text
 	case ConsentChange:
 		return fmt.Sprintf("< consent: %s source=%s text=%s", e.Kind, e.Source, value(e.Text))
 	case Event:
@@ -420,6 +425,18 @@ func formatState(s State) string {
 	}
 	for _, d := range s.Deferred {
 		line += " deferred=" + d.NotBefore.UTC().Format(time.RFC3339)
+		if d.Author != "" {
+			line += "/" + d.Author
+		}
+	}
+	if s.StaffFrom != "" {
+		line += " staff_from=" + string(s.StaffFrom)
+	}
+	if len(s.Notes) > 0 {
+		line += fmt.Sprintf(" notes=%d", len(s.Notes))
+	}
+	if s.StaffMove != nil {
+		line += " staff_move=" + s.StaffMove.AppointmentID
 	}
 	return line
 }

@@ -80,6 +80,15 @@ func (s *sandbox) openStore(ctx context.Context) (persistence.Store, error) {
 	return st, nil
 }
 
+// createSchema creates and migrates the sandbox's schema.
+func (s *sandbox) createSchema(ctx context.Context) error {
+	st, err := s.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}
+
 // databaseURL is the sandbox's schema as a URL for app.Config.
 func (s *sandbox) databaseURL() (string, error) {
 	if s.dbBase == "" {
@@ -131,6 +140,9 @@ func startSystem(ctx context.Context, name string, sb *sandbox, clinics []clinic
 	switch name {
 	case SystemEngine:
 		cfg, err := engineConfig(sb, clinics, pub, stubURL, apiKey)
+		if err == nil && sb.dbBase != "" {
+			err = sb.createSchema(ctx) // the engine opens it by URL
+		}
 		if err != nil {
 			cancel()
 			return nil, err
