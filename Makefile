@@ -29,8 +29,14 @@ fuzz:
 	  done; \
 	done
 
+# Store and engine benchmarks, the spine benchmark, then the engine against
+# the bare path and the conventional design in one run (docs/PERFORMANCE.md).
+# With DATABASE_URL set the comparison runs on Postgres.
+COMPARE_ARGS ?= --duration 15s --concurrency 64 --clinics 50 --dup 0.02 --bad-sig 0.01
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./persistence/... ./actors/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/app/
+	$(GO) run ./cmd/medspa storm --compare $(COMPARE_ARGS)
 
 # Talk to a running `make run`: make sim TEXT="How much is Botox?"
 TEXT ?= How much is Botox?

@@ -126,19 +126,20 @@ func TestHoldExpiryTimerFiresOnceAcrossRestart(t *testing.T) {
 		require.Equal(t, http.StatusOK, first(sys.sms("exp-1", lead, "Hi! Can I get botox next tuesday afternoon?")))
 		require.Len(t, tel.WaitFor(t, lead, 1, 10*time.Second), 1)
 		require.Equal(t, http.StatusOK, first(sys.sms("exp-2", lead, "1")))
-		held := tel.WaitFor(t, lead, 2, 10*time.Second)
-		require.Len(t, held, 2)
+		held := tel.WaitFor(t, lead, 3, 10*time.Second) // held, then the deposit link
+		require.Len(t, held, 3)
 		require.Contains(t, held[1].Text, "held for you")
+		require.Contains(t, held[2].Text, "/deposits/")
 		sys.stop()
 
-		skew.Store(int64(16 * time.Minute)) // past the 15 minute hold
+		skew.Store(int64(16 * time.Minute)) // past the 15 minute hold, unpaid
 		sys = startWith(t, cfg, priv, tel, app.Options{Now: clock})
-		expired := tel.WaitFor(t, lead, 3, 10*time.Second)
-		require.Len(t, expired, 3)
-		require.Contains(t, expired[2].Text, "expired")
+		expired := tel.WaitFor(t, lead, 4, 10*time.Second)
+		require.Len(t, expired, 4)
+		require.Contains(t, expired[3].Text, "expired")
 		sys.stop()
 		sys = startWith(t, cfg, priv, tel, app.Options{Now: clock})
 		time.Sleep(time.Second)
-		require.Len(t, tel.SentTo(lead), 3, "the timer fired exactly once")
+		require.Len(t, tel.SentTo(lead), 4, "the timer fired exactly once")
 	})
 }

@@ -209,11 +209,8 @@ func TestDecideMissedAndWeb(t *testing.T) {
 func TestDecideIgnores(t *testing.T) {
 	c := glow(t)
 	s := started(t, c)
-	for _, k := range []messages.Kind{messages.KindReceipt, messages.KindTimer, messages.KindPayment, messages.KindStaff} {
+	for _, k := range []messages.Kind{messages.KindReceipt, messages.KindTimer, messages.KindPayment} {
 		in := envelope(c, k)
-		if k == messages.KindStaff && in.Staff == nil {
-			in.Staff = &messages.StaffAction{Type: messages.StaffNote, UserID: "u1", Text: "called back"}
-		}
 		got, effects, err := Decide(s, c, in, t0.Add(time.Hour))
 		if err != nil || len(effects) != 0 || !reflect.DeepEqual(got, s) {
 			t.Errorf("Decide(%s) = %+v, %v, %v; want the state unchanged", k, got, effects, err)
@@ -222,6 +219,12 @@ func TestDecideIgnores(t *testing.T) {
 	got, effects, err := Decide(State{}, c, envelope(c, messages.KindReceipt), t0)
 	if err != nil || len(effects) != 0 || !reflect.DeepEqual(got, State{}) {
 		t.Errorf("receipt for an unknown conversation = %+v, %v, %v", got, effects, err)
+	}
+	note := envelope(c, messages.KindStaff)
+	note.Staff = &messages.StaffAction{Type: messages.StaffNote, UserID: "u1", Text: "called back"}
+	got, effects, err = Decide(State{}, c, note, t0)
+	if err != nil || len(effects) != 0 || !reflect.DeepEqual(got, State{}) {
+		t.Errorf("staff note for an unknown conversation = %+v, %v, %v", got, effects, err)
 	}
 }
 

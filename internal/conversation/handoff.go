@@ -21,7 +21,11 @@ const maxMisses = 3
 // and the engine stops replying.
 func (t *turn) handoff(reason, lead string) {
 	t.event(EventHandoffRequested, "reason", reason)
-	if t.s.Phase != PhaseHandedToStaff {
+	switch t.s.Phase {
+	case PhaseHandedToStaff:
+	case PhaseNew:
+		t.s.StaffFrom = PhaseQualifying
+	default:
 		t.s.StaffFrom = t.s.Phase
 	}
 	t.setPhase(PhaseHandedToStaff)

@@ -38,7 +38,7 @@ func TestPropertyNothingReachesOptedOutOrQuietHours(t *testing.T) {
 	if testing.Short() {
 		leads = 60
 	}
-	var decisions, optOuts, deferred, initiated int
+	var decisions, optOuts, deferred, initiated, staffSends int
 	for lead := 0; lead < leads; lead++ {
 		rng := rand.New(rand.NewPCG(uint64(lead), 7))
 		c := chicago
@@ -55,12 +55,14 @@ func TestPropertyNothingReachesOptedOutOrQuietHours(t *testing.T) {
 		optOuts += p.optOuts
 		deferred += p.deferred
 		initiated += len(p.initiated)
+		staffSends += p.staffSends
 	}
 	// The generator must reach the cases it is about.
-	if optOuts == 0 || deferred == 0 || initiated == 0 {
-		t.Fatalf("generator too tame: %d decisions, %d opt-outs, %d deferrals, %d initiated sends", decisions, optOuts, deferred, initiated)
+	if optOuts == 0 || deferred == 0 || initiated == 0 || staffSends == 0 {
+		t.Fatalf("generator too tame: %d decisions, %d opt-outs, %d deferrals, %d initiated sends, %d staff texts",
+			decisions, optOuts, deferred, initiated, staffSends)
 	}
-	t.Logf("%d decisions, %d opt-outs, %d deferrals, %d initiated sends", decisions, optOuts, deferred, initiated)
+	t.Logf("%d decisions, %d opt-outs, %d deferrals, %d initiated sends, %d staff texts", decisions, optOuts, deferred, initiated, staffSends)
 }
 
 type propertyLead struct {
@@ -74,7 +76,7 @@ type propertyLead struct {
 	seq       int
 	initiated []time.Time // initiated texts sent so far
 
-	decisions, optOuts, deferred int
+	decisions, optOuts, deferred, staffSends int
 }
 
 func (p *propertyLead) step(step int) {
@@ -124,7 +126,7 @@ func (p *propertyLead) step(step int) {
 		in.Receipt = &messages.DeliveryReceipt{Carrier: messages.CarrierTelnyx, ProviderID: "o", Status: status, ErrorCode: code}
 	case k < 19:
 		in.Kind = messages.KindStaff
-		in.Staff = &messages.StaffAction{Type: messages.StaffNote, UserID: "u1", Text: "note"}
+		in.Staff = p.staff()
 	default:
 		in.Kind = messages.KindPayment
 		in.Payment = p.payment()
@@ -170,7 +172,17 @@ func (p *propertyLead) check(step int, before, after State, effects []Effect) {
 			if before.Phase == PhaseOptedOut && e.Keyword != KeywordHelp && e.Keyword != KeywordOptIn {
 				t.Fatalf("step %d: %q reached an opted-out lead", step, e.Text)
 			}
+			if e.Author != "" {
+				p.staffSends++
+			}
+			if before.Phase == PhaseHandedToStaff && after.Phase == PhaseHandedToStaff && e.Author == "" && e.Keyword == "" {
+				t.Fatalf("step %d: the engine texted a lead staff have: %q", step, e.Text)
+			}
 			if e.Purpose != messages.PurposeInitiated {
+				// A reply answers a message the lead just sent.
+				if e.Keyword == "" && (after.LastInboundAt.IsZero() || p.now.Sub(after.LastInboundAt) > replyWindow) {
+					t.Fatalf("step %d: reply long after the lead's last message (%s): %q", step, after.LastInboundAt.Format(time.RFC3339), e.Text)
+				}
 				continue
 			}
 			r := compliance.Recipient{Phone: after.Phone, State: after.RecipientState, TZ: after.RecipientTZ}
@@ -186,6 +198,27 @@ func (p *propertyLead) check(step int, before, after State, effects []Effect) {
 	if len(after.Deferred) > MaxDeferred || len(after.Initiated) > maxInitiated {
 		t.Fatalf("step %d: unbounded state: %d deferred, %d initiated", step, len(after.Deferred), len(after.Initiated))
 	}
+}
+
+// staff is a random staff action: taking over and handing back, texts
+// (replies, initiated, unmarked), notes, and cancelling or moving the
+// lead's latest appointment.
+func (p *propertyLead) staff() *messages.StaffAction {
+	a := &messages.StaffAction{Type: messages.StaffActionTypes[p.rng.IntN(len(messages.StaffActionTypes))], UserID: "u1"}
+	switch a.Type {
+	case messages.StaffSend:
+		a.Text = "Hi, this is Sam from the clinic."
+		a.Purpose = []string{"", messages.StaffPurposeReply, messages.StaffPurposeInitiated}[p.rng.IntN(3)]
+	case messages.StaffNote:
+		a.Text = "note"
+	case messages.StaffCancelAppointment, messages.StaffRescheduleAppointment:
+		if n := len(p.s.Appointments); n > 0 {
+			a.AppointmentID = p.s.Appointments[n-1].ID
+		}
+		day := p.now.Truncate(24*time.Hour).AddDate(0, 0, 1+p.rng.IntN(5))
+		a.NewStart = day.Add(time.Duration(15+p.rng.IntN(8)) * time.Hour)
+	}
+	return a
 }
 
 // payment is a random payment fact, mostly about the lead's latest

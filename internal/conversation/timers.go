@@ -120,7 +120,9 @@ func onTimer(s State, env Env, in messages.Envelope, now time.Time) (State, []Ef
 		return s, nil, nil
 	}
 	at, ok := wakeDue(s, in.Timer.Name)
-	if !ok || !at.Equal(in.Timer.Due) || now.Before(at) {
+	// Stores keep times to the microsecond, so the due time a timer
+	// carries is compared at that resolution.
+	if !ok || !at.Truncate(time.Microsecond).Equal(in.Timer.Due.Truncate(time.Microsecond)) || now.Before(at) {
 		return s, nil, nil
 	}
 	t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}

@@ -10,9 +10,12 @@ import (
 
 // parseStaff reads "<type> user=U [appt=ID] [start=RFC3339]
 // [purpose=P] [text=...]" into a staff action; text takes the rest of the
-// line.
+// line. A bare "staff" line is an envelope without its payload.
 func parseStaff(t *testing.T, n int, line string) *messages.StaffAction {
 	t.Helper()
+	if line == "" {
+		return nil
+	}
 	line, text, hasText := strings.Cut(line, " text=")
 	fields := strings.Fields(line)
 	if len(fields) == 0 {

@@ -131,7 +131,7 @@ func runFailover(t *testing.T, pl plan) {
 	paused.signal(t, syscall.SIGSTOP)
 	t.Logf("SIGSTOP %s owning %v", paused.name, stalled)
 	took = waitConsumed(t, js, stalled, before, 60*time.Second)
-	t.Logf("the paused node's partitions %v were consumed by another node after %s", stalled, took.Round(100*time.Millisecond))
+	t.Logf("deliveries on the paused node's partitions %v resumed after %s (the first may still go to its outstanding pull)", stalled, took.Round(100*time.Millisecond))
 	if rest := pl.pauseFor - took; rest > 0 {
 		time.Sleep(rest)
 	}

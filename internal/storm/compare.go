@@ -220,7 +220,17 @@ func (o CompareOptions) stormOptions(sys *running, clinics []clinic.Clinic, stub
 	return Options{URL: sys.url, MetricsURL: sys.url + "/metrics", Clinics: clinics, Key: sys.key,
 		StubListener: stub, StubAPIKey: "storm-key", LeadsPerClinic: o.Leads, Rate: rate, Concurrency: o.Concurrency,
 		Duration: o.Duration, DupShare: o.DupShare, BadSigShare: o.BadSigShare, Drain: 15 * time.Second,
-		Settle: 500 * time.Millisecond, Scripts: ComparableScripts(), Seed: o.Seed}
+		Settle: 500 * time.Millisecond, Scripts: ComparableScripts(), Seed: o.phaseSeed(rate)}
+}
+
+// phaseSeed keeps the two phases against one system apart: the same seed
+// would give the same run id and lead numbers, and the second phase's
+// webhooks would be taken for duplicates of the first's.
+func (o CompareOptions) phaseSeed(rate float64) uint64 {
+	if o.Seed == 0 || rate == 0 {
+		return o.Seed
+	}
+	return o.Seed*0x9e3779b97f4a7c15 + 1
 }
 
 // ComparableScripts are the default conversations without content checks:

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -52,14 +51,10 @@ type Telnyx struct {
 	*httptest.Server
 	APIKey string
 
-	mu   sync.Mutex
-	sent []SentSMS
-	seq  int
+	recorder
 	// Fail, when non-nil, is consulted per request (1-based); a non-zero
 	// status is answered with a Telnyx error body carrying code.
 	Fail func(n int) (status int, code string)
-	// OnSend, when set, is called with every accepted text.
-	OnSend func(SentSMS)
 }
 
 // NewTelnyx starts the stub.
@@ -90,12 +85,8 @@ func (s *Telnyx) serve(w http.ResponseWriter, r *http.Request) {
 		writeTelnyxError(w, http.StatusUnprocessableEntity, "10015", "Invalid request body")
 		return
 	}
-	s.mu.Lock()
-	s.seq++
-	n := s.seq
-	fail := s.Fail
-	s.mu.Unlock()
-	if fail != nil {
+	n := s.attempt()
+	if fail := s.Fail; fail != nil {
 		if status, code := fail(n); status != 0 {
 			writeTelnyxError(w, status, code, "stub failure")
 			return
@@ -103,13 +94,7 @@ func (s *Telnyx) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	id := fmt.Sprintf("40385f64-0000-4000-8000-%012d", n)
 	sms := SentSMS{ID: id, From: req.From, To: req.To, Text: req.Text, MessagingProfileID: req.MessagingProfileID, At: time.Now()}
-	s.mu.Lock()
-	s.sent = append(s.sent, sms)
-	onSend := s.OnSend
-	s.mu.Unlock()
-	if onSend != nil {
-		onSend(sms)
-	}
+	s.accept(sms)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{
 		"record_type": "message", "direction": "outbound", "id": id, "type": "SMS",
@@ -122,38 +107,6 @@ func writeTelnyxError(w http.ResponseWriter, status int, code, title string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"code": code, "title": title, "detail": title}}})
-}
-
-// Sent returns a copy of everything accepted so far.
-func (s *Telnyx) Sent() []SentSMS {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]SentSMS(nil), s.sent...)
-}
-
-// SentTo returns what was accepted for one recipient.
-func (s *Telnyx) SentTo(to string) []SentSMS {
-	var out []SentSMS
-	for _, m := range s.Sent() {
-		if m.To == to {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// WaitFor waits until at least n texts were accepted for to, or the timeout
-// passes, and returns what was accepted for to.
-func (s *Telnyx) WaitFor(t testing.TB, to string, n int, timeout time.Duration) []SentSMS {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		got := s.SentTo(to)
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // TelnyxMessage builds a message.received webhook body like Telnyx sends.

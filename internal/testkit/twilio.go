@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -20,14 +19,10 @@ type Twilio struct {
 	AccountSID string
 	AuthToken  string
 
-	mu   sync.Mutex
-	sent []SentSMS
-	seq  int
+	recorder
 	// Fail, when non-nil, is consulted per request (1-based); a non-zero
 	// status is answered with a Twilio error body carrying code.
 	Fail func(n int) (status, code int)
-	// OnSend, when set, is called with every accepted text.
-	OnSend func(SentSMS)
 }
 
 // NewTwilio starts the stub.
@@ -70,12 +65,8 @@ func (s *Twilio) serve(w http.ResponseWriter, r *http.Request) {
 		writeTwilioError(w, http.StatusBadRequest, 21602, "Message body is required.")
 		return
 	}
-	s.mu.Lock()
-	s.seq++
-	n := s.seq
-	fail := s.Fail
-	s.mu.Unlock()
-	if fail != nil {
+	n := s.attempt()
+	if fail := s.Fail; fail != nil {
 		if status, code := fail(n); status != 0 {
 			writeTwilioError(w, status, code, "stub failure")
 			return
@@ -83,13 +74,7 @@ func (s *Twilio) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	id := fmt.Sprintf("SM%032x", n)
 	sms := SentSMS{ID: id, From: from, To: to, Text: body, At: time.Now()}
-	s.mu.Lock()
-	s.sent = append(s.sent, sms)
-	onSend := s.OnSend
-	s.mu.Unlock()
-	if onSend != nil {
-		onSend(sms)
-	}
+	s.accept(sms)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]any{
@@ -107,36 +92,4 @@ func writeTwilioError(w http.ResponseWriter, status, code int, message string) {
 		"code": code, "message": message, "status": status,
 		"more_info": fmt.Sprintf("https://www.twilio.com/docs/errors/%d", code),
 	})
-}
-
-// Sent returns a copy of everything accepted so far.
-func (s *Twilio) Sent() []SentSMS {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]SentSMS(nil), s.sent...)
-}
-
-// SentTo returns what was accepted for one recipient.
-func (s *Twilio) SentTo(to string) []SentSMS {
-	var out []SentSMS
-	for _, m := range s.Sent() {
-		if m.To == to {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// WaitFor waits until at least n texts were accepted for to, or the timeout
-// passes, and returns what was accepted for to.
-func (s *Twilio) WaitFor(t testing.TB, to string, n int, timeout time.Duration) []SentSMS {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		got := s.SentTo(to)
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
