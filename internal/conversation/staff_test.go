@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -104,7 +105,7 @@ func TestStaffTakeOverAndHandBack(t *testing.T) {
 
 func TestStaffSend(t *testing.T) {
 	c := glow(t)
-	day := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)   // noon in Chicago
+	day := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)  // noon in Chicago
 	night := time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC) // midnight in Chicago
 	send := func(text, purpose string) messages.Envelope {
 		return staffAction(c, messages.StaffAction{Type: messages.StaffSend, UserID: "u9", Text: text, Purpose: purpose})
@@ -355,6 +356,31 @@ func TestStaffReschedule(t *testing.T) {
 		_, effects, _ := Decide(bookedState(t, c, start, false), c, staffAction(c, a), now)
 		if len(effects) != 1 || eventData(effects, EventStaffFailed) == nil {
 			t.Errorf("%+v: %+v", a, effects)
+		}
+	}
+}
+
+func TestStaffStateJSONRoundTrip(t *testing.T) {
+	c := glow(t)
+	s := started(t, c)
+	s.Phase, s.StaffFrom = PhaseHandedToStaff, PhaseBooked
+	s.Notes = []Note{{UserID: "u1", Text: "called her", At: t0}}
+	s.StaffMove = &StaffMove{AppointmentID: "ap_1", Start: t0.Add(time.Hour), UserID: "u1"}
+	s.Deferred = []Deferred{{Text: "hi", NotBefore: t0, Decided: t0, Author: "staff:u1"}}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back State
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, s) {
+		t.Errorf("round trip changed the state:\n%+v\n%+v", s, back)
+	}
+	for _, key := range []string{`"staff_from":"booked"`, `"notes":[`, `"staff_move":{`, `"author":"staff:u1"`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("JSON without %s: %s", key, b)
 		}
 	}
 }

@@ -3,10 +3,7 @@ package payments
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -92,40 +89,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("payments consumer: %w", err)
 	}
-	lanes := make([]chan jetstream.Msg, w.cfg.Workers)
-	var wg sync.WaitGroup
-	for i := range lanes {
-		lanes[i] = make(chan jetstream.Msg, 32)
-		wg.Add(1)
-		go func(in <-chan jetstream.Msg) {
-			defer wg.Done()
-			for m := range in {
-				w.handle(ctx, m)
-			}
-		}(lanes[i])
-	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		h := fnv.New32a()
-		h.Write([]byte(m.Subject())) // medspa.cmd.payment.<clinic>.<lead>
-		select {
-		case lanes[h.Sum32()%uint32(len(lanes))] <- m:
-		case <-ctx.Done():
-		}
-	}, jetstream.PullMaxMessages(128))
-	if err != nil {
-		for _, l := range lanes {
-			close(l)
-		}
-		wg.Wait()
+	if err := bus.ConsumeInLanes(ctx, cons, w.cfg.Workers, 128, func(m jetstream.Msg) { w.handle(ctx, m) }); err != nil {
 		return fmt.Errorf("payments consume: %w", err)
 	}
-	<-ctx.Done()
-	cc.Drain()
-	<-cc.Closed()
-	for _, l := range lanes {
-		close(l)
-	}
-	wg.Wait()
 	return nil
 }
 
@@ -206,7 +172,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 			return
 		}
 		_ = m.InProgress()
-		sleep(ctx, w.backoff(attempt))
+		bus.Sleep(ctx, w.backoff(attempt))
 	}
 	log.Info("payment command done")
 	_ = m.Ack()
@@ -220,7 +186,7 @@ func (w *Worker) withRetry(ctx context.Context, m jetstream.Msg, kind string, ca
 		if attempt > 0 {
 			w.cfg.Metrics.retries.WithLabelValues(kind).Inc()
 			_ = m.InProgress()
-			if !sleep(ctx, w.backoff(attempt-1)) {
+			if !bus.Sleep(ctx, w.backoff(attempt-1)) {
 				return ctx.Err()
 			}
 		}
@@ -240,11 +206,7 @@ func (w *Worker) withRetry(ctx context.Context, m jetstream.Msg, kind string, ca
 
 // backoff is exponential with full jitter: a random wait in [d/2, d).
 func (w *Worker) backoff(attempt int) time.Duration {
-	d := w.cfg.BaseBackoff << min(attempt, 16)
-	if d > w.cfg.MaxBackoff || d <= 0 {
-		d = w.cfg.MaxBackoff
-	}
-	return d/2 + rand.N(d/2+1)
+	return bus.Backoff{Base: w.cfg.BaseBackoff, Max: w.cfg.MaxBackoff}.Delay(attempt)
 }
 
 func (w *Worker) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
@@ -256,15 +218,4 @@ func (w *Worker) dead(ctx context.Context, m jetstream.Msg, reason error, label 
 		return
 	}
 	_ = m.TermWithReason(label)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/internal/bus"
 )
 
 // limiter is a token bucket per sending number, shared by all lanes:
@@ -79,7 +81,7 @@ func (l *limiter) wait(ctx context.Context, m jetstream.Msg, from string) bool {
 	d := l.reserve(from)
 	for d > 0 {
 		step := min(d, 5*time.Second)
-		if !sleep(ctx, step) {
+		if !bus.Sleep(ctx, step) {
 			return false
 		}
 		d -= step

@@ -15,10 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -116,7 +113,6 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("sender consumer: %w", err)
 	}
-	lanes := make([]chan jetstream.Msg, s.cfg.Workers)
 	recorded := make(chan struct{})
 	// Records of accepted texts are still written during a shutdown, for
 	// up to 10 s after ctx ends.
@@ -125,35 +121,11 @@ func (s *Sender) Run(ctx context.Context) error {
 	stopLater := context.AfterFunc(ctx, func() { time.AfterFunc(10*time.Second, stopRec) })
 	defer stopLater()
 	go func() { defer close(recorded); s.recordLoop(recCtx) }()
-	var wg sync.WaitGroup
-	for i := range lanes {
-		lanes[i] = make(chan jetstream.Msg, 64)
-		wg.Add(1)
-		go func(in <-chan jetstream.Msg) {
-			defer wg.Done()
-			for m := range in {
-				s.handle(ctx, m)
-			}
-		}(lanes[i])
-	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		h := fnv.New32a()
-		h.Write([]byte(m.Subject())) // medspa.cmd.sms.<clinic>.<lead>
-		select {
-		case lanes[h.Sum32()%uint32(len(lanes))] <- m:
-		case <-ctx.Done():
-		}
-	}, jetstream.PullMaxMessages(512))
-	if err != nil {
+	if err := bus.ConsumeInLanes(ctx, cons, s.cfg.Workers, 512, func(m jetstream.Msg) { s.handle(ctx, m) }); err != nil {
+		close(s.records)
+		<-recorded
 		return fmt.Errorf("sender consume: %w", err)
 	}
-	<-ctx.Done()
-	cc.Drain()
-	<-cc.Closed()
-	for _, l := range lanes {
-		close(l)
-	}
-	wg.Wait()
 	close(s.records) // the record loop stores what was accepted, then ends
 	<-recorded
 	return nil
@@ -270,7 +242,7 @@ func (s *Sender) recordLoop(ctx context.Context) {
 			for _, r := range batch {
 				_ = r.msg.InProgress()
 			}
-			sleep(ctx, s.backoff(attempt))
+			bus.Sleep(ctx, s.backoff(attempt))
 		}
 		for _, r := range batch {
 			s.cfg.Metrics.sent.WithLabelValues(r.rec.Carrier).Inc()
@@ -291,7 +263,7 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 		if attempt > 0 {
 			s.cfg.Metrics.retries.WithLabelValues(string(cmd.Carrier)).Inc()
 			_ = m.InProgress()
-			if !sleep(ctx, s.backoff(attempt-1)) {
+			if !bus.Sleep(ctx, s.backoff(attempt-1)) {
 				return "", ctx.Err()
 			}
 		}
@@ -314,11 +286,7 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 
 // backoff is exponential with full jitter: a random wait in [d/2, d).
 func (s *Sender) backoff(attempt int) time.Duration {
-	d := s.cfg.BaseBackoff << min(attempt, 16)
-	if d > s.cfg.MaxBackoff || d <= 0 {
-		d = s.cfg.MaxBackoff
-	}
-	return d/2 + rand.N(d/2+1)
+	return bus.Backoff{Base: s.cfg.BaseBackoff, Max: s.cfg.MaxBackoff}.Delay(attempt)
 }
 
 func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
@@ -329,17 +297,6 @@ func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label 
 		return
 	}
 	_ = m.TermWithReason(label)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // Metrics are the sender's Prometheus metrics.
