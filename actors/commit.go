@@ -94,8 +94,12 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 				return persistence.Commit{}, nil, fmt.Errorf("encode send command: %w", err)
 			}
 			c.Outbox = append(c.Outbox, persistence.OutboxRow{ID: id, Subject: messages.SendSubject(a.clinic.ID, a.leadID), Payload: b, Created: now})
+			author := "engine"
+			if eff.Author != "" {
+				author = eff.Author
+			}
 			c.Transcript = append(c.Transcript, persistence.TranscriptEntry{ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID,
-				Direction: conversation.DirOut, Author: "engine", Text: eff.Text, At: now})
+				Direction: conversation.DirOut, Author: author, Text: eff.Text, At: now})
 		case conversation.Event:
 			data, err := json.Marshal(eff.Data)
 			if err != nil {

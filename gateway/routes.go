@@ -29,6 +29,8 @@ func routes(cfg Config) http.Handler {
 	tw := twilioHook{token: cfg.TwilioAuthToken, baseURL: cfg.PublicBaseURL, metrics: cfg.Metrics, now: cfg.Now}
 	r.Method(http.MethodPost, "/webhooks/twilio/messages", tw.handle(twilioInbound(cfg.Clinics), cfg.Publisher))
 	r.Method(http.MethodPost, "/webhooks/twilio/status", tw.handle(twilioStatus(cfg.Clinics), cfg.Publisher))
+	r.Method(http.MethodPost, "/webhooks/telnyx/hosted", handleTelnyxHosted(cfg.TelnyxPublicKey, cfg.Store, cfg.Metrics, cfg.Now))
+	r.Route("/admin", adminRoutes(cfg, cfg.Admin))
 	r.Method(http.MethodPost, "/webhooks/stripe", handleStripe(cfg.StripeWebhookSecret, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
 	r.Method(http.MethodPost, "/leads/web", handleWebLead(webLeadDeps{
 		clinics: cfg.Clinics, pub: cfg.Publisher, metrics: cfg.Metrics, now: cfg.Now, trustProxy: cfg.TrustProxy,

@@ -49,6 +49,8 @@ type Config struct {
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
+	// Admin configures the admin API's calls to Telnyx.
+	Admin AdminConfig
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it
 	// every Stripe webhook is refused.
 	StripeWebhookSecret string

@@ -148,6 +148,9 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	}
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone}
+	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
+	gwCfg.Done = gctx.Done()                    // ends open event streams on shutdown
+	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {
 		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
 		gwCfg.TwilioAuthToken = keys.TwilioToken

@@ -61,9 +61,6 @@ func TestInboxInBrowser(t *testing.T) {
 	require.Equal(t, "Hi Maya, this is Amy from the front desk.", sent[1].Text)
 	b.WaitFor("reply in the transcript", `return Array.from(document.querySelectorAll("#transcript .text")).map(n => n.textContent).pop()`,
 		"Hi Maya, this is Amy from the front desk.", 10*time.Second)
-	// TODO(actors/commit.go): the transcript line of a staff reply should
-	// carry the author "staff:tester" (conversation.Reply.Author); the
-	// actor writes "engine" for every reply today. Then assert:
-	//   b.WaitFor("staff author", `return Array.from(document.querySelectorAll("#transcript li")).map(li => li.dataset.author).join(",")`,
-	//     "lead,engine,staff:tester", 10*time.Second)
+	b.WaitFor("staff author", `return Array.from(document.querySelectorAll("#transcript li")).map(li => li.dataset.author).join(",")`,
+		"lead,engine,staff:tester", 10*time.Second)
 }
