@@ -41,6 +41,7 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/inbox", handleInboxPage())
 	r.Method(http.MethodGet, "/inbox/app.js", handleInboxAsset("app.js"))
 	r.Method(http.MethodGet, "/inbox/inbox.css", handleInboxAsset("inbox.css"))
+	r.Method(http.MethodGet, "/deposits/{appointment_id}", handleDepositPage())
 
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
 		r.Group(func(r chi.Router) {

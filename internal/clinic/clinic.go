@@ -27,6 +27,24 @@ type Clinic struct {
 	CancellationWindowHours int `yaml:"cancellation_window_hours,omitempty" json:"cancellation_window_hours,omitempty"`
 	// LeadTimeMinutes: no slot is offered sooner than this (default 60).
 	LeadTimeMinutes int `yaml:"lead_time_minutes,omitempty" json:"lead_time_minutes,omitempty"`
+	// Assistant tunes the language model that may read this clinic's
+	// texts and suggest replies; the zero value lets it answer in the
+	// default tone.
+	Assistant Assistant `yaml:"assistant,omitempty" json:"assistant,omitzero"`
+}
+
+// MaxPersona is the longest Assistant.Persona accepted, in characters.
+const MaxPersona = 300
+
+// Assistant is a clinic's setting for the language model.
+type Assistant struct {
+	// Off keeps the clinic's conversations away from the model: the
+	// built-in understanding and templates answer every text.
+	Off bool `yaml:"off,omitempty" json:"off,omitempty"`
+	// Persona is the tone of suggested replies, e.g. "warm, upbeat,
+	// concise"; empty means the default tone. At most MaxPersona
+	// characters.
+	Persona string `yaml:"persona,omitempty" json:"persona,omitempty"`
 }
 
 // Service is one treatment of the catalog.

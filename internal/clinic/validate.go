@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/messages"
@@ -65,6 +67,12 @@ func (c *Clinic) Validate() error {
 		if f.v < 0 {
 			bad(f.name, "must not be negative")
 		}
+	}
+	if n := utf8.RuneCountInString(c.Assistant.Persona); n > MaxPersona {
+		bad("assistant.persona", "%d characters, at most %d", n, MaxPersona)
+	}
+	if strings.IndexFunc(c.Assistant.Persona, unicode.IsControl) >= 0 {
+		bad("assistant.persona", "must be one line without control characters")
 	}
 	return errors.Join(errs...)
 }

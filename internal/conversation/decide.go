@@ -27,7 +27,9 @@ func Decide(s State, c *clinic.Clinic, in messages.Envelope, now time.Time) (Sta
 // reaches an opted-out lead, and initiated texts wait for the recipient's
 // quiet hours to end (quiet.go). A delivery receipt matters only when it
 // reports a failure or a carrier opt-out. Staff actions (staff.go) follow
-// the same texting rules. Messages that do not concern the conversation
+// the same texting rules. An inbound text is read by the built-in
+// understanding, or by env.Assist when the caller asked a language model
+// first (assist.go). Messages that do not concern the conversation
 // (staff actions on a conversation that does not exist, timers with
 // nothing due or for a state that moved on, payments for nothing pending)
 // return the state unchanged and no effects. An error, always wrapping
@@ -100,13 +102,18 @@ type turn struct {
 	serviceChanged bool
 	// prevWant is State.Want before this message.
 	prevWant *timeparse.Preference
-	effects  []Effect
+	// assist is the model's reading of an inbound text (Env.Assist).
+	assist  *Assist
+	effects []Effect
 }
 
 // begin records the inbound message on the state.
 func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
 	c := env.Clinic
 	t := &turn{s: s, c: c, cal: env.Calendar, now: now, first: s.Phase == PhaseNew}
+	if in.Kind == messages.KindSMS {
+		t.assist = env.Assist
+	}
 	if t.first {
 		t.event(EventLeadCreated, "source", string(in.Kind))
 	}

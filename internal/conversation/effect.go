@@ -26,7 +26,10 @@ type Reply struct {
 	Keyword string
 	// Author is who wrote the text: "" for the engine, "staff:<user>" for
 	// a staff member (a staff send, or the notice of a staff action).
-	Author         string
+	Author string
+	// Source is SourceModel when a language model's suggested reply was
+	// sent (Env.Assist), SourceBuiltin for every other text.
+	Source         string
 	ClinicTZ       string
 	RecipientState string
 	RecipientTZ    string

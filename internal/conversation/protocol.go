@@ -41,10 +41,15 @@ import (
 )
 
 // Env is what a lead's decision may read besides its own state: the clinic's
-// configuration and a copy of its calendar.
+// configuration, a copy of its calendar and, for an inbound text, what a
+// language model made of it.
 type Env struct {
 	Clinic   *clinic.Clinic
 	Calendar clinic.Calendar
+	// Assist, when set, is the model's reading of an inbound text and its
+	// suggested reply (assist.go); nil: the built-in understanding and
+	// templates answer. Other kinds of message ignore it.
+	Assist *Assist
 }
 
 // HoldSlot asks the clinic to hold Start for ServiceID for this lead.

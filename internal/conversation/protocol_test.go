@@ -34,10 +34,10 @@ func TestTwoLeadsOneSlot(t *testing.T) {
 		return in
 	}
 	inA, inB := lead("+13125550001"), lead("+13125550002")
-	a, _, _ := DecideWith(State{}, Env{c, cal}, inA, t0)
-	b, _, _ := DecideWith(State{}, Env{c, cal}, inB, t0)
-	a, ea, _ := DecideWith(a, Env{c, cal}, yes(inA), t0.Add(time.Second))
-	b, eb, _ := DecideWith(b, Env{c, cal}, yes(inB), t0.Add(time.Second))
+	a, _, _ := DecideWith(State{}, Env{Clinic: c, Calendar: cal}, inA, t0)
+	b, _, _ := DecideWith(State{}, Env{Clinic: c, Calendar: cal}, inB, t0)
+	a, ea, _ := DecideWith(a, Env{Clinic: c, Calendar: cal}, yes(inA), t0.Add(time.Second))
+	b, eb, _ := DecideWith(b, Env{Clinic: c, Calendar: cal}, yes(inB), t0.Add(time.Second))
 	ha, okA := holdEffect(ea)
 	hb, okB := holdEffect(eb)
 	if !okA || !okB || !ha.Start.Equal(hb.Start) {
@@ -49,8 +49,8 @@ func TestTwoLeadsOneSlot(t *testing.T) {
 	if ra.Outcome != ResultHeld || rb.Outcome != ResultTaken || len(rb.Alternatives) == 0 {
 		t.Fatalf("outcomes %s, %s (%d alternatives)", ra.Outcome, rb.Outcome, len(rb.Alternatives))
 	}
-	a, _ = ApplyHoldResult(a, Env{c, cal}, ra, t0.Add(3*time.Second))
-	b, eb = ApplyHoldResult(b, Env{c, cal}, rb, t0.Add(3*time.Second))
+	a, _ = ApplyHoldResult(a, Env{Clinic: c, Calendar: cal}, ra, t0.Add(3*time.Second))
+	b, eb = ApplyHoldResult(b, Env{Clinic: c, Calendar: cal}, rb, t0.Add(3*time.Second))
 	if a.Phase != PhaseDeposit || a.Hold == nil || b.Phase != PhaseOffering || len(replies(eb)) != 1 {
 		t.Errorf("after results: A %s, B %s %q", a.Phase, b.Phase, replies(eb))
 	}
@@ -65,7 +65,7 @@ func TestTwoLeadsOneSlot(t *testing.T) {
 		t.Errorf("replay: %s vs %s", again.Appointment.ID, ra.Appointment.ID)
 	}
 	// A stale result (nothing pending) releases what it held.
-	_, eff := ApplyHoldResult(b, Env{c, cal}, ra, t0.Add(5*time.Second))
+	_, eff := ApplyHoldResult(b, Env{Clinic: c, Calendar: cal}, ra, t0.Add(5*time.Second))
 	if len(eff) != 1 {
 		t.Fatalf("stale result effects %v", eff)
 	}

@@ -60,9 +60,20 @@ func (t *turn) replyLink(prose, link string, purpose messages.Purpose) {
 // replyAs.
 func (t *turn) deliver(text string, purpose messages.Purpose) { t.deliverAs(text, purpose, "") }
 
+// replyFrom sends text, already fitted to MaxReply, in answer to the lead's
+// latest message, recording source (SourceModel for a suggested reply).
+func (t *turn) replyFrom(text, source string) { t.deliverFrom(text, t.purpose(), "", source) }
+
 // deliverAs is deliver for a text written by author ("" for the engine,
 // "staff:<user>").
 func (t *turn) deliverAs(text string, purpose messages.Purpose, author string) {
+	t.deliverFrom(text, purpose, author, SourceBuiltin)
+}
+
+// deliverFrom is deliverAs for a text from source. A deferred text goes out
+// later as SourceBuiltin; replyFrom's texts answer the lead's message just
+// received and are never deferred.
+func (t *turn) deliverFrom(text string, purpose messages.Purpose, author, source string) {
 	if text == "" || t.s.Phase == PhaseOptedOut {
 		return
 	}
@@ -74,7 +85,7 @@ func (t *turn) deliverAs(text string, purpose messages.Purpose, author string) {
 		}
 		t.noteInitiated()
 	}
-	t.emitAs(text, purpose, "", author)
+	t.emitFrom(text, purpose, "", author, source)
 }
 
 // send answers a carrier keyword. It bypasses the opted-out rule: the
@@ -90,7 +101,12 @@ func (t *turn) emit(text string, purpose messages.Purpose, keyword string) {
 
 // emitAs is emit for a text written by author.
 func (t *turn) emitAs(text string, purpose messages.Purpose, keyword, author string) {
-	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose, Keyword: keyword, Author: author,
+	t.emitFrom(text, purpose, keyword, author, SourceBuiltin)
+}
+
+// emitFrom is emitAs for a text from source.
+func (t *turn) emitFrom(text string, purpose messages.Purpose, keyword, author, source string) {
+	t.effects = append(t.effects, Reply{Text: text, Purpose: purpose, Keyword: keyword, Author: author, Source: source,
 		ClinicTZ: t.c.Timezone, RecipientState: t.s.RecipientState, RecipientTZ: t.s.RecipientTZ})
 	t.s.record(DirOut, text, t.now)
 }

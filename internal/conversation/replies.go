@@ -37,7 +37,8 @@ var intentHandlers = map[Intent]func(*turn, Understanding) answer{
 }
 
 func onSMS(t *turn, in messages.Envelope) {
-	u := UnderstandAt(in.SMS.Text, t.c, t.now)
+	u := t.understand(in.SMS.Text)
+	asked := u.Intent
 	if t.s.Asked == AskedPatient && u.Patient == "" {
 		// "Have you visited us before?" - yes or no.
 		switch u.Intent {
@@ -62,6 +63,12 @@ func onSMS(t *turn, in messages.Envelope) {
 	}
 	if t.handoffFor(u) || t.booking(u, learned) {
 		return
+	}
+	if u.Intent == asked { // not the answer to "have you visited before?"
+		if text := t.assistText(u.Intent); text != "" {
+			t.replyFrom(text, SourceModel)
+			return
+		}
 	}
 	a := intentHandlers[u.Intent](t, u)
 	parts := []string{t.notice, t.opener(learned), a.text}
@@ -155,6 +162,25 @@ func (t *turn) greeting(learned bool) string {
 // invitation to book. While times are offered or held it keeps the lead's
 // place instead.
 func (t *turn) nextQuestion() string {
+	if p := t.place(); p != "" {
+		return p
+	}
+	s, ok := t.service(Understanding{})
+	switch {
+	case !ok:
+		return t.askService()
+	case t.s.Name == "":
+		return "May I have your name?"
+	case t.s.Want != nil:
+		return "What days and times work best for you?"
+	default:
+		return "Would you like to book " + serviceRef(s) + "?"
+	}
+}
+
+// place keeps the lead's place while times are offered or held, or a
+// booking stands; "" otherwise.
+func (t *turn) place() string {
 	switch {
 	case t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
 		return pickPrompt(len(t.s.Offers)) + " " + offerList(t.c, t.s.Offers)
@@ -171,17 +197,7 @@ func (t *turn) nextQuestion() string {
 			return "You're booked for " + serviceName(t.c, a.ServiceID) + " on " + slotText(t.c, a.Start) + "."
 		}
 	}
-	s, ok := t.service(Understanding{})
-	switch {
-	case !ok:
-		return t.askService()
-	case t.s.Name == "":
-		return "May I have your name?"
-	case t.s.Want != nil:
-		return "What days and times work best for you?"
-	default:
-		return "Would you like to book " + serviceRef(s) + "?"
-	}
+	return ""
 }
 
 func (t *turn) askService() string {

@@ -1,0 +1,89 @@
+package conversation
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/medspa/engine/messages"
+)
+
+// Sources of a Reply's text and of an Assist.
+const (
+	// SourceBuiltin: the engine's templates (or staff's own words, which
+	// Reply.Author names) wrote the text.
+	SourceBuiltin = "builtin"
+	// SourceModel: the language model's suggested reply was sent.
+	SourceModel = "model"
+)
+
+// Assist is a language model's reading of an inbound text, asked for by
+// the caller before the decision and handed in through Env.Assist, so the
+// core stays pure. The caller has already checked Reply against the
+// clinic's facts (internal/llm's guardrails).
+type Assist struct {
+	// Understanding replaces the built-in one, except that a medical
+	// question, a complaint or a request for a person found by the
+	// built-in understanding always wins.
+	Understanding Understanding
+	// Reply is the suggested text; "" lets the templates answer. It is
+	// used only where a template would answer a question (greeting,
+	// price, hours, services, anything else not understood), never for
+	// holds, payments, links, confirmations, keyword answers or
+	// hand-offs, and only if the whole text fits in MaxReply.
+	Reply string
+	// Source is who gave Understanding: SourceModel or SourceBuiltin.
+	Source string
+}
+
+// understand reads an inbound text: with the built-in understanding, or
+// with the assist when there is one.
+func (t *turn) understand(text string) Understanding {
+	b := UnderstandAt(text, t.c, t.now)
+	if t.assist == nil || handsOff(b.Intent) {
+		return b
+	}
+	return t.assist.Understanding
+}
+
+// handsOff reports the built-in intents that always go to staff.
+func handsOff(i Intent) bool {
+	return i == IntentMedical || i == IntentComplaint || i == IntentHuman
+}
+
+// assistAnswers are the intents whose template answers may be replaced by
+// the assist's reply.
+var assistAnswers = map[Intent]bool{
+	IntentGreeting: true,
+	IntentPrice:    true,
+	IntentHours:    true,
+	IntentServices: true,
+	IntentUnknown:  true,
+}
+
+// assistText is the text to send instead of the template for an answer
+// to intent, or "" when the template answers. A notice (an expired hold)
+// comes first and the lead's place (offered times, a hold, a booking)
+// last, both from the templates. The first text to a lead must name the
+// clinic.
+func (t *turn) assistText(intent Intent) string {
+	if t.assist == nil || !assistAnswers[intent] || t.purpose() != messages.PurposeReply {
+		return ""
+	}
+	r := strings.TrimSpace(t.assist.Reply)
+	switch {
+	case r == "", utf8.RuneCountInString(r) > MaxReply, masked(r):
+		return ""
+	case t.first && !strings.Contains(strings.ToLower(r), strings.ToLower(t.c.Name)):
+		return ""
+	}
+	text := join(t.notice, r, t.place())
+	if utf8.RuneCountInString(text) > MaxReply {
+		return ""
+	}
+	return text
+}
+
+// masked reports a reply that still carries a masked detail.
+func masked(r string) bool {
+	return strings.Contains(r, "[NAME]") || strings.Contains(r, "[PHONE]") || strings.Contains(r, "[EMAIL]")
+}
