@@ -30,8 +30,8 @@ func TestTwoLeadsRaceForOneSlot(t *testing.T) {
 		require.Equal(t, firstOffer(offerA[0].Text), firstOffer(offerB[0].Text), "both are offered the same first time")
 
 		require.Equal(t, http.StatusOK, first(sys.sms("race-a-2", a, "1")))
-		heldA := tel.WaitFor(t, a, 2, 10*time.Second)
-		require.Len(t, heldA, 2)
+		heldA := tel.WaitFor(t, a, 3, 10*time.Second) // held, then the deposit link
+		require.Len(t, heldA, 3)
 		require.Contains(t, heldA[1].Text, "held for you")
 
 		require.Equal(t, http.StatusOK, first(sys.sms("race-b-2", b, "1")))

@@ -60,9 +60,10 @@ func TestTwilioLeadGetsRepliesThroughTwilio(t *testing.T) {
 		require.Contains(t, got[0].Text, "1)")
 		status, _ = sys.twilioSMS(tw.AuthToken, "SM1f0e8ae6ade43cb3c0ce4525424e4050", lead, "1")
 		require.Equal(t, http.StatusOK, status)
-		got = tw.WaitFor(t, lead, 2, 10*time.Second)
-		require.Len(t, got, 2)
+		got = tw.WaitFor(t, lead, 3, 10*time.Second) // held, then the deposit link
+		require.Len(t, got, 3)
 		require.Contains(t, got[1].Text, "held for you")
+		require.Contains(t, got[2].Text, "/deposits/")
 		require.Empty(t, tel.SentTo(lead), "nothing went out through Telnyx")
 	})
 }

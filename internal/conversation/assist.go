@@ -71,7 +71,7 @@ func (t *turn) assistText(intent Intent) string {
 	}
 	r := strings.TrimSpace(t.assist.Reply)
 	switch {
-	case r == "", utf8.RuneCountInString(r) > MaxReply, masked(r):
+	case r == "", masked(r):
 		return ""
 	case t.first && !strings.Contains(strings.ToLower(r), strings.ToLower(t.c.Name)):
 		return ""

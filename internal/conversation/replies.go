@@ -38,7 +38,7 @@ var intentHandlers = map[Intent]func(*turn, Understanding) answer{
 
 func onSMS(t *turn, in messages.Envelope) {
 	u := t.understand(in.SMS.Text)
-	asked := u.Intent
+	read := u.Intent
 	if t.s.Asked == AskedPatient && u.Patient == "" {
 		// "Have you visited us before?" - yes or no.
 		switch u.Intent {
@@ -64,7 +64,7 @@ func onSMS(t *turn, in messages.Envelope) {
 	if t.handoffFor(u) || t.booking(u, learned) {
 		return
 	}
-	if u.Intent == asked { // not the answer to "have you visited before?"
+	if u.Intent == read { // not the answer to "have you visited before?"
 		if text := t.assistText(u.Intent); text != "" {
 			t.replyFrom(text, SourceModel)
 			return

@@ -26,7 +26,7 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	results := make([]error, len(commits))
 	for i, c := range commits {
-		results[i], err = applyOne(ctx, tx, normalize.Commit(c, now))
+		results[i], err = applyOne(ctx, preparedTx{tx: tx, cache: s.stmts}, normalize.Commit(c, now))
 		if err != nil {
 			return nil, fmt.Errorf("apply commit %d: %w", i, err)
 		}
@@ -34,11 +34,12 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("apply: commit: %w", err)
 	}
+	s.stmts.prepareMissing(ctx)
 	return results, nil
 }
 
 // applyOne writes one commit or returns the reason it wrote nothing.
-func applyOne(ctx context.Context, tx *sql.Tx, c persistence.Commit) (result, err error) {
+func applyOne(ctx context.Context, tx execer, c persistence.Commit) (result, err error) {
 	sn := c.Snapshot
 	if c.DedupKey != "" {
 		var seen bool
@@ -98,7 +99,7 @@ func applyOne(ctx context.Context, tx *sql.Tx, c persistence.Commit) (result, er
 
 // applyExtras writes a commit's timers, timer cancellations, consent events
 // and delivery receipts.
-func applyExtras(ctx context.Context, tx *sql.Tx, c persistence.Commit) error {
+func applyExtras(ctx context.Context, tx execer, c persistence.Commit) error {
 	for _, tm := range c.Timers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO timers (clinic_id, lead_id, id, kind, due_at, payload)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (clinic_id, lead_id, id)

@@ -38,7 +38,8 @@ type Options struct {
 
 // Store is a persistence.Store on an SQLite file.
 type Store struct {
-	w, r      *sql.DB // writer (one connection) and readers
+	w, r      *sql.DB    // writer (one connection) and readers
+	stmts     *stmtCache // statements prepared on the writer
 	log       *slog.Logger
 	closeOnce sync.Once
 	closeErr  error
@@ -69,7 +70,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, log: log}, nil
+	return &Store{w: w, r: r, log: log, stmts: newStmtCache(w)}, nil
 }
 
 // Migrate applies the pending migrations to the database in dir.
@@ -93,6 +94,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stmts.close()
 		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
 	})
 	return s.closeErr
