@@ -94,3 +94,55 @@ func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...a
 	}
 	return p.tx.QueryRowContext(ctx, query, args...)
 }
+
+// readDB is the read pool with statements prepared once per query text;
+// database/sql prepares each on a connection the first time that
+// connection runs it. Reads never wait for the writer, so preparing here
+// cannot block behind a transaction.
+type readDB struct {
+	*sql.DB
+	stmts sync.Map // query -> *sql.Stmt
+}
+
+func (r *readDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := r.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := r.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := r.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// QueryRowContext runs a prepared single-row query.
+func (r *readDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return r.DB.QueryRowContext(ctx, query, args...) // carries the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// QueryContext runs a prepared query.
+func (r *readDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// Close closes the statements and the pool.
+func (r *readDB) Close() error {
+	r.stmts.Range(func(k, v any) bool {
+		_ = v.(*sql.Stmt).Close()
+		r.stmts.Delete(k)
+		return true
+	})
+	return r.DB.Close()
+}

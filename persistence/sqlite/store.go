@@ -38,7 +38,8 @@ type Options struct {
 
 // Store is a persistence.Store on an SQLite file.
 type Store struct {
-	w, r      *sql.DB    // writer (one connection) and readers
+	w         *sql.DB    // writer: one connection
+	r         *readDB    // readers
 	stmts     *stmtCache // statements prepared on the writer
 	log       *slog.Logger
 	closeOnce sync.Once
@@ -70,7 +71,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, log: log, stmts: newStmtCache(w)}, nil
+	return &Store{w: w, r: &readDB{DB: r}, log: log, stmts: newStmtCache(w)}, nil
 }
 
 // Migrate applies the pending migrations to the database in dir.
