@@ -63,6 +63,7 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
 	}
 	var holds []conversation.HoldRequest
+	first := d.prev == nil // the first text of a new lead: speed to lead
 	for i, eff := range d.effects {
 		id := d.key + "#" + strconv.Itoa(i)
 		switch eff := eff.(type) {
@@ -88,15 +89,19 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 		case conversation.Reply:
 			cmd := messages.SendSMS{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, Carrier: next.Carrier,
 				From: next.ClinicNumber, To: next.Phone, Text: eff.Text, Purpose: eff.Purpose, Created: now, Origin: origin,
-				Keyword: eff.Keyword, ClinicTZ: eff.ClinicTZ, RecipientState: eff.RecipientState, RecipientTZ: eff.RecipientTZ}
+				Keyword: eff.Keyword, ClinicTZ: eff.ClinicTZ, RecipientState: eff.RecipientState, RecipientTZ: eff.RecipientTZ, First: first}
+			first = false
 			b, err := json.Marshal(cmd)
 			if err != nil {
 				return persistence.Commit{}, nil, fmt.Errorf("encode send command: %w", err)
 			}
 			c.Outbox = append(c.Outbox, persistence.OutboxRow{ID: id, Subject: messages.SendSubject(a.clinic.ID, a.leadID), Payload: b, Created: now})
 			author := "engine"
-			if eff.Author != "" {
+			switch {
+			case eff.Author != "":
 				author = eff.Author
+			case eff.Source == conversation.SourceModel:
+				author = "engine:model" // which one answered is recorded on the message
 			}
 			c.Transcript = append(c.Transcript, persistence.TranscriptEntry{ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID,
 				Direction: conversation.DirOut, Author: author, Text: eff.Text, At: now})

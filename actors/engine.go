@@ -32,6 +32,9 @@ type Config struct {
 	Logger   *slog.Logger
 	Metrics  *Metrics
 	Now      func() time.Time
+	// Assistant, when set, is a language model consulted before each
+	// decision on an inbound text (LLM_BASE_URL).
+	Assistant Assistant
 	// PublicBaseURL is the gateway's public address; deposit checkouts
 	// return there.
 	PublicBaseURL string
@@ -105,7 +108,9 @@ type Engine struct {
 // New returns an engine; Run starts it.
 func New(cfg Config) *Engine {
 	cfg.defaults()
-	return &Engine{cfg: cfg}
+	e := &Engine{cfg: cfg}
+	cfg.Metrics.watchInflight(&e.inflight)
+	return e
 }
 
 // Run consumes the configured partitions until ctx ends, then stops the

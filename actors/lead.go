@@ -33,7 +33,8 @@ type leadActor struct {
 	version   int64
 	state     conversation.State
 	processed uint64
-	caughtUp  bool // earlier pending messages of this lead were looked for
+	caughtUp  bool                            // earlier pending messages of this lead were looked for
+	assisted  map[string]*conversation.Assist // the model's reading of the message in hand
 }
 
 func newLeadActor(e *Engine, c *clinic.Clinic, cal *calendarView, leadID string) *leadActor {
@@ -160,7 +161,9 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 	} else {
 		start = conversation.New(env, a.clinic, now)
 	}
-	next, effects, err := safeDecide(start, a.env(), env, now)
+	denv := a.env()
+	denv.Assist = a.assist(env, start, now)
+	next, effects, err := safeDecide(start, denv, env, now)
 	if err != nil {
 		return "", nil, &permanentError{err}
 	}
@@ -192,6 +195,7 @@ func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldReques
 	}
 	a.state, a.exists = d.next, true
 	a.version++
+	a.engine.cfg.Metrics.committed(d)
 	a.engine.relay.enqueue(c.Outbox)
 	return holds, nil
 }

@@ -20,6 +20,7 @@ type Metrics struct {
 	timersFired     prometheus.Counter
 	timerLag        prometheus.Histogram
 	partitionsOwned prometheus.Gauge
+	ops             *opsMetrics
 }
 
 // NewMetrics registers the engine's metrics.
@@ -48,10 +49,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_timer_lag_seconds", Help: "From a timer's due time to its publication.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
 		partitionsOwned: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_partitions_owned", Help: "Inbound partitions this engine node consumes now."}),
+		ops:             newOpsMetrics(),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
 			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned)
+		reg.MustRegister(m.ops.collectors()...)
 	}
 	return m
 }

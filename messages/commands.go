@@ -43,6 +43,9 @@ type SendSMS struct {
 	ClinicTZ       string `json:"clinic_tz,omitempty"`
 	RecipientState string `json:"recipient_state,omitempty"`
 	RecipientTZ    string `json:"recipient_tz,omitempty"`
+	// First marks the first text to a new lead: the sender observes speed
+	// to lead (medspa_speed_to_lead_seconds) for it.
+	First bool `json:"first,omitempty"`
 }
 
 // DecodeSendSMS parses a send command.

@@ -77,6 +77,16 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
 	str("STRIPE_API_BASE_URL", &c.StripeAPIBaseURL)
 	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
+	str("LLM_BASE_URL", &c.LLMBaseURL)
+	str("LLM_API_KEY", &c.LLMAPIKey)
+	str("LLM_MODEL", &c.LLMModel)
+	if v := getenv("LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("LLM_TIMEOUT=%q is not a positive duration", v))
+		}
+		c.LLMTimeout = d
+	}
 	num("PARTITIONS", &c.Partitions)
 	if v := getenv("IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

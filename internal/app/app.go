@@ -24,6 +24,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
 	"github.com/medspa/engine/messages"
@@ -117,9 +118,16 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		if o.Roles != All {
 			placement = &actors.Placement{}
 		}
+		assistant, err := newAssistant(cfg, log, reg)
+		if err != nil {
+			return err
+		}
 		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
-			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement})
+			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement,
+			Assistant: assistant})
 		g.Go(func() error { return eng.Run(gctx) })
+		pending := bus.NewPendingCollector(js, reg, log.With(slog.String("role", "engine")))
+		g.Go(func() error { return pending.Run(gctx) })
 	}
 	if o.Roles.Sender {
 		c := o.Carrier
@@ -209,6 +217,22 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
 		return nil, nil, fmt.Errorf("connect embedded nats: %w", err)
 	}
 	return nc, func() { _ = nc.Drain(); emb.Shutdown() }, nil
+}
+
+// newAssistant builds the language model client when LLM_BASE_URL is set;
+// without it the engine uses its built-in understanding only.
+func newAssistant(cfg Config, log *slog.Logger, reg prometheus.Registerer) (actors.Assistant, error) {
+	if cfg.LLMBaseURL == "" {
+		return nil, nil
+	}
+	m := llm.NewMetrics(reg)
+	client, err := llm.New(llm.Config{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Timeout: cfg.LLMTimeout,
+		Logger: log.With(slog.String("component", "llm")), Metrics: m})
+	if err != nil {
+		return nil, fmt.Errorf("language model: %w", err)
+	}
+	log.Info("language model configured", slog.String("model", cfg.LLMModel))
+	return &llm.Fallback{Model: client, Logger: log, Metrics: m}, nil
 }
 
 // OpenStore opens Postgres when DATABASE_URL is set, the embedded store

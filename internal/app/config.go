@@ -56,6 +56,12 @@ type Config struct {
 	StripeAPIBaseURL    string
 	StripeWebhookSecret string
 
+	// A language model through an OpenAI-compatible API (optional).
+	LLMBaseURL string
+	LLMAPIKey  string
+	LLMModel   string
+	LLMTimeout time.Duration
+
 	Partitions  int
 	IdleTimeout time.Duration
 }
@@ -76,6 +82,7 @@ func Defaults() Config {
 		StripeAPIBaseURL:  "https://api.stripe.com",
 		Partitions:        8,
 		IdleTimeout:       2 * time.Minute,
+		LLMTimeout:        2 * time.Second,
 	}
 }
 
@@ -106,6 +113,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(c.PublicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, errors.New("PUBLIC_BASE_URL must be an absolute URL such as https://sms.example.com"))
 		}
+	}
+	if c.LLMBaseURL != "" && c.LLMModel == "" {
+		errs = append(errs, errors.New("LLM_MODEL is required with LLM_BASE_URL"))
 	}
 	if c.SendRatePerNumber <= 0 || c.SendBurst < 1 {
 		errs = append(errs, errors.New("SEND_RATE_PER_NUMBER and SEND_BURST must be positive"))

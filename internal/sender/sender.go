@@ -190,7 +190,7 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	now := s.cfg.Now()
 	s.records <- sent{
 		rec: persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now},
-		msg: m, origin: cmd.Origin,
+		msg: m, origin: cmd.Origin, first: cmd.First,
 	}
 }
 
@@ -199,6 +199,7 @@ type sent struct {
 	rec    persistence.Send
 	msg    jetstream.Msg
 	origin time.Time
+	first  bool // the first text to a new lead (speed to lead)
 }
 
 // recordLoop writes the send records of accepted commands in batches (one
@@ -248,6 +249,9 @@ func (s *Sender) recordLoop(ctx context.Context) {
 			s.cfg.Metrics.sent.WithLabelValues(r.rec.Carrier).Inc()
 			if !r.origin.IsZero() {
 				s.cfg.Metrics.endToEnd.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+				if r.first {
+					s.cfg.Metrics.speedToLead.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+				}
 			}
 			_ = r.msg.Ack()
 		}
@@ -311,6 +315,7 @@ type Metrics struct {
 	// recipient's window opens; suppressed counts texts not sent by rule.
 	quietDeferrals prometheus.Counter
 	suppressed     *prometheus.CounterVec
+	speedToLead    prometheus.Histogram
 }
 
 // NewMetrics registers the sender's metrics.
@@ -325,9 +330,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}),
 		quietDeferrals: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_quiet_hours_deferrals_total", Help: "Initiated texts put back by the sender until the recipient's window opens."}),
 		suppressed:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_suppressed_total", Help: "Send commands not handed to a carrier by rule."}, []string{"reason"}),
+		speedToLead:    newSpeedToLead(),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed)
+		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed, m.speedToLead)
 	}
 	return m
 }
