@@ -28,7 +28,7 @@ func TestComposeFileParses(t *testing.T) {
 	if err := yaml.Unmarshal(b, &c); err != nil {
 		t.Fatalf("docker-compose.yml: %v", err)
 	}
-	for _, want := range []string{"nats", "postgres", "gateway", "engine", "sender", "prometheus"} {
+	for _, want := range []string{"nats-1", "nats-2", "nats-3", "postgres", "gateway-1", "gateway-2", "engine-1", "engine-2", "engine-3", "sender", "prometheus"} {
 		if _, ok := c.Services[want]; !ok {
 			t.Errorf("service %q missing", want)
 		}

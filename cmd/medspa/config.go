@@ -88,6 +88,7 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 		c.LLMTimeout = d
 	}
 	num("PARTITIONS", &c.Partitions)
+	num("STREAM_REPLICAS", &c.StreamReplicas)
 	if v := getenv("IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

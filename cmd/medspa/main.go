@@ -43,6 +43,7 @@ commands:
   token      print a staff API token: medspa token --role staff --clinic glow-chicago
   sim        post a signed Telnyx webhook: medspa sim --from +13125550123 --to +17735550100 "How much is Botox?"
   storm      load-test a running engine and verify every reply: medspa storm --rate 100 --duration 30s
+  status     one-screen summary of a running system: streams, consumers, partition owners, outbox, dead letters
   eval       accuracy of the built-in understanding (and the model, when LLM_BASE_URL is set) on the labelled set
 `
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return storm.Main(ctx, rest, getenv, stdout, stderr)
 	case "eval":
 		return runEval(ctx, rest, getenv, stdout)
+	case "status":
+		return runStatus(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -97,6 +97,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	}
 	topo := bus.DefaultTopology()
 	topo.Partitions = cfg.Partitions
+	topo.Replicas = cfg.StreamReplicas
 	if err := bus.EnsureStreams(ctx, js, topo); err != nil {
 		return fmt.Errorf("set up streams: %w", err)
 	}

@@ -62,6 +62,10 @@ type Config struct {
 	LLMModel   string
 	LLMTimeout time.Duration
 
+	// StreamReplicas is the replication of the JetStream streams (3 on a
+	// 3-node cluster).
+	StreamReplicas int
+
 	Partitions  int
 	IdleTimeout time.Duration
 }
@@ -83,6 +87,7 @@ func Defaults() Config {
 		Partitions:        8,
 		IdleTimeout:       2 * time.Minute,
 		LLMTimeout:        2 * time.Second,
+		StreamReplicas:    1,
 	}
 }
 
@@ -113,6 +118,9 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(c.PublicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, errors.New("PUBLIC_BASE_URL must be an absolute URL such as https://sms.example.com"))
 		}
+	}
+	if c.StreamReplicas < 1 || c.StreamReplicas > 5 {
+		errs = append(errs, fmt.Errorf("STREAM_REPLICAS %d out of range 1..5", c.StreamReplicas))
 	}
 	if c.LLMBaseURL != "" && c.LLMModel == "" {
 		errs = append(errs, errors.New("LLM_MODEL is required with LLM_BASE_URL"))
