@@ -20,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/actors"
+	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/messages"
 )
@@ -62,9 +63,21 @@ type outboxStatus struct {
 }
 
 func runStatus(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
+	// Only the addresses are needed: the full configuration (and its
+	// secrets) is not checked here.
+	cfg := app.Defaults()
+	if v := strings.TrimSpace(getenv("NATS_URL")); v != "" {
+		cfg.NATSURL = v
+	}
+	if v := strings.TrimSpace(getenv("NATS_LISTEN")); v != "" {
+		cfg.NATSListen = v
+	}
+	if v := strings.TrimSpace(getenv("PORT")); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("PORT=%q is not a number", v)
+		}
+		cfg.Port = p
 	}
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	gw := fs.String("gateway", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "base URL of a process serving /metrics (outbox backlog)")

@@ -120,11 +120,10 @@ func TestStopThenHoldExpirySendsNothing(t *testing.T) {
 		skew.Store(int64(16 * time.Minute)) // past the 15 minute hold, unpaid
 		// Every timer stored before the skew is due now; give the timer
 		// loop (250ms) and the sender time to act on any of them.
-		time.Sleep(2 * time.Second)
+		time.Sleep(3 * time.Second)
+		require.Len(t, tel.SentTo(lead), 4, "nothing after the opt-out confirmation: %+v", tel.SentTo(lead))
 		d, ok = sys.waitDetail(lead, func(d staffDetail) bool { return len(d.Timers) == 0 })
 		require.True(t, ok, "no timer is left pending: %v", timerKinds(d))
-		time.Sleep(time.Second)
-		require.Len(t, tel.SentTo(lead), 4, "nothing after the opt-out confirmation: %+v", tel.SentTo(lead))
 
 		d, _ = sys.detail(lead)
 		require.Equal(t, "opted_out", d.Phase)
