@@ -30,7 +30,7 @@ func runRole(ctx context.Context, role string, getenv func(string) string, stdou
 		return fmt.Errorf("medspa %s runs beside other roles and needs NATS_URL; use `medspa serve` for one process", role)
 	}
 	log := newLogger(cfg.LogLevel, stderr)
-	return app.Run(ctx, cfg, app.Options{Roles: roles, Logger: log, Console: stdout})
+	return app.Run(ctx, cfg, app.Options{Roles: roles, Logger: log, Console: stdout, Demo: role == "serve"})
 }
 
 func runMigrate(ctx context.Context, getenv func(string) string, stderr io.Writer) error {

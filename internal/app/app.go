@@ -54,6 +54,9 @@ type Options struct {
 	Carrier carrier.Sender
 	// Now is the clock; defaults to time.Now.
 	Now func() time.Time
+	// Demo starts the demo conversations on an empty store when the
+	// built-in demo clinics run embedded (`medspa serve`).
+	Demo bool
 	// Started, when set, is called once every role is running.
 	Started func()
 }
@@ -190,6 +193,11 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	log.Info("medspa running", slog.String("http", ln.Addr().String()), slog.Bool("gateway", o.Roles.Gateway),
 		slog.Bool("engine", o.Roles.Engine), slog.Bool("sender", o.Roles.Sender), slog.Int("clinics", len(clinicList)),
 		slog.String("store", storeKind(cfg)))
+	if o.Roles == All && o.Demo {
+		if err := seedDemo(ctx, cfg, store, bus.Publisher{JS: js}, clinics, o.Now(), log); err != nil {
+			log.Warn("demo conversations not started", slog.String("error", err.Error()))
+		}
+	}
 	if o.Started != nil {
 		o.Started()
 	}
