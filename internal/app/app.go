@@ -248,7 +248,9 @@ func newAssistant(cfg Config, log *slog.Logger, reg prometheus.Registerer) (acto
 // otherwise; both migrate on open.
 func OpenStore(ctx context.Context, cfg Config, log *slog.Logger) (persistence.Store, error) {
 	if cfg.DatabaseURL != "" {
-		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{})
+		// Every role shares one pool: group commits, snapshot loads, send
+		// records and the relay. pgxpool's default (max(4, CPUs)) queues them.
+		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: 16})
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}

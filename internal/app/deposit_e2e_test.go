@@ -1,0 +1,137 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/stripe/stripe-go/v85"
+	"github.com/stripe/stripe-go/v85/webhook"
+
+	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/messages"
+)
+
+const stripeSecret = "whsec_test_medspa"
+
+// lockedBuffer collects what the development checkout prints.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+var apptInLink = regexp.MustCompile(`/deposits/(ap_[0-9a-f]+)`)
+
+// holdWithDeposit takes a lead from a first text to a held slot with its
+// deposit link, and returns the appointment id. The day asked for is five
+// days ahead, outside the 24 hour cancellation window.
+func holdWithDeposit(t *testing.T, sys *system, tel *testkit.Telnyx, lead, prefix string) string {
+	day := time.Now().AddDate(0, 0, 5).Weekday().String()
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-1", lead, "Hi! Can I get botox "+day+" afternoon?")))
+	require.Len(t, tel.WaitFor(t, lead, 1, 10*time.Second), 1)
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-2", lead, "1")))
+	got := tel.WaitFor(t, lead, 3, 10*time.Second)
+	require.Len(t, got, 3)
+	m := apptInLink.FindStringSubmatch(got[2].Text)
+	require.NotNil(t, m, "deposit link in %q", got[2].Text)
+	return m[1]
+}
+
+// stripeEvent posts a signed checkout.session.completed as Stripe would.
+func (s *system) stripeEvent(eventID, lead, appt, intent string) int {
+	ev := map[string]any{
+		"id": eventID, "object": "event", "api_version": stripe.APIVersion, "created": time.Now().Unix(), "type": "checkout.session.completed",
+		"livemode": false, "pending_webhooks": 1, "request": map[string]any{"id": nil, "idempotency_key": nil},
+		"data": map[string]any{"object": map[string]any{
+			"id": "cs_test_" + appt, "object": "checkout.session", "amount_total": 5000, "currency": "usd", "client_reference_id": appt,
+			"metadata": map[string]string{"clinic_id": clinicID, "lead_id": messages.LeadID(clinicID, lead), "appointment_id": appt},
+			"mode":     "payment", "payment_intent": intent, "payment_status": "paid", "status": "complete", "livemode": false,
+		}},
+	}
+	payload, _ := json.Marshal(ev)
+	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: stripeSecret, Timestamp: time.Now()})
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("Stripe-Signature", signed.Header)
+	status, _ := testkit.Post(s.t, s.client, s.baseURL+"/webhooks/stripe", h, payload)
+	return status
+}
+
+// A paid deposit books the appointment once: the same event again and a
+// second event for the same payment change nothing and send nothing. A
+// cancellation sent twice asks for one refund.
+func TestDepositBooksOnceAndRefundsOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, dbURL string) {
+		cfg, priv, tel := newConfig(t, dbURL)
+		cfg.StripeWebhookSecret = stripeSecret
+		console := &lockedBuffer{}
+		sys := startWith(t, cfg, priv, tel, app.Options{Console: console})
+		lead := "+13125550171"
+		appt := holdWithDeposit(t, sys, tel, lead, "dep")
+		require.Eventually(t, func() bool { return console.count("[stripe dev] checkout") == 1 }, 10*time.Second, 20*time.Millisecond)
+
+		require.Equal(t, http.StatusOK, sys.stripeEvent("evt_paid_1", lead, appt, "pi_1"))
+		got := tel.WaitFor(t, lead, 4, 10*time.Second)
+		require.Len(t, got, 4)
+		require.Contains(t, got[3].Text, "booked")
+		require.Equal(t, http.StatusOK, sys.stripeEvent("evt_paid_1", lead, appt, "pi_1")) // Stripe retries the same event
+		require.Equal(t, http.StatusOK, sys.stripeEvent("evt_paid_2", lead, appt, "pi_1")) // another event, same payment
+		time.Sleep(time.Second)
+		require.Len(t, tel.SentTo(lead), 4, "confirmed once, texted once")
+
+		require.Equal(t, http.StatusOK, first(sys.sms("dep-cancel-1", lead, "I need to cancel my appointment")))
+		require.Equal(t, http.StatusOK, first(sys.sms("dep-cancel-2", lead, "cancel my appointment please")))
+		require.Eventually(t, func() bool { return console.count("[stripe dev] refund") >= 1 }, 10*time.Second, 20*time.Millisecond)
+		time.Sleep(time.Second)
+		require.Equal(t, 1, console.count("[stripe dev] refund"), "one refund for one deposit")
+	})
+}
+
+// An unpaid hold that expires frees its time for the next lead.
+func TestExpiredHoldFreesTheSlot(t *testing.T) {
+	cfg, priv, tel := newConfig(t, "")
+	var skew time.Duration
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(skew) }
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: clock, Console: &lockedBuffer{}})
+	a, b := "+13125550172", "+13125550173"
+	holdWithDeposit(t, sys, tel, a, "free-a")
+	offered := firstOffer(tel.SentTo(a)[0].Text)
+
+	day := time.Now().AddDate(0, 0, 5).Weekday().String()
+	require.Equal(t, http.StatusOK, first(sys.sms("free-b-1", b, "Hi! Can I get botox "+day+" afternoon?")))
+	require.Len(t, tel.WaitFor(t, b, 1, 10*time.Second), 1)
+	require.NotEqual(t, offered, firstOffer(tel.SentTo(b)[0].Text), "a held time is not offered")
+
+	mu.Lock()
+	skew = 16 * time.Minute
+	mu.Unlock()
+	expired := tel.WaitFor(t, a, 4, 10*time.Second)
+	require.Len(t, expired, 4)
+	require.Contains(t, expired[3].Text, "expired")
+
+	c := "+13125550174" // a new lead asking the same now
+	require.Equal(t, http.StatusOK, first(sys.sms("free-c-1", c, "Hi! Can I get botox "+day+" afternoon?")))
+	again := tel.WaitFor(t, c, 1, 10*time.Second)
+	require.Len(t, again, 1)
+	require.Equal(t, offered, firstOffer(again[0].Text), "the expired hold's time is open again")
+}
