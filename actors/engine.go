@@ -19,6 +19,7 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/outbox"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -97,7 +98,7 @@ type Engine struct {
 	system *actor.ActorSystem
 	stream jetstream.Stream
 	commit *committer
-	relay  *relay
+	relay  *outbox.Relay
 	ctx    context.Context // work context: outlives a shutdown request by a grace period
 	parts  partitions      // the partitions consumed now
 
@@ -131,8 +132,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		return logger.With(slog.String("component", "protoactor"))
 	}))
 	e.commit = newCommitter(e.cfg.Store, e.cfg.Committers, e.cfg.MaxBatch, func(n int) { e.cfg.Metrics.batchSize.Observe(float64(n)) })
-	e.relay = &relay{js: e.cfg.JS, store: e.cfg.Store, log: logger, now: e.cfg.Now, queue: make(chan persistence.OutboxRow, 8192),
-		sweep: time.Second, grace: 3 * time.Second, metrics: e.cfg.Metrics}
+	e.relay = outbox.New(e.cfg.JS, e.cfg.Store, logger, e.cfg.Now, e.cfg.Metrics.outbox)
 
 	var wg sync.WaitGroup
 	bg := func(f func(context.Context)) {
@@ -142,7 +142,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	for i := 0; i < e.cfg.Committers; i++ {
 		bg(e.commit.run)
 	}
-	bg(e.relay.run)
+	bg(e.relay.Run)
 	bg(e.timerLoop)
 	if sub, err := e.serveLiveState(e.cfg.JS.Conn()); err != nil {
 		logger.Warn("live state requests will not be answered", slog.String("error", err.Error()))

@@ -196,7 +196,7 @@ func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldReques
 	a.state, a.exists = d.next, true
 	a.version++
 	a.engine.cfg.Metrics.committed(d)
-	a.engine.relay.enqueue(c.Outbox)
+	a.engine.relay.Enqueue(c.Outbox)
 	return holds, nil
 }
 

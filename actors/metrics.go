@@ -1,6 +1,10 @@
 package actors
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/outbox"
+)
 
 // Metrics are the engine's Prometheus metrics.
 type Metrics struct {
@@ -11,11 +15,7 @@ type Metrics struct {
 	retries         *prometheus.CounterVec
 	deadLetters     *prometheus.CounterVec
 	batchSize       prometheus.Histogram
-	relayOverflow   prometheus.Counter
-	outboxBacklog   prometheus.Gauge
-	outboxAge       prometheus.Gauge
-	outboxPublished prometheus.Counter
-	outboxSwept     prometheus.Counter
+	outbox          *outbox.Metrics
 	catchUp         prometheus.Counter
 	timersFired     prometheus.Counter
 	timerLag        prometheus.Histogram
@@ -39,13 +39,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			ConstLabels: prometheus.Labels{"source": "inbound"}}, []string{"reason"}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_batch_size", Help: "Commits per store transaction (group commit).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
-		relayOverflow:   prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_relay_overflow_total", Help: "Outbox rows left to the sweep because the fast path was full."}),
-		outboxBacklog:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_outbox_backlog", Help: "Outbox rows not yet published."}),
-		outboxAge:       prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_outbox_oldest_seconds", Help: "Age of the oldest unpublished outbox row."}),
-		outboxPublished: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_published_total", Help: "Outbox rows published to JetStream."}),
-		outboxSwept:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_outbox_swept_total", Help: "Outbox rows published by the sweep rather than the fast path."}),
-		catchUp:         prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_catchup_applied_total", Help: "Earlier pending messages applied ahead of a newer one after activation (ordering across failover)."}),
-		timersFired:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_timers_fired_total", Help: "Durable timers delivered to their conversations."}),
+		outbox:      outbox.NewMetrics(reg),
+		catchUp:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_catchup_applied_total", Help: "Earlier pending messages applied ahead of a newer one after activation (ordering across failover)."}),
+		timersFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_timers_fired_total", Help: "Durable timers delivered to their conversations."}),
 		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_timer_lag_seconds", Help: "From a timer's due time to its publication.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
 		partitionsOwned: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_partitions_owned", Help: "Inbound partitions this engine node consumes now."}),
@@ -53,7 +49,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
-			m.relayOverflow, m.outboxBacklog, m.outboxAge, m.outboxPublished, m.outboxSwept, m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned)
+			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned)
 		reg.MustRegister(m.ops.collectors()...)
 	}
 	return m

@@ -17,6 +17,7 @@ import (
 	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/outbox"
 	"github.com/medspa/engine/internal/telnyxsig"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -36,16 +37,16 @@ func RunConventional(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.close()
-	rl := newRelay(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now)
+	rl := outbox.New(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, nil)
 	mux := http.NewServeMux()
-	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.enqueue, cfg.Now))
+	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.Enqueue, cfg.Now))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
 	g, gctx := errgroup.WithContext(ctx)
 	snd := s.sender()
 	g.Go(func() error { return snd.Run(gctx) })
-	g.Go(func() error { return rl.run(gctx) })
+	g.Go(func() error { rl.Run(gctx); return nil })
 	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
 	if cfg.Started != nil {
 		cfg.Started()

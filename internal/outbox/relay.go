@@ -1,4 +1,6 @@
-package actors
+// Package outbox publishes committed outbox rows to JetStream: right after
+// commit (the fast path) and, for whatever a crash left behind, by a sweep.
+package outbox
 
 import (
 	"context"
@@ -11,12 +13,12 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
-// relay publishes committed outbox rows to JetStream and deletes them once
+// Relay publishes committed outbox rows to JetStream and deletes them once
 // stored. Rows handed over right after commit go out at once (the fast
 // path); a sweep publishes whatever a crash left behind. Both publish with
 // Nats-Msg-Id = row id, and the sender dedups on the command id, so a row
 // published twice is still sent once.
-type relay struct {
+type Relay struct {
 	js      jetstream.JetStream
 	store   persistence.Store
 	log     *slog.Logger
@@ -29,18 +31,31 @@ type relay struct {
 	published []string // published, not yet deleted
 }
 
-func (r *relay) enqueue(rows []persistence.OutboxRow) {
+// New returns a relay that sweeps every second for rows older than 3 s.
+// metrics may be nil.
+func New(js jetstream.JetStream, store persistence.Store, log *slog.Logger, now func() time.Time, metrics *Metrics) *Relay {
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	return &Relay{js: js, store: store, log: log, now: now, queue: make(chan persistence.OutboxRow, 8192),
+		sweep: time.Second, grace: 3 * time.Second, metrics: metrics}
+}
+
+// Enqueue hands committed rows to the fast path; when it is full the sweep
+// publishes them.
+func (r *Relay) Enqueue(rows []persistence.OutboxRow) {
 	for _, row := range rows {
 		select {
 		case r.queue <- row:
 		default:
 			// Full: the sweep will publish it; nothing is lost.
-			r.metrics.relayOverflow.Inc()
+			r.metrics.overflow.Inc()
 		}
 	}
 }
 
-func (r *relay) run(ctx context.Context) {
+// Run publishes until ctx ends.
+func (r *Relay) Run(ctx context.Context) {
 	tick := time.NewTicker(r.sweep)
 	defer tick.Stop()
 	flush := time.NewTicker(100 * time.Millisecond)
@@ -74,25 +89,25 @@ func (r *relay) run(ctx context.Context) {
 	}
 }
 
-func (r *relay) sweepOnce(ctx context.Context) {
+func (r *Relay) sweepOnce(ctx context.Context) {
 	rows, err := r.store.PendingOutbox(ctx, r.now().Add(-r.grace), 500)
 	if err != nil {
 		r.log.Warn("outbox sweep", slog.String("error", err.Error()))
 		return
 	}
 	if n, oldest, err := r.store.OutboxBacklog(ctx, r.now()); err == nil {
-		r.metrics.outboxBacklog.Set(float64(n))
-		r.metrics.outboxAge.Set(oldest.Seconds())
+		r.metrics.backlog.Set(float64(n))
+		r.metrics.age.Set(oldest.Seconds())
 	}
 	if len(rows) > 0 {
-		r.metrics.outboxSwept.Add(float64(len(rows)))
+		r.metrics.swept.Add(float64(len(rows)))
 		r.publish(ctx, rows)
 	}
 }
 
 // publish sends rows asynchronously, waits for their acks and deletes the
 // stored ones. A row that fails stays in the outbox for the next sweep.
-func (r *relay) publish(ctx context.Context, rows []persistence.OutboxRow) {
+func (r *Relay) publish(ctx context.Context, rows []persistence.OutboxRow) {
 	type pending struct {
 		id string
 		f  jetstream.PubAckFuture
@@ -126,7 +141,7 @@ wait:
 			return
 		}
 	}
-	r.metrics.outboxPublished.Add(float64(len(done)))
+	r.metrics.published.Add(float64(len(done)))
 	r.published = append(r.published, done...)
 	if len(r.published) >= 512 {
 		r.markPublished(ctx)
@@ -137,7 +152,7 @@ wait:
 // is off the latency path and batched: one write for many rows. A row whose
 // deletion fails or has not happened yet is at worst published again by the
 // sweep, and JetStream's dedup and the sender's record make that harmless.
-func (r *relay) markPublished(ctx context.Context) {
+func (r *Relay) markPublished(ctx context.Context) {
 	if len(r.published) == 0 {
 		return
 	}
