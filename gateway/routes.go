@@ -47,7 +47,7 @@ func routes(cfg Config) http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
 			r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
-			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store))
+			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store, cfg.LiveState))
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
 			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Store, cfg.Now))
 			r.Method(http.MethodGet, "/settings", handleGetSettings(cfg.Clinics))

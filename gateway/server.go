@@ -25,6 +25,10 @@ type Publisher interface {
 	Publish(ctx context.Context, subject, msgID string, data []byte, origin time.Time) error
 }
 
+// LiveState returns a conversation's state and version from its actor, if
+// one is in memory on some engine node.
+type LiveState func(ctx context.Context, clinicID, leadID string) (state []byte, version int64, ok bool)
+
 // Config holds the gateway's dependencies.
 type Config struct {
 	// TelnyxPublicKey verifies Telnyx webhooks. Without it every Telnyx
@@ -49,6 +53,9 @@ type Config struct {
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
+	// LiveState, when set, asks the engine for a conversation's state as its
+	// actor holds it; nil or not ok means the snapshot is read.
+	LiveState LiveState
 	// Admin configures the admin API's calls to Telnyx.
 	Admin AdminConfig
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it

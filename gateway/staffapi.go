@@ -68,7 +68,8 @@ type conversationDetail struct {
 	Version     int64     `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
-	// Source says where the state was read: the last persisted snapshot.
+	// Source says where the state was read: "actor" (the conversation's
+	// actor in memory) or "snapshot" (the last persisted state).
 	Source       string              `json:"source"`
 	Fields       map[string]any      `json:"fields"`
 	Messages     []transcriptMessage `json:"messages"`
@@ -85,7 +86,7 @@ var hiddenFields = []string{"recent", "initiated"}
 // handleGetConversation returns one conversation: transcript with delivery
 // status, the fields of its state, its appointments, pending timers and
 // consent ledger.
-func handleGetConversation(store persistence.Store) http.Handler {
+func handleGetConversation(store persistence.Store, live LiveState) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID := chi.URLParam(r, "clinic_id")
@@ -100,6 +101,13 @@ func handleGetConversation(store persistence.Store) http.Handler {
 			Source: "snapshot", Fields: map[string]any{},
 			Messages: []transcriptMessage{}, Appointments: []appointmentView{}, Timers: []timerView{},
 			Consent: consentView{Ledger: []consentEntry{}},
+		}
+		if live != nil {
+			// The actor's state, when one is in memory, is at least as new
+			// as the snapshot and says so.
+			if st, v, ok := live(ctx, clinicID, s.LeadID); ok && v >= s.Version {
+				s.State, out.Version, out.Source = st, v, "actor"
+			}
 		}
 		if len(s.State) > 0 {
 			if err := json.Unmarshal(s.State, &out.Fields); err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -161,7 +162,8 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone}
 	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
-	gwCfg.Done = gctx.Done()                    // ends open event streams on shutdown
+	gwCfg.LiveState = liveState(nc)
+	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {
 		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
@@ -226,6 +228,24 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
 		return nil, nil, fmt.Errorf("connect embedded nats: %w", err)
 	}
 	return nc, func() { _ = nc.Drain(); emb.Shutdown() }, nil
+}
+
+// liveState asks the engine node holding a conversation's actor for its
+// state; nobody answers when no actor is in memory.
+func liveState(nc *nats.Conn) gateway.LiveState {
+	return func(ctx context.Context, clinicID, leadID string) ([]byte, int64, bool) {
+		ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+		defer cancel()
+		msg, err := nc.RequestWithContext(ctx, messages.LiveStateSubject(clinicID, leadID), nil)
+		if err != nil {
+			return nil, 0, false
+		}
+		var st messages.LiveState
+		if json.Unmarshal(msg.Data, &st) != nil || st.V != messages.Version {
+			return nil, 0, false
+		}
+		return st.State, st.Version, true
+	}
 }
 
 // newAssistant builds the language model client when LLM_BASE_URL is set;

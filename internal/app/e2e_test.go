@@ -239,6 +239,7 @@ func TestConversationSurvivesEngineRestart(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		var conv struct {
 			Name     string `json:"name"`
+			Source   string `json:"source"`
 			Version  int64  `json:"version"`
 			Messages []struct {
 				Direction string `json:"direction"`
@@ -247,6 +248,7 @@ func TestConversationSurvivesEngineRestart(t *testing.T) {
 		}
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&conv))
 		require.Equal(t, "Priya", conv.Name)
+		require.Equal(t, "actor", conv.Source, "the active conversation's state comes from its actor")
 		require.EqualValues(t, 2, conv.Version)
 		require.Len(t, conv.Messages, 4, fmt.Sprintf("%+v", conv.Messages))
 		require.Equal(t, "in", conv.Messages[0].Direction)
