@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/medspa/engine/messages"
 )
@@ -28,9 +29,16 @@ type Error struct {
 	OptedOut bool
 }
 
+// Error describes the refusal. Carriers echo numbers in their error texts
+// ("+13125550123 is not a valid number"); they are masked, because errors
+// end up in logs and dead letters.
 func (e *Error) Error() string {
-	return fmt.Sprintf("carrier: status %d code %q: %s", e.Status, e.Code, e.Detail)
+	return fmt.Sprintf("carrier: status %d code %q: %s", e.Status, e.Code, numberLike.ReplaceAllString(e.Detail, "[number]"))
 }
+
+// numberLike matches anything that may be a phone number: 7 or more digits,
+// possibly with a leading + and separators.
+var numberLike = regexp.MustCompile(`\+?\d[\d\s().-]{5,}\d`)
 
 // IsRetryable reports whether err may succeed when tried again. Errors that
 // are not *Error (transport failures, timeouts) are retryable.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/medspa/engine/internal/carrier"
@@ -133,5 +134,12 @@ func TestTwilioSendWithoutSid(t *testing.T) {
 	s := &carrier.Twilio{BaseURL: srv.URL, AccountSID: "AC1", AuthToken: "t", Client: srv.Client()}
 	if _, err := s.Send(context.Background(), sendCmd()); err == nil || carrier.IsRetryable(err) {
 		t.Fatalf("err = %v, want a final error", err)
+	}
+}
+
+func TestErrorMasksNumbers(t *testing.T) {
+	e := &carrier.Error{Status: 400, Code: "21211", Detail: "The 'To' number +1 (312) 555-0123 is not a valid phone number."}
+	if got := e.Error(); strings.Contains(got, "555") || !strings.Contains(got, "[number]") {
+		t.Fatalf("Error() = %q: the number is not masked", got)
 	}
 }
