@@ -27,6 +27,32 @@ const (
 // so Telnyx retries. Unknown numbers and other event types are acknowledged
 // and counted.
 func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
+	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
+		ev, err := telnyx.Parse(body)
+		if err != nil {
+			return messages.Envelope{}, "", err
+		}
+		env, ok := telnyxEnvelope(ev, dir, at)
+		switch {
+		case ev.Inbound == nil && ev.Receipt == nil:
+			return env, OutcomeIgnored, nil
+		case !ok:
+			return env, OutcomeUnknownNumber, nil
+		}
+		return env, "", nil
+	})
+}
+
+// telnyxBuild turns a verified Telnyx body into the envelope to publish, or
+// names the outcome of a body that carries no work (ignored, unknown
+// number), or fails to parse it (400).
+type telnyxBuild func(body []byte, at time.Time) (env messages.Envelope, skip string, err error)
+
+// telnyxHook is the shape every Telnyx route shares: read the raw body
+// once, verify its signature (401), build the envelope (400 when it does not
+// parse), and answer 200 only once it is durable in JetStream (503 when the
+// publish fails, so Telnyx retries). Every answer is counted by outcome.
+func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() time.Time, build telnyxBuild) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		defer func() {
@@ -42,7 +68,7 @@ func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publ
 		if !verifyTelnyx(w, r, key, body, at, outcome) {
 			return
 		}
-		ev, err := telnyx.Parse(body)
+		env, skip, err := build(body, at)
 		if err != nil {
 			outcome(OutcomeBadRequest)
 			var fields telnyx.FieldErrors
@@ -53,15 +79,9 @@ func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publ
 			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
 			return
 		}
-		env, ok := telnyxEnvelope(ev, dir, at)
-		switch {
-		case ev.Inbound == nil && ev.Receipt == nil:
-			outcome(OutcomeIgnored)
-			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeIgnored})
-			return
-		case !ok:
-			outcome(OutcomeUnknownNumber)
-			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeUnknownNumber})
+		if skip != "" {
+			outcome(skip)
+			writeJSON(w, http.StatusOK, map[string]string{"status": skip})
 			return
 		}
 		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -145,27 +144,6 @@ func loadLabelledSet(path string) ([]labelledMsg, error) {
 	return out, nil
 }
 
-// evalEntities lists an understanding's entities in the set's terms.
-func evalEntities(u conversation.Understanding) map[string]string {
-	e := map[string]string{}
-	if u.Name != "" {
-		e["name"] = u.Name
-	}
-	if u.ServiceID != "" {
-		e["service"] = u.ServiceID
-	}
-	if u.When != nil {
-		e["when"] = u.When.String()
-	}
-	if u.Option > 0 {
-		e["option"] = strconv.Itoa(u.Option)
-	}
-	if u.Patient != "" {
-		e["patient"] = u.Patient
-	}
-	return e
-}
-
 type tally struct{ right, total int }
 
 func (t tally) String() string {
@@ -195,7 +173,7 @@ func score(set []labelledMsg, got []conversation.Understanding, miss func(string
 		if string(u.Intent) != m.intent {
 			miss(fmt.Sprintf("intent  %-48q got %-10s want %s", m.text, u.Intent, m.intent))
 		}
-		found := evalEntities(u)
+		found := u.Entities()
 		keys := map[string]bool{}
 		for k := range found {
 			keys[k] = true

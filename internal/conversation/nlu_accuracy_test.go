@@ -65,27 +65,6 @@ func loadLabelled(t *testing.T) []labelled {
 	return out
 }
 
-// entitiesOf lists what Understand found in the labelled set's terms.
-func entitiesOf(u Understanding) map[string]string {
-	e := map[string]string{}
-	if u.Name != "" {
-		e["name"] = u.Name
-	}
-	if u.ServiceID != "" {
-		e["service"] = u.ServiceID
-	}
-	if u.When != nil {
-		e["when"] = u.When.String()
-	}
-	if u.Option > 0 {
-		e["option"] = fmt.Sprint(u.Option)
-	}
-	if u.Patient != "" {
-		e["patient"] = u.Patient
-	}
-	return e
-}
-
 // TestNLUAccuracy measures intent accuracy (messages whose intent is right)
 // and entity accuracy (entity slots right, over the union of expected and
 // found slots, so a spurious entity counts against it as a missed one does).
@@ -113,7 +92,7 @@ func TestNLUAccuracy(t *testing.T) {
 		} else {
 			t.Logf("intent  %-50q got %-10s want %s", l.text, u.Intent, l.intent)
 		}
-		got := entitiesOf(u)
+		got := u.Entities()
 		keys := map[string]bool{}
 		for k := range got {
 			keys[k] = true
