@@ -17,23 +17,41 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
-// calendarView is the clinic's calendar as its lead actors read it when
-// they decide which times to offer. Only the clinic actor writes it, always
-// with a fresh copy, so readers never see a calendar change under them.
-type calendarView struct {
-	p atomic.Pointer[clinic.Calendar]
+// clinicView is the clinic's settings and calendar as its lead actors read
+// them when they decide. The settings are the process's directory entry,
+// which every settings update replaces (on this node by the clinic actor,
+// on the others by the settings.changed event), so a lead sees an update
+// from its next message on. The calendar is written only by the clinic
+// actor, always as a fresh copy, so readers never see it change under them.
+type clinicView struct {
+	dir  *clinic.Directory
+	id   string
+	last *clinic.Clinic // used if the directory ever lost the clinic
+	cal  atomic.Pointer[clinic.Calendar]
 }
 
-func (v *calendarView) load() clinic.Calendar {
-	if c := v.p.Load(); c != nil {
+func newClinicView(dir *clinic.Directory, c *clinic.Clinic) *clinicView {
+	return &clinicView{dir: dir, id: c.ID, last: c}
+}
+
+// clinic returns the settings in force; the value is never modified.
+func (v *clinicView) clinic() *clinic.Clinic {
+	if c, ok := v.dir.ByID(v.id); ok {
+		return c
+	}
+	return v.last
+}
+
+func (v *clinicView) load() clinic.Calendar {
+	if c := v.cal.Load(); c != nil {
 		return *c
 	}
 	return clinic.Calendar{}
 }
 
-func (v *calendarView) store(c clinic.Calendar) {
+func (v *clinicView) store(c clinic.Calendar) {
 	cp := clinic.Calendar{Appointments: slices.Clone(c.Appointments)}
-	v.p.Store(&cp)
+	v.cal.Store(&cp)
 }
 
 // holdCall is a lead's request to its clinic's calendar.
@@ -51,7 +69,7 @@ type holdReply struct {
 func (a *clinicActor) loadCalendar() {
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
-		snap, err := a.engine.cfg.Store.LoadClinic(ctx, a.clinic.ID)
+		snap, err := a.engine.cfg.Store.LoadClinic(ctx, a.id)
 		cancel()
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
@@ -80,14 +98,14 @@ func (a *clinicActor) loadCalendar() {
 func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
 	for attempt := 0; attempt < 5; attempt++ {
 		now := a.engine.cfg.Now()
-		next, res := conversation.DecideClinic(a.view.load(), a.clinic, call.req, now)
+		next, res := conversation.DecideClinic(a.view.load(), a.view.clinic(), call.req, now)
 		state, err := json.Marshal(next)
 		if err != nil {
 			ctx.Respond(&holdReply{err: fmt.Errorf("encode calendar: %w", err)})
 			return
 		}
 		sctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
-		err = a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.clinic.ID, Version: a.version, State: state, UpdatedAt: now})
+		err = a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.id, Version: a.version, State: state, UpdatedAt: now})
 		cancel()
 		if err == nil {
 			a.version++

@@ -16,11 +16,11 @@ import (
 // it, so no message is ever left in a dying mailbox.
 type clinicActor struct {
 	engine  *Engine
-	clinic  *clinic.Clinic
+	id      string
 	log     *slog.Logger
 	leads   map[string]*leadRef
-	view    *calendarView // the calendar as leads read it
-	version int64         // the stored calendar's version
+	view    *clinicView // the settings and calendar as leads read them
+	version int64       // the stored calendar's version
 }
 
 type leadRef struct {
@@ -29,21 +29,24 @@ type leadRef struct {
 }
 
 func newClinicActor(e *Engine, c *clinic.Clinic) *clinicActor {
-	return &clinicActor{engine: e, clinic: c, leads: map[string]*leadRef{}, view: &calendarView{},
+	return &clinicActor{engine: e, id: c.ID, leads: map[string]*leadRef{}, view: newClinicView(e.cfg.Clinics, c),
 		log: e.cfg.Logger.With(slog.String("clinic_id", c.ID))}
 }
 
 func (a *clinicActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
+		a.loadSettings()
 		a.loadCalendar()
+	case *settingsCall:
+		a.updateSettings(ctx, m)
 	case *holdCall:
 		a.hold(ctx, m)
 	case *delivery:
 		ref, ok := a.leads[m.leadID]
 		if !ok {
 			leadID := m.leadID
-			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.clinic, a.view, leadID) }))
+			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.view, leadID) }))
 			ref = &leadRef{pid: pid}
 			a.leads[m.leadID] = ref
 		}

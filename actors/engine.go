@@ -149,6 +149,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	} else {
 		defer func() { _ = sub.Unsubscribe() }()
 	}
+	if sub, err := e.serveSettings(e.cfg.JS.Conn()); err != nil {
+		logger.Warn("settings updates will not be answered", slog.String("error", err.Error()))
+	} else {
+		defer func() { _ = sub.Unsubscribe() }()
+	}
 
 	placed := make(chan struct{})
 	if e.cfg.Placement != nil {

@@ -22,10 +22,13 @@ import (
 // a time, in the order JetStream delivered them: a message that fails is
 // retried in place and the ones behind it wait in the mailbox.
 type leadActor struct {
-	engine   *Engine
-	clinic   *clinic.Clinic
-	calendar *calendarView
-	leadID   string
+	engine *Engine
+	view   *clinicView
+	// clinic is the clinic's settings for the message in hand: read from
+	// the view as each message starts, so a settings update applies from
+	// the next message on.
+	clinic *clinic.Clinic
+	leadID string
 	log      *slog.Logger
 
 	loaded    bool
@@ -37,8 +40,9 @@ type leadActor struct {
 	assisted  map[string]*conversation.Assist // the model's reading of the message in hand
 }
 
-func newLeadActor(e *Engine, c *clinic.Clinic, cal *calendarView, leadID string) *leadActor {
-	return &leadActor{engine: e, clinic: c, calendar: cal, leadID: leadID,
+func newLeadActor(e *Engine, view *clinicView, leadID string) *leadActor {
+	c := view.clinic()
+	return &leadActor{engine: e, view: view, clinic: c, leadID: leadID,
 		log: e.cfg.Logger.With(slog.String("clinic_id", c.ID), slog.String("lead_id", leadID))}
 }
 
@@ -56,6 +60,7 @@ func (a *leadActor) Receive(ctx actor.Context) {
 	case *actor.ReceiveTimeout:
 		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
 	case *delivery:
+		a.clinic = a.view.clinic()
 		if !a.caughtUp {
 			a.catchUp(ctx, m)
 		}
@@ -178,7 +183,7 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 }
 
 func (a *leadActor) env() conversation.Env {
-	return conversation.Env{Clinic: a.clinic, Calendar: a.calendar.load()}
+	return conversation.Env{Clinic: a.clinic, Calendar: a.view.load()}
 }
 
 // commit writes one decision and, once it is stored, adopts the new state

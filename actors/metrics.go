@@ -20,6 +20,7 @@ type Metrics struct {
 	timersFired     prometheus.Counter
 	timerLag        prometheus.Histogram
 	partitionsOwned prometheus.Gauge
+	settingsUpdates prometheus.Counter
 	ops             *opsMetrics
 }
 
@@ -45,11 +46,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		timerLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_timer_lag_seconds", Help: "From a timer's due time to its publication.",
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
 		partitionsOwned: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_partitions_owned", Help: "Inbound partitions this engine node consumes now."}),
+		settingsUpdates: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_settings_updates_total", Help: "Clinic settings updates applied by this node's clinic actors."}),
 		ops:             newOpsMetrics(),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
-			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned)
+			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates)
 		reg.MustRegister(m.ops.collectors()...)
 	}
 	return m

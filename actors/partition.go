@@ -2,6 +2,8 @@ package actors
 
 import (
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/medspa/engine/messages"
 )
 
 // partitionActor owns one inbound partition on this node: it routes each
@@ -20,17 +22,34 @@ func newPartition(e *Engine, p int) *partitionActor {
 func (a *partitionActor) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *delivery:
-		pid, ok := a.clinics[m.clinicID]
-		if !ok {
-			c, known := a.engine.cfg.Clinics.ByID(m.clinicID)
-			if !known {
-				a.engine.deadLetter(m.msg, errUnknownClinic(m.clinicID), "unknown_clinic")
-				a.engine.inflight.Add(-1)
-				return
-			}
-			pid = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newClinicActor(a.engine, c) }))
-			a.clinics[m.clinicID] = pid
+		pid := a.clinic(ctx, m.clinicID)
+		if pid == nil {
+			a.engine.deadLetter(m.msg, errUnknownClinic(m.clinicID), "unknown_clinic")
+			a.engine.inflight.Add(-1)
+			return
 		}
 		ctx.Send(pid, m)
+	case *settingsCall:
+		pid := a.clinic(ctx, m.clinicID)
+		if pid == nil {
+			ctx.Respond(&messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsInvalid, Detail: "unknown clinic"})
+			return
+		}
+		ctx.Forward(pid) // the clinic actor answers the requester
 	}
+}
+
+// clinic returns the actor of a clinic of this partition, spawning it on
+// first use; nil for a clinic this process does not know.
+func (a *partitionActor) clinic(ctx actor.Context, id string) *actor.PID {
+	if pid, ok := a.clinics[id]; ok {
+		return pid
+	}
+	c, known := a.engine.cfg.Clinics.ByID(id)
+	if !known {
+		return nil
+	}
+	pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newClinicActor(a.engine, c) }))
+	a.clinics[id] = pid
+	return pid
 }

@@ -16,8 +16,9 @@ import (
 
 // Roles of the staff API.
 const (
-	RoleAdmin = "admin" // every clinic
-	RoleStaff = "staff" // the clinic named in the token
+	RoleAdmin   = "admin"   // every clinic
+	RoleManager = "manager" // the clinic named in the token, and its settings
+	RoleStaff   = "staff"   // the clinic named in the token
 )
 
 // Claims are the claims of a staff API token: sub, role, clinic_id.
@@ -31,10 +32,10 @@ func (c *Claims) check() error {
 	switch {
 	case c.Subject == "":
 		return errors.New("missing sub")
-	case c.Role != RoleAdmin && c.Role != RoleStaff:
+	case c.Role != RoleAdmin && c.Role != RoleManager && c.Role != RoleStaff:
 		return fmt.Errorf("unknown role %q", c.Role)
-	case c.Role == RoleStaff && c.ClinicID == "":
-		return errors.New("staff token without clinic_id")
+	case c.Role != RoleAdmin && c.ClinicID == "":
+		return fmt.Errorf("%s token without clinic_id", c.Role)
 	}
 	return nil
 }

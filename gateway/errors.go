@@ -24,6 +24,9 @@ var (
 	ErrTooLarge         = errors.New("request body too large")
 	ErrUnavailable      = errors.New("service unavailable")
 	ErrTooManyRequests  = errors.New("too many requests")
+	// ErrPreconditionRequired: an update that must name the version it
+	// edits did not.
+	ErrPreconditionRequired = errors.New("precondition required")
 )
 
 // ValidationError tells, field by field, what is wrong with a request. It
@@ -65,6 +68,9 @@ type Problem struct {
 	Instance  string            `json:"instance,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
+	// CurrentVersion, on a 409 for a stale version, is the version to
+	// read and edit instead.
+	CurrentVersion int64 `json:"current_version,omitempty"`
 }
 
 // ContentTypeProblem is the media type of every error body.
@@ -90,6 +96,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, ErrTooManyRequests):
 		return http.StatusTooManyRequests
+	case errors.Is(err, ErrPreconditionRequired):
+		return http.StatusPreconditionRequired
 	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}
@@ -127,6 +135,10 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &ve) {
 		p.Errors = ve.Fields
 	}
+	var sv *staleVersion
+	if errors.As(err, &sv) {
+		p.CurrentVersion = sv.current
+	}
 	writeProblem(w, p)
 }
 
@@ -155,6 +167,8 @@ func problemType(status int) string {
 		return "/problems/too-large"
 	case http.StatusTooManyRequests:
 		return "/problems/rate-limited"
+	case http.StatusPreconditionRequired:
+		return "/problems/precondition-required"
 	case http.StatusServiceUnavailable:
 		return "/problems/unavailable"
 	}

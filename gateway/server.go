@@ -56,6 +56,9 @@ type Config struct {
 	// LiveState, when set, asks the engine for a conversation's state as its
 	// actor holds it; nil or not ok means the snapshot is read.
 	LiveState LiveState
+	// Settings hands settings updates to the clinic actors; nil answers
+	// PUT /v1/clinics/{clinic_id}/settings 503.
+	Settings SettingsUpdater
 	// Admin configures the admin API's calls to Telnyx.
 	Admin AdminConfig
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it

@@ -1,51 +1,231 @@
 package gateway
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
 )
 
-// clinicSettings is a clinic's configuration as the engine runs it, with a
-// version derived from its content.
+// SettingsUpdater hands a settings update to the clinic's actor and returns
+// its answer. It fails with ErrUnavailable when no engine node answers.
+type SettingsUpdater func(ctx context.Context, req messages.SettingsUpdate) (messages.SettingsReply, error)
+
+// maxSettingsBody bounds a settings update: a large catalog is a few KiB.
+const maxSettingsBody = 256 << 10
+
+// clinicSettings is a clinic's configuration as the engine runs it, with
+// the version every update moves by one.
 type clinicSettings struct {
-	Version string `json:"version"`
-	// Source says where the settings come from: the clinics file every
-	// process loads at start. Changing them means changing that file and
-	// restarting; there is no write route yet.
-	Source string        `json:"source"`
-	Clinic clinic.Clinic `json:"clinic"`
+	Version   int64         `json:"version"`
+	UpdatedAt *time.Time    `json:"updated_at,omitempty"`
+	UpdatedBy string        `json:"updated_by,omitempty"`
+	Clinic    clinic.Clinic `json:"clinic"`
 }
 
-// handleGetSettings answers a clinic's settings with an ETag equal to the
-// version; If-None-Match with that version answers 304.
-func handleGetSettings(dir *clinic.Directory) http.Handler {
+// settingsUpdate is the body of PUT /v1/clinics/{clinic_id}/settings.
+type settingsUpdate struct {
+	// Version is the version the edit started from (or If-Match).
+	Version *int64          `json:"version"`
+	Clinic  json.RawMessage `json:"clinic"`
+}
+
+// staleVersion is a 409 that tells the caller the current version.
+type staleVersion struct {
+	current int64
+	detail  string
+}
+
+func (e *staleVersion) Error() string { return e.detail }
+func (e *staleVersion) Unwrap() error { return ErrConflict }
+
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// handleGetSettings answers a clinic's stored settings, with an ETag of the
+// version; If-None-Match with it answers 304.
+func handleGetSettings(dir *clinic.Directory, store persistence.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ok := dir.ByID(chi.URLParam(r, "clinic_id"))
-		if !ok {
-			Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
-			return
-		}
-		b, err := json.Marshal(c)
+		id := chi.URLParam(r, "clinic_id")
+		out, err := readSettings(r.Context(), dir, store, id)
 		if err != nil {
-			Error(w, r, fmt.Errorf("encode clinic: %w", err))
+			Error(w, r, err)
 			return
 		}
-		sum := sha256.Sum256(b)
-		version := hex.EncodeToString(sum[:8])
-		etag := `"` + version + `"`
-		w.Header().Set("ETag", etag)
+		w.Header().Set("ETag", etag(out.Version))
 		w.Header().Set("Cache-Control", "private, no-cache")
-		if r.Header.Get("If-None-Match") == etag {
+		if r.Header.Get("If-None-Match") == etag(out.Version) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		writeJSON(w, http.StatusOK, clinicSettings{Version: version, Source: "clinics_file", Clinic: *c})
+		writeJSON(w, http.StatusOK, out)
 	})
+}
+
+// readSettings reads a clinic's settings from the store; a clinic the
+// store does not hold (a process without stored settings) is answered
+// from the directory.
+func readSettings(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string) (clinicSettings, error) {
+	if store != nil {
+		s, err := store.LoadClinicSettings(ctx, id)
+		if err == nil {
+			c, err := clinic.DecodeSettings(s.Settings)
+			if err != nil {
+				return clinicSettings{}, fmt.Errorf("stored settings of clinic %s: %w", id, err)
+			}
+			at := s.UpdatedAt
+			return clinicSettings{Version: s.Version, UpdatedAt: &at, UpdatedBy: s.UpdatedBy, Clinic: c}, nil
+		}
+		if !errors.Is(err, persistence.ErrNotFound) {
+			return clinicSettings{}, fmt.Errorf("load settings: %w", err)
+		}
+	}
+	c, ok := dir.ByID(id)
+	if !ok {
+		return clinicSettings{}, fmt.Errorf("%w: unknown clinic", ErrNotFound)
+	}
+	return clinicSettings{Version: dir.Version(id), Clinic: *c}, nil
+}
+
+// handlePutSettings replaces a clinic's settings. The caller names the
+// version it edited (body "version" or If-Match); the clinic's actor stores
+// the update only if that is still the current version (409 otherwise,
+// with the current version), and it applies from the next message on
+// without a restart. Managers of the clinic and admins may do it.
+func handlePutSettings(dir *clinic.Directory, update SettingsUpdater) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		claims := claimsFrom(r.Context())
+		if claims.Role != RoleAdmin && claims.Role != RoleManager {
+			Error(w, r, fmt.Errorf("%w: changing settings needs a manager or admin token", ErrForbidden))
+			return
+		}
+		id := chi.URLParam(r, "clinic_id")
+		version, c, err := decodeSettingsUpdate(w, r, id)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		if other, n := dir.Owner(id, c.PhoneNumbers); other != "" {
+			Error(w, r, fmt.Errorf("%w: phone number %s belongs to another clinic", ErrConflict, n))
+			return
+		}
+		if update == nil {
+			Error(w, r, fmt.Errorf("%w: no engine to apply settings", ErrUnavailable))
+			return
+		}
+		b, err := clinic.EncodeSettings(c)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
+		defer cancel()
+		rep, err := update(ctx, messages.SettingsUpdate{V: messages.Version, ClinicID: id, Version: version, Settings: b, By: claims.Subject})
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		switch rep.Outcome {
+		case messages.SettingsOK:
+			stored, err := clinic.DecodeSettings(rep.Settings)
+			if err != nil {
+				Error(w, r, fmt.Errorf("settings reply: %w", err))
+				return
+			}
+			now := time.Now().UTC()
+			w.Header().Set("ETag", etag(rep.Version))
+			writeJSON(w, http.StatusOK, clinicSettings{Version: rep.Version, UpdatedAt: &now, UpdatedBy: claims.Subject, Clinic: stored})
+		case messages.SettingsConflict:
+			w.Header().Set("ETag", etag(rep.Version))
+			Error(w, r, &staleVersion{current: rep.Version,
+				detail: fmt.Sprintf("conflict: the settings changed since version %d; they are at version %d: read them again and reapply your change", version, rep.Version)})
+		case messages.SettingsNumberUse:
+			Error(w, r, fmt.Errorf("%w: %s", ErrConflict, rep.Detail))
+		case messages.SettingsInvalid:
+			Error(w, r, fmt.Errorf("%w: %s", ErrInvalid, rep.Detail))
+		default:
+			Error(w, r, fmt.Errorf("%w: settings not applied: %s", ErrUnavailable, rep.Detail))
+		}
+	})
+}
+
+// decodeSettingsUpdate reads and validates the body: the version edited
+// and the whole clinic, whose id may be left out but must not differ.
+func decodeSettingsUpdate(w http.ResponseWriter, r *http.Request, id string) (int64, clinic.Clinic, error) {
+	var req settingsUpdate
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSettingsBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return 0, clinic.Clinic{}, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxSettingsBody)
+		}
+		return 0, clinic.Clinic{}, invalid(map[string]string{"body": `a JSON object {"version": n, "clinic": {...}}: ` + err.Error()})
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return 0, clinic.Clinic{}, invalid(map[string]string{"body": "one JSON object only"})
+	}
+	version, err := requestedVersion(r, req.Version)
+	if err != nil {
+		return 0, clinic.Clinic{}, err
+	}
+	if len(req.Clinic) == 0 || string(req.Clinic) == "null" {
+		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic": "required: the whole clinic, as GET answers it"})
+	}
+	c, err := clinic.ParseSettings(req.Clinic)
+	if err != nil {
+		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic": err.Error()})
+	}
+	if c.ID == "" {
+		c.ID = id
+	}
+	if c.ID != id {
+		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic.id": fmt.Sprintf("is %q; a clinic's id cannot change", c.ID)})
+	}
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		fields := map[string]string{}
+		for f, why := range clinic.FieldErrors(err) {
+			fields["clinic."+f] = why
+		}
+		if len(fields) == 0 {
+			fields["clinic"] = err.Error()
+		}
+		return 0, clinic.Clinic{}, invalid(fields)
+	}
+	return version, c, nil
+}
+
+// requestedVersion is the version from If-Match or the body; one is
+// required (428), and they must agree.
+func requestedVersion(r *http.Request, body *int64) (int64, error) {
+	var fromHeader *int64
+	if h := strings.TrimSpace(r.Header.Get("If-Match")); h != "" {
+		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+		if err != nil || v < 0 {
+			return 0, invalid(map[string]string{"If-Match": `must be the settings' ETag, e.g. "3"`})
+		}
+		fromHeader = &v
+	}
+	switch {
+	case fromHeader == nil && body == nil:
+		return 0, fmt.Errorf(`%w: name the version you edited: "version" in the body or If-Match`, ErrPreconditionRequired)
+	case fromHeader != nil && body != nil && *fromHeader != *body:
+		return 0, invalid(map[string]string{"version": "differs from If-Match"})
+	case body != nil && *body < 0:
+		return 0, invalid(map[string]string{"version": "must not be negative"})
+	case body != nil:
+		return *body, nil
+	}
+	return *fromHeader, nil
 }

@@ -113,38 +113,3 @@ func TestUpcomingAppointments(t *testing.T) {
 	wantStatus(t, s.get("/v1/clinics/clinic_a/appointments", s.token("staff", "clinic_b")), http.StatusForbidden)
 	wantStatus(t, s.get("/v1/clinics/nowhere/appointments", s.token("admin", "")), http.StatusNotFound)
 }
-
-func TestSettings(t *testing.T) {
-	s := newSurface(t)
-	tok := s.token("staff", "clinic_a")
-	res := s.get("/v1/clinics/clinic_a/settings", tok)
-	etag := res.Header.Get("ETag")
-	var got struct {
-		Version string `json:"version"`
-		Source  string `json:"source"`
-		Clinic  struct {
-			ID, Name, Timezone string
-		} `json:"clinic"`
-	}
-	decode(t, res, &got)
-	if got.Clinic.ID != "clinic_a" || got.Clinic.Name != "Glow Chicago" || got.Source != "clinics_file" || got.Version == "" || etag != `"`+got.Version+`"` {
-		t.Errorf("settings = %+v, ETag %q", got, etag)
-	}
-	var b struct{ Version string }
-	decode(t, s.get("/v1/clinics/clinic_b/settings", s.token("admin", "")), &b)
-	if b.Version == got.Version {
-		t.Error("two clinics have the same settings version")
-	}
-	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/v1/clinics/clinic_a/settings", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("If-None-Match", etag)
-	if res := s.do(req); res.StatusCode != http.StatusNotModified {
-		t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
-	}
-	wantStatus(t, s.get("/v1/clinics/clinic_a/settings", ""), http.StatusUnauthorized)
-	wantStatus(t, s.get("/v1/clinics/clinic_a/settings", s.token("staff", "clinic_b")), http.StatusForbidden)
-	wantStatus(t, s.get("/v1/clinics/nowhere/settings", s.token("admin", "")), http.StatusNotFound)
-	req, _ = http.NewRequest(http.MethodPut, s.srv.URL+"/v1/clinics/clinic_a/settings", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	wantStatus(t, s.do(req), http.StatusMethodNotAllowed)
-}

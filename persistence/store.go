@@ -206,6 +206,20 @@ type Store interface {
 	// LoadClinic returns a clinic snapshot or ErrNotFound.
 	LoadClinic(ctx context.Context, clinicID string) (ClinicSnapshot, error)
 
+	// SeedClinicSettings stores each clinic's settings as version 1 unless
+	// settings for that clinic are stored already (those are left as they
+	// are). It returns how many were stored.
+	SeedClinicSettings(ctx context.Context, seeds []ClinicSettings) (int, error)
+	// SaveClinicSettings replaces a clinic's settings if the stored version
+	// is s.Version, which becomes s.Version+1: ErrNotFound when the clinic
+	// has no stored settings, ErrVersionConflict when the version is not
+	// the stored one.
+	SaveClinicSettings(ctx context.Context, s ClinicSettings) error
+	// LoadClinicSettings returns one clinic's settings or ErrNotFound.
+	LoadClinicSettings(ctx context.Context, clinicID string) (ClinicSettings, error)
+	// ListClinicSettings returns every clinic's settings, ordered by id.
+	ListClinicSettings(ctx context.Context) ([]ClinicSettings, error)
+
 	// SaveAdminRecord stores a new admin record. A second record with the
 	// same id, or with the same kind and non-empty external id, returns
 	// ErrDuplicate.
@@ -225,6 +239,26 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// ClinicSettings is a clinic's configuration as staff edit it: the JSON of
+// a clinic.Clinic, opaque to the store, with a version that every update
+// moves by one.
+type ClinicSettings struct {
+	ClinicID  string
+	Version   int64 // stored: the current version; on save: the expected one
+	Settings  []byte
+	UpdatedAt time.Time
+	UpdatedBy string // the staff user, or "seed" for the clinics file
+}
+
+// BulkLoader is implemented by stores that can load many new conversations
+// faster than Apply, for filling a store in load tests. Each commit must
+// create its conversation (Snapshot.Version 0) with a dedup key not seen
+// before; timers, consent, outbox rows and deliveries are not written. The
+// whole load is one transaction.
+type BulkLoader interface {
+	BulkLoad(ctx context.Context, commits []Commit) error
 }
 
 // Kinds of admin records.

@@ -89,12 +89,17 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	}
 	num("PARTITIONS", &c.Partitions)
 	num("STREAM_REPLICAS", &c.StreamReplicas)
-	if v := getenv("IDLE_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Sprintf("IDLE_TIMEOUT=%q is not a positive duration", v))
+	for _, d := range []struct {
+		name string
+		to   *time.Duration
+	}{{"IDLE_TIMEOUT", &c.IdleTimeout}, {"SETTINGS_RELOAD", &c.SettingsReload}} {
+		if v := getenv(d.name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				errs = append(errs, fmt.Sprintf("%s=%q is not a positive duration", d.name, v))
+			}
+			*d.to = t
 		}
-		c.IdleTimeout = d
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("settings: %s", strings.Join(errs, "; "))

@@ -14,18 +14,21 @@ import (
 // development, the secret kept in DATA_DIR.
 func runToken(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	role := fs.String("role", "staff", "admin or staff")
-	clinicID := fs.String("clinic", "", "clinic id (required for staff)")
+	role := fs.String("role", "staff", "staff (one clinic), manager (one clinic and its settings) or admin (every clinic)")
+	clinicID := fs.String("clinic", "", "clinic id (required for staff and manager)")
 	sub := fs.String("sub", "dev-user", "subject (user id)")
 	ttl := fs.Duration("ttl", 12*time.Hour, "lifetime")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *role != "admin" && *role != "staff" {
-		return fmt.Errorf("--role must be admin or staff")
-	}
-	if *role == "staff" && *clinicID == "" {
-		return fmt.Errorf("--clinic is required for a staff token")
+	switch *role {
+	case gateway.RoleStaff, gateway.RoleManager:
+		if *clinicID == "" {
+			return fmt.Errorf("--clinic is required for a %s token", *role)
+		}
+	case gateway.RoleAdmin:
+	default:
+		return fmt.Errorf("--role must be staff, manager or admin")
 	}
 	secret, err := jwtSecret(getenv)
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
@@ -84,7 +84,6 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	if err != nil {
 		return fmt.Errorf("clinics: %w", err)
 	}
-	clinics := clinic.NewDirectory(clinicList)
 	keys, err := ResolveKeys(&cfg)
 	if err != nil {
 		return err
@@ -111,11 +110,18 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		return err
 	}
 	defer store.Close()
+	// The clinics file seeds the stored settings; the store is the truth
+	// from then on, and staff updates reach every process while it runs.
+	clinics, err := clinicsync.Bootstrap(ctx, store, clinicList, log)
+	if err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return clinicsync.Follow(gctx, nc, store, clinics, cfg.SettingsReload, log) })
 	if o.Roles.Engine {
 		// A split engine node shares the partitions with the other engine
 		// nodes; `serve` consumes them all.
@@ -163,6 +169,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone}
 	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
 	gwCfg.LiveState = liveState(nc)
+	gwCfg.Settings = settingsUpdater(nc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {
@@ -245,6 +252,26 @@ func liveState(nc *nats.Conn) gateway.LiveState {
 			return nil, 0, false
 		}
 		return st.State, st.Version, true
+	}
+}
+
+// settingsUpdater asks the engine node that owns the clinic to apply a
+// settings update.
+func settingsUpdater(nc *nats.Conn) gateway.SettingsUpdater {
+	return func(ctx context.Context, req messages.SettingsUpdate) (messages.SettingsReply, error) {
+		data, err := json.Marshal(req)
+		if err != nil {
+			return messages.SettingsReply{}, fmt.Errorf("encode settings update: %w", err)
+		}
+		msg, err := nc.RequestWithContext(ctx, messages.SettingsSubject(req.ClinicID), data)
+		if err != nil {
+			return messages.SettingsReply{}, fmt.Errorf("%w: no engine node answered for clinic %s: %v", gateway.ErrUnavailable, req.ClinicID, err)
+		}
+		var rep messages.SettingsReply
+		if err := json.Unmarshal(msg.Data, &rep); err != nil || rep.V != messages.Version {
+			return messages.SettingsReply{}, fmt.Errorf("settings reply: malformed (%v)", err)
+		}
+		return rep, nil
 	}
 }
 

@@ -68,6 +68,9 @@ type Config struct {
 
 	Partitions  int
 	IdleTimeout time.Duration
+	// SettingsReload is how often every process rereads all clinic
+	// settings, in case it missed a settings.changed event.
+	SettingsReload time.Duration
 }
 
 // Defaults returns the configuration of `make run`.
@@ -86,6 +89,7 @@ func Defaults() Config {
 		StripeAPIBaseURL:  "https://api.stripe.com",
 		Partitions:        8,
 		IdleTimeout:       2 * time.Minute,
+		SettingsReload:    30 * time.Second,
 		LLMTimeout:        2 * time.Second,
 		StreamReplicas:    1,
 	}

@@ -3,6 +3,7 @@ package clinic
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,12 +12,52 @@ import (
 	"github.com/medspa/engine/messages"
 )
 
+// FieldError is one problem Validate found: which field, and what is wrong.
+type FieldError struct {
+	Clinic  string
+	Field   string // e.g. "hours.mon", "services[botox].price_cents"
+	Problem string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("clinic %q: %s: %s", e.Clinic, e.Field, e.Problem)
+}
+
+// FieldErrors lists the field problems in an error from Validate (or one
+// wrapping it), keyed by field; nil when it holds none.
+func FieldErrors(err error) map[string]string {
+	var out map[string]string
+	var walk func(error)
+	walk = func(err error) {
+		var fe *FieldError
+		switch x := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		if errors.As(err, &fe) {
+			if out == nil {
+				out = map[string]string{}
+			}
+			if prev, ok := out[fe.Field]; ok {
+				out[fe.Field] = prev + "; " + fe.Problem
+			} else {
+				out[fe.Field] = fe.Problem
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
 // Validate checks one clinic. Every error names the clinic and the field;
 // all problems found are reported together.
 func (c *Clinic) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("clinic %q: %s: %s", c.ID, field, fmt.Sprintf(format, args...)))
+		errs = append(errs, &FieldError{Clinic: c.ID, Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
 	if !messages.ValidToken(c.ID) {
 		bad("id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
@@ -68,6 +109,11 @@ func (c *Clinic) Validate() error {
 			bad(f.name, "must not be negative")
 		}
 	}
+	if c.ReviewLink != "" {
+		if u, err := url.Parse(c.ReviewLink); err != nil || u.Scheme != "https" || u.Host == "" || len(c.ReviewLink) > 300 {
+			bad("review_link", "must be an https URL of at most 300 characters")
+		}
+	}
 	if n := utf8.RuneCountInString(c.Assistant.Persona); n > MaxPersona {
 		bad("assistant.persona", "%d characters, at most %d", n, MaxPersona)
 	}
@@ -80,7 +126,7 @@ func (c *Clinic) Validate() error {
 func (c *Clinic) validateServices() []error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("clinic %q: %s: %s", c.ID, field, fmt.Sprintf(format, args...)))
+		errs = append(errs, &FieldError{Clinic: c.ID, Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
 	ids := map[string]bool{}
 	phrases := map[string]string{} // normalized name or alias -> service id

@@ -60,6 +60,11 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DeliveryReceipts", testDeliveryReceipts},
 		{"ClinicSnapshotFence", testClinicSnapshotFence},
 		{"ClinicConcurrentSaversOneWins", testClinicConcurrentSavers},
+		{"ClinicSettingsSeed", testClinicSettingsSeed},
+		{"ClinicSettingsSave", testClinicSettingsSave},
+		{"ClinicSettingsList", testClinicSettingsList},
+		{"ClinicSettingsConcurrentSaversOneWins", testClinicSettingsConcurrentSavers},
+		{"ClinicSettingsConcurrentSeedersStoreOnce", testClinicSettingsConcurrentSeeders},
 		{"AdminRecords", testAdminRecords},
 		{"PingAndClose", testPingAndClose},
 	}

@@ -1,0 +1,158 @@
+// Package clinicsync keeps a process's clinic directory in step with the
+// clinic settings in the store.
+//
+// The clinics file seeds the store: a clinic the store does not hold yet is
+// stored at version 1; after that the stored settings are the truth and
+// staff change them through the clinic's actor (PUT
+// /v1/clinics/{id}/settings). The actor updates its own process's
+// directory and publishes settings.changed; every other process (gateways
+// routing numbers, engine nodes that may own the clinic next) reloads the
+// clinic when the event arrives, and reloads every clinic periodically in
+// case it missed one.
+package clinicsync
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+)
+
+// Bootstrap seeds the store with the file's clinics it does not hold yet
+// and returns a directory of the stored settings. A stored clinic whose
+// settings no longer validate (written by an older version, say) keeps the
+// file's settings and is logged.
+func Bootstrap(ctx context.Context, store persistence.Store, file []clinic.Clinic, log *slog.Logger) (*clinic.Directory, error) {
+	seeds := make([]persistence.ClinicSettings, 0, len(file))
+	for _, c := range file {
+		b, err := clinic.EncodeSettings(c)
+		if err != nil {
+			return nil, err
+		}
+		seeds = append(seeds, persistence.ClinicSettings{ClinicID: c.ID, Settings: b, UpdatedBy: "clinics_file"})
+	}
+	n, err := store.SeedClinicSettings(ctx, seeds)
+	if err != nil {
+		return nil, fmt.Errorf("seed clinic settings: %w", err)
+	}
+	stored, err := store.ListClinicSettings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load clinic settings: %w", err)
+	}
+	if n > 0 {
+		log.Info("clinic settings seeded from the clinics file", slog.Int("clinics", n))
+	}
+	dir := clinic.NewDirectory(nil)
+	byID := make(map[string]persistence.ClinicSettings, len(stored))
+	for _, s := range stored {
+		byID[s.ClinicID] = s
+	}
+	// File order first (the demo and the docs list clinics that way), then
+	// the clinics only the store knows.
+	for _, c := range file {
+		if s, ok := byID[c.ID]; ok {
+			delete(byID, c.ID)
+			if put(dir, s, log) {
+				continue
+			}
+		}
+		if _, err := dir.Put(c, 0); err != nil {
+			return nil, fmt.Errorf("clinic %q: %w", c.ID, err)
+		}
+	}
+	for _, s := range stored {
+		if _, ok := byID[s.ClinicID]; ok {
+			put(dir, s, log)
+		}
+	}
+	return dir, nil
+}
+
+// put decodes stored settings into dir; false when they are unusable.
+func put(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) bool {
+	c, err := clinic.DecodeSettings(s.Settings)
+	if err == nil {
+		_, err = dir.Put(c, s.Version)
+	}
+	if err != nil {
+		log.Error("stored clinic settings not usable", slog.String("clinic_id", s.ClinicID), slog.Int64("version", s.Version), slog.String("error", err.Error()))
+		return false
+	}
+	return true
+}
+
+// DefaultPeriod is Follow's period when none is given.
+const DefaultPeriod = 30 * time.Second
+
+// Follow reloads a clinic into dir whenever its settings.changed event is
+// published, and every clinic each period (DefaultPeriod when not
+// positive), until ctx ends.
+func Follow(ctx context.Context, nc *nats.Conn, store persistence.Store, dir *clinic.Directory, period time.Duration, log *slog.Logger) error {
+	if period <= 0 {
+		period = DefaultPeriod
+	}
+	changed := make(chan string, 64)
+	sub, err := nc.Subscribe(messages.EventSubject("*", messages.ClinicToken, messages.EventSettingsChanged), func(m *nats.Msg) {
+		t := strings.Split(m.Subject, ".") // medspa.evt.<clinic>.clinic.settings.changed
+		if len(t) < 3 {
+			return
+		}
+		select {
+		case changed <- t[2]:
+		default: // a burst; the periodic reload catches up
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("follow clinic settings: %w", err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case id := <-changed:
+			if err := Reload(ctx, store, dir, id, log); err != nil {
+				log.Warn("reload clinic settings", slog.String("clinic_id", id), slog.String("error", err.Error()))
+			}
+		case <-tick.C:
+			if err := ReloadAll(ctx, store, dir, log); err != nil {
+				log.Warn("reload clinic settings", slog.String("error", err.Error()))
+			}
+		}
+	}
+}
+
+// Reload brings one clinic up to its stored settings.
+func Reload(ctx context.Context, store persistence.Store, dir *clinic.Directory, clinicID string, log *slog.Logger) error {
+	s, err := store.LoadClinicSettings(ctx, clinicID)
+	if err != nil {
+		return err
+	}
+	if s.Version > dir.Version(clinicID) {
+		put(dir, s, log)
+	}
+	return nil
+}
+
+// ReloadAll brings every clinic up to its stored settings.
+func ReloadAll(ctx context.Context, store persistence.Store, dir *clinic.Directory, log *slog.Logger) error {
+	all, err := store.ListClinicSettings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		if s.Version > dir.Version(s.ClinicID) {
+			put(dir, s, log)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package clinicsync_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
+	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/sqlite"
+)
+
+var log = slog.New(slog.DiscardHandler)
+
+func openStore(t *testing.T) persistence.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func save(t *testing.T, s persistence.Store, version int64, c clinic.Clinic) {
+	t.Helper()
+	b, err := clinic.EncodeSettings(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveClinicSettings(context.Background(), persistence.ClinicSettings{ClinicID: c.ID, Version: version, Settings: b, UpdatedBy: "u"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func name(d *clinic.Directory, id string) string {
+	c, _ := d.ByID(id)
+	return c.Name
+}
+
+// The clinics file seeds the store once; after that the stored settings
+// win over the file, and clinics new in the file are added.
+func TestBootstrapSeedsOnceThenTheStoreWins(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	demo := clinic.Demo()
+	dir, err := clinicsync.Bootstrap(ctx, store, demo, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dir.All()) != 2 || dir.Version(demo[0].ID) != 1 || dir.All()[0].ID != demo[0].ID {
+		t.Fatalf("bootstrap: %d clinics, version %d", len(dir.All()), dir.Version(demo[0].ID))
+	}
+	edited := demo[0]
+	edited.Name = "Glow Chicago (edited by staff)"
+	save(t, store, 1, edited)
+
+	file := clinic.Demo()
+	file[0].Name = "Glow Chicago (file changed)"
+	added := clinic.Clinic{ID: "new-clinic", Name: "New", Timezone: "UTC", PhoneNumbers: []string{"+13125558888"}}
+	added.SetDefaults()
+	file = append(file, added)
+	dir, err = clinicsync.Bootstrap(ctx, store, file, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := name(dir, demo[0].ID); got != edited.Name || dir.Version(demo[0].ID) != 2 {
+		t.Errorf("after restart: %q at version %d, want the staff edit at version 2", got, dir.Version(demo[0].ID))
+	}
+	if dir.Version("new-clinic") != 1 || len(dir.All()) != 3 {
+		t.Errorf("a clinic new in the file was not seeded: version %d, %d clinics", dir.Version("new-clinic"), len(dir.All()))
+	}
+
+	// Stored settings that no longer validate fall back to the file's.
+	if err := store.SaveClinicSettings(ctx, persistence.ClinicSettings{ClinicID: demo[1].ID, Version: 1, Settings: []byte(`{"id":"radiance-miami"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	dir, err = clinicsync.Bootstrap(ctx, store, file, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := name(dir, demo[1].ID); got != demo[1].Name {
+		t.Errorf("unusable stored settings: clinic is %q, want the file's %q", got, demo[1].Name)
+	}
+}
+
+// Another process's directory follows updates: at once on the event, and
+// on the periodic reload when the event was missed.
+func TestFollowReloadsOnEventAndSweep(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := openStore(t)
+	demo := clinic.Demo()
+	dir, err := clinicsync.Bootstrap(ctx, store, demo, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(testkit.NATS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	done := make(chan error, 1)
+	go func() { done <- clinicsync.Follow(ctx, nc, store, dir, time.Hour, log) }()
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	id := demo[0].ID
+	edited := demo[0]
+	edited.Name = "Glow Chicago West"
+	save(t, store, 1, edited)
+	// Follow subscribes asynchronously: publish until it has reloaded.
+	ev, _ := json.Marshal(messages.Event{V: messages.Version, ID: "settings:x:2", Type: messages.EventSettingsChanged, ClinicID: id, LeadID: messages.ClinicToken})
+	deadline := time.Now().Add(10 * time.Second)
+	for dir.Version(id) != 2 && time.Now().Before(deadline) {
+		if err := nc.Publish(messages.EventSubject(id, messages.ClinicToken, messages.EventSettingsChanged), ev); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if dir.Version(id) != 2 || name(dir, id) != "Glow Chicago West" {
+		t.Fatalf("after the event: %q at version %d", name(dir, id), dir.Version(id))
+	}
+
+	edited.Name = "Glow Chicago North"
+	save(t, store, 2, edited)
+	if err := clinicsync.ReloadAll(ctx, store, dir, log); err != nil {
+		t.Fatal(err)
+	}
+	if dir.Version(id) != 3 || name(dir, id) != "Glow Chicago North" {
+		t.Errorf("after the sweep: %q at version %d", name(dir, id), dir.Version(id))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Follow: %v", err)
+	}
+}

@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/normalize"
+)
+
+const settingsColumns = "clinic_id, version, settings, updated_at, updated_by"
+
+// SeedClinicSettings stores each clinic's settings as version 1 unless the
+// clinic has settings already, in one statement, and returns how many it
+// stored. Rows are inserted in clinic id order, so concurrent seeders take
+// their locks in one order and cannot deadlock; of one clinic listed twice,
+// the first is stored.
+func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.ClinicSettings) (int, error) {
+	if len(seeds) == 0 {
+		return 0, nil
+	}
+	now := time.Now()
+	ids := make([]string, len(seeds))
+	settings := make([][]byte, len(seeds))
+	ats := make([]time.Time, len(seeds))
+	bys := make([]string, len(seeds))
+	for i, c := range seeds {
+		ids[i], settings[i], ats[i], bys[i] = c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now), c.UpdatedBy
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO clinic_settings (`+settingsColumns+`)
+		SELECT u.clinic_id, 1, u.settings, u.updated_at, u.updated_by
+		FROM unnest($1::text[], $2::bytea[], $3::timestamptz[], $4::text[])
+		     WITH ORDINALITY AS u(clinic_id, settings, updated_at, updated_by, ord)
+		ORDER BY u.clinic_id, u.ord
+		ON CONFLICT (clinic_id) DO NOTHING`, ids, settings, ats, bys)
+	if err != nil {
+		return 0, fmt.Errorf("seed clinic settings: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// SaveClinicSettings replaces a clinic's settings if the stored version is
+// c.Version, which becomes c.Version+1; persistence.ErrNotFound when the
+// clinic has no settings, persistence.ErrVersionConflict when the version
+// is not the stored one.
+func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSettings) error {
+	// One statement: the update, or whether the clinic has settings at all.
+	var updated, exists bool
+	err := s.pool.QueryRow(ctx, `WITH u AS (
+			UPDATE clinic_settings SET version = version + 1, settings = $3, updated_at = $4, updated_by = $5
+			WHERE clinic_id = $1 AND version = $2
+			RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM clinic_settings WHERE clinic_id = $1)`,
+		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, time.Now()), c.UpdatedBy).
+		Scan(&updated, &exists)
+	switch {
+	case err != nil:
+		return fmt.Errorf("save clinic settings: %w", err)
+	case updated:
+		return nil
+	case !exists:
+		return persistence.ErrNotFound
+	default:
+		return persistence.ErrVersionConflict
+	}
+}
+
+// LoadClinicSettings returns a clinic's settings with their stored version,
+// or persistence.ErrNotFound.
+func (s *Store) LoadClinicSettings(ctx context.Context, clinicID string) (persistence.ClinicSettings, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+settingsColumns+" FROM clinic_settings WHERE clinic_id = $1", clinicID)
+	if err != nil {
+		return persistence.ClinicSettings{}, fmt.Errorf("load clinic settings: %w", err)
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanClinicSettings)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return persistence.ClinicSettings{}, persistence.ErrNotFound
+	}
+	if err != nil {
+		return persistence.ClinicSettings{}, fmt.Errorf("load clinic settings: %w", err)
+	}
+	return c, nil
+}
+
+// ListClinicSettings returns every clinic's settings, ordered by clinic id
+// byte by byte (COLLATE "C", as SQLite orders), whatever the database's
+// collation.
+func (s *Store) ListClinicSettings(ctx context.Context) ([]persistence.ClinicSettings, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+settingsColumns+` FROM clinic_settings ORDER BY clinic_id COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("list clinic settings: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanClinicSettings)
+	if err != nil {
+		return nil, fmt.Errorf("list clinic settings: %w", err)
+	}
+	return out, nil
+}
+
+func scanClinicSettings(row pgx.CollectableRow) (persistence.ClinicSettings, error) {
+	var c persistence.ClinicSettings
+	err := row.Scan(&c.ClinicID, &c.Version, &c.Settings, &c.UpdatedAt, &c.UpdatedBy)
+	c.UpdatedAt = c.UpdatedAt.UTC()
+	return c, err
+}
