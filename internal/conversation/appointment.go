@@ -53,6 +53,9 @@ type Appointment struct {
 	BookedAt   time.Time `json:"booked_at,omitzero"`
 	Reminded24 bool      `json:"reminded_24h,omitempty"`
 	Reminded2  bool      `json:"reminded_2h,omitempty"`
+	// ReviewAsked: the visit is over and the review timer fired (a text
+	// with the clinic's review link went out if it has one).
+	ReviewAsked bool `json:"review_asked,omitempty"`
 }
 
 // paid reports whether the lead paid a deposit for a.

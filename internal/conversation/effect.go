@@ -125,6 +125,7 @@ const (
 	EventMoved            = "appointment.moved"
 	EventBookingLost      = "appointment.lost"
 	EventReminderSent     = "reminder.sent"
+	EventReviewRequested  = "review.requested"
 	EventFollowUpSent     = "follow_up.sent"
 )
 

@@ -38,7 +38,13 @@ const (
 	// TimerReminder24h and TimerReminder2h remind a booked lead.
 	TimerReminder24h = "reminder-24h"
 	TimerReminder2h  = "reminder-2h"
+	// TimerReview asks a booked lead for a review ReviewAfter the visit
+	// ends, when the clinic has a review link.
+	TimerReview = "review"
 )
+
+// ReviewAfter is how long after a visit ends the review request goes out.
+const ReviewAfter = 3 * time.Hour
 
 // FollowUpAfter is how long a lead's silence lasts before the follow-up.
 const FollowUpAfter = 2 * time.Hour
@@ -69,6 +75,9 @@ func Timers(s State) []Wake {
 				if !reminded(a, r.name) && at.After(a.BookedAt) {
 					w = append(w, Wake{Name: r.name, At: at})
 				}
+			}
+			if !a.ReviewAsked && !a.End.IsZero() {
+				w = append(w, Wake{Name: TimerReview, At: a.End.Add(ReviewAfter)})
 			}
 		}
 	}
@@ -149,8 +158,10 @@ func onTimer(s State, env Env, in messages.Envelope, now time.Time) (State, []Ef
 		t.replyAs(join(hi, t.nextQuestion()), purposeInitiated)
 	case TimerReminder24h, TimerReminder2h:
 		t.remind(in.Timer.Name)
+	case TimerReview:
+		t.askReview()
 	}
-	if len(t.effects) == 0 && t.s.FollowedUp.Equal(s.FollowedUp) {
+	if len(t.effects) == 0 && t.s.FollowedUp.Equal(s.FollowedUp) && timersEqual(Timers(t.s), Timers(s)) {
 		return s, nil, nil
 	}
 	t.s.UpdatedAt = now
@@ -174,4 +185,36 @@ func (t *turn) remind(name string) {
 	t.s.putAppt(a)
 	t.event(EventReminderSent, "appointment_id", a.ID, "timer", name)
 	t.replyAs(text, purposeInitiated)
+}
+
+// askReview marks the visit's review timer done and, when the clinic has a
+// review link, asks the lead for a review.
+func (t *turn) askReview() {
+	a, ok := t.s.Booked()
+	if !ok || a.ReviewAsked {
+		return
+	}
+	a.ReviewAsked = true
+	t.s.putAppt(a)
+	if t.c.ReviewLink == "" {
+		return
+	}
+	hi := "Thanks for visiting " + t.c.Name + " today!"
+	if n := t.s.FirstName(); n != "" {
+		hi = "Thanks for visiting " + t.c.Name + " today, " + n + "!"
+	}
+	t.event(EventReviewRequested, "appointment_id", a.ID)
+	t.replyAs(hi+" If you have a minute, a review helps us a lot: "+t.c.ReviewLink, purposeInitiated)
+}
+
+func timersEqual(a, b []Wake) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !a[i].At.Equal(b[i].At) {
+			return false
+		}
+	}
+	return true
 }

@@ -25,3 +25,30 @@ func TestTimerFiresWithStoreResolution(t *testing.T) {
 		t.Fatalf("hold still there after its expiry timer fired: phase %s", next.Phase)
 	}
 }
+
+// A clinic without a review link sends nothing after a visit, and the
+// review timer goes away once it fired.
+func TestReviewTimerWithoutLinkSendsNothing(t *testing.T) {
+	c := clinic.Demo()[0]
+	c.ReviewLink = ""
+	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
+	s := State{ClinicID: c.ID, LeadID: "ld_test", Phone: "+13125550123", ClinicNumber: c.PhoneNumbers[0], Carrier: messages.CarrierTelnyx,
+		Phase: PhaseBooked, Consent: "inbound_text",
+		Appointments: []Appointment{{ID: "ap_1", ServiceID: "botox", Start: start, End: start.Add(30 * time.Minute), Status: ApptBooked, BookedAt: start.Add(-48 * time.Hour)}}}
+	due, ok := wakeDue(s, TimerReview)
+	if !ok || !due.Equal(start.Add(30*time.Minute+ReviewAfter)) {
+		t.Fatalf("review timer = %v, %v", due, ok)
+	}
+	in := messages.Envelope{V: messages.Version, ID: "timer:r", Kind: messages.KindTimer, ClinicID: c.ID, LeadID: "ld_test", Received: due,
+		Timer: &messages.TimerFired{Name: TimerReview, Due: due}}
+	next, effects, err := DecideWith(s, Env{Clinic: &c}, in, due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(effects) != 0 {
+		t.Errorf("effects %+v, want none without a review link", effects)
+	}
+	if _, ok := wakeDue(next, TimerReview); ok {
+		t.Error("the review timer is still wanted after it fired")
+	}
+}
