@@ -144,6 +144,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	bg(e.relay.Run)
 	bg(e.timerLoop)
+	bg(e.keepAlive)
 	if sub, err := e.serveLiveState(e.cfg.JS.Conn()); err != nil {
 		logger.Warn("live state requests will not be answered", slog.String("error", err.Error()))
 	} else {
@@ -203,8 +204,7 @@ func (e *Engine) consume(ctx context.Context, r *partitionRun) (jetstream.Consum
 	}
 	root := e.system.Root
 	cc, err := cons.Consume(func(jm jetstream.Msg) {
-		r.pending.Add(1)
-		m := &trackedMsg{Msg: jm, run: r}
+		m := newTrackedMsg(jm, r, time.Now())
 		d, err := e.newDelivery(m, p)
 		if err != nil {
 			e.deadLetter(m, err, "bad_subject")

@@ -58,6 +58,9 @@ func newRig(t *testing.T) *rig {
 	return &rig{js: js, store: st, topo: topo}
 }
 
+// ensure applies a changed topology to the streams and consumers.
+func (r *rig) ensure() error { return bus.EnsureStreams(context.Background(), r.js, r.topo) }
+
 // run starts an engine until the returned stop is called.
 func (r *rig) run(t *testing.T) (stop func()) {
 	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo,

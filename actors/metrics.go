@@ -21,6 +21,7 @@ type Metrics struct {
 	timerLag        prometheus.Histogram
 	partitionsOwned prometheus.Gauge
 	settingsUpdates prometheus.Counter
+	keptAlive       prometheus.Counter
 	ops             *opsMetrics
 }
 
@@ -47,11 +48,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}),
 		partitionsOwned: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_partitions_owned", Help: "Inbound partitions this engine node consumes now."}),
 		settingsUpdates: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_settings_updates_total", Help: "Clinic settings updates applied by this node's clinic actors."}),
-		ops:             newOpsMetrics(),
+		keptAlive: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_inbound_kept_alive_total",
+			Help: "In-progress acks sent for inbound messages held longer than a third of the inbound ack wait."}),
+		ops: newOpsMetrics(),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
-			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates)
+			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates, m.keptAlive)
 		reg.MustRegister(m.ops.collectors()...)
 	}
 	return m

@@ -18,10 +18,11 @@ import (
 // partitionRun is one partition this node consumes: its consumer and its
 // actor tree (partition -> clinics -> leads).
 type partitionRun struct {
-	p       int
-	pid     *actor.PID
-	cc      jetstream.ConsumeContext
-	pending atomic.Int64 // delivered and not yet acked, nacked or terminated
+	p        int
+	pid      *actor.PID
+	cc       jetstream.ConsumeContext
+	pending  atomic.Int64 // delivered and not yet acked, nacked or terminated
+	inflight sync.Map     // *trackedMsg -> struct{}: the same messages, for keepAlive
 }
 
 // partitions is the set of partitions running on this node.
@@ -136,12 +137,60 @@ func (e *Engine) unpin(p int) {
 type trackedMsg struct {
 	jetstream.Msg
 	run  *partitionRun
+	at   time.Time // delivered to this node
 	done atomic.Bool
+}
+
+func newTrackedMsg(m jetstream.Msg, r *partitionRun, now time.Time) *trackedMsg {
+	t := &trackedMsg{Msg: m, run: r, at: now}
+	r.pending.Add(1)
+	r.inflight.Store(t, struct{}{})
+	return t
 }
 
 func (m *trackedMsg) finish() {
 	if m.done.CompareAndSwap(false, true) {
 		m.run.pending.Add(-1)
+		m.run.inflight.Delete(m)
+	}
+}
+
+// keepAlive tells JetStream that the messages this node holds are still
+// being worked on: every interval, each one delivered more than an
+// interval ago gets an in-progress ack, which restarts its ack wait. The
+// inbound consumers' ack wait can then be short (bus.Topology.InboundAckWait),
+// so a message held by a node that dies is redelivered to the partition's
+// next owner within seconds, while a message queued behind a slow one on a
+// live node is never redelivered.
+func (e *Engine) keepAlive(ctx context.Context) {
+	interval := e.cfg.Topology.InboundAck() / 3
+	if interval <= 0 {
+		return
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		old := time.Now().Add(-interval)
+		e.parts.mu.Lock()
+		runs := make([]*partitionRun, 0, len(e.parts.runs))
+		for _, r := range e.parts.runs {
+			runs = append(runs, r)
+		}
+		e.parts.mu.Unlock()
+		for _, r := range runs {
+			r.inflight.Range(func(k, _ any) bool {
+				if m := k.(*trackedMsg); m.at.Before(old) && !m.done.Load() {
+					_ = m.Msg.InProgress()
+					e.cfg.Metrics.keptAlive.Inc()
+				}
+				return true
+			})
+		}
 	}
 }
 

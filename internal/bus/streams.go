@@ -17,12 +17,17 @@ type Topology struct {
 	Partitions  int           // inbound partitions (consumers)
 	Replicas    int           // stream replicas (1 single node, 3 in a cluster)
 	DedupWindow time.Duration // JetStream duplicate window
-	AckWait     time.Duration // how long a delivered message may stay unacked
+	AckWait     time.Duration // how long a delivered command may stay unacked (sender, payments)
+	// InboundAckWait is the ack wait of the inbound partition consumers.
+	// Engine nodes renew it for the messages they hold (in-progress acks
+	// every third of it), so it bounds how long a message held by a dead
+	// node waits before the partition's next owner gets it.
+	InboundAckWait time.Duration
 }
 
 // DefaultTopology is the single-node default.
 func DefaultTopology() Topology {
-	return Topology{Partitions: 8, Replicas: 1, DedupWindow: 2 * time.Minute, AckWait: 30 * time.Second}
+	return Topology{Partitions: 8, Replicas: 1, DedupWindow: 2 * time.Minute, AckWait: 30 * time.Second, InboundAckWait: 6 * time.Second}
 }
 
 // PriorityGroup is the priority group of the partition consumers: a
@@ -129,12 +134,20 @@ func PartitionConsumerConfig(p int, t Topology) jetstream.ConsumerConfig {
 		Durable:        messages.PartitionConsumer(p),
 		FilterSubject:  messages.PartitionFilter(p),
 		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        t.AckWait,
+		AckWait:        t.InboundAck(),
 		MaxAckPending:  2048,
 		PriorityGroups: []string{PriorityGroup},
 		PriorityPolicy: jetstream.PriorityPolicyPinned,
 		PinnedTTL:      10 * time.Second,
 	}
+}
+
+// InboundAck is InboundAckWait, or its default when unset.
+func (t Topology) InboundAck() time.Duration {
+	if t.InboundAckWait > 0 {
+		return t.InboundAckWait
+	}
+	return DefaultTopology().InboundAckWait
 }
 
 // ErrStreamsMissing reports that the streams have not been created yet.

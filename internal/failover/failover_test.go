@@ -104,8 +104,9 @@ func runFailover(t *testing.T, pl plan) {
 			URL: gwURL, Clinics: clinics, Key: priv, StubListener: stubLn, StubAPIKey: "storm-key",
 			LeadsPerClinic: pl.leadsPerOne, Rate: pl.rate, Duration: pl.traffic, DupShare: 0.05, BadSigShare: 0.02,
 			// A message delivered to the killed node comes back after the
-			// consumer's AckWait (30s) unless a later one of its lead
-			// catches it up first: leads wait that long for their reply.
+			// inbound ack wait (6s) unless a later one of its lead catches
+			// it up first: leads wait that long for their reply (the
+			// report's max latency shows it).
 			ReplyTimeout: 60 * time.Second, Drain: 90 * time.Second, Settle: 2 * time.Second, Seed: 11,
 		})
 		res <- result{rep, err}

@@ -1,0 +1,94 @@
+package actors_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+
+	"github.com/medspa/engine/actors"
+	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/llm"
+	"github.com/medspa/engine/messages"
+)
+
+// slowAssistant takes longer than the inbound ack wait on its first call.
+type slowAssistant struct {
+	calls atomic.Int32
+	delay time.Duration
+}
+
+func (s *slowAssistant) Understand(ctx context.Context, req llm.Request, builtin conversation.Understanding) llm.Result {
+	if s.calls.Add(1) == 1 {
+		select {
+		case <-time.After(s.delay):
+		case <-ctx.Done():
+		}
+	}
+	return (&llm.Fallback{}).Understand(ctx, req, builtin)
+}
+
+// A message whose processing outlasts the inbound ack wait, and the one
+// queued behind it, are kept alive with in-progress acks: JetStream does
+// not redeliver them while this node works on them.
+func TestSlowMessagesAreKeptAliveNotRedelivered(t *testing.T) {
+	r := newRig(t)
+	r.topo.InboundAckWait = 600 * time.Millisecond
+	require.NoError(t, r.ensure())
+	reg := prometheus.NewRegistry()
+	slow := &slowAssistant{delay: 2 * time.Second}
+	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo,
+		Metrics: actors.NewMetrics(reg), Assistant: slow})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(ctx) }()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+
+	lead := "+13125550161"
+	r.publish(t, "slow-1", lead, "Hi, I'm Kim. How much is botox?")
+	r.publish(t, "slow-2", lead, "and lip filler?")
+	require.Eventually(t, func() bool { return len(r.transcript(t, lead)) == 2 }, 15*time.Second, 50*time.Millisecond)
+
+	cons, err := r.js.Consumer(context.Background(), messages.StreamInbound, messages.PartitionConsumer(0))
+	require.NoError(t, err)
+	info, err := cons.Info(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, r.topo.InboundAckWait, info.Config.AckWait)
+	// Give a redelivery of either message time to arrive and be counted.
+	time.Sleep(2 * r.topo.InboundAckWait)
+	require.Zero(t, counter(t, reg, "medspa_messages_processed_total", "outcome", "duplicate"), "a message was redelivered while this node worked on it")
+	require.Equal(t, 2.0, counter(t, reg, "medspa_messages_processed_total", "outcome", "applied"))
+	require.Positive(t, counter(t, reg, "medspa_inbound_kept_alive_total"))
+}
+
+// counter sums the counter name over the series whose labels include the
+// given name, value pairs.
+func counter(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
+	t.Helper()
+	fams, err := reg.Gather()
+	require.NoError(t, err)
+	sum := 0.0
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range f.GetMetric() {
+			for i := 0; i+1 < len(labels); i += 2 {
+				found := false
+				for _, lp := range m.GetLabel() {
+					found = found || lp.GetName() == labels[i] && lp.GetValue() == labels[i+1]
+				}
+				if !found {
+					continue series
+				}
+			}
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
