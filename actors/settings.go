@@ -128,7 +128,7 @@ func (a *clinicActor) applySettings(req messages.SettingsUpdate) *messages.Setti
 	defer cancel()
 	store := a.engine.cfg.Store
 	err = store.SaveClinicSettings(sctx, persistence.ClinicSettings{ClinicID: a.id, Version: req.Version, Settings: b, UpdatedAt: now, UpdatedBy: req.By})
-	version := req.Version + 1
+	version, at, by := req.Version+1, now, req.By
 	switch {
 	case errors.Is(err, persistence.ErrVersionConflict):
 		cur, lerr := store.LoadClinicSettings(sctx, a.id)
@@ -142,6 +142,7 @@ func (a *clinicActor) applySettings(req messages.SettingsUpdate) *messages.Setti
 		}
 		// The same update was stored already (a retried request): answer
 		// as the first time.
+		at, by = cur.UpdatedAt, cur.UpdatedBy
 	case errors.Is(err, persistence.ErrNotFound):
 		return reply(messages.SettingsFailed, "the clinic has no stored settings")
 	case err != nil:
@@ -154,7 +155,7 @@ func (a *clinicActor) applySettings(req messages.SettingsUpdate) *messages.Setti
 	a.log.Info("clinic settings updated", slog.Int64("version", version), slog.String("by", req.By))
 	a.announceSettings(sctx, version, req.By, now)
 	r := reply(messages.SettingsOK, "")
-	r.Version, r.Settings = version, b
+	r.Version, r.Settings, r.UpdatedAt, r.UpdatedBy = version, b, at.UTC(), by
 	return r
 }
 

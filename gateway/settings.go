@@ -142,9 +142,12 @@ func handlePutSettings(dir *clinic.Directory, update SettingsUpdater) http.Handl
 				Error(w, r, fmt.Errorf("settings reply: %w", err))
 				return
 			}
-			now := time.Now().UTC()
 			w.Header().Set("ETag", etag(rep.Version))
-			writeJSON(w, http.StatusOK, clinicSettings{Version: rep.Version, UpdatedAt: &now, UpdatedBy: claims.Subject, Clinic: stored})
+			out := clinicSettings{Version: rep.Version, UpdatedBy: rep.UpdatedBy, Clinic: stored}
+			if !rep.UpdatedAt.IsZero() {
+				out.UpdatedAt = &rep.UpdatedAt
+			}
+			writeJSON(w, http.StatusOK, out)
 		case messages.SettingsConflict:
 			w.Header().Set("ETag", etag(rep.Version))
 			Error(w, r, &staleVersion{current: rep.Version,

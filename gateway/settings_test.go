@@ -39,7 +39,7 @@ func (f *fakeClinicActor) update(ctx context.Context, req messages.SettingsUpdat
 		}
 		return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsConflict, Version: cur.Version, Settings: cur.Settings}, nil
 	}
-	return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsOK, Version: req.Version + 1, Settings: req.Settings}, nil
+	return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsOK, Version: req.Version + 1, Settings: req.Settings, UpdatedBy: req.By}, nil
 }
 
 func withSettings(u gateway.SettingsUpdater) option { return func(c *gateway.Config) { c.Settings = u } }
@@ -126,7 +126,7 @@ func TestSettingsUpdate(t *testing.T) {
 	res := e.put("/v1/clinics/clinic_a/settings", mgr, fmt.Sprintf(`{"version": 1, "clinic": %s}`, clinicAJSON(t, 1300)))
 	var got settingsBody
 	decode(t, res, &got)
-	if res.StatusCode != http.StatusOK || got.Version != 2 || res.Header.Get("ETag") != `"2"` || got.Clinic.Services[0].PriceCents != 1300 {
+	if res.StatusCode != http.StatusOK || got.Version != 2 || got.UpdatedBy != "user-1" || res.Header.Get("ETag") != `"2"` || got.Clinic.Services[0].PriceCents != 1300 {
 		t.Fatalf("PUT: status %d, %+v, ETag %q", res.StatusCode, got, res.Header.Get("ETag"))
 	}
 	if got.Clinic.HoldMinutes != clinic.DefaultHoldMinutes {

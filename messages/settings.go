@@ -3,6 +3,7 @@ package messages
 import (
 	"encoding/json"
 	"hash/fnv"
+	"time"
 )
 
 // SubjectSettings is a core NATS request subject: the engine node that owns
@@ -54,6 +55,8 @@ type SettingsReply struct {
 	V        int             `json:"v"`
 	Outcome  string          `json:"outcome"`
 	Detail   string          `json:"detail,omitempty"`
-	Version  int64           `json:"version,omitempty"`
-	Settings json.RawMessage `json:"settings,omitempty"`
+	Version   int64           `json:"version,omitempty"`
+	Settings  json.RawMessage `json:"settings,omitempty"`
+	UpdatedAt time.Time       `json:"updated_at,omitzero"`
+	UpdatedBy string          `json:"updated_by,omitempty"`
 }

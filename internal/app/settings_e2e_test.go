@@ -104,6 +104,12 @@ func TestSettingsUpdateAppliesWithoutRestart(t *testing.T) {
 		got := tel.WaitFor(t, other, 1, 10*time.Second)
 		require.Equal(t, newNumber, got[0].From)
 
+		// A retry of the same update answers as the first time; an edit of
+		// version 1 with other content is refused.
+		status, body = sys.putSettings(1, c)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+		require.Equal(t, float64(2), body["version"])
+		require.Equal(t, "manager-1", body["updated_by"])
 		status, body = sys.putSettings(1, doc.Clinic)
 		require.Equal(t, http.StatusConflict, status)
 		require.Equal(t, float64(2), body["current_version"])
