@@ -33,11 +33,12 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 	if err != nil {
 		return persistence.Commit{}, nil, fmt.Errorf("encode state: %w", err)
 	}
+	_, booked := next.Booked()
 	c := persistence.Commit{
 		DedupKey: d.key,
 		Snapshot: persistence.Snapshot{
 			ClinicID: a.clinic.ID, LeadID: a.leadID, Phone: next.Phone, Name: next.Name, Phase: string(next.Phase),
-			Version: a.version, State: state, CreatedAt: next.CreatedAt, UpdatedAt: now,
+			HasBooking: booked, Version: a.version, State: state, CreatedAt: next.CreatedAt, UpdatedAt: now,
 		},
 	}
 	origin := d.origin

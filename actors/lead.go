@@ -29,7 +29,7 @@ type leadActor struct {
 	// the next message on.
 	clinic *clinic.Clinic
 	leadID string
-	log      *slog.Logger
+	log    *slog.Logger
 
 	loaded    bool
 	exists    bool // a snapshot is stored

@@ -42,7 +42,9 @@ func (f *fakeClinicActor) update(ctx context.Context, req messages.SettingsUpdat
 	return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsOK, Version: req.Version + 1, Settings: req.Settings, UpdatedBy: req.By}, nil
 }
 
-func withSettings(u gateway.SettingsUpdater) option { return func(c *gateway.Config) { c.Settings = u } }
+func withSettings(u gateway.SettingsUpdater) option {
+	return func(c *gateway.Config) { c.Settings = u }
+}
 
 // settingsEnv is a gateway whose store holds both test clinics' settings at
 // version 1.

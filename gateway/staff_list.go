@@ -1,10 +1,10 @@
 package gateway
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,16 +15,12 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
-// Page sizes of the conversation list, and how far one filtered request
-// scans. The store filters by clinic and number only; phase, needs_person,
-// updated_since and q are applied here over store pages, at most
-// scanLimit conversations per request. A request that reaches that bound
-// answers with the matches so far and a next_cursor to continue from.
+// Page sizes of the conversation list. The store applies every filter
+// (persistence.ConversationQuery), so each page is full unless it is the
+// last.
 const (
 	defaultListLimit = 50
 	maxListLimit     = 200
-	scanPage         = 200
-	scanLimit        = 1000
 	phaseHandedOver  = "handed_to_staff"
 )
 
@@ -36,6 +32,7 @@ type conversationItem struct {
 	Name        string    `json:"name"`
 	Phase       string    `json:"phase"`
 	NeedsPerson bool      `json:"needs_person"`
+	HasBooking  bool      `json:"has_booking"`
 	Version     int64     `json:"version"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
@@ -45,54 +42,13 @@ type conversationList struct {
 	NextCursor string             `json:"next_cursor,omitempty"`
 }
 
-// listQuery is the query of GET /v1/clinics/{clinic_id}/conversations.
-type listQuery struct {
-	Phone        string
-	Phase        string
-	NeedsPerson  *bool
-	UpdatedSince time.Time
-	Text         string // q, lower case
-	Digits       string // the digits of q, when it has three or more
-	Limit        int
-	Cursor       listCursor
-}
-
-// filtered reports whether the query filters beyond what the store does.
-func (q listQuery) filtered() bool {
-	return q.Phase != "" || q.NeedsPerson != nil || !q.UpdatedSince.IsZero() || q.Text != ""
-}
-
-// listCursor is the gateway's paging position: the store cursor of a page
-// and how many of that page's rows were already returned (Skip), the last of
-// them being Last. A page refetched after Last moved (its conversation was
-// updated) falls back to Skip.
-type listCursor struct {
-	Store string `json:"s,omitempty"`
-	Skip  int    `json:"k,omitempty"`
-	Last  string `json:"l,omitempty"`
-}
-
-func (c listCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeListCursor(s string) (listCursor, bool) {
-	var c listCursor
-	if s == "" {
-		return c, true
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Skip < 0 || c.Skip > scanPage {
-		return listCursor{}, false
-	}
-	return c, true
-}
-
-// parseListQuery reads and checks the query.
-func parseListQuery(r *http.Request) (listQuery, error) {
+// parseListQuery reads and checks the query of GET
+// /v1/clinics/{clinic_id}/conversations and returns it as the store's
+// query. needs_person becomes phases: true is handed_to_staff, false every
+// other phase. A cursor is checked by the store (listConversations).
+func parseListQuery(r *http.Request, clinicID string) (persistence.ConversationQuery, error) {
 	v := r.URL.Query()
-	q := listQuery{Limit: defaultListLimit}
+	q := persistence.ConversationQuery{ClinicID: clinicID, Limit: defaultListLimit}
 	fields := map[string]string{}
 	if p := v.Get("phone"); p != "" {
 		n, err := phone.Normalize(p)
@@ -109,27 +65,34 @@ func parseListQuery(r *http.Request) (listQuery, error) {
 		q.Limit = n
 	}
 	if s := v.Get("cursor"); s != "" {
-		c, ok := decodeListCursor(s)
-		if len(s) > 512 || !ok {
-			fields["cursor"] = "not a cursor of this list"
+		if len(s) > 512 {
+			fields["cursor"] = badCursor
 		}
-		q.Cursor = c
+		q.Cursor = s
 	}
-	if p := v.Get("phase"); p != "" {
-		if !validPhase(p) {
-			fields["phase"] = "one of " + strings.Join(phases, ", ")
-		}
-		q.Phase = p
+	phase := v.Get("phase")
+	if phase != "" && !slices.Contains(phases, phase) {
+		fields["phase"] = "one of " + strings.Join(phases, ", ")
 	}
-	if s := v.Get("needs_person"); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			fields["needs_person"] = "true or false"
-		}
-		q.NeedsPerson = &b
-	}
-	if q.NeedsPerson != nil && q.Phase != "" && *q.NeedsPerson != (q.Phase == phaseHandedOver) {
+	needsPerson, ok := parseBool(v.Get("needs_person"))
+	switch {
+	case !ok:
+		fields["needs_person"] = "true or false"
+	case needsPerson != nil && phase != "" && *needsPerson != (phase == phaseHandedOver):
 		fields["needs_person"] = "contradicts phase"
+	}
+	switch {
+	case phase != "":
+		q.Phases = []string{phase}
+	case needsPerson != nil:
+		for _, p := range phases {
+			if (p == phaseHandedOver) == *needsPerson {
+				q.Phases = append(q.Phases, p)
+			}
+		}
+	}
+	if q.HasBooking, ok = parseBool(v.Get("has_booking")); !ok {
+		fields["has_booking"] = "true or false"
 	}
 	if s := v.Get("updated_since"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
@@ -142,129 +105,57 @@ func parseListQuery(r *http.Request) (listQuery, error) {
 		if len(s) > 100 {
 			fields["q"] = "at most 100 characters"
 		}
-		q.Text = strings.ToLower(s)
-		if d := digitsOf(s); len(d) >= 3 {
-			q.Digits = d
-		}
+		q.Text = s
 	}
 	return q, invalid(fields)
+}
+
+const badCursor = "not a cursor of this list"
+
+// parseBool reads an optional boolean: nil when s is empty, ok false when
+// s is not a boolean.
+func parseBool(s string) (b *bool, ok bool) {
+	if s == "" {
+		return nil, true
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return nil, false
+	}
+	return &v, true
 }
 
 // phases are the conversation phases of the core (conversation.Phase).
 var phases = []string{"new", "qualifying", "offering", "held", "deposit_requested", "booked", phaseHandedOver, "opted_out", "lost"}
 
-func validPhase(p string) bool {
-	for _, x := range phases {
-		if x == p {
-			return true
-		}
-	}
-	return false
-}
-
-func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// match reports whether a conversation passes the query's filters.
-func (q listQuery) match(s persistence.Snapshot) bool {
-	if q.Phase != "" && s.Phase != q.Phase {
-		return false
-	}
-	if q.NeedsPerson != nil && *q.NeedsPerson != (s.Phase == phaseHandedOver) {
-		return false
-	}
-	if q.Text != "" {
-		inName := strings.Contains(strings.ToLower(s.Name), q.Text)
-		inNumber := q.Digits != "" && strings.Contains(digitsOf(s.Phone), q.Digits)
-		if !inName && !inNumber {
-			return false
-		}
-	}
-	return true
-}
-
 // handleListConversations lists a clinic's conversations, newest first.
 func handleListConversations(store persistence.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, err := parseListQuery(r)
+		q, err := parseListQuery(r, chi.URLParam(r, "clinic_id"))
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
-		out, err := listConversations(r, store, chi.URLParam(r, "clinic_id"), q)
+		page, err := store.ListConversations(r.Context(), q)
+		if errors.Is(err, persistence.ErrBadCursor) {
+			Error(w, r, invalid(map[string]string{"cursor": badCursor}))
+			return
+		}
 		if err != nil {
 			Error(w, r, fmt.Errorf("list conversations: %w", err))
 			return
+		}
+		out := conversationList{Items: make([]conversationItem, len(page.Items)), NextCursor: page.NextCursor}
+		for i, s := range page.Items {
+			out.Items[i] = itemOf(s)
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
 }
 
-// listConversations walks store pages from the cursor until it has a page
-// of matches, the rows are older than updated_since, the store has no more,
-// or it has scanned scanLimit rows.
-func listConversations(r *http.Request, store persistence.Store, clinicID string, q listQuery) (conversationList, error) {
-	out := conversationList{Items: []conversationItem{}}
-	size := q.Limit
-	if q.filtered() {
-		size = scanPage
-	}
-	cur, scanned := q.Cursor, 0
-	for {
-		page, err := store.ListConversations(r.Context(), persistence.ConversationQuery{
-			ClinicID: clinicID, Phone: q.Phone, Limit: size, Cursor: cur.Store,
-		})
-		if err != nil {
-			return conversationList{}, err
-		}
-		start := resume(page.Items, cur)
-		for i := start; i < len(page.Items); i++ {
-			s := page.Items[i]
-			if !q.UpdatedSince.IsZero() && s.UpdatedAt.Before(q.UpdatedSince) {
-				return out, nil // newest first: nothing older can match
-			}
-			scanned++
-			if q.match(s) {
-				out.Items = append(out.Items, itemOf(s))
-			}
-			if len(out.Items) == q.Limit || scanned >= scanLimit {
-				if i+1 < len(page.Items) {
-					out.NextCursor = listCursor{Store: cur.Store, Skip: i + 1, Last: s.LeadID}.encode()
-				} else if page.NextCursor != "" {
-					out.NextCursor = listCursor{Store: page.NextCursor}.encode()
-				}
-				return out, nil
-			}
-		}
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		cur = listCursor{Store: page.NextCursor}
-	}
-}
-
-// resume is the index of the first row of a refetched page not returned yet.
-func resume(items []persistence.Snapshot, c listCursor) int {
-	if c.Last != "" {
-		for i, s := range items {
-			if s.LeadID == c.Last {
-				return i + 1
-			}
-		}
-	}
-	return min(c.Skip, len(items))
-}
-
 func itemOf(s persistence.Snapshot) conversationItem {
 	return conversationItem{
 		ID: s.LeadID, ClinicID: s.ClinicID, Phone: s.Phone, Name: s.Name, Phase: s.Phase,
-		NeedsPerson: s.Phase == phaseHandedOver, Version: s.Version, UpdatedAt: s.UpdatedAt,
+		NeedsPerson: s.Phase == phaseHandedOver, HasBooking: s.HasBooking, Version: s.Version, UpdatedAt: s.UpdatedAt,
 	}
 }

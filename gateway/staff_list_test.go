@@ -51,6 +51,13 @@ func TestListFilters(t *testing.T) {
 		{"q=" + url.QueryEscape("(708) 555"), []string{"Ed Ng"}},
 		{"q=0107", []string{"Flo Ray"}},
 		{"q=nobody", []string{}},
+		{"q=" + url.QueryEscape("a%"), []string{}},
+		{"has_booking=true", []string{"Bo Diaz", "Di Park", "Flo Ray"}},
+		{"has_booking=false", []string{"Ann Lee", "+13125550103", "Cy Annan", "Ed Ng"}},
+		{"has_booking=true&needs_person=true", []string{"Flo Ray"}},
+		{"has_booking=true&phase=offering", []string{"Bo Diaz"}},
+		{"has_booking=false&q=ann", []string{"Ann Lee", "Cy Annan"}},
+		{"has_booking=true&updated_since=" + since, []string{"Bo Diaz", "Di Park"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -68,7 +75,7 @@ func TestListFilters(t *testing.T) {
 func TestListFilteredPaging(t *testing.T) {
 	s := newSurface(t)
 	tok := s.token("admin", "")
-	for _, query := range []string{"needs_person=false", "q=a", "phase=handed_to_staff", ""} {
+	for _, query := range []string{"needs_person=false", "q=a", "phase=handed_to_staff", "has_booking=true", "has_booking=false&needs_person=false", ""} {
 		t.Run(query, func(t *testing.T) {
 			var all listBody
 			decode(t, s.get("/v1/clinics/clinic_a/conversations?"+query, tok), &all)
@@ -98,6 +105,7 @@ func TestListFilterErrors(t *testing.T) {
 		"needs_person=maybe":                       "needs_person",
 		"needs_person=true&phase=new":              "needs_person",
 		"needs_person=false&phase=handed_to_staff": "needs_person",
+		"has_booking=maybe":                        "has_booking",
 		"updated_since=yesterday":                  "updated_since",
 		"cursor=not-a-cursor":                      "cursor",
 		"q=" + strings.Repeat("x", 101):            "q",
@@ -108,5 +116,28 @@ func TestListFilterErrors(t *testing.T) {
 				t.Errorf("errors = %v, want %q", p["errors"], field)
 			}
 		})
+	}
+}
+
+// Each item says whether the conversation has a booking, and whether it
+// needs a person.
+func TestListItemFlags(t *testing.T) {
+	s := newSurface(t)
+	var p struct {
+		Items []struct {
+			Name        string `json:"name"`
+			NeedsPerson bool   `json:"needs_person"`
+			HasBooking  bool   `json:"has_booking"`
+		} `json:"items"`
+	}
+	decode(t, s.get("/v1/clinics/clinic_a/conversations", s.token("staff", "clinic_a")), &p)
+	if len(p.Items) != len(inboxConvs) {
+		t.Fatalf("%d items, want %d", len(p.Items), len(inboxConvs))
+	}
+	for i, it := range p.Items {
+		c := inboxConvs[i]
+		if it.Name != c.name || it.HasBooking != c.booked || it.NeedsPerson != (c.phase == "handed_to_staff") {
+			t.Errorf("item %d = %+v, want %s with has_booking %v, phase %s", i, it, c.name, c.booked, c.phase)
+		}
 	}
 }

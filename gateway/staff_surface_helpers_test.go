@@ -43,18 +43,19 @@ func newSurface(t *testing.T, opts ...option) *surface {
 }
 
 // The conversations of inboxStore, newest first, all of clinic_a but the
-// last.
+// last. Bo Diaz has a booking and asks about another service.
 var inboxConvs = []struct {
 	number, name, phase string
 	age                 time.Duration
+	booked              bool
 }{
-	{"+13125550101", "Ann Lee", "handed_to_staff", 1 * time.Minute},
-	{"+13125550102", "Bo Diaz", "offering", 2 * time.Minute},
-	{"+13125550103", "", "new", 3 * time.Minute},
-	{"+13125550104", "Cy Annan", "handed_to_staff", 4 * time.Minute},
-	{"+13125550105", "Di Park", "booked", 5 * time.Minute},
-	{"+17085550106", "Ed Ng", "qualifying", 6 * time.Hour},
-	{"+13125550107", "Flo Ray", "handed_to_staff", 7 * time.Hour},
+	{"+13125550101", "Ann Lee", "handed_to_staff", 1 * time.Minute, false},
+	{"+13125550102", "Bo Diaz", "offering", 2 * time.Minute, true},
+	{"+13125550103", "", "new", 3 * time.Minute, false},
+	{"+13125550104", "Cy Annan", "handed_to_staff", 4 * time.Minute, false},
+	{"+13125550105", "Di Park", "booked", 5 * time.Minute, true},
+	{"+17085550106", "Ed Ng", "qualifying", 6 * time.Hour, false},
+	{"+13125550107", "Flo Ray", "handed_to_staff", 7 * time.Hour, true},
 }
 
 func inboxLead(i int) string { return messages.LeadID("clinic_a", inboxConvs[i].number) }
@@ -75,7 +76,7 @@ func inboxStore(t *testing.T) persistence.Store {
 		lead := inboxLead(i)
 		at := testNow.Add(-c.age)
 		commits = append(commits, persistence.Commit{DedupKey: "seed:" + lead, Snapshot: persistence.Snapshot{
-			ClinicID: "clinic_a", LeadID: lead, Phone: c.number, Name: c.name, Phase: c.phase,
+			ClinicID: "clinic_a", LeadID: lead, Phone: c.number, Name: c.name, Phase: c.phase, HasBooking: c.booked,
 			State:     []byte(fmt.Sprintf(`{"phase":%q,"name":%q,"service_id":"botox","patient":"new","recent":[{"dir":"in","text":"hi"}]}`, c.phase, c.name)),
 			CreatedAt: at.Add(-time.Hour), UpdatedAt: at,
 		}})

@@ -52,9 +52,9 @@ const (
 // SettingsReply is the clinic actor's answer: the stored settings and their
 // version after the update, or, on a conflict, the current ones.
 type SettingsReply struct {
-	V        int             `json:"v"`
-	Outcome  string          `json:"outcome"`
-	Detail   string          `json:"detail,omitempty"`
+	V         int             `json:"v"`
+	Outcome   string          `json:"outcome"`
+	Detail    string          `json:"detail,omitempty"`
 	Version   int64           `json:"version,omitempty"`
 	Settings  json.RawMessage `json:"settings,omitempty"`
 	UpdatedAt time.Time       `json:"updated_at,omitzero"`

@@ -32,15 +32,18 @@ var (
 // the core's conversation state; the other fields are indexed copies for the
 // staff API.
 type Snapshot struct {
-	ClinicID  string
-	LeadID    string // the conversation id
-	Phone     string // E.164
-	Name      string
-	Phase     string
-	Version   int64 // 1 after the first write; 0 means "does not exist yet"
-	State     []byte
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ClinicID string
+	LeadID   string // the conversation id
+	Phone    string // E.164
+	Name     string
+	Phase    string
+	// HasBooking: the conversation has at least one appointment with
+	// status booked.
+	HasBooking bool
+	Version    int64 // 1 after the first write; 0 means "does not exist yet"
+	State      []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TranscriptEntry is one message of a conversation's transcript.
@@ -123,11 +126,24 @@ type ClinicSnapshot struct {
 	UpdatedAt time.Time
 }
 
-// ConversationQuery selects conversations of one clinic, newest first.
+// ConversationQuery selects conversations of one clinic, newest first
+// (UpdatedAt, then LeadID, descending). A conversation is listed when it
+// passes every filter that is set.
 type ConversationQuery struct {
 	ClinicID string
 	Phone    string // exact E.164 match when set
-	Limit    int    // 1..200
+	// Phases: the phase is any of these; empty means any phase.
+	Phases []string
+	// UpdatedSince: updated at or after it, unless zero.
+	UpdatedSince time.Time
+	// Text, unless empty: the name contains Text, ignoring case; or Text
+	// has three or more digits and the number contains them (the digits of
+	// Text in order, its other characters ignored: "(312) 555" finds
+	// +13125550123).
+	Text string
+	// HasBooking, when set: Snapshot.HasBooking is *HasBooking.
+	HasBooking *bool
+	Limit      int // 1..200
 	// Cursor is the opaque value of a previous page's NextCursor.
 	Cursor string
 }

@@ -29,6 +29,11 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) persistence.Store { return newStore(t) })
 }
 
+func TestBulkContract(t *testing.T) {
+	pgtest.BaseURL(t)
+	storetest.RunBulk(t, func(t *testing.T) persistence.Store { return newStore(t) })
+}
+
 // TestContractSavepoints runs the suite on the savepoint path Apply falls
 // back to when a commit races on a dedup key.
 func TestContractSavepoints(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -12,11 +13,11 @@ import (
 	"github.com/medspa/engine/persistence/internal/paging"
 )
 
-const snapshotColumns = "clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at"
+const snapshotColumns = "clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at"
 
 func scanSnapshot(row pgx.Row) (persistence.Snapshot, error) {
 	var s persistence.Snapshot
-	err := row.Scan(&s.ClinicID, &s.LeadID, &s.Phone, &s.Name, &s.Phase, &s.Version, &s.State, &s.CreatedAt, &s.UpdatedAt)
+	err := row.Scan(&s.ClinicID, &s.LeadID, &s.Phone, &s.Name, &s.Phase, &s.HasBooking, &s.Version, &s.State, &s.CreatedAt, &s.UpdatedAt)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
 	return s, err
 }
@@ -35,26 +36,52 @@ func (s *Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (pers
 }
 
 // ListConversations returns a page of a clinic's conversations, newest
-// first.
+// first. The filters are conditions of one query over the clinic's rows in
+// the order of the keyset cursor; see migration 0005 for the indexes.
 func (s *Store) ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error) {
 	limit := paging.Limit(q.Limit)
 	var sb strings.Builder
-	sb.WriteString("SELECT " + snapshotColumns + " FROM conversations WHERE clinic_id = $1")
-	args := []any{q.ClinicID}
+	var args []any
+	// arg adds a parameter and returns its placeholder.
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	sb.WriteString("SELECT " + snapshotColumns + " FROM conversations WHERE clinic_id = " + arg(q.ClinicID))
 	if q.Phone != "" {
-		args = append(args, q.Phone)
-		fmt.Fprintf(&sb, " AND phone = $%d", len(args))
+		sb.WriteString(" AND phone = " + arg(q.Phone))
+	}
+	switch len(q.Phases) {
+	case 0:
+	case 1: // equality lets the planner read conversations_phase in order
+		sb.WriteString(" AND phase = " + arg(q.Phases[0]))
+	default:
+		sb.WriteString(" AND phase = ANY(" + arg(q.Phases) + "::text[])")
+	}
+	if !q.UpdatedSince.IsZero() {
+		sb.WriteString(" AND updated_at >= " + arg(q.UpdatedSince))
+	}
+	if q.HasBooking != nil {
+		sb.WriteString(" AND has_booking = " + arg(*q.HasBooking))
+	}
+	if q.Text != "" {
+		// lower() folds every letter in a database with a UTF-8 ctype
+		// (not in the C locale, where it folds ASCII only).
+		name, number := paging.TextPatterns(q.Text)
+		sb.WriteString(` AND (lower(name) LIKE ` + arg(name) + ` ESCAPE '\'`)
+		if number != "" {
+			sb.WriteString(" OR phone LIKE " + arg(number))
+		}
+		sb.WriteString(")")
 	}
 	if q.Cursor != "" {
 		c, err := paging.Decode(q.Cursor)
 		if err != nil {
 			return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
 		}
-		args = append(args, c.UpdatedAt, c.LeadID)
-		fmt.Fprintf(&sb, " AND (updated_at, lead_id) < ($%d, $%d)", len(args)-1, len(args))
+		sb.WriteString(" AND (updated_at, lead_id) < (" + arg(c.UpdatedAt) + ", " + arg(c.LeadID) + ")")
 	}
-	args = append(args, limit+1)
-	fmt.Fprintf(&sb, " ORDER BY updated_at DESC, lead_id DESC LIMIT $%d", len(args))
+	sb.WriteString(" ORDER BY updated_at DESC, lead_id DESC LIMIT " + arg(limit+1))
 
 	rows, err := s.pool.Query(ctx, sb.String(), args...)
 	if err != nil {

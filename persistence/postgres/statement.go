@@ -29,15 +29,16 @@ import (
 // statement of each combination is built once.
 const (
 	insertSnapshot = `s AS (
-	INSERT INTO conversations (clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at)
-	SELECT $1::text, $2::text, $4::text, $5::text, $6::text, $3::bigint + 1, $7::bytea, $8::timestamptz, $9::timestamptz
+	INSERT INTO conversations (clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at)
+	SELECT $1::text, $2::text, $4::text, $5::text, $6::text, $20::boolean, $3::bigint + 1, $7::bytea, $8::timestamptz, $9::timestamptz
 	WHERE $10::text = '' OR NOT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text)
 	ON CONFLICT (clinic_id, lead_id) DO NOTHING
 	RETURNING 1
 )`
 	updateSnapshot = `s AS (
 	UPDATE conversations
-	SET version = version + 1, phone = $4::text, name = $5::text, phase = $6::text, state = $7::bytea, updated_at = $9::timestamptz
+	SET version = version + 1, phone = $4::text, name = $5::text, phase = $6::text, has_booking = $20::boolean,
+	    state = $7::bytea, updated_at = $9::timestamptz
 	WHERE clinic_id = $1::text AND lead_id = $2::text AND version = $3::bigint
 	  AND $8::timestamptz IS NOT NULL
 	  AND ($10::text = '' OR NOT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text))
@@ -69,7 +70,7 @@ const (
 	commitResult = `
 SELECT EXISTS (SELECT 1 FROM s), EXISTS (SELECT 1 FROM d),
        $10::text <> '' AND EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = $10::text)`
-	baseParams = 19
+	baseParams = 20
 )
 
 // Optional parts; {n} is the part's n-th parameter.
@@ -157,6 +158,7 @@ func queueCommit(b *pgx.Batch, c persistence.Commit) {
 		c.DedupKey,
 		trID, trDir, trAuthor, trText, trAt,
 		obID, obSubject, obPayload, obCreated,
+		sn.HasBooking,
 	}
 	mask := 0
 	if len(c.Timers) > 0 {

@@ -54,14 +54,14 @@ func applyOne(ctx context.Context, tx execer, c persistence.Commit) (result, err
 	var res sql.Result
 	if sn.Version == 0 {
 		res, err = tx.ExecContext(ctx, `INSERT INTO conversations
-			(clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (clinic_id, lead_id) DO NOTHING`,
-			sn.ClinicID, sn.LeadID, sn.Phone, sn.Name, sn.Phase, sn.State, sn.CreatedAt.UnixMicro(), sn.UpdatedAt.UnixMicro())
+			(clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (clinic_id, lead_id) DO NOTHING`,
+			sn.ClinicID, sn.LeadID, sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.CreatedAt.UnixMicro(), sn.UpdatedAt.UnixMicro())
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE conversations
-			SET version = version + 1, phone = ?, name = ?, phase = ?, state = ?, updated_at = ?
+			SET version = version + 1, phone = ?, name = ?, phase = ?, has_booking = ?, state = ?, updated_at = ?
 			WHERE clinic_id = ? AND lead_id = ? AND version = ?`,
-			sn.Phone, sn.Name, sn.Phase, sn.State, sn.UpdatedAt.UnixMicro(), sn.ClinicID, sn.LeadID, sn.Version)
+			sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.UpdatedAt.UnixMicro(), sn.ClinicID, sn.LeadID, sn.Version)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("write snapshot: %w", err)

@@ -12,14 +12,14 @@ import (
 	"github.com/medspa/engine/persistence/internal/paging"
 )
 
-const snapshotColumns = "clinic_id, lead_id, phone, name, phase, version, state, created_at, updated_at"
+const snapshotColumns = "clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at"
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanSnapshot(row scanner) (persistence.Snapshot, error) {
 	var s persistence.Snapshot
 	var created, updated int64
-	err := row.Scan(&s.ClinicID, &s.LeadID, &s.Phone, &s.Name, &s.Phase, &s.Version, &s.State, &created, &updated)
+	err := row.Scan(&s.ClinicID, &s.LeadID, &s.Phone, &s.Name, &s.Phase, &s.HasBooking, &s.Version, &s.State, &created, &updated)
 	s.CreatedAt, s.UpdatedAt = micros(created), micros(updated)
 	return s, err
 }
@@ -40,7 +40,8 @@ func (s *Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (pers
 }
 
 // ListConversations returns a page of a clinic's conversations, newest
-// first.
+// first. The filters are conditions of one query over the clinic's rows in
+// the order of the keyset cursor; see migration 0005 for the indexes.
 func (s *Store) ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error) {
 	limit := paging.Limit(q.Limit)
 	var sb strings.Builder
@@ -49,6 +50,30 @@ func (s *Store) ListConversations(ctx context.Context, q persistence.Conversatio
 	if q.Phone != "" {
 		sb.WriteString(" AND phone = ?")
 		args = append(args, q.Phone)
+	}
+	if len(q.Phases) > 0 {
+		sb.WriteString(" AND phase IN (?" + strings.Repeat(", ?", len(q.Phases)-1) + ")")
+		for _, p := range q.Phases {
+			args = append(args, p)
+		}
+	}
+	if !q.UpdatedSince.IsZero() {
+		sb.WriteString(" AND updated_at >= ?")
+		args = append(args, q.UpdatedSince.UnixMicro())
+	}
+	if q.HasBooking != nil {
+		sb.WriteString(" AND has_booking = ?")
+		args = append(args, *q.HasBooking)
+	}
+	if q.Text != "" {
+		name, number := paging.TextPatterns(q.Text)
+		sb.WriteString(" AND (" + lowerFunc + `(name) LIKE ? ESCAPE '\'`)
+		args = append(args, name)
+		if number != "" {
+			sb.WriteString(" OR phone LIKE ?")
+			args = append(args, number)
+		}
+		sb.WriteString(")")
 	}
 	if q.Cursor != "" {
 		c, err := paging.Decode(q.Cursor)

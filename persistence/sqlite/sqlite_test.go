@@ -114,3 +114,7 @@ func TestConsentLedgerIsAppendOnly(t *testing.T) {
 		t.Errorf("ledger = %+v, %v; want the granted event", es, err)
 	}
 }
+
+func TestBulkContract(t *testing.T) {
+	storetest.RunBulk(t, func(t *testing.T) persistence.Store { return newStore(t) })
+}

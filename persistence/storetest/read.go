@@ -181,3 +181,140 @@ func testListEmpty(t *testing.T, s persistence.Store) {
 		t.Errorf("ListConversations(empty clinic) = %+v, %v", page, err)
 	}
 }
+
+// filterConvs are the conversations of the filter tests, oldest first.
+// l04 and l05, and l07 and l08, share their update times. Some names hold
+// LIKE wildcards, with decoys that an unescaped pattern would match.
+var filterConvs = []struct {
+	name, phone, phase string
+	booked             bool
+	at                 time.Duration // after t0
+}{
+	{"Ann Lee", "+13125550100", "handed_to_staff", false, 0},
+	{"Bo Diaz", "+13125550101", "offering", true, 1 * time.Minute},
+	{"", "+17085550102", "new", false, 2 * time.Minute},
+	{"CY ANNAN", "+13125550103", "handed_to_staff", true, 3 * time.Minute},
+	{"Élodie Ng", "+13125550104", "booked", true, 4 * time.Minute},
+	{"Real_Name 50%", "+13125550105", "qualifying", false, 4 * time.Minute},
+	{"RealXName 500", "+13125550106", "qualifying", false, 5 * time.Minute},
+	{`Back\Slash`, "+13125550107", "lost", false, 6 * time.Minute},
+	{"Backslash", "+13125550108", "lost", false, 6 * time.Minute},
+	{"Ann Lee", "+13125550109", "handed_to_staff", true, 7 * time.Minute},
+}
+
+// seedFilterConvs stores filterConvs as leads l00..l09 of clinic.
+func seedFilterConvs(t *testing.T, s persistence.Store, clinic string) {
+	t.Helper()
+	var cs []persistence.Commit
+	for i, fc := range filterConvs {
+		c := commit(clinic, fmt.Sprintf("l%02d", i), 0, fmt.Sprintf("%s-f%d", clinic, i), t0.Add(fc.at))
+		c.Snapshot.Name, c.Snapshot.Phone, c.Snapshot.Phase, c.Snapshot.HasBooking = fc.name, fc.phone, fc.phase, fc.booked
+		cs = append(cs, c)
+	}
+	mustApply(t, s, cs...)
+}
+
+func leadIDs(items []persistence.Snapshot) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.LeadID
+	}
+	return ids
+}
+
+func yes() *bool { b := true; return &b }
+func no() *bool  { b := false; return &b }
+
+// testListFilters runs each filter alone and combined, paging through
+// every result one, two and fifty at a time: each page walk returns every
+// match once, newest first. A second clinic holds the same conversations,
+// none of which may show.
+func testListFilters(t *testing.T, s persistence.Store) {
+	seedFilterConvs(t, s, "c1")
+	seedFilterConvs(t, s, "c2")
+	since := us(t0.Add(4 * time.Minute)) // l04's and l05's time: inclusive
+	tests := []struct {
+		name string
+		q    persistence.ConversationQuery
+		want []string
+	}{
+		{"none", persistence.ConversationQuery{}, []string{"l09", "l08", "l07", "l06", "l05", "l04", "l03", "l02", "l01", "l00"}},
+		{"one phase", persistence.ConversationQuery{Phases: []string{"handed_to_staff"}}, []string{"l09", "l03", "l00"}},
+		{"two phases", persistence.ConversationQuery{Phases: []string{"handed_to_staff", "booked"}}, []string{"l09", "l04", "l03", "l00"}},
+		{"unknown phase", persistence.ConversationQuery{Phases: []string{"sleeping"}}, nil},
+		{"updated since", persistence.ConversationQuery{UpdatedSince: since}, []string{"l09", "l08", "l07", "l06", "l05", "l04"}},
+		{"has booking", persistence.ConversationQuery{HasBooking: yes()}, []string{"l09", "l04", "l03", "l01"}},
+		{"has no booking", persistence.ConversationQuery{HasBooking: no()}, []string{"l08", "l07", "l06", "l05", "l02", "l00"}},
+		{"name", persistence.ConversationQuery{Text: "ann"}, []string{"l09", "l03", "l00"}},
+		{"name upper case", persistence.ConversationQuery{Text: "ANN"}, []string{"l09", "l03", "l00"}},
+		{"name with spaces", persistence.ConversationQuery{Text: "y an"}, []string{"l03"}},
+		{"name beyond ASCII", persistence.ConversationQuery{Text: "ÉLODIE"}, []string{"l04"}},
+		{"name beyond ASCII lower case", persistence.ConversationQuery{Text: "élodie n"}, []string{"l04"}},
+		{"number digits", persistence.ConversationQuery{Text: "0109"}, []string{"l09"}},
+		{"number as written", persistence.ConversationQuery{Text: "(708) 555"}, []string{"l02"}},
+		{"two digits search names only", persistence.ConversationQuery{Text: "10"}, nil},
+		{"no match", persistence.ConversationQuery{Text: "nobody"}, nil},
+		{"percent is literal", persistence.ConversationQuery{Text: "50%"}, []string{"l05"}},
+		{"percent alone", persistence.ConversationQuery{Text: "%"}, []string{"l05"}},
+		{"underscore is literal", persistence.ConversationQuery{Text: "real_name"}, []string{"l05"}},
+		{"underscore alone", persistence.ConversationQuery{Text: "_"}, []string{"l05"}},
+		{"backslash is literal", persistence.ConversationQuery{Text: `k\s`}, []string{"l07"}},
+		{"phase and booking", persistence.ConversationQuery{Phases: []string{"handed_to_staff"}, HasBooking: yes()}, []string{"l09", "l03"}},
+		{"phase, text and no booking", persistence.ConversationQuery{Phases: []string{"handed_to_staff"}, Text: "ann", HasBooking: no()}, []string{"l00"}},
+		{"since and booking", persistence.ConversationQuery{UpdatedSince: since, HasBooking: yes()}, []string{"l09", "l04"}},
+		{"since, phases and text", persistence.ConversationQuery{UpdatedSince: us(t0.Add(3 * time.Minute)),
+			Phases: []string{"handed_to_staff", "booked"}, Text: "N"}, []string{"l09", "l04", "l03"}},
+		{"phone and text", persistence.ConversationQuery{Phone: "+13125550103", Text: "cy"}, []string{"l03"}},
+		{"phone and other phase", persistence.ConversationQuery{Phone: "+13125550103", Phases: []string{"new"}}, nil},
+	}
+	for _, tt := range tests {
+		for _, limit := range []int{1, 2, 50} {
+			q := tt.q
+			q.ClinicID, q.Limit = "c1", limit
+			items, _ := walk(t, s, q)
+			for _, it := range items {
+				if it.ClinicID != "c1" {
+					t.Errorf("%s, limit %d: item of clinic %s", tt.name, limit, it.ClinicID)
+				}
+			}
+			wantStrings(t, fmt.Sprintf("%s, limit %d", tt.name, limit), leadIDs(items), tt.want...)
+		}
+	}
+}
+
+// testListHasBookingFollowsWrites: updates set and clear has_booking, and
+// snapshots read back carry it.
+func testListHasBookingFollowsWrites(t *testing.T, s persistence.Store) {
+	seedFilterConvs(t, s, "c1")
+	unbook := commit("c1", "l01", 1, "unbook", t0.Add(time.Hour))
+	book := commit("c1", "l02", 1, "book", t0.Add(time.Hour))
+	book.Snapshot.HasBooking = true
+	mustApply(t, s, unbook, book)
+	if !load(t, s, "c1", "l02").HasBooking || load(t, s, "c1", "l01").HasBooking {
+		t.Errorf("LoadSnapshot: l02 has a booking, l01 has none")
+	}
+	items, _ := walk(t, s, persistence.ConversationQuery{ClinicID: "c1", HasBooking: yes()})
+	wantStrings(t, "has booking", leadIDs(items), "l02", "l09", "l04", "l03")
+	for _, it := range items {
+		if !it.HasBooking {
+			t.Errorf("listed %s without HasBooking", it.LeadID)
+		}
+	}
+}
+
+// testListHasBookingBulkLoaded: BulkLoad writes has_booking as Apply does.
+func testListHasBookingBulkLoaded(t *testing.T, s persistence.Store) {
+	bl, ok := s.(persistence.BulkLoader)
+	if !ok {
+		t.Skipf("%T does not implement persistence.BulkLoader", s)
+	}
+	booked := commit("c1", "booked", 0, "k-booked", t0)
+	booked.Snapshot.HasBooking = true
+	if err := bl.BulkLoad(ctx(t), []persistence.Commit{booked, commit("c1", "other", 0, "k-other", t0)}); err != nil {
+		t.Fatalf("BulkLoad: %v", err)
+	}
+	items, _ := walk(t, s, persistence.ConversationQuery{ClinicID: "c1", HasBooking: yes()})
+	wantStrings(t, "has booking", leadIDs(items), "booked")
+	items, _ = walk(t, s, persistence.ConversationQuery{ClinicID: "c1", HasBooking: no()})
+	wantStrings(t, "has no booking", leadIDs(items), "other")
+}

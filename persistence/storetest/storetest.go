@@ -42,6 +42,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ListWalksEveryRowOnce", testListWalk},
 		{"ListUpdatedMovesToTop", testListUpdatedMovesToTop},
 		{"ListPhoneFilter", testListPhoneFilter},
+		{"ListFilters", testListFilters},
+		{"ListHasBookingFollowsWrites", testListHasBookingFollowsWrites},
+		{"ListHasBookingBulkLoaded", testListHasBookingBulkLoaded},
 		{"ListLimitClamp", testListLimitClamp},
 		{"ListBadCursor", testListBadCursor},
 		{"ListEmpty", testListEmpty},
@@ -177,7 +180,7 @@ func wantStrings(t *testing.T, what string, got []string, want ...string) {
 func sameSnapshot(t *testing.T, got, want persistence.Snapshot) {
 	t.Helper()
 	if got.ClinicID != want.ClinicID || got.LeadID != want.LeadID || got.Phone != want.Phone ||
-		got.Name != want.Name || got.Phase != want.Phase || got.Version != want.Version ||
+		got.Name != want.Name || got.Phase != want.Phase || got.HasBooking != want.HasBooking || got.Version != want.Version ||
 		!bytes.Equal(got.State, want.State) || !got.CreatedAt.Equal(us(want.CreatedAt)) ||
 		!got.UpdatedAt.Equal(us(want.UpdatedAt)) {
 		t.Errorf("snapshot\n got %+v (state %s)\nwant %+v (state %s)", got, got.State, want, want.State)

@@ -1,11 +1,12 @@
 // Package paging holds what both stores share for listing conversations: the
-// opaque cursor and the page-size clamp.
+// opaque cursor, the page-size clamp and the text-search patterns.
 package paging
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/medspa/engine/persistence"
@@ -65,3 +66,28 @@ func Decode(s string) (Cursor, error) {
 	}
 	return Cursor{UpdatedAt: time.UnixMicro(w.U).UTC(), LeadID: w.L}, nil
 }
+
+// TextPatterns returns the LIKE patterns of a ConversationQuery.Text, with
+// backslash as the escape character so that %, _ and \ in text match
+// themselves. name is to match the lower-cased name: text lower-cased, as a
+// substring. number is to match the phone: the digits of text as a
+// substring, or "" when text has fewer than three digits. The phone is
+// E.164, a '+' then digits, so a pattern of digits matches the phone where
+// it matches the phone's digits.
+func TextPatterns(text string) (name, number string) {
+	name = "%" + escapeLike(strings.ToLower(text)) + "%"
+	var d strings.Builder
+	for _, r := range text {
+		if r >= '0' && r <= '9' {
+			d.WriteRune(r)
+		}
+	}
+	if d.Len() >= 3 {
+		number = "%" + d.String() + "%"
+	}
+	return name, number
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func escapeLike(s string) string { return likeEscaper.Replace(s) }

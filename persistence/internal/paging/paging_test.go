@@ -32,3 +32,20 @@ func TestLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestTextPatterns(t *testing.T) {
+	for _, tt := range []struct{ text, name, number string }{
+		{"Ann", "%ann%", ""},
+		{"ÉLODIE", "%élodie%", ""},
+		{"50% off_now", `%50\% off\_now%`, ""},
+		{`a\b`, `%a\\b%`, ""},
+		{"(312) 555-01", "%(312) 555-01%", "%31255501%"},
+		{"room 12", "%room 12%", ""},
+		{"123", "%123%", "%123%"},
+	} {
+		name, number := TextPatterns(tt.text)
+		if name != tt.name || number != tt.number {
+			t.Errorf("TextPatterns(%q) = %q, %q; want %q, %q", tt.text, name, number, tt.name, tt.number)
+		}
+	}
+}
