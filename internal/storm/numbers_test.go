@@ -25,9 +25,30 @@ func TestNumbersAreValidDistinctAndApartFromGhosts(t *testing.T) {
 		if a := n.Lead(i)[2:5]; a != "312" && a != "773" {
 			t.Fatalf("lead %d has area code %s", i, a)
 		}
+		if n.Foreign(n.Lead(i)) || n.Foreign(n.Ghost(i)) {
+			t.Fatalf("lead %d's numbers count as foreign", i)
+		}
 	}
 	other := NewNumbers(rand.New(rand.NewPCG(7, 8)))
 	if other.Lead(0) == n.Lead(0) {
 		t.Error("two runs drew the same numbers")
+	}
+}
+
+func TestForeignNumbers(t *testing.T) {
+	var n Numbers
+	for _, num := range []string{"+13125550101", "+17735550100", "+14155550123", "+442071234567", "+1312"} {
+		if !n.Foreign(num) {
+			t.Errorf("%s is not foreign", num)
+		}
+	}
+	// No run draws exchange 555, whatever its seed.
+	for seed := uint64(0); seed < 2000; seed++ {
+		m := NewNumbers(rand.New(rand.NewPCG(seed, seed)))
+		for _, i := range []int{0, 1, 19_999, 20_000} {
+			if num := m.Lead(i); num[5:8] == "555" {
+				t.Fatalf("seed %d lead %d drew %s", seed, i, num)
+			}
+		}
 	}
 }

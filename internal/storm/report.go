@@ -103,6 +103,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	v := r.Verification
 	p("replies", "%d received, %d matched, %d lost, %d duplicate, %d out of order, %d wrong sender", v.Replies, v.Matched, v.Lost, v.Duplicate, v.OutOfOrder, v.WrongSender)
 	p("", "%d to rejected senders, %d to unknown numbers, %d to uncertain posts", v.ToRejected, v.UnknownRecipient, v.UncertainReplies)
+	if v.Foreign > 0 {
+		p("", "%d to numbers outside this run (other conversations on the server; not judged)", v.Foreign)
+	}
 	if t.ReplyTimeout+t.StubRefused > 0 {
 		p("waits", "%d leads gave up waiting, %d engine requests refused by the stub", t.ReplyTimeout, t.StubRefused)
 	}

@@ -125,7 +125,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	tally := r.tally
 	r.mu.Unlock()
 	tally.StubRefused = stub.Refused()
-	v := Verify(sent, replies, func(n string) bool { return r.ghosts[n] })
+	v := VerifyRun(sent, replies, func(n string) bool { return r.ghosts[n] }, Numbers{}.Foreign)
 	rep := newReport(o, r.runID, len(tg), len(r.leads), began, loadEnded, tally, &v, replies, mon.result())
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("interrupted: %w", err)

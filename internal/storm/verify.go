@@ -42,8 +42,13 @@ type Verdict struct {
 	WrongSender int `json:"wrong_sender"`
 	// ToRejected: replies to the sender of a webhook that had to be refused.
 	ToRejected int `json:"to_rejected"`
-	// UnknownRecipient: replies to a number this run never used.
+	// UnknownRecipient: replies to a number of this run's number plan
+	// that it never used.
 	UnknownRecipient int `json:"unknown_recipient"`
+	// Foreign: replies to numbers outside the run's number plan (another
+	// client's conversations on the same server, such as the demo
+	// conversations of `make run`): counted, not a failure.
+	Foreign int `json:"foreign"`
 	// UncertainReplies: replies to messages whose post failed ambiguously.
 	UncertainReplies int `json:"uncertain_replies"`
 
@@ -63,6 +68,12 @@ func (v *Verdict) Failed() bool {
 // content checks then catch a reply that answers another message. ghost
 // reports the numbers that sent only refused webhooks.
 func Verify(sent []Sent, replies []Reply, ghost func(string) bool) Verdict {
+	return VerifyRun(sent, replies, ghost, nil)
+}
+
+// VerifyRun is Verify that also sets aside replies to foreign numbers,
+// which are not the run's to judge.
+func VerifyRun(sent []Sent, replies []Reply, ghost, foreign func(string) bool) Verdict {
 	var v Verdict
 	type msg struct {
 		Sent
@@ -84,9 +95,13 @@ func Verify(sent []Sent, replies []Reply, ghost func(string) bool) Verdict {
 	for _, r := range replies {
 		ms, ok := byLead[r.To]
 		if !ok {
-			if ghost != nil && ghost(r.To) {
+			switch {
+			case ghost != nil && ghost(r.To):
 				v.ToRejected++
-			} else {
+			case foreign != nil && foreign(r.To):
+				v.Replies--
+				v.Foreign++
+			default:
 				v.UnknownRecipient++
 			}
 			continue

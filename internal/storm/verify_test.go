@@ -132,3 +132,18 @@ func TestVerifyUsesStubArrivalOrder(t *testing.T) {
 		t.Errorf("%+v", v)
 	}
 }
+
+// Replies to numbers outside the run's plan (the demo conversations of a
+// server the storm shares) are set aside, not judged; an unused number of
+// the plan is still a failure.
+func TestVerifySetsForeignRepliesAside(t *testing.T) {
+	s := []Sent{sent(leadX, 0, 0)}
+	v := VerifyRun(s, replies(rep(leadX, 40, "Hi!"), rep("+13125550101", 50, "demo")), isGhost, Numbers{}.Foreign)
+	if v.Failed() || v.Foreign != 1 || v.Replies != 1 || v.Matched != 1 {
+		t.Errorf("foreign reply: %+v", v)
+	}
+	v = VerifyRun(s, replies(rep(leadX, 40, "Hi!"), rep("+13126660101", 50, "?")), isGhost, Numbers{}.Foreign)
+	if !v.Failed() || v.UnknownRecipient != 1 {
+		t.Errorf("reply to an unused number of the plan: %+v", v)
+	}
+}
