@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"time"
 
 	"github.com/medspa/engine/persistence"
 )
@@ -14,7 +15,7 @@ type committer struct {
 	store    persistence.Store
 	reqs     chan commitReq
 	maxBatch int
-	batches  func(n int) // observes batch sizes
+	batches  func(n int, took time.Duration) // observes each batch: its size and how long Apply took
 }
 
 type commitReq struct {
@@ -23,7 +24,7 @@ type commitReq struct {
 	done   chan error
 }
 
-func newCommitter(store persistence.Store, workers, maxBatch int, observe func(int)) *committer {
+func newCommitter(store persistence.Store, workers, maxBatch int, observe func(int, time.Duration)) *committer {
 	c := &committer{store: store, reqs: make(chan commitReq, maxBatch*workers), maxBatch: maxBatch, batches: observe}
 	return c
 }
@@ -61,10 +62,11 @@ func (c *committer) run(ctx context.Context) {
 		if len(live) == 0 {
 			continue
 		}
-		if c.batches != nil {
-			c.batches(len(live))
-		}
+		began := time.Now()
 		results, err := c.store.Apply(ctx, commits)
+		if c.batches != nil {
+			c.batches(len(live), time.Since(began))
+		}
 		for i, r := range live {
 			if err != nil {
 				r.done <- err

@@ -131,7 +131,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return logger.With(slog.String("component", "protoactor"))
 	}))
-	e.commit = newCommitter(e.cfg.Store, e.cfg.Committers, e.cfg.MaxBatch, func(n int) { e.cfg.Metrics.batchSize.Observe(float64(n)) })
+	e.commit = newCommitter(e.cfg.Store, e.cfg.Committers, e.cfg.MaxBatch, func(n int, took time.Duration) {
+		e.cfg.Metrics.batchSize.Observe(float64(n))
+		e.cfg.Metrics.commitTime.Observe(took.Seconds())
+	})
 	e.relay = outbox.New(e.cfg.JS, e.cfg.Store, logger, e.cfg.Now, e.cfg.Metrics.outbox)
 
 	var wg sync.WaitGroup

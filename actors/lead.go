@@ -60,6 +60,7 @@ func (a *leadActor) Receive(ctx actor.Context) {
 	case *actor.ReceiveTimeout:
 		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
 	case *delivery:
+		a.engine.cfg.Metrics.queued.Observe(a.engine.cfg.Now().Sub(m.arrived).Seconds())
 		a.clinic = a.view.clinic()
 		if !a.caughtUp {
 			a.catchUp(ctx, m)

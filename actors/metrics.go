@@ -15,6 +15,8 @@ type Metrics struct {
 	retries         *prometheus.CounterVec
 	deadLetters     *prometheus.CounterVec
 	batchSize       prometheus.Histogram
+	commitTime      prometheus.Histogram
+	queued          prometheus.Histogram
 	outbox          *outbox.Metrics
 	catchUp         prometheus.Counter
 	timersFired     prometheus.Counter
@@ -41,6 +43,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			ConstLabels: prometheus.Labels{"source": "inbound"}}, []string{"reason"}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_batch_size", Help: "Commits per store transaction (group commit).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		commitTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_seconds", Help: "Duration of one group-commit store transaction.",
+			Buckets: []float64{.0005, .001, .002, .004, .008, .016, .032, .064, .128, .256, .512, 1}}),
+		queued: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_lead_queue_seconds", Help: "From delivery to this node until the conversation's actor starts on the message (mailboxes and earlier messages of the lead).",
+			Buckets: []float64{.0001, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}}),
 		outbox:      outbox.NewMetrics(reg),
 		catchUp:     prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_catchup_applied_total", Help: "Earlier pending messages applied ahead of a newer one after activation (ordering across failover)."}),
 		timersFired: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_timers_fired_total", Help: "Durable timers delivered to their conversations."}),
@@ -53,7 +59,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		ops: newOpsMetrics(),
 	}
 	if reg != nil {
-		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize,
+		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize, m.commitTime, m.queued,
 			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates, m.keptAlive)
 		reg.MustRegister(m.ops.collectors()...)
 	}
