@@ -21,6 +21,7 @@ type compareCLI struct {
 	goProfile   string
 	pooled      bool
 	openRate    float64
+	runs        int
 }
 
 func compareFlags(fs *flag.FlagSet, getenv func(string) string) *compareCLI {
@@ -33,6 +34,7 @@ func compareFlags(fs *flag.FlagSet, getenv func(string) string) *compareCLI {
 	fs.StringVar(&c.goProfile, "goroutine-profile", "", "with --compare: write every goroutine's stack (text) half way through the engine's closed-loop phase")
 	fs.BoolVar(&c.pooled, "pooled-carrier", false, "with --compare/--prefill: give every system's sender a carrier client that keeps its connections (see docs/PERFORMANCE.md)")
 	fs.Float64Var(&c.openRate, "open-rate", 0, "with --compare: open-loop rate (0: half of the engine's measured peak)")
+	fs.IntVar(&c.runs, "runs", 1, "with --compare: repeat the whole comparison this many times and judge the targets on the medians")
 	return c
 }
 
@@ -63,6 +65,9 @@ func (c *compareCLI) run(ctx context.Context, fs *flag.FlagSet, o Options, asJSO
 			co.Prefill = append(co.Prefill, n)
 		}
 	}
+	if c.runs > 1 && c.prefill == "" {
+		return c.runSeries(ctx, co, asJSON, stdout)
+	}
 	cmp, err := Compare(ctx, co)
 	if cmp != nil {
 		if asJSON {
@@ -80,6 +85,26 @@ func (c *compareCLI) run(ctx context.Context, fs *flag.FlagSet, o Options, asJSO
 	}
 	if !cmp.Passed {
 		return fmt.Errorf("verification failed: %s", strings.Join(cmp.Failures, "; "))
+	}
+	return nil
+}
+
+func (c *compareCLI) runSeries(ctx context.Context, co CompareOptions, asJSON bool, stdout io.Writer) error {
+	s, err := CompareSeries(ctx, co, c.runs)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if werr := enc.Encode(s); werr != nil {
+			return werr
+		}
+	} else if werr := s.WriteTable(stdout); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	if !s.Summary.Passed {
+		return fmt.Errorf("verification failed in at least one run")
 	}
 	return nil
 }
