@@ -10,10 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/medspa/engine/actors"
+	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
 )
 
 // slowAssistant takes longer than the inbound ack wait on its first call.
@@ -91,4 +93,41 @@ func counter(t *testing.T, reg *prometheus.Registry, name string, labels ...stri
 		}
 	}
 	return sum
+}
+
+// A timer or a payment for a conversation that does not exist creates
+// nothing: the timer is acknowledged and dropped, the payment goes to the
+// dead-letter subject for a person to look at.
+func TestNoConversationFromTimerOrPayment(t *testing.T) {
+	r := newRig(t)
+	reg := prometheus.NewRegistry()
+	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo, Metrics: actors.NewMetrics(reg)})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(ctx) }()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+
+	ghost := messages.LeadID(clinicID, "+13125550199")
+	now := time.Now()
+	for _, env := range []messages.Envelope{
+		{V: messages.Version, ID: "timer:ghost", Kind: messages.KindTimer, ClinicID: clinicID, LeadID: ghost, Received: now,
+			Timer: &messages.TimerFired{Name: conversation.TimerFollowUp, Due: now}},
+		{V: messages.Version, ID: "stripe:evt_ghost", Kind: messages.KindPayment, ClinicID: clinicID, LeadID: ghost, Received: now,
+			Payment: &messages.Payment{Type: messages.PaymentCheckoutCompleted, AppointmentID: "ap_x", PaymentStatus: "paid", AmountCents: 5000}},
+	} {
+		b, err := env.Encode()
+		require.NoError(t, err)
+		require.NoError(t, bus.Publisher{JS: r.js}.Publish(ctx, messages.InboundSubject(clinicID, ghost, env.Kind), env.ID, b, now))
+	}
+	require.Eventually(t, func() bool {
+		return counter(t, reg, "medspa_messages_processed_total", "outcome", "no_conversation") == 1 &&
+			counter(t, reg, "medspa_messages_processed_total", "outcome", "dead_letter") == 1
+	}, 10*time.Second, 20*time.Millisecond)
+	_, err := r.store.LoadSnapshot(ctx, clinicID, ghost)
+	require.ErrorIs(t, err, persistence.ErrNotFound, "no conversation was created")
+	dlq, err := r.js.Stream(ctx, messages.StreamDead)
+	require.NoError(t, err)
+	m, err := dlq.GetLastMsgForSubject(ctx, messages.DeadSubject("inbound"))
+	require.NoError(t, err)
+	require.Contains(t, string(m.Data), "does not exist")
 }

@@ -122,6 +122,10 @@ func (a *leadActor) handle(actx actor.Context, d *delivery) {
 			return // shutting down; JetStream redelivers
 		}
 		outcome, holds, err := a.apply(actx, d, env)
+		if errors.Is(err, errNoConversation) {
+			a.dead(d, err, "unknown_conversation")
+			return
+		}
 		if err == nil {
 			e.cfg.Metrics.processed.WithLabelValues(string(env.Kind), outcome).Inc()
 			e.cfg.Metrics.latency.Observe(e.cfg.Now().Sub(d.arrived).Seconds())
@@ -165,6 +169,14 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 	if a.exists {
 		prev = &a.state
 	} else {
+		switch env.Kind {
+		case messages.KindTimer, messages.KindReceipt:
+			// Nothing to fire or mark for a conversation that does not
+			// exist: acknowledged, not stored.
+			return "no_conversation", nil, nil
+		case messages.KindPayment:
+			return "", nil, errNoConversation
+		}
 		start = conversation.New(env, a.clinic, now)
 	}
 	denv := a.env()
@@ -245,6 +257,10 @@ func (a *leadActor) dead(d *delivery, err error, label string) {
 	}
 	a.engine.deadLetter(d.msg, err, label)
 }
+
+// errNoConversation: a payment for a conversation that does not exist. It
+// goes to the dead-letter subject for a person to look at.
+var errNoConversation = fmt.Errorf("%w: payment for a conversation that does not exist", messages.ErrInvalid)
 
 // permanentError marks a failure that retrying cannot fix.
 type permanentError struct{ err error }
