@@ -91,11 +91,12 @@ func (a *clinicActor) loadSettings() {
 	}
 	c, err := clinic.DecodeSettings(s.Settings)
 	if err != nil {
-		a.log.Error("stored clinic settings are invalid; keeping the ones this node has", slog.Int64("version", s.Version), slog.String("error", err.Error()))
+		a.log.Error("stored clinic settings are invalid; keeping the ones this node has", slog.Int64("version", s.Version),
+			slog.Any("fields", clinic.FieldNames(err)))
 		return
 	}
 	if _, err := a.engine.cfg.Clinics.Put(c, s.Version); err != nil {
-		a.log.Error("stored clinic settings conflict with another clinic", slog.String("error", err.Error()))
+		a.log.Error("stored clinic settings conflict with another clinic", slog.String("error", err.Error())) // numbers masked
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/messages"
 )
 
@@ -164,7 +165,7 @@ func (d *Directory) Put(c Clinic, version int64) (bool, error) {
 		return false, nil
 	}
 	if other, n := d.Owner(c.ID, c.PhoneNumbers); other != "" {
-		return false, fmt.Errorf("%w: %s is clinic %q's", ErrNumberTaken, n, other)
+		return false, fmt.Errorf("%w: %s is clinic %q's", ErrNumberTaken, phone.Mask(n), other)
 	}
 	cp := c
 	idx := &index{byID: make(map[string]entry, len(old.byID)+1), byNumber: make(map[string]*Clinic, len(old.byNumber)), all: make([]*Clinic, 0, len(old.all)+1)}

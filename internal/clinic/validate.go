@@ -3,7 +3,9 @@ package clinic
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -50,6 +52,12 @@ func FieldErrors(err error) map[string]string {
 	}
 	walk(err)
 	return out
+}
+
+// FieldNames lists, sorted, the fields FieldErrors would name: safe to log,
+// unlike the problems, which quote the values (phone numbers among them).
+func FieldNames(err error) []string {
+	return slices.Sorted(maps.Keys(FieldErrors(err)))
 }
 
 // Validate checks one clinic. Every error names the clinic and the field;

@@ -13,6 +13,7 @@ package clinicsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -82,7 +83,7 @@ func put(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) 
 		_, err = dir.Put(c, s.Version)
 	}
 	if err != nil {
-		log.Error("stored clinic settings not usable", slog.String("clinic_id", s.ClinicID), slog.Int64("version", s.Version), slog.String("error", err.Error()))
+		log.Error("stored clinic settings not usable", slog.String("clinic_id", s.ClinicID), slog.Int64("version", s.Version), problem(err))
 		return false
 	}
 	return true
@@ -90,6 +91,19 @@ func put(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) 
 
 // DefaultPeriod is Follow's period when none is given.
 const DefaultPeriod = 30 * time.Second
+
+// problem is err as a log attribute without the values it may quote (a
+// validation error names a bad phone number in clear): the fields at fault,
+// or the error of a settings document that did not parse.
+func problem(err error) slog.Attr {
+	if fields := clinic.FieldNames(err); len(fields) > 0 {
+		return slog.Any("fields", fields)
+	}
+	if errors.Is(err, clinic.ErrNumberTaken) {
+		return slog.String("error", err.Error()) // the number is masked
+	}
+	return slog.String("error", "settings do not parse")
+}
 
 // Follow reloads a clinic into dir whenever its settings.changed event is
 // published, and every clinic each period (DefaultPeriod when not

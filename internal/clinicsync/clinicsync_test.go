@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,5 +142,31 @@ func TestFollowReloadsOnEventAndSweep(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Follow: %v", err)
+	}
+}
+
+// Unusable stored settings are logged by field, never with the values
+// (a bad phone number stays out of the log).
+func TestUnusableSettingsLogNoNumber(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	demo := clinic.Demo()
+	if _, err := clinicsync.Bootstrap(ctx, store, demo, log); err != nil {
+		t.Fatal(err)
+	}
+	bad := `{"id":"glow-chicago","name":"Glow","timezone":"America/Chicago","phone_numbers":["312-555-0177"]}`
+	if err := store.SaveClinicSettings(ctx, persistence.ClinicSettings{ClinicID: "glow-chicago", Version: 1, Settings: []byte(bad)}); err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if _, err := clinicsync.Bootstrap(ctx, store, demo, slog.New(slog.NewJSONHandler(&buf, nil))); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "phone_numbers[0]") {
+		t.Errorf("log does not name the field: %s", out)
+	}
+	if strings.Contains(out, "555-0177") || strings.Contains(out, "5550177") {
+		t.Errorf("log quotes the number: %s", out)
 	}
 }
