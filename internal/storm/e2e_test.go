@@ -25,7 +25,7 @@ import (
 // startEngine runs the whole system in-process (embedded NATS on a random
 // port, embedded store) sending through stubURL, and returns the gateway
 // URL and the webhook signing key it trusts.
-func startEngine(t *testing.T, stubURL, apiKey, clinicsFile string) (string, ed25519.PrivateKey) {
+func startEngine(t *testing.T, stubURL, apiKey, clinicsFile string, tweak ...func(*app.Config)) (string, ed25519.PrivateKey) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -38,6 +38,9 @@ func startEngine(t *testing.T, stubURL, apiKey, clinicsFile string) (string, ed2
 	cfg.JWTSecret = "test-secret-test-secret-test-secret!"
 	cfg.Partitions = 4
 	cfg.ClinicsFile = clinicsFile
+	for _, f := range tweak {
+		f(&cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -69,7 +72,7 @@ func startEngine(t *testing.T, stubURL, apiKey, clinicsFile string) (string, ed2
 // manyClinics writes n copies of the first demo clinic, each with a Telnyx
 // number of its own: the sender limits texts per sending number (1/s, bursts
 // of 5, like a 10DLC number), so a short storm needs many numbers.
-func manyClinics(t *testing.T, n int) ([]clinic.Clinic, string) {
+func manyClinics(t *testing.T, n int, twilio ...bool) ([]clinic.Clinic, string) {
 	base := clinic.Demo()[0]
 	out := make([]clinic.Clinic, n)
 	for i := range out {
@@ -78,6 +81,9 @@ func manyClinics(t *testing.T, n int) ([]clinic.Clinic, string) {
 		c.Name = fmt.Sprintf("Storm Spa %02d", i)
 		c.PhoneNumbers = []string{fmt.Sprintf("+1773555%04d", 2000+i)}
 		c.TwilioNumbers = nil
+		if len(twilio) > 0 && twilio[0] {
+			c.TwilioNumbers = c.PhoneNumbers
+		}
 		out[i] = c
 	}
 	b, err := json.Marshal(map[string]any{"clinics": out})
@@ -125,4 +131,39 @@ func TestStormAgainstRealEngineVerifiesCleanly(t *testing.T) {
 	require.True(t, rep.Engine.Scraped, rep.Engine.Error)
 	require.Positive(t, rep.Engine.RSSPeak)
 	require.EqualValues(t, 200, rep.Engine.Counters[`medspa_replies_sent_total{carrier="telnyx"}`], rep.Engine.Counters)
+}
+
+// The same storm as Twilio would send it: signed form posts to the
+// clinics' Twilio numbers, replies through the stub playing Twilio's
+// Messages API, forgeries answered 403.
+func TestStormAsTwilioVerifiesCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	ln, stubURL := stubListener(t)
+	clinics, file := manyClinics(t, 30, true)
+	const sid, token, public = "ACstorm00000000000000000000000000", "storm-twilio-token", "https://sms.example.test"
+	url, _ := startEngine(t, stubURL, "storm-key", file, func(c *app.Config) {
+		c.TwilioAccountSID, c.TwilioAuthToken, c.TwilioAPIBaseURL, c.PublicBaseURL = sid, token, stubURL, public
+	})
+	rep, err := storm.Run(context.Background(), storm.Options{
+		URL: url, MetricsURL: url + "/metrics", Clinics: clinics, Carrier: "twilio",
+		TwilioAccountSID: sid, TwilioAuthToken: token, PublicBaseURL: public,
+		StubListener: ln, StubAPIKey: "storm-key",
+		LeadsPerClinic: 4, Rate: 120, Duration: 5 * time.Second, Messages: 120,
+		DupShare: 0.1, BadSigShare: 0.05, Drain: 5 * time.Second, Settle: 500 * time.Millisecond, Seed: 9,
+	})
+	require.NoError(t, err)
+	var table strings.Builder
+	require.NoError(t, rep.WriteTable(&table))
+	t.Log("\n" + table.String())
+
+	require.True(t, rep.Passed, rep.Failures)
+	require.Equal(t, 120, rep.Verification.Accepted)
+	require.Equal(t, 120, rep.Verification.Matched, "one right reply per message")
+	require.Positive(t, rep.Tally.DupPosted)
+	require.Equal(t, rep.Tally.DupPosted, rep.Tally.DupAccepted)
+	require.Positive(t, rep.Tally.BadPosted)
+	require.Equal(t, rep.Tally.BadPosted, rep.Tally.BadRejected, "every forgery answered 403")
+	require.EqualValues(t, 120, rep.Engine.Counters[`medspa_replies_sent_total{carrier="twilio"}`], rep.Engine.Counters)
 }

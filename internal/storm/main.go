@@ -16,7 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/messages"
 )
 
 // Main is the storm command: flags in args, settings from getenv (DATA_DIR,
@@ -38,10 +40,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.StringVar(&dataDir, "data-dir", dataDir, "the engine's DATA_DIR, for the development signing key")
 	keyFile := fs.String("telnyx-private-key-file", "", "base64 Ed25519 private key signing webhooks (default DATA_DIR/dev-keys/telnyx_ed25519.key)")
 	clinicsFile := fs.String("clinics-file", getenv("CLINICS_FILE"), "clinics file (default CLINICS_FILE, else the demo clinics)")
-	stubListen := fs.String("stub-listen", "127.0.0.1:18090", "address of the Telnyx API stub (start the engine with TELNYX_API_BASE_URL pointing here)")
+	stubListen := fs.String("stub-listen", "127.0.0.1:18090", "address of the carrier API stub (start the engine with TELNYX_API_BASE_URL, or TWILIO_API_BASE_URL, pointing here)")
 	var o Options
+	carrier := fs.String("carrier", "telnyx", "what leads text through: telnyx (signed JSON webhooks) or twilio (signed form posts to the clinics' Twilio numbers)")
+	fs.StringVar(&o.TwilioAuthToken, "twilio-auth-token", getenv("TWILIO_AUTH_TOKEN"), "with --carrier twilio: the engine's TWILIO_AUTH_TOKEN (default: the development token in DATA_DIR)")
+	fs.StringVar(&o.TwilioAccountSID, "twilio-account-sid", getenv("TWILIO_ACCOUNT_SID"), "with --carrier twilio: the engine's TWILIO_ACCOUNT_SID (the stub's account)")
+	fs.StringVar(&o.PublicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "with --carrier twilio: the engine's PUBLIC_BASE_URL, which Twilio signs (default: --url)")
 	fs.StringVar(&o.StubAPIKey, "stub-api-key", "storm-key", "API key the stub accepts (the engine's TELNYX_API_KEY)")
-	fs.IntVar(&o.ClinicCount, "clinics", 0, "clinics to simulate (0: every clinic with a Telnyx number)")
+	fs.IntVar(&o.ClinicCount, "clinics", 0, "clinics to simulate (0: every clinic with a number of the carrier)")
 	fs.IntVar(&o.LeadsPerClinic, "leads", 20, "leads per clinic")
 	fs.Float64Var(&o.Rate, "rate", 0, "open loop: messages per second, Poisson arrivals (0: closed loop)")
 	fs.IntVar(&o.Concurrency, "concurrency", 16, "closed loop: messages in flight")
@@ -73,11 +79,29 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		o.MetricsURL = ""
 	}
 	var err error
-	if *keyFile == "" {
-		*keyFile = filepath.Join(dataDir, "dev-keys", "telnyx_ed25519.key")
-	}
-	if o.Key, err = ReadKeyFile(*keyFile); err != nil {
-		return err
+	o.Carrier = messages.Carrier(*carrier)
+	switch o.Carrier {
+	case messages.CarrierTelnyx:
+		if *keyFile == "" {
+			*keyFile = filepath.Join(dataDir, "dev-keys", "telnyx_ed25519.key")
+		}
+		if o.Key, err = ReadKeyFile(*keyFile); err != nil {
+			return err
+		}
+	case messages.CarrierTwilio:
+		if o.TwilioAuthToken == "" {
+			if o.TwilioAuthToken, err = app.DevTwilioToken(dataDir); err != nil {
+				return err
+			}
+		}
+		if o.TwilioAccountSID == "" {
+			return errors.New("--carrier twilio needs --twilio-account-sid (the engine's TWILIO_ACCOUNT_SID)")
+		}
+		if o.PublicBaseURL == "" {
+			o.PublicBaseURL = o.URL
+		}
+	default:
+		return fmt.Errorf("--carrier %q: want telnyx or twilio", *carrier)
 	}
 	if *clinicsFile == "" {
 		o.Clinics = clinic.Demo()
@@ -89,8 +113,13 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return fmt.Errorf("stub listen: %w", err)
 	}
 	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	fmt.Fprintf(stderr, "storm: posting to %s, stub at http://%s (engine needs TELNYX_API_BASE_URL=http://%s TELNYX_API_KEY=%s)\n",
-		o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.StubAPIKey)
+	if o.Carrier == messages.CarrierTwilio {
+		fmt.Fprintf(stderr, "storm: posting Twilio webhooks to %s, stub at http://%s (engine needs TWILIO_API_BASE_URL=http://%s TWILIO_ACCOUNT_SID=%s and the same TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL)\n",
+			o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.TwilioAccountSID)
+	} else {
+		fmt.Fprintf(stderr, "storm: posting to %s, stub at http://%s (engine needs TELNYX_API_BASE_URL=http://%s TELNYX_API_KEY=%s)\n",
+			o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.StubAPIKey)
+	}
 	rep, err := Run(ctx, o)
 	if rep != nil {
 		if *asJSON {

@@ -17,13 +17,26 @@ type Options struct {
 	URL        string // gateway base URL
 	MetricsURL string // engine's Prometheus endpoint; empty skips scraping
 	Clinics    []clinic.Clinic
-	Key        ed25519.PrivateKey // signs the webhooks; the engine must trust its public key
+	Key        ed25519.PrivateKey // signs Telnyx webhooks; the engine must trust its public key
 
-	// StubListener is where the Telnyx API stub serves.
+	// Carrier is what leads text through: Telnyx (the default: signed
+	// JSON webhooks to the clinics' Telnyx numbers) or Twilio (signed form
+	// posts to their Twilio numbers).
+	Carrier messages.Carrier
+	// TwilioAuthToken signs Twilio webhooks and is the password the engine
+	// must give the stub's Twilio API; TwilioAccountSID is the account.
+	TwilioAuthToken  string
+	TwilioAccountSID string
+	// PublicBaseURL is the engine's PUBLIC_BASE_URL: Twilio signs that URL
+	// followed by the webhook's path.
+	PublicBaseURL string
+
+	// StubListener is where the carrier API stub serves (Telnyx's
+	// POST /v2/messages, and Twilio's Messages.json).
 	StubListener net.Listener
 	StubAPIKey   string
 
-	ClinicCount    int // clinics to use; 0 means all with a Telnyx number (reused round-robin when more)
+	ClinicCount    int // clinics to use; 0 means all with a number of the carrier (reused round-robin when more)
 	LeadsPerClinic int
 
 	// Rate > 0 is open loop: messages start at Poisson arrivals of Rate per
@@ -49,6 +62,9 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
+	if o.Carrier == "" {
+		o.Carrier = messages.CarrierTelnyx
+	}
 	if o.StubAPIKey == "" {
 		o.StubAPIKey = "storm-key"
 	}
@@ -83,8 +99,17 @@ func (o *Options) validate() error {
 	if o.URL == "" {
 		errs = append(errs, errors.New("no gateway URL"))
 	}
-	if len(o.Key) != ed25519.PrivateKeySize {
-		errs = append(errs, errors.New("no signing key"))
+	switch o.Carrier {
+	case messages.CarrierTelnyx:
+		if len(o.Key) != ed25519.PrivateKeySize {
+			errs = append(errs, errors.New("no signing key"))
+		}
+	case messages.CarrierTwilio:
+		if o.TwilioAuthToken == "" || o.TwilioAccountSID == "" || o.PublicBaseURL == "" {
+			errs = append(errs, errors.New("twilio: the auth token, account SID and the engine's public base URL are needed"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("carrier %q: want telnyx or twilio", o.Carrier))
 	}
 	if o.StubListener == nil {
 		errs = append(errs, errors.New("no stub listener"))
@@ -118,21 +143,21 @@ type clinicTarget struct {
 	ID, Name, Number string
 }
 
-// targets picks count clinics with a Telnyx number, reusing them
+// targets picks count clinics with a number of the carrier, reusing them
 // round-robin when count exceeds what is configured.
-func targets(clinics []clinic.Clinic, count int) ([]clinicTarget, error) {
+func targets(clinics []clinic.Clinic, count int, carrier messages.Carrier) ([]clinicTarget, error) {
 	var avail []clinicTarget
 	for i := range clinics {
 		c := &clinics[i]
 		for _, n := range c.PhoneNumbers {
-			if c.CarrierFor(n) == messages.CarrierTelnyx {
+			if c.CarrierFor(n) == carrier {
 				avail = append(avail, clinicTarget{ID: c.ID, Name: c.Name, Number: n})
 				break
 			}
 		}
 	}
 	if len(avail) == 0 {
-		return nil, errors.New("no clinic has a Telnyx number")
+		return nil, fmt.Errorf("no clinic has a %s number", carrier)
 	}
 	if count == 0 {
 		count = len(avail)

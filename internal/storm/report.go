@@ -96,7 +96,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	t := r.Tally
 	p("messages", "%d posted, %d accepted, %d retries, %d skipped (no free lead)", t.Messages, r.Verification.Accepted, t.Retries, t.Skipped)
 	p("duplicates", "%d re-posted, %d answered 200", t.DupPosted, t.DupAccepted)
-	p("bad signatures", "%d posted, %d answered 401, %d accepted", t.BadPosted, t.BadRejected, t.BadAccepted)
+	p("bad signatures", "%d posted, %d refused, %d accepted", t.BadPosted, t.BadRejected, t.BadAccepted)
 	p("throughput", "%.1f msg/s accepted, %.1f replies/s", r.MessagesPerSec, r.RepliesPerSec)
 	l := r.Latency
 	p("latency (ms)", "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f  (n=%d)", l.P50, l.P90, l.P99, l.Max, l.Mean, l.Count)

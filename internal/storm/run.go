@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/medspa/engine/messages"
 )
 
 // lead is one simulated person texting one clinic.
@@ -27,7 +29,7 @@ type lead struct {
 type runner struct {
 	o       Options
 	runID   string
-	post    *poster
+	post    webhooks
 	leads   []*lead
 	byNum   map[string]*lead
 	ghosts  map[string]bool
@@ -56,7 +58,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		seed = mrand.Uint64() | 1
 	}
 	rng := mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	tg, err := targets(o.Clinics, o.ClinicCount)
+	tg, err := targets(o.Clinics, o.ClinicCount, o.Carrier)
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +68,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}}
-	r := &runner{o: o, runID: fmt.Sprintf("%08x", rng.Uint32()), rng: rng,
-		post:  &poster{client: client, url: o.URL, key: o.Key, forger: forger},
+	var post webhooks = &poster{client: client, url: o.URL, key: o.Key, forger: forger}
+	if o.Carrier == messages.CarrierTwilio {
+		post = newTwilioPoster(client, o)
+	}
+	r := &runner{o: o, runID: fmt.Sprintf("%08x", rng.Uint32()), rng: rng, post: post,
 		byNum: map[string]*lead{}, ghosts: map[string]bool{}, drained: make(chan struct{}),
 		tally: Tally{Errors: map[string]int{}}}
 	nums := NewNumbers(rng)
@@ -85,6 +90,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("no leads: set --leads")
 	}
 	stub := NewStub(o.StubListener, o.StubAPIKey, r.onReply)
+	stub.Twilio(o.TwilioAccountSID, o.TwilioAuthToken)
 	defer stub.Close()
 
 	mon := newMonitor(client, o.MetricsURL)

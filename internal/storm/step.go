@@ -14,7 +14,7 @@ type Tally struct {
 	DupPosted    int `json:"dup_posted"`    // duplicate deliveries of accepted webhooks
 	DupAccepted  int `json:"dup_accepted"`  // ... answered 200
 	BadPosted    int `json:"bad_posted"`    // forged webhooks
-	BadRejected  int `json:"bad_rejected"`  // ... answered 401
+	BadRejected  int `json:"bad_rejected"`  // ... refused (401 Telnyx, 403 Twilio)
 	BadAccepted  int `json:"bad_accepted"`  // ... answered 2xx: a forgery got in
 	Skipped      int `json:"skipped"`       // open-loop arrivals with no free lead
 	ReplyTimeout int `json:"reply_timeout"` // leads that stopped waiting (timeout or end of drain)
@@ -43,7 +43,7 @@ func (r *runner) step(ctx context.Context, l *lead) bool {
 		}
 	}
 	eventID := fmt.Sprintf("storm-%s-%d-%d", r.runID, l.idx, l.step)
-	body := inboundBody(eventID, l.number, l.target.Number, text, time.Now())
+	body := r.post.body(eventID, l.number, l.target.Number, text, time.Now())
 	s := Sent{Lead: l.number, ClinicNumber: l.target.Number, Name: l.name, Step: l.step, Expected: st.Replies, At: time.Now()}
 	if first {
 		s.Expect = st.Expect
@@ -119,12 +119,12 @@ func (r *runner) forge(ctx context.Context, l *lead, text string) {
 	r.badKind = (r.badKind + 1) % badSigKinds
 	r.mu.Unlock()
 	eventID := fmt.Sprintf("storm-%s-%d-%d-forged", r.runID, l.idx, l.step)
-	body := inboundBody(eventID, l.ghost, l.target.Number, text, time.Now())
+	body := r.post.body(eventID, l.ghost, l.target.Number, text, time.Now())
 	status, err := r.post.postBad(ctx, body, kind)
 	r.count(func(t *Tally) {
 		t.BadPosted++
 		switch {
-		case err == nil && status == http.StatusUnauthorized:
+		case err == nil && status == r.post.refused():
 			t.BadRejected++
 		case err == nil && status < 300:
 			t.BadAccepted++

@@ -20,12 +20,15 @@ type Reply struct {
 	At       time.Time
 }
 
-// Stub behaves like POST /v2/messages of the Telnyx API: it checks the
-// bearer key and the body, answers with a message id, and records every
-// text it accepted.
+// Stub behaves like POST /v2/messages of the Telnyx API and, once given an
+// account (Twilio), like POST /2010-04-01/Accounts/{sid}/Messages.json of
+// Twilio's: it checks the credentials and the body, answers with a message
+// id, and records every text it accepted.
 type Stub struct {
 	apiKey  string
 	onReply func(Reply)
+
+	twilioSID, twilioToken string
 	srv     *http.Server
 	ln      net.Listener
 
@@ -43,7 +46,17 @@ func NewStub(ln net.Listener, apiKey string, onReply func(Reply)) *Stub {
 	return s
 }
 
-// URL is the base URL to give the engine as TELNYX_API_BASE_URL.
+// Twilio makes the stub take texts for account sid, authenticated with
+// token (HTTP basic auth, as Twilio's API). It must be called before the
+// engine sends.
+func (s *Stub) Twilio(sid, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.twilioSID, s.twilioToken = sid, token
+}
+
+// URL is the base URL to give the engine as TELNYX_API_BASE_URL (and
+// TWILIO_API_BASE_URL).
 func (s *Stub) URL() string { return "http://" + s.ln.Addr().String() }
 
 // Close stops the server.
@@ -71,6 +84,13 @@ func (s *Stub) Refused() int {
 }
 
 func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	sid, token := s.twilioSID, s.twilioToken
+	s.mu.Unlock()
+	if sid != "" && r.Method == http.MethodPost && r.URL.Path == "/2010-04-01/Accounts/"+sid+"/Messages.json" {
+		s.serveTwilio(w, r, sid, token)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v2/messages" {
 		http.NotFound(w, r)
 		return
@@ -89,13 +109,7 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, http.StatusUnprocessableEntity, "10015", "Invalid request body")
 		return
 	}
-	s.mu.Lock()
-	rep := Reply{Seq: uint64(len(s.replies) + 1), From: req.From, To: req.To, Text: req.Text, At: time.Now()}
-	s.replies = append(s.replies, rep)
-	s.mu.Unlock()
-	if s.onReply != nil {
-		s.onReply(rep)
-	}
+	rep := s.record(req.From, req.To, req.Text)
 	id := fmt.Sprintf("40385f64-5701-4000-8000-%012d", rep.Seq)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{
@@ -103,6 +117,53 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 		"from": map[string]any{"phone_number": req.From}, "to": []any{map[string]any{"phone_number": req.To, "status": "queued"}},
 		"text": req.Text, "parts": 1, "encoding": "GSM-7", "errors": []any{},
 	}})
+}
+
+// record keeps an accepted text and reports it.
+func (s *Stub) record(from, to, text string) Reply {
+	s.mu.Lock()
+	rep := Reply{Seq: uint64(len(s.replies) + 1), From: from, To: to, Text: text, At: time.Now()}
+	s.replies = append(s.replies, rep)
+	s.mu.Unlock()
+	if s.onReply != nil {
+		s.onReply(rep)
+	}
+	return rep
+}
+
+// serveTwilio answers a Messages.json create as Twilio does: 201 with the
+// message resource, 401 (code 20003) for bad credentials, 400 (21602) for
+// a missing body.
+func (s *Stub) serveTwilio(w http.ResponseWriter, r *http.Request, sid, token string) {
+	user, pass, ok := r.BasicAuth()
+	if !ok || user != sid || pass != token {
+		s.refuseTwilio(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("To") == "" || r.PostForm.Get("From") == "" {
+		s.refuseTwilio(w, http.StatusBadRequest, 21604, "A 'To' and a 'From' phone number are required.")
+		return
+	}
+	if r.PostForm.Get("Body") == "" {
+		s.refuseTwilio(w, http.StatusBadRequest, 21602, "Message body is required.")
+		return
+	}
+	rep := s.record(r.PostForm.Get("From"), r.PostForm.Get("To"), r.PostForm.Get("Body"))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"sid": fmt.Sprintf("SM%032x", rep.Seq), "account_sid": sid, "from": rep.From, "to": rep.To, "body": rep.Text,
+		"status": "queued", "direction": "outbound-api", "num_segments": "1", "api_version": "2010-04-01",
+	})
+}
+
+func (s *Stub) refuseTwilio(w http.ResponseWriter, status, code int, message string) {
+	s.mu.Lock()
+	s.refused++
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": message, "more_info": fmt.Sprintf("https://www.twilio.com/docs/errors/%d", code), "status": status})
 }
 
 func (s *Stub) refuse(w http.ResponseWriter, status int, code, title string) {

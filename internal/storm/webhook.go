@@ -47,13 +47,31 @@ const (
 	badSigKinds
 )
 
-// poster signs and posts webhooks.
+// webhooks builds, signs and posts one carrier's inbound webhooks.
+type webhooks interface {
+	// body is the webhook of a text from a lead to a clinic number.
+	body(eventID, from, to, text string, at time.Time) []byte
+	// post signs body now and posts it; it returns the HTTP status.
+	post(ctx context.Context, body []byte) (int, error)
+	// postBad posts body with a signature the gateway must refuse.
+	postBad(ctx context.Context, body []byte, kind BadSig) (int, error)
+	// refused is the status a forged webhook must get.
+	refused() int
+}
+
+// poster signs and posts Telnyx webhooks (Ed25519 over timestamp|body).
 type poster struct {
 	client *http.Client
 	url    string
 	key    ed25519.PrivateKey
 	forger ed25519.PrivateKey // a key the engine does not trust
 }
+
+func (p *poster) body(eventID, from, to, text string, at time.Time) []byte {
+	return inboundBody(eventID, from, to, text, at)
+}
+
+func (p *poster) refused() int { return http.StatusUnauthorized }
 
 // post signs body at now and posts it; it returns the HTTP status.
 func (p *poster) post(ctx context.Context, body []byte) (int, error) {
