@@ -88,6 +88,12 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	if err != nil {
 		return err
 	}
+	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken == "" {
+		// An account without a token in development: the development token
+		// that verifies Twilio webhooks also authenticates the sends (to a
+		// TWILIO_API_BASE_URL stub such as the storm's).
+		cfg.TwilioAuthToken = keys.TwilioToken
+	}
 
 	nc, shutdownNATS, err := connectNATS(cfg, log)
 	if err != nil {
