@@ -58,6 +58,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.DurationVar(&o.ReplyTimeout, "reply-timeout", 10*time.Second, "a lead gives up waiting for a reply after this")
 	fs.DurationVar(&o.Drain, "drain", 10*time.Second, "after the load, how long outstanding replies may take")
 	fs.DurationVar(&o.Settle, "settle", time.Second, "quiet time after the drain to catch late duplicates")
+	fs.IntVar(&o.Retries, "retries", 2, "re-posts of a message after a transport error or 5xx, 200 ms more apart each time (raise it to ride out a restart of the server)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed (0: random)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cf := compareFlags(fs, getenv)
