@@ -29,8 +29,8 @@ type Stub struct {
 	onReply func(Reply)
 
 	twilioSID, twilioToken string
-	srv     *http.Server
-	ln      net.Listener
+	srv                    *http.Server
+	ln                     net.Listener
 
 	mu      sync.Mutex
 	replies []Reply
