@@ -197,6 +197,8 @@ func TestSettingsUpdateRefusals(t *testing.T) {
 		})
 	}
 	wantStatus(t, e.put("/v1/clinics/nowhere/settings", e.token("admin", ""), `{"version":1,"clinic":{}}`), http.StatusNotFound)
+	huge := `{"version":1,"clinic":{"id":"clinic_a","name":"` + strings.Repeat("x", 300<<10) + `"}}`
+	wantStatus(t, e.put(path, mgr, huge), http.StatusRequestEntityTooLarge)
 	if len(actor.got) != 0 {
 		t.Errorf("refused updates reached the clinic actor: %+v", actor.got)
 	}
