@@ -81,28 +81,12 @@ func (s *Store) GetAdminRecord(ctx context.Context, kind, externalID string) (pe
 // ListAdminRecords returns up to limit records, newest first, of kind and
 // clinicID (empty: any).
 func (s *Store) ListAdminRecords(ctx context.Context, kind, clinicID string, limit int) ([]persistence.AdminRecord, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+adminColumns+` FROM admin_records
+	return queryAll(ctx, s.r, "list admin records", scanAdminRecord, "SELECT "+adminColumns+` FROM admin_records
 		WHERE (? = '' OR kind = ?) AND (? = '' OR clinic_id = ?)
 		ORDER BY created_at DESC, id DESC LIMIT ?`, kind, kind, clinicID, clinicID, paging.Limit(limit))
-	if err != nil {
-		return nil, fmt.Errorf("list admin records: %w", err)
-	}
-	defer rows.Close()
-	var out []persistence.AdminRecord
-	for rows.Next() {
-		r, err := scanAdminRecord(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list admin records: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list admin records: %w", err)
-	}
-	return out, nil
 }
 
-func scanAdminRecord(row interface{ Scan(...any) error }) (persistence.AdminRecord, error) {
+func scanAdminRecord(row scanner) (persistence.AdminRecord, error) {
 	var r persistence.AdminRecord
 	var created, updated int64
 	err := row.Scan(&r.ID, &r.Kind, &r.ClinicID, &r.ExternalID, &r.Status, &r.Detail, &r.Request, &r.Response, &created, &updated)

@@ -14,26 +14,14 @@ import (
 // ConsentLedger returns the consent events of a clinic's number, oldest
 // first (in the order written when times tie).
 func (s *Store) ConsentLedger(ctx context.Context, clinicID, phone string) ([]persistence.ConsentEvent, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT clinic_id, phone, at, kind, source, text FROM consent_events
-		WHERE clinic_id = ? AND phone = ? ORDER BY at, seq`, clinicID, phone)
-	if err != nil {
-		return nil, fmt.Errorf("consent ledger: %w", err)
-	}
-	defer rows.Close()
-	var out []persistence.ConsentEvent
-	for rows.Next() {
+	return queryAll(ctx, s.r, "consent ledger", func(row scanner) (persistence.ConsentEvent, error) {
 		var e persistence.ConsentEvent
 		var at int64
-		if err := rows.Scan(&e.ClinicID, &e.Phone, &at, &e.Kind, &e.Source, &e.Text); err != nil {
-			return nil, fmt.Errorf("consent ledger: %w", err)
-		}
+		err := row.Scan(&e.ClinicID, &e.Phone, &at, &e.Kind, &e.Source, &e.Text)
 		e.At = micros(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("consent ledger: %w", err)
-	}
-	return out, nil
+		return e, err
+	}, `SELECT clinic_id, phone, at, kind, source, text FROM consent_events
+		WHERE clinic_id = ? AND phone = ? ORDER BY at, seq`, clinicID, phone)
 }
 
 // SaveClinic writes a clinic snapshot if the stored version is c.Version

@@ -21,26 +21,14 @@ func (s *Store) PendingOutbox(ctx context.Context, olderThan time.Time, limit in
 	if limit <= 0 {
 		limit = defaultOutboxLimit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, subject, payload, created_at FROM outbox
-		WHERE created_at <= ? ORDER BY created_at, seq LIMIT ?`, olderThan.UnixMicro(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("pending outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []persistence.OutboxRow
-	for rows.Next() {
+	return queryAll(ctx, s.r, "pending outbox", func(row scanner) (persistence.OutboxRow, error) {
 		var o persistence.OutboxRow
 		var created int64
-		if err := rows.Scan(&o.ID, &o.Subject, &o.Payload, &created); err != nil {
-			return nil, fmt.Errorf("pending outbox: %w", err)
-		}
+		err := row.Scan(&o.ID, &o.Subject, &o.Payload, &created)
 		o.Created = micros(created)
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pending outbox: %w", err)
-	}
-	return out, nil
+		return o, err
+	}, `SELECT id, subject, payload, created_at FROM outbox
+		WHERE created_at <= ? ORDER BY created_at, seq LIMIT ?`, olderThan.UnixMicro(), limit)
 }
 
 // MarkPublished deletes the outbox rows with these ids.

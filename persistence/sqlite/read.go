@@ -86,21 +86,9 @@ func (s *Store) ListConversations(ctx context.Context, q persistence.Conversatio
 	sb.WriteString(" ORDER BY updated_at DESC, lead_id DESC LIMIT ?")
 	args = append(args, limit+1)
 
-	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	items, err := queryAll(ctx, s.r, "list conversations", scanSnapshot, sb.String(), args...)
 	if err != nil {
-		return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
-	}
-	defer rows.Close()
-	var items []persistence.Snapshot
-	for rows.Next() {
-		snap, err := scanSnapshot(rows)
-		if err != nil {
-			return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
-		}
-		items = append(items, snap)
-	}
-	if err := rows.Err(); err != nil {
-		return persistence.ConversationPage{}, fmt.Errorf("list conversations: %w", err)
+		return persistence.ConversationPage{}, err
 	}
 	var page persistence.ConversationPage
 	if len(items) > limit {
@@ -119,27 +107,15 @@ func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit i
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT n.id, n.clinic_id, n.lead_id, n.direction, n.author, n.text, n.at, COALESCE(sd.status, '') FROM (
+	return queryAll(ctx, s.r, "read transcript", func(row scanner) (persistence.TranscriptEntry, error) {
+		var e persistence.TranscriptEntry
+		var at int64
+		err := row.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &at, &e.Status)
+		e.At = micros(at)
+		return e, err
+	}, `SELECT n.id, n.clinic_id, n.lead_id, n.direction, n.author, n.text, n.at, COALESCE(sd.status, '') FROM (
 		SELECT seq, id, clinic_id, lead_id, direction, author, text, at FROM transcript
 		WHERE clinic_id = ? AND lead_id = ? ORDER BY seq DESC LIMIT ?
 	) n LEFT JOIN sends sd ON n.direction = 'out' AND sd.command_id = n.id
 	ORDER BY n.seq`, clinicID, leadID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read transcript: %w", err)
-	}
-	defer rows.Close()
-	var out []persistence.TranscriptEntry
-	for rows.Next() {
-		var e persistence.TranscriptEntry
-		var at int64
-		if err := rows.Scan(&e.ID, &e.ClinicID, &e.LeadID, &e.Direction, &e.Author, &e.Text, &at, &e.Status); err != nil {
-			return nil, fmt.Errorf("read transcript: %w", err)
-		}
-		e.At = micros(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read transcript: %w", err)
-	}
-	return out, nil
 }

@@ -97,26 +97,10 @@ func (s *Store) LoadClinicSettings(ctx context.Context, clinicID string) (persis
 
 // ListClinicSettings returns every clinic's settings, ordered by clinic id.
 func (s *Store) ListClinicSettings(ctx context.Context) ([]persistence.ClinicSettings, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+settingsColumns+" FROM clinic_settings ORDER BY clinic_id")
-	if err != nil {
-		return nil, fmt.Errorf("list clinic settings: %w", err)
-	}
-	defer rows.Close()
-	var out []persistence.ClinicSettings
-	for rows.Next() {
-		c, err := scanClinicSettings(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list clinic settings: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list clinic settings: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.r, "list clinic settings", scanClinicSettings, "SELECT "+settingsColumns+" FROM clinic_settings ORDER BY clinic_id")
 }
 
-func scanClinicSettings(row interface{ Scan(...any) error }) (persistence.ClinicSettings, error) {
+func scanClinicSettings(row scanner) (persistence.ClinicSettings, error) {
 	var c persistence.ClinicSettings
 	var at int64
 	err := row.Scan(&c.ClinicID, &c.Version, &c.Settings, &at, &c.UpdatedBy)

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -15,19 +14,12 @@ const defaultTimerLimit = 100
 
 const timerColumns = "clinic_id, lead_id, id, kind, due_at, payload"
 
-func collectTimers(rows *sql.Rows) ([]persistence.Timer, error) {
-	defer rows.Close()
-	var out []persistence.Timer
-	for rows.Next() {
-		var tm persistence.Timer
-		var due int64
-		if err := rows.Scan(&tm.ClinicID, &tm.LeadID, &tm.ID, &tm.Kind, &due, &tm.Payload); err != nil {
-			return nil, err
-		}
-		tm.DueAt = micros(due)
-		out = append(out, tm)
-	}
-	return out, rows.Err()
+func scanTimer(row scanner) (persistence.Timer, error) {
+	var tm persistence.Timer
+	var due int64
+	err := row.Scan(&tm.ClinicID, &tm.LeadID, &tm.ID, &tm.Kind, &due, &tm.Payload)
+	tm.DueAt = micros(due)
+	return tm, err
 }
 
 // DueTimers returns up to limit timers due at or before t, earliest first.
@@ -35,16 +27,8 @@ func (s *Store) DueTimers(ctx context.Context, t time.Time, limit int) ([]persis
 	if limit <= 0 {
 		limit = defaultTimerLimit
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+timerColumns+` FROM timers
+	return queryAll(ctx, s.r, "due timers", scanTimer, "SELECT "+timerColumns+` FROM timers
 		WHERE due_at <= ? ORDER BY due_at, clinic_id, lead_id, id LIMIT ?`, t.UnixMicro(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due timers: %w", err)
-	}
-	out, err := collectTimers(rows)
-	if err != nil {
-		return nil, fmt.Errorf("due timers: %w", err)
-	}
-	return out, nil
 }
 
 // DeleteTimers deletes each fired timer that is still due when it was.
@@ -76,14 +60,6 @@ func (s *Store) DeleteTimers(ctx context.Context, fired []persistence.Timer) err
 
 // LeadTimers returns a conversation's pending timers, earliest first.
 func (s *Store) LeadTimers(ctx context.Context, clinicID, leadID string) ([]persistence.Timer, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+timerColumns+` FROM timers
+	return queryAll(ctx, s.r, "lead timers", scanTimer, "SELECT "+timerColumns+` FROM timers
 		WHERE clinic_id = ? AND lead_id = ? ORDER BY due_at, id`, clinicID, leadID)
-	if err != nil {
-		return nil, fmt.Errorf("lead timers: %w", err)
-	}
-	out, err := collectTimers(rows)
-	if err != nil {
-		return nil, fmt.Errorf("lead timers: %w", err)
-	}
-	return out, nil
 }
