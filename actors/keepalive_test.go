@@ -14,6 +14,7 @@ import (
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
+	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -62,37 +63,9 @@ func TestSlowMessagesAreKeptAliveNotRedelivered(t *testing.T) {
 	require.Equal(t, r.topo.InboundAckWait, info.Config.AckWait)
 	// Give a redelivery of either message time to arrive and be counted.
 	time.Sleep(2 * r.topo.InboundAckWait)
-	require.Zero(t, counter(t, reg, "medspa_messages_processed_total", "outcome", "duplicate"), "a message was redelivered while this node worked on it")
-	require.Equal(t, 2.0, counter(t, reg, "medspa_messages_processed_total", "outcome", "applied"))
-	require.Positive(t, counter(t, reg, "medspa_inbound_kept_alive_total"))
-}
-
-// counter sums the counter name over the series whose labels include the
-// given name, value pairs.
-func counter(t *testing.T, reg *prometheus.Registry, name string, labels ...string) float64 {
-	t.Helper()
-	fams, err := reg.Gather()
-	require.NoError(t, err)
-	sum := 0.0
-	for _, f := range fams {
-		if f.GetName() != name {
-			continue
-		}
-	series:
-		for _, m := range f.GetMetric() {
-			for i := 0; i+1 < len(labels); i += 2 {
-				found := false
-				for _, lp := range m.GetLabel() {
-					found = found || lp.GetName() == labels[i] && lp.GetValue() == labels[i+1]
-				}
-				if !found {
-					continue series
-				}
-			}
-			sum += m.GetCounter().GetValue()
-		}
-	}
-	return sum
+	require.Zero(t, testkit.Counter(t, reg, "medspa_messages_processed_total", map[string]string{"outcome": "duplicate"}), "a message was redelivered while this node worked on it")
+	require.Equal(t, 2.0, testkit.Counter(t, reg, "medspa_messages_processed_total", map[string]string{"outcome": "applied"}))
+	require.Positive(t, testkit.Counter(t, reg, "medspa_inbound_kept_alive_total", nil))
 }
 
 // A timer or a payment for a conversation that does not exist creates
@@ -120,8 +93,8 @@ func TestNoConversationFromTimerOrPayment(t *testing.T) {
 		require.NoError(t, bus.Publisher{JS: r.js}.Publish(ctx, messages.InboundSubject(clinicID, ghost, env.Kind), env.ID, b, now))
 	}
 	require.Eventually(t, func() bool {
-		return counter(t, reg, "medspa_messages_processed_total", "outcome", "no_conversation") == 1 &&
-			counter(t, reg, "medspa_messages_processed_total", "outcome", "dead_letter") == 1
+		return testkit.Counter(t, reg, "medspa_messages_processed_total", map[string]string{"outcome": "no_conversation"}) == 1 &&
+			testkit.Counter(t, reg, "medspa_messages_processed_total", map[string]string{"outcome": "dead_letter"}) == 1
 	}, 10*time.Second, 20*time.Millisecond)
 	_, err := r.store.LoadSnapshot(ctx, clinicID, ghost)
 	require.ErrorIs(t, err, persistence.ErrNotFound, "no conversation was created")

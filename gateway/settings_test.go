@@ -74,18 +74,7 @@ type settingsBody struct {
 
 func (e *env) put(path, token, body string, header ...string) *http.Response {
 	e.t.Helper()
-	req, err := http.NewRequest(http.MethodPut, e.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	return e.do(req)
+	return e.sendJSON(http.MethodPut, path, token, body, header...)
 }
 
 // clinicAJSON is clinic_a's settings with one service priced at cents.

@@ -127,13 +127,23 @@ func inboxStore(t *testing.T) persistence.Store {
 
 func (e *env) post(path, token string, body string) *http.Response {
 	e.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
+	return e.sendJSON(http.MethodPost, path, token, body)
+}
+
+// sendJSON sends a JSON body with the token (when set) and extra header
+// name, value pairs.
+func (e *env) sendJSON(method, path, token, body string, header ...string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	return e.do(req)
 }

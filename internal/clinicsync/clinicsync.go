@@ -151,9 +151,7 @@ func Reload(ctx context.Context, store persistence.Store, dir *clinic.Directory,
 	if err != nil {
 		return err
 	}
-	if s.Version > dir.Version(clinicID) {
-		put(dir, s, log)
-	}
+	refresh(dir, s, log)
 	return nil
 }
 
@@ -164,9 +162,14 @@ func ReloadAll(ctx context.Context, store persistence.Store, dir *clinic.Directo
 		return err
 	}
 	for _, s := range all {
-		if s.Version > dir.Version(s.ClinicID) {
-			put(dir, s, log)
-		}
+		refresh(dir, s, log)
 	}
 	return nil
+}
+
+// refresh puts stored settings newer than the directory's into it.
+func refresh(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) {
+	if s.Version > dir.Version(s.ClinicID) {
+		put(dir, s, log)
+	}
 }

@@ -7,35 +7,13 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
-
-// counter reads a counter of the rig's registry (0 when never touched).
-func counter(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	require.NoError(t, err)
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	metrics:
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if v, ok := labels[lp.GetName()]; ok && v != lp.GetValue() {
-					continue metrics
-				}
-			}
-			return m.GetCounter().GetValue()
-		}
-	}
-	return 0
-}
 
 // night is 11:30 pm in Chicago.
 var night = time.Date(2026, 11, 21, 5, 30, 0, 0, time.UTC)
@@ -46,7 +24,7 @@ func TestInitiatedTextWaitsForTheWindow(t *testing.T) {
 	late.Purpose, late.ClinicTZ = messages.PurposeInitiated, "America/Chicago"
 	r.publish(t, late)
 	require.Eventually(t, func() bool {
-		return counter(t, r.reg, "medspa_quiet_hours_deferrals_total", nil) == 1
+		return testkit.Counter(t, r.reg, "medspa_quiet_hours_deferrals_total", nil) == 1
 	}, 5*time.Second, 10*time.Millisecond, "the initiated text is put back")
 	// A reply at the same moment goes out: quiet hours are for initiated texts.
 	r.publish(t, command("cmd-reply", "+13125550132"))
@@ -64,7 +42,7 @@ func TestInitiatedTextInsideTheWindowIsSent(t *testing.T) {
 	cmd.Purpose, cmd.ClinicTZ = messages.PurposeInitiated, "America/Chicago"
 	r.publish(t, cmd)
 	r.telnyx.WaitFor(t, "+13125550133", 1, 5*time.Second)
-	require.Zero(t, counter(t, r.reg, "medspa_quiet_hours_deferrals_total", nil))
+	require.Zero(t, testkit.Counter(t, r.reg, "medspa_quiet_hours_deferrals_total", nil))
 }
 
 func TestOptedOutNumberGetsNothingButTheConfirmation(t *testing.T) {
@@ -84,7 +62,7 @@ func TestOptedOutNumberGetsNothingButTheConfirmation(t *testing.T) {
 
 	r.publish(t, command("cmd-after-stop", to))
 	require.Eventually(t, func() bool {
-		return counter(t, r.reg, "medspa_sends_suppressed_total", map[string]string{"reason": "opted_out"}) == 1
+		return testkit.Counter(t, r.reg, "medspa_sends_suppressed_total", map[string]string{"reason": "opted_out"}) == 1
 	}, 5*time.Second, 10*time.Millisecond)
 
 	confirm := command("cmd-confirm", to)

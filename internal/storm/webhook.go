@@ -94,14 +94,22 @@ func (p *poster) postBad(ctx context.Context, body []byte, kind BadSig) (int, er
 // send signs signed at "at" and posts sent.
 func (p *poster) send(ctx context.Context, signed, sent []byte, key ed25519.PrivateKey, at time.Time) (int, error) {
 	ts := strconv.FormatInt(at.Unix(), 10)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+webhookPath, bytes.NewReader(sent))
+	return postWebhook(ctx, p.client, p.url+webhookPath, sent, http.Header{
+		"Content-Type":            {"application/json"},
+		telnyxsig.HeaderTimestamp: {ts},
+		telnyxsig.HeaderSignature: {telnyxsig.Sign(key, ts, signed)},
+	})
+}
+
+// postWebhook posts body with header and returns the status, reading the
+// answer to the end so the connection is reused.
+func postWebhook(ctx context.Context, client *http.Client, url string, body []byte, header http.Header) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("build request: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telnyxsig.HeaderTimestamp, ts)
-	req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, ts, signed))
-	resp, err := p.client.Do(req)
+	req.Header = header
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}

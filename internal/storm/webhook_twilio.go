@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -76,17 +75,8 @@ func (p *twilioPoster) send(ctx context.Context, signed, sent []byte, token, sig
 	if err != nil {
 		return 0, fmt.Errorf("parse form: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, strings.NewReader(string(sent)))
-	if err != nil {
-		return 0, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(twiliosig.HeaderSignature, twiliosig.Sign(token, signURL, params))
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	return postWebhook(ctx, p.client, p.url, sent, http.Header{
+		"Content-Type":            {"application/x-www-form-urlencoded"},
+		twiliosig.HeaderSignature: {twiliosig.Sign(token, signURL, params)},
+	})
 }
