@@ -52,3 +52,17 @@ func TestReviewTimerWithoutLinkSendsNothing(t *testing.T) {
 		t.Error("the review timer is still wanted after it fired")
 	}
 }
+
+// An opted-out lead is never asked for a review: the timer is not set.
+func TestNoReviewTimerAfterOptOut(t *testing.T) {
+	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
+	s := State{Phase: PhaseOptedOut, Consent: "inbound_text",
+		Appointments: []Appointment{{ID: "ap_1", ServiceID: "botox", Start: start, End: start.Add(30 * time.Minute), Status: ApptBooked}}}
+	if _, ok := wakeDue(s, TimerReview); ok {
+		t.Error("review timer set for an opted-out lead")
+	}
+	s.Phase = PhaseBooked
+	if _, ok := wakeDue(s, TimerReview); !ok {
+		t.Error("no review timer for a booked lead")
+	}
+}
