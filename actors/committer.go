@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -62,10 +63,10 @@ func (c *committer) run(ctx context.Context) {
 		if len(live) == 0 {
 			continue
 		}
-		began := time.Now()
+		began := clock.Start()
 		results, err := c.store.Apply(ctx, commits)
 		if c.batches != nil {
-			c.batches(len(live), time.Since(began))
+			c.batches(len(live), began.Elapsed())
 		}
 		for i, r := range live {
 			if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/outbox"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -62,7 +63,7 @@ type Config struct {
 
 func (c *Config) defaults() {
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -192,8 +193,8 @@ func (e *Engine) Run(ctx context.Context) error {
 // awaitIdle waits until every delivered message is finished, or the grace
 // period ends; what is left is redelivered by JetStream.
 func (e *Engine) awaitIdle(grace time.Duration) {
-	deadline := time.Now().Add(grace)
-	for e.inflight.Load() > 0 && time.Now().Before(deadline) {
+	waited := clock.Start()
+	for e.inflight.Load() > 0 && waited.Within(grace) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
@@ -207,7 +208,7 @@ func (e *Engine) consume(ctx context.Context, r *partitionRun) (jetstream.Consum
 	}
 	root := e.system.Root
 	cc, err := cons.Consume(func(jm jetstream.Msg) {
-		m := newTrackedMsg(jm, r, time.Now())
+		m := newTrackedMsg(jm, r)
 		d, err := e.newDelivery(m, p)
 		if err != nil {
 			e.deadLetter(m, err, "bad_subject")

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
 
@@ -87,9 +88,9 @@ func (e *Engine) stopPartitions(ps []int, grace time.Duration) {
 	for _, r := range runs {
 		<-r.cc.Closed()
 	}
-	deadline := time.Now().Add(grace)
+	waited := clock.Start()
 	for _, r := range runs {
-		for r.pending.Load() > 0 && time.Now().Before(deadline) {
+		for r.pending.Load() > 0 && waited.Within(grace) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		if n := r.pending.Load(); n > 0 {
@@ -137,12 +138,12 @@ func (e *Engine) unpin(p int) {
 type trackedMsg struct {
 	jetstream.Msg
 	run  *partitionRun
-	at   time.Time // delivered to this node
+	held clock.Stopwatch // since delivery to this node
 	done atomic.Bool
 }
 
-func newTrackedMsg(m jetstream.Msg, r *partitionRun, now time.Time) *trackedMsg {
-	t := &trackedMsg{Msg: m, run: r, at: now}
+func newTrackedMsg(m jetstream.Msg, r *partitionRun) *trackedMsg {
+	t := &trackedMsg{Msg: m, run: r, held: clock.Start()}
 	r.pending.Add(1)
 	r.inflight.Store(t, struct{}{})
 	return t
@@ -175,7 +176,6 @@ func (e *Engine) keepAlive(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		old := time.Now().Add(-interval)
 		e.parts.mu.Lock()
 		runs := make([]*partitionRun, 0, len(e.parts.runs))
 		for _, r := range e.parts.runs {
@@ -184,7 +184,7 @@ func (e *Engine) keepAlive(ctx context.Context) {
 		e.parts.mu.Unlock()
 		for _, r := range runs {
 			r.inflight.Range(func(k, _ any) bool {
-				if m := k.(*trackedMsg); m.at.Before(old) && !m.done.Load() {
+				if m := k.(*trackedMsg); m.held.Elapsed() > interval && !m.done.Load() {
 					_ = m.Msg.InProgress()
 					e.cfg.Metrics.keptAlive.Inc()
 				}

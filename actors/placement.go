@@ -73,7 +73,7 @@ func (e *Engine) place(ctx context.Context, pl Placement) {
 	for {
 		var err error
 		m, err = bus.OpenMembership(ctx, e.cfg.JS, bus.MembershipConfig{Bucket: pl.Bucket, NodeID: pl.NodeID, TTL: pl.TTL,
-			Heartbeat: pl.Heartbeat, Replicas: pl.Replicas, Logger: log})
+			Heartbeat: pl.Heartbeat, Replicas: pl.Replicas, Logger: log, Now: e.cfg.Now})
 		if err == nil {
 			break
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -70,7 +71,7 @@ type Config struct {
 	Logger              *slog.Logger
 	// Metrics defaults to a set on a registry of its own.
 	Metrics *Metrics
-	// Now is the clock; defaults to time.Now.
+	// Now is the clock; defaults to clock.Real.
 	Now func() time.Time
 	// Ready reports whether the gateway can take work (NATS and store
 	// reachable); nil means always ready.
@@ -94,7 +95,7 @@ func (c Config) withDefaults() Config {
 		c.Metrics.Gatherer = prometheus.NewRegistry()
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 	if c.Publisher == nil {
 		c.Publisher = noPublisher{}

@@ -166,9 +166,9 @@ func withNow(ctx context.Context, t time.Time) context.Context {
 	return context.WithValue(ctx, nowKey{}, t)
 }
 
+// nowFrom is the instant withNow put in ctx (the gateway's clock when the
+// request arrived); handleAction always sets it.
 func nowFrom(ctx context.Context) time.Time {
-	if t, ok := ctx.Value(nowKey{}).(time.Time); ok {
-		return t
-	}
-	return time.Now()
+	t, _ := ctx.Value(nowKey{}).(time.Time)
+	return t
 }

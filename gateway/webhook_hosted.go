@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -40,9 +41,9 @@ type hostedEvent struct {
 // retries. Updates older than the stored one are ignored by the store.
 func handleTelnyxHosted(key ed25519.PublicKey, store persistence.Store, m *Metrics, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := clock.Start()
 		defer func() {
-			m.webhookDuration.WithLabelValues(ProviderTelnyxHosted).Observe(time.Since(start).Seconds())
+			m.webhookDuration.WithLabelValues(ProviderTelnyxHosted).Observe(start.Elapsed().Seconds())
 		}()
 		outcome := func(o string) { m.webhook(ProviderTelnyxHosted, o) }
 

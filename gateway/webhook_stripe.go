@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/payments"
 )
 
@@ -18,8 +19,8 @@ import (
 func handleStripe(secret string, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	known := func(id string) bool { _, ok := dir.ByID(id); return ok }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		defer func() { m.webhookDuration.WithLabelValues(ProviderStripe).Observe(time.Since(start).Seconds()) }()
+		start := clock.Start()
+		defer func() { m.webhookDuration.WithLabelValues(ProviderStripe).Observe(start.Elapsed().Seconds()) }()
 		outcome := func(o string) { m.webhook(ProviderStripe, o) }
 		body, ok := readWebhookBody(w, r, outcome)
 		if !ok {
@@ -30,7 +31,8 @@ func handleStripe(secret string, dir *clinic.Directory, pub Publisher, m *Metric
 			Error(w, r, errors.New("stripe webhook secret is not configured"))
 			return
 		}
-		env, err := payments.ParseWebhook(body, r.Header.Get("Stripe-Signature"), secret, known)
+		at := now()
+		env, err := payments.ParseWebhook(body, r.Header.Get("Stripe-Signature"), secret, at, known)
 		switch {
 		case errors.Is(err, payments.ErrBadSignature):
 			outcome(OutcomeBadSignature)
@@ -45,7 +47,6 @@ func handleStripe(secret string, dir *clinic.Directory, pub Publisher, m *Metric
 			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
 			return
 		}
-		at := now()
 		env.Received = at
 		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
 			outcome(OutcomePublishFailed)

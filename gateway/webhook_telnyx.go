@@ -11,6 +11,7 @@ import (
 
 	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/telnyxsig"
 	"github.com/medspa/engine/messages"
 )
@@ -54,9 +55,9 @@ type telnyxBuild func(body []byte, at time.Time) (env messages.Envelope, skip st
 // publish fails, so Telnyx retries). Every answer is counted by outcome.
 func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() time.Time, build telnyxBuild) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := clock.Start()
 		defer func() {
-			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(time.Since(start).Seconds())
+			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(start.Elapsed().Seconds())
 		}()
 		outcome := func(o string) { m.webhook(ProviderTelnyx, o) }
 

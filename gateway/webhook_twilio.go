@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/twiliosig"
 	"github.com/medspa/engine/messages"
 )
@@ -35,9 +36,9 @@ type twilioMapper func(p url.Values, at time.Time) (env messages.Envelope, ok bo
 
 func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := clock.Start()
 		defer func() {
-			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(time.Since(start).Seconds())
+			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(start.Elapsed().Seconds())
 		}()
 		outcome := func(o string) { h.metrics.webhook(ProviderTwilio, o) }
 

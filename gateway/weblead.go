@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
 
@@ -43,9 +44,9 @@ type webLeadAccepted struct {
 // envelope, durable before the 202.
 func handleWebLead(d webLeadDeps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := clock.Start()
 		defer func() {
-			d.metrics.webhookDuration.WithLabelValues(ProviderWeb).Observe(time.Since(start).Seconds())
+			d.metrics.webhookDuration.WithLabelValues(ProviderWeb).Observe(start.Elapsed().Seconds())
 		}()
 		outcome := func(o string) { d.metrics.webhook(ProviderWeb, o) }
 		at := d.now()

@@ -25,6 +25,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinicsync"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
@@ -53,7 +54,7 @@ type Options struct {
 	Listener net.Listener
 	// Carrier, when set, replaces the configured carriers.
 	Carrier carrier.Sender
-	// Now is the clock; defaults to time.Now.
+	// Now is the clock of the whole process; defaults to clock.Real.
 	Now func() time.Time
 	// Demo starts the demo conversations on an empty store when the
 	// built-in demo clinics run embedded (`medspa serve`).
@@ -72,7 +73,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
-		o.Now = time.Now
+		o.Now = clock.Real
 	}
 	if o.Console == nil {
 		o.Console = os.Stdout
@@ -111,7 +112,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		return fmt.Errorf("set up streams: %w", err)
 	}
 
-	store, err := OpenStore(ctx, cfg, log)
+	store, err := OpenStore(ctx, cfg, log, o.Now)
 	if err != nil {
 		return err
 	}
@@ -156,7 +157,9 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		g.Go(func() error { return snd.Run(gctx) })
 		var api payments.API = &payments.DevCheckout{W: o.Console, BaseURL: keys.PublicBaseURL}
 		if cfg.StripeSecretKey != "" {
-			api = payments.New(cfg.StripeSecretKey, cfg.StripeAPIBaseURL, &http.Client{Timeout: 30 * time.Second})
+			sc := payments.New(cfg.StripeSecretKey, cfg.StripeAPIBaseURL, &http.Client{Timeout: 30 * time.Second})
+			sc.Now = o.Now
+			api = sc
 		} else {
 			log.Info("STRIPE_SECRET_KEY is not set: deposit links are local development links (pay with `medspa sim pay`)")
 		}
@@ -298,18 +301,19 @@ func newAssistant(cfg Config, log *slog.Logger, reg prometheus.Registerer) (acto
 }
 
 // OpenStore opens Postgres when DATABASE_URL is set, the embedded store
-// otherwise; both migrate on open.
-func OpenStore(ctx context.Context, cfg Config, log *slog.Logger) (persistence.Store, error) {
+// otherwise; both migrate on open. now is the clock of the timestamps the
+// store writes itself (clock.Real when nil).
+func OpenStore(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (persistence.Store, error) {
 	if cfg.DatabaseURL != "" {
 		// Every role shares one pool: group commits, snapshot loads, send
 		// records and the relay. pgxpool's default (max(4, CPUs)) queues them.
-		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: 16})
+		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: 16, Now: now})
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "store"), sqlite.Options{Logger: log})
+	s, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "store"), sqlite.Options{Logger: log, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("open embedded store: %w", err)
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/sender"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -81,7 +82,7 @@ func (c *Config) defaults() {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 }
 

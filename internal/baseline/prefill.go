@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -41,7 +42,7 @@ func Prefill(ctx context.Context, store persistence.Store, clinics []clinic.Clin
 		batch = bulkBatch
 		write = func(commits []persistence.Commit) error { return bl.BulkLoad(ctx, commits) }
 	}
-	began := time.Now()
+	began := clock.Start()
 	// One decided template per clinic; each conversation is the template
 	// with its own number and lead id.
 	templates := make([]conversation.State, len(clinics))
@@ -79,7 +80,7 @@ func Prefill(ctx context.Context, store persistence.Store, clinics []clinic.Clin
 			return 0, fmt.Errorf("prefill: %w", err)
 		}
 	}
-	return time.Since(began), nil
+	return began.Elapsed(), nil
 }
 
 // applyNew applies commits that create conversations; a conversation stored

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/internal/clock"
 )
 
 // NodesBucket is the JetStream key-value bucket in which every engine node
@@ -32,6 +34,9 @@ type MembershipConfig struct {
 	Resync   time.Duration
 	Replicas int
 	Logger   *slog.Logger
+	// Now is the clock of the heartbeat values (for operators reading the
+	// bucket; liveness is the key's TTL); default clock.Real.
+	Now func() time.Time
 }
 
 func (c *MembershipConfig) defaults() error {
@@ -53,6 +58,7 @@ func (c *MembershipConfig) defaults() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.Now = clock.Or(c.Now)
 	if c.NodeID == "" || strings.Trim(c.NodeID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" ||
 		strings.HasPrefix(c.NodeID, ".") || strings.HasSuffix(c.NodeID, ".") {
 		return fmt.Errorf("node id %q: use letters, digits, '-', '_' and '.'", c.NodeID)
@@ -169,7 +175,7 @@ func (m *Membership) set(id string, alive bool) bool {
 func (m *Membership) heartbeat(ctx context.Context, notify func()) {
 	pctx, cancel := context.WithTimeout(ctx, m.cfg.Heartbeat)
 	defer cancel()
-	if _, err := m.kv.PutString(pctx, m.cfg.NodeID, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	if _, err := m.kv.PutString(pctx, m.cfg.NodeID, m.cfg.Now().UTC().Format(time.RFC3339Nano)); err != nil {
 		if ctx.Err() == nil {
 			m.cfg.Logger.Warn("node heartbeat failed", slog.String("node", m.cfg.NodeID), slog.String("error", err.Error()))
 		}

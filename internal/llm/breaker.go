@@ -3,6 +3,8 @@ package llm
 import (
 	"sync"
 	"time"
+
+	"github.com/medspa/engine/internal/clock"
 )
 
 // BreakerState is the state of a circuit breaker.
@@ -43,13 +45,13 @@ type Breaker struct {
 	trial    bool // a half-open trial call is in flight
 }
 
-// NewBreaker returns a closed breaker. now is the clock (time.Now if nil).
+// NewBreaker returns a closed breaker. now is the clock (clock.Real if nil).
 func NewBreaker(threshold int, cooldown time.Duration, now func() time.Time) *Breaker {
 	if threshold < 1 {
 		threshold = 1
 	}
 	if now == nil {
-		now = time.Now
+		now = clock.Real
 	}
 	return &Breaker{threshold: threshold, cooldown: cooldown, now: now}
 }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/medspa/engine/internal/clock"
 )
 
 // maxResponse bounds how much of an answer is read.
@@ -162,7 +164,7 @@ func (c *Client) post(ctx context.Context, body []byte) (*chatResponse, error) {
 		if !retry || attempt >= c.cfg.MaxRetries {
 			return nil, err
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < 2*backoff {
+		if left, ok := clock.Remaining(ctx); ok && left < 2*backoff {
 			return nil, err
 		}
 		t := time.NewTimer(backoff)

@@ -19,6 +19,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/medspa/engine/internal/clock"
 )
 
 // Config configures a Client. Zero values take the defaults.
@@ -49,7 +51,7 @@ type Config struct {
 	HTTPClient *http.Client     // default: a client without its own timeout
 	Logger     *slog.Logger     // default: discard
 	Metrics    *Metrics         // nil: no metrics
-	Now        func() time.Time // clock of the breaker and latency (default time.Now)
+	Now        func() time.Time // clock of the breaker and latency (default clock.Real)
 }
 
 // Defaults.
@@ -95,7 +97,7 @@ func (c *Config) setDefaults() {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stripe/stripe-go/v85"
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
 
@@ -39,7 +40,7 @@ type API interface {
 // Client calls Stripe's API.
 type Client struct {
 	sc *stripe.Client
-	// Now is the clock; time.Now when nil.
+	// Now is the clock; clock.Real when nil.
 	Now func() time.Time
 }
 
@@ -60,10 +61,7 @@ func New(secretKey, baseURL string, httpClient *http.Client) *Client {
 }
 
 func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
+	return clock.Or(c.Now)()
 }
 
 // CheckoutIdempotencyKey is the Idempotency-Key of an appointment's Checkout

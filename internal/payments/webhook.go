@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v85"
@@ -30,8 +32,9 @@ const (
 	EventChargeRefunded    = "charge.refunded"
 )
 
-// ParseWebhook verifies a Stripe webhook over the raw body (signature and
-// 5-minute tolerance, then the event's API version) and turns the events we
+// ParseWebhook verifies a Stripe webhook over the raw body (signature, then
+// the signature's timestamp against now with Stripe's 5-minute tolerance,
+// then the event's API version) and turns the events we
 // handle into a payment envelope for the conversation named by the object's
 // metadata: ID "stripe:<event id>", Phone empty, Received the event's
 // creation time (the gateway may replace it with its own clock). clinics,
@@ -39,8 +42,12 @@ const (
 //
 // Events of other types, and objects without our clinic and lead metadata
 // (payments that did not come from a checkout we created), are ErrIgnored.
-func ParseWebhook(payload []byte, sigHeader, secret string, clinics func(id string) bool) (messages.Envelope, error) {
-	ev, err := webhook.ConstructEvent(payload, sigHeader, secret)
+func ParseWebhook(payload []byte, sigHeader, secret string, now time.Time, clinics func(id string) bool) (messages.Envelope, error) {
+	err := verifySignature(payload, sigHeader, secret, now)
+	var ev stripe.Event
+	if err == nil {
+		ev, err = webhook.ConstructEventWithOptions(payload, sigHeader, secret, webhook.ConstructEventOptions{IgnoreTolerance: true})
+	}
 	switch {
 	case errors.Is(err, webhook.ErrNotSigned), errors.Is(err, webhook.ErrInvalidHeader),
 		errors.Is(err, webhook.ErrNoValidSignature), errors.Is(err, webhook.ErrTooOld):
@@ -107,4 +114,39 @@ func ParseWebhook(payload []byte, sigHeader, secret string, clinics func(id stri
 		return messages.Envelope{}, fmt.Errorf("%w: %w", ErrBadPayload, err)
 	}
 	return env, nil
+}
+
+// Tolerance is how old a webhook's signature may be: Stripe's own default.
+const Tolerance = webhook.DefaultTolerance
+
+// verifySignature checks the signature over the raw body, then its
+// timestamp against now, the process's clock. (The library's own tolerance
+// check reads the machine's wall clock, so it is turned off.)
+func verifySignature(payload []byte, header, secret string, now time.Time) error {
+	if err := webhook.ValidatePayloadIgnoringTolerance(payload, header, secret); err != nil {
+		return err
+	}
+	signed, ok := signatureTime(header)
+	if !ok {
+		return webhook.ErrInvalidHeader
+	}
+	if now.Sub(signed) > Tolerance {
+		return webhook.ErrTooOld
+	}
+	return nil
+}
+
+// signatureTime is the t= timestamp of a Stripe-Signature header
+// ("t=1495999758,v1=ABC,v1=DEF").
+func signatureTime(header string) (time.Time, bool) {
+	for pair := range strings.SplitSeq(header, ",") {
+		if v, ok := strings.CutPrefix(pair, "t="); ok {
+			sec, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return time.Time{}, false
+			}
+			return time.Unix(sec, 0), true
+		}
+	}
+	return time.Time{}, false
 }

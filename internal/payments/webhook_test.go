@@ -51,7 +51,7 @@ func TestParseWebhookEvents(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			body := fixture(t, tc.file)
-			env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, knownClinic)
+			env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, time.Now(), knownClinic)
 			require.NoError(t, err)
 			require.NoError(t, env.Validate())
 			require.Equal(t, tc.id, env.ID)
@@ -96,7 +96,7 @@ func TestParseWebhookRejects(t *testing.T) {
 			if h == "" && tc.name != "no header" {
 				h = sign(tc.body, whsec, now)
 			}
-			_, err := payments.ParseWebhook(tc.body, h, whsec, knownClinic)
+			_, err := payments.ParseWebhook(tc.body, h, whsec, now, knownClinic)
 			require.ErrorIs(t, err, tc.want)
 			for _, other := range all {
 				if !errors.Is(tc.want, other) {
@@ -109,13 +109,13 @@ func TestParseWebhookRejects(t *testing.T) {
 
 func TestParseWebhookStaleWrapsLibraryError(t *testing.T) {
 	body := fixture(t, "checkout.session.expired.json")
-	_, err := payments.ParseWebhook(body, sign(body, whsec, time.Now().Add(-6*time.Minute)), whsec, nil)
+	_, err := payments.ParseWebhook(body, sign(body, whsec, time.Now().Add(-6*time.Minute)), whsec, time.Now(), nil)
 	require.ErrorIs(t, err, webhook.ErrTooOld)
 }
 
 func TestParseWebhookNilClinicsAcceptsAny(t *testing.T) {
 	body := []byte(strings.Replace(string(fixture(t, "checkout.session.completed.json")), `"clinic_id": "glow-chicago"`, `"clinic_id": "elsewhere"`, 1))
-	env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, nil)
+	env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, time.Now(), nil)
 	require.NoError(t, err)
 	require.Equal(t, "elsewhere", env.ClinicID)
 }
@@ -128,11 +128,11 @@ func FuzzParseWebhook(f *testing.F) {
 	f.Add([]byte(`{}`), "t=,v1=zz,v1=")
 	f.Fuzz(func(t *testing.T, body []byte, header string) {
 		// Whatever the header, an unsigned body is never accepted.
-		if _, err := payments.ParseWebhook(body, header, whsec, nil); err == nil {
+		if _, err := payments.ParseWebhook(body, header, whsec, time.Now(), nil); err == nil {
 			t.Fatalf("accepted with header %q", header)
 		}
 		// A correctly signed body is parsed, refused as bad or ignored.
-		env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, knownClinic)
+		env, err := payments.ParseWebhook(body, sign(body, whsec, time.Now()), whsec, time.Now(), knownClinic)
 		if err != nil {
 			if errors.Is(err, payments.ErrBadSignature) {
 				t.Fatalf("signed body refused as badly signed: %v", err)
@@ -149,4 +149,16 @@ func FuzzParseWebhook(f *testing.F) {
 			t.Fatalf("bad envelope %+v", env)
 		}
 	})
+}
+
+// The tolerance is checked against the clock the caller passes (the
+// process's), not the machine's wall clock.
+func TestParseWebhookChecksToleranceAgainstTheGivenClock(t *testing.T) {
+	body := fixture(t, "checkout.session.completed.json")
+	at := time.Date(2026, 3, 8, 2, 30, 0, 0, time.UTC)
+	_, err := payments.ParseWebhook(body, sign(body, whsec, at), whsec, at.Add(time.Minute), nil)
+	require.NoError(t, err)
+	_, err = payments.ParseWebhook(body, sign(body, whsec, at), whsec, at.Add(6*time.Minute), nil)
+	require.ErrorIs(t, err, webhook.ErrTooOld)
+	require.ErrorIs(t, err, payments.ErrBadSignature)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
 
@@ -48,7 +49,7 @@ func (c *WorkerConfig) defaults() {
 		c.CallTimeout = 20 * time.Second
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

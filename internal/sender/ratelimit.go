@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/internal/clock"
 )
 
 // limiter is a token bucket per sending number, shared by all lanes:
@@ -36,7 +37,7 @@ func newLimiter(rate float64, burst int) *limiter {
 	if burst < 1 {
 		burst = 1
 	}
-	return &limiter{rate: rate, burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, burst: float64(burst), now: clock.Real, buckets: map[string]*bucket{}}
 }
 
 // reserve takes a token for key and returns how long to wait before using

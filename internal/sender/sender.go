@@ -23,6 +23,7 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -73,7 +74,7 @@ func (c *Config) defaults() {
 		c.SendTimeout = 10 * time.Second
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = clock.Real
 	}
 	if c.RatePerNumber == 0 {
 		c.RatePerNumber = 1

@@ -18,7 +18,7 @@ const adminColumns = "id, kind, clinic_id, external_id, status, detail, request,
 // SaveAdminRecord stores a new admin record; persistence.ErrDuplicate when
 // its id, or its kind and external id, are stored already.
 func (s *Store) SaveAdminRecord(ctx context.Context, r persistence.AdminRecord) error {
-	created := normalize.Time(r.CreatedAt, time.Now())
+	created := normalize.Time(r.CreatedAt, s.now())
 	updated := normalize.Time(r.UpdatedAt, created)
 	tag, err := s.pool.Exec(ctx, `INSERT INTO admin_records (`+adminColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
@@ -46,7 +46,7 @@ func (s *Store) UpdateAdminRecordStatus(ctx context.Context, kind, externalID, s
 			RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM u),
 			EXISTS (SELECT 1 FROM admin_records WHERE kind = $1 AND external_id = $2)`,
-		kind, externalID, status, detail, normalize.Time(at, time.Now())).Scan(&updated, &exists)
+		kind, externalID, status, detail, normalize.Time(at, s.now())).Scan(&updated, &exists)
 	if err != nil {
 		return fmt.Errorf("update admin record: %w", err)
 	}

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,7 +22,7 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 	if len(commits) == 0 {
 		return nil, nil
 	}
-	now := time.Now()
+	now := s.now()
 	cs := make([]persistence.Commit, len(commits))
 	for i, c := range commits {
 		cs[i] = normalize.Commit(c, now)

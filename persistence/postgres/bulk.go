@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,7 +20,7 @@ func (s *Store) BulkLoad(ctx context.Context, commits []persistence.Commit) erro
 	if len(commits) == 0 {
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	snapshots := make([][]any, 0, len(commits))
 	var keys, transcript [][]any
 	for i, c := range commits {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -35,7 +34,7 @@ func (s *Store) ConsentLedger(ctx context.Context, clinicID, phone string) ([]pe
 // SaveClinic writes a clinic snapshot if the stored version is c.Version
 // (0: none stored); the stored version becomes c.Version+1.
 func (s *Store) SaveClinic(ctx context.Context, c persistence.ClinicSnapshot) error {
-	at := normalize.Time(c.UpdatedAt, time.Now())
+	at := normalize.Time(c.UpdatedAt, s.now())
 	state := c.State
 	if state == nil {
 		state = []byte{}

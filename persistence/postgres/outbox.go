@@ -69,7 +69,7 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	tag, err := s.pool.Exec(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO NOTHING`,
 		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
-		normalize.Time(send.SentAt, time.Now()))
+		normalize.Time(send.SentAt, s.now()))
 	if err != nil {
 		return fmt.Errorf("record send: %w", err)
 	}
@@ -85,7 +85,7 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 	if len(sends) == 0 {
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	b := &pgx.Batch{}
 	for _, send := range sends {
 		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)

@@ -23,7 +23,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 	if len(seeds) == 0 {
 		return 0, nil
 	}
-	now := time.Now()
+	now := s.now()
 	ids := make([]string, len(seeds))
 	settings := make([][]byte, len(seeds))
 	ats := make([]time.Time, len(seeds))
@@ -55,7 +55,7 @@ func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSett
 			WHERE clinic_id = $1 AND version = $2
 			RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM clinic_settings WHERE clinic_id = $1)`,
-		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, time.Now()), c.UpdatedBy).
+		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, s.now()), c.UpdatedBy).
 		Scan(&updated, &exists)
 	switch {
 	case err != nil:

@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -26,12 +28,16 @@ type Options struct {
 	SkipMigrate bool
 	// Logger receives migration notices; nothing is logged when nil.
 	Logger *slog.Logger
+	// Now is the clock of the timestamps the store writes itself (updated
+	// at, sent at, ...); clock.Real when nil.
+	Now func() time.Time
 }
 
 // Store is a persistence.Store on Postgres.
 type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	now  func() time.Time
 	// savepoints forces the savepoint path of Apply (tests).
 	savepoints bool
 	closeOnce  sync.Once
@@ -46,7 +52,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, log: logger(opts)}
+	s := &Store{pool: pool, log: logger(opts), now: clock.Or(opts.Now)}
 	if !opts.SkipMigrate {
 		if err := migrate(ctx, pool, s.log); err != nil {
 			pool.Close()

@@ -17,7 +17,7 @@ const adminColumns = "id, kind, clinic_id, external_id, status, detail, request,
 // SaveAdminRecord stores a new admin record; persistence.ErrDuplicate when
 // its id, or its kind and external id, are stored already.
 func (s *Store) SaveAdminRecord(ctx context.Context, r persistence.AdminRecord) error {
-	created := normalize.Time(r.CreatedAt, time.Now())
+	created := normalize.Time(r.CreatedAt, s.now())
 	updated := normalize.Time(r.UpdatedAt, created)
 	res, err := s.w.ExecContext(ctx, `INSERT INTO admin_records (`+adminColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -42,7 +42,7 @@ func (s *Store) UpdateAdminRecordStatus(ctx context.Context, kind, externalID, s
 	if externalID == "" {
 		return persistence.ErrNotFound
 	}
-	us := normalize.Time(at, time.Now()).UnixMicro()
+	us := normalize.Time(at, s.now()).UnixMicro()
 	res, err := s.w.ExecContext(ctx, `UPDATE admin_records SET status = ?, detail = ?, updated_at = ?
 		WHERE kind = ? AND external_id = ? AND updated_at <= ?`, status, detail, us, kind, externalID, us)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/normalize"
@@ -18,7 +17,7 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 	if len(commits) == 0 {
 		return nil, nil
 	}
-	now := time.Now()
+	now := s.now()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("apply: begin: %w", err)

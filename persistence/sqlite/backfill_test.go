@@ -45,7 +45,7 @@ func TestMigrationBackfillsHasBooking(t *testing.T) {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	if err := migrate(ctx, s.w, logger(Options{})); err != nil {
+	if err := migrate(ctx, s.w, logger(Options{}), s.now); err != nil {
 		t.Fatal(err)
 	}
 	for lead := range states {

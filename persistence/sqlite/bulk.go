@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/normalize"
@@ -37,7 +36,7 @@ func (s *Store) BulkLoad(ctx context.Context, commits []persistence.Commit) erro
 	if len(commits) == 0 {
 		return nil
 	}
-	now := time.Now()
+	now := s.now()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("bulk load: begin: %w", err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/normalize"
@@ -27,7 +26,7 @@ func (s *Store) ConsentLedger(ctx context.Context, clinicID, phone string) ([]pe
 // SaveClinic writes a clinic snapshot if the stored version is c.Version
 // (0: none stored); the stored version becomes c.Version+1.
 func (s *Store) SaveClinic(ctx context.Context, c persistence.ClinicSnapshot) error {
-	at := normalize.Time(c.UpdatedAt, time.Now()).UnixMicro()
+	at := normalize.Time(c.UpdatedAt, s.now()).UnixMicro()
 	state := c.State
 	if state == nil {
 		state = []byte{}

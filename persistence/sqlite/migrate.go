@@ -13,7 +13,7 @@ import (
 // migrate applies the pending migrations in one transaction; BEGIN
 // IMMEDIATE holds the write lock, so processes starting at once apply each
 // migration once.
-func migrate(ctx context.Context, w *sql.DB, log *slog.Logger) error {
+func migrate(ctx context.Context, w *sql.DB, log *slog.Logger, now func() time.Time) error {
 	all, err := migrations.SQLite()
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func migrate(ctx context.Context, w *sql.DB, log *slog.Logger) error {
 			return fmt.Errorf("migrate: %s: %w", m.Name, err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-			m.Version, m.Name, time.Now().UnixMicro()); err != nil {
+			m.Version, m.Name, now().UnixMicro()); err != nil {
 			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
 		}
 		log.InfoContext(ctx, "migration applied", slog.String("migration", m.Name))

@@ -69,7 +69,7 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	res, err := s.w.ExecContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING`,
 		send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
-		normalize.Time(send.SentAt, time.Now()).UnixMicro())
+		normalize.Time(send.SentAt, s.now()).UnixMicro())
 	if err != nil {
 		return fmt.Errorf("record send: %w", err)
 	}
@@ -100,7 +100,7 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 		return fmt.Errorf("record sends: %w", err)
 	}
 	defer stmt.Close()
-	now := time.Now()
+	now := s.now()
 	for _, send := range sends {
 		if _, err := stmt.ExecContext(ctx, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
 			normalize.Time(send.SentAt, now).UnixMicro()); err != nil {

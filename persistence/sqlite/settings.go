@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/normalize"
@@ -31,7 +30,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 		return 0, fmt.Errorf("seed clinic settings: %w", err)
 	}
 	defer stmt.Close()
-	now := time.Now()
+	now := s.now()
 	stored := 0
 	for _, c := range seeds {
 		res, err := stmt.ExecContext(ctx, c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now).UnixMicro(), c.UpdatedBy)
@@ -55,7 +54,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 // clinic has no settings, persistence.ErrVersionConflict when the version
 // is not the stored one.
 func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSettings) error {
-	at := normalize.Time(c.UpdatedAt, time.Now()).UnixMicro()
+	at := normalize.Time(c.UpdatedAt, s.now()).UnixMicro()
 	res, err := s.w.ExecContext(ctx, `UPDATE clinic_settings SET version = version + 1, settings = ?, updated_at = ?, updated_by = ?
 		WHERE clinic_id = ? AND version = ?`, nonNil(c.Settings), at, c.UpdatedBy, c.ClinicID, c.Version)
 	if err != nil {

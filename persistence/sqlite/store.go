@@ -19,9 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -34,6 +36,9 @@ type Options struct {
 	Readers int
 	// Logger receives migration notices; nothing is logged when nil.
 	Logger *slog.Logger
+	// Now is the clock of the timestamps the store writes itself (updated
+	// at, sent at, ...); clock.Real when nil.
+	Now func() time.Time
 }
 
 // Store is a persistence.Store on an SQLite file.
@@ -42,6 +47,7 @@ type Store struct {
 	r         *readDB    // readers
 	stmts     *stmtCache // statements prepared on the writer
 	log       *slog.Logger
+	now       func() time.Time
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -56,7 +62,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, w, log); err != nil {
+	now := clock.Or(opts.Now)
+	if err := migrate(ctx, w, log, now); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -71,7 +78,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: &readDB{DB: r}, log: log, stmts: newStmtCache(w)}, nil
+	return &Store{w: w, r: &readDB{DB: r}, log: log, now: now, stmts: newStmtCache(w)}, nil
 }
 
 // Migrate applies the pending migrations to the database in dir.
@@ -81,7 +88,7 @@ func Migrate(ctx context.Context, dir string, opts Options) error {
 		return err
 	}
 	defer w.Close()
-	return migrate(ctx, w, logger(opts))
+	return migrate(ctx, w, logger(opts), clock.Or(opts.Now))
 }
 
 // Ping checks the database is readable.

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/medspa/engine/internal/clock"
 )
 
 // Where the Debian packages chromium and chromium-driver install.
@@ -65,7 +67,7 @@ func Start(t testing.TB) *Session {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	root := "http://127.0.0.1:" + strconv.Itoa(port)
 	client := &http.Client{Timeout: 60 * time.Second}
-	deadline := time.Now().Add(20 * time.Second)
+	waited := clock.Start()
 	for {
 		res, err := client.Get(root + "/status")
 		if err == nil {
@@ -76,7 +78,7 @@ func Start(t testing.TB) *Session {
 				break
 			}
 		}
-		if time.Now().After(deadline) {
+		if !waited.Within(20 * time.Second) {
 			t.Fatalf("chromedriver not ready: %v\n%s", err, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -188,13 +190,13 @@ func (s *Session) Eval(script string, args ...any) string {
 // what it last returned.
 func (s *Session) WaitFor(what, script, want string, timeout time.Duration) {
 	s.t.Helper()
-	deadline := time.Now().Add(timeout)
+	waited := clock.Start()
 	for {
 		got := s.Eval(script)
 		if got == want {
 			return
 		}
-		if time.Now().After(deadline) {
+		if !waited.Within(timeout) {
 			s.t.Fatalf("%s: got %q, want %q", what, got, want)
 		}
 		time.Sleep(100 * time.Millisecond)
