@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -31,14 +32,39 @@ type labelledMsg struct {
 	text     string
 	intent   string
 	entities map[string]string
+	// asked is what the engine's last reply asked (the 4th column); the
+	// text is read as the answer to it.
+	asked conversation.Question
 }
 
-// runEval runs the labelled inbound set through the built-in understanding
-// and, when LLM_BASE_URL is set, through the model, and prints accuracy per
-// intent and per entity side by side.
+// labelQuestions are the values of the labelled set's asked column.
+var labelQuestions = map[string]conversation.Question{
+	"-": conversation.AskNothing, "service": conversation.AskService, "time": conversation.AskTime,
+	"pick": conversation.AskPick, "name": conversation.AskName, "patient": conversation.AskPatient,
+	"book": conversation.AskBook,
+}
+
+// askedLines are the engine's last line the model sees before a text
+// labelled as the answer to a question.
+var askedLines = map[conversation.Question]string{
+	conversation.AskService: "Which treatment are you interested in?",
+	conversation.AskTime:    "What days and times work best for you?",
+	conversation.AskPick:    "I have " + strings.Join(evalSlots, ", ") + ". Which works best?",
+	conversation.AskName:    "May I have your name?",
+	conversation.AskPatient: "Have you visited us before?",
+	conversation.AskBook:    "Would you like to book?",
+}
+
+// runEval runs the labelled inbound set, its development and its held-out
+// split, through the built-in understanding and, when LLM_BASE_URL is set,
+// through the model, and prints accuracy per intent and per entity side by
+// side for each split.
 func runEval(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv", "labelled set: text<TAB>intent<TAB>entities")
+	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv",
+		"labelled set, development split: text<TAB>intent<TAB>entities[<TAB>asked]")
+	heldout := fs.String("heldout", "",
+		`held-out split, reported only (default: nlu_heldout.tsv next to --file; "-" for none)`)
 	clinicID := fs.String("clinic", "glow-chicago", "demo clinic whose catalog the set is labelled against")
 	timeout := fs.Duration("timeout", envDuration(getenv, "LLM_TIMEOUT", 10*time.Second), "deadline of one model call")
 	parallel := fs.Int("parallel", 4, "model calls in flight")
@@ -46,30 +72,57 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	set, err := loadLabelledSet(*file)
-	if err != nil {
-		return err
-	}
 	c, ok := clinic.NewDirectory(clinic.Demo()).ByID(*clinicID)
 	if !ok {
 		return fmt.Errorf("--clinic %q is not a demo clinic", *clinicID)
 	}
-	builtin := make([]conversation.Understanding, len(set))
-	for i, m := range set {
-		builtin[i] = conversation.UnderstandAt(m.text, c, evalNow)
+	if *heldout == "" {
+		*heldout = filepath.Join(filepath.Dir(*file), "nlu_heldout.tsv")
 	}
-	var model []conversation.Understanding
-	var outcomes map[string]int
-	if base := getenv("LLM_BASE_URL"); base != "" {
-		client, err := llm.New(llm.Config{BaseURL: base, APIKey: getenv("LLM_API_KEY"), Model: getenv("LLM_MODEL"),
-			Timeout: *timeout, BreakerThreshold: len(set) + 1})
+	splits := []struct {
+		name, file string
+		verbose    bool
+	}{
+		// held-out misses are never printed one by one, so no one tunes on them
+		{"development", *file, *verbose},
+		{"held-out (report only)", *heldout, false},
+	}
+	for _, sp := range splits {
+		if sp.file == "-" {
+			continue
+		}
+		set, err := loadLabelledSet(sp.file)
 		if err != nil {
 			return err
 		}
-		model, outcomes = evalModel(ctx, client, c, set, builtin, max(*parallel, 1))
+		builtin := make([]conversation.Understanding, len(set))
+		for i, m := range set {
+			builtin[i] = readLabelled(m, c)
+		}
+		var model []conversation.Understanding
+		var outcomes map[string]int
+		if base := getenv("LLM_BASE_URL"); base != "" {
+			client, err := llm.New(llm.Config{BaseURL: base, APIKey: getenv("LLM_API_KEY"), Model: getenv("LLM_MODEL"),
+				Timeout: *timeout, BreakerThreshold: len(set) + 1})
+			if err != nil {
+				return err
+			}
+			model, outcomes = evalModel(ctx, client, c, set, builtin, max(*parallel, 1))
+		}
+		fmt.Fprintf(stdout, "== %s split\n", sp.name)
+		printEval(stdout, sp.file, c, set, builtin, model, outcomes, sp.verbose)
+		fmt.Fprintln(stdout)
 	}
-	printEval(stdout, *file, c, set, builtin, model, outcomes, *verbose)
 	return nil
+}
+
+// readLabelled is the built-in reading of one labelled text: as the answer
+// to the question its row says was asked, or on its own.
+func readLabelled(m labelledMsg, c *clinic.Clinic) conversation.Understanding {
+	if m.asked != conversation.AskNothing {
+		return conversation.UnderstandAnswer(m.text, c, evalNow, m.asked)
+	}
+	return conversation.UnderstandAt(m.text, c, evalNow)
 }
 
 // evalModel asks the model about every message. A message the model does
@@ -86,7 +139,11 @@ func evalModel(ctx context.Context, client *llm.Client, c *clinic.Clinic, set []
 	for range parallel {
 		wg.Go(func() {
 			for i := range next {
-				res, err := client.Understand(ctx, llm.Request{Text: set[i].text, Facts: facts})
+				req := llm.Request{Text: set[i].text, Facts: facts}
+				if q := askedLines[set[i].asked]; q != "" {
+					req.Window = []llm.Line{{Text: q}, {FromLead: true, Text: set[i].text}}
+				}
+				res, err := client.Understand(ctx, req)
 				u := builtin[i]
 				if err == nil {
 					u = res.Understanding(evalNow, c.Location()) // Builtin unset: the model's own entities
@@ -119,14 +176,21 @@ func loadLabelledSet(path string) ([]labelledMsg, error) {
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" || line == "#" || strings.HasPrefix(line, "# ") { // "#3" is a text
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			return nil, fmt.Errorf("%s:%d: %d columns, want 3", path, n, len(cols))
+		if len(cols) != 3 && len(cols) != 4 {
+			return nil, fmt.Errorf("%s:%d: %d columns, want 3 or 4", path, n, len(cols))
 		}
 		m := labelledMsg{text: cols[0], intent: cols[1], entities: map[string]string{}}
+		if len(cols) == 4 {
+			q, ok := labelQuestions[cols[3]]
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: unknown question %q in the asked column", path, n, cols[3])
+			}
+			m.asked = q
+		}
 		if cols[2] != "-" {
 			for _, kv := range strings.Split(cols[2], ";") {
 				k, v, _ := strings.Cut(kv, "=")

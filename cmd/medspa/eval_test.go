@@ -34,6 +34,11 @@ func TestEvalWithModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
+	for _, split := range []string{"== development split", "== held-out (report only) split", "nlu_heldout.tsv"} {
+		if !strings.Contains(text, split) {
+			t.Errorf("no %q in:\n%s", split, text)
+		}
+	}
 	if calls.Load() == 0 {
 		t.Fatal("the model was never asked")
 	}
