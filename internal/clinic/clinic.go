@@ -38,6 +38,9 @@ type Clinic struct {
 	CancellationWindowHours int `yaml:"cancellation_window_hours,omitempty" json:"cancellation_window_hours,omitempty"`
 	// LeadTimeMinutes: no slot is offered sooner than this (default 60).
 	LeadTimeMinutes int `yaml:"lead_time_minutes,omitempty" json:"lead_time_minutes,omitempty"`
+	// AskNewOrReturning makes the booking ask whether the lead visited
+	// before; by default it is not asked.
+	AskNewOrReturning bool `yaml:"ask_new_or_returning,omitempty" json:"ask_new_or_returning,omitempty"`
 	// Assistant tunes the language model that may read this clinic's
 	// texts and suggest replies; the zero value lets it answer in the
 	// default tone.

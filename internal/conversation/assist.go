@@ -35,19 +35,39 @@ type Assist struct {
 	Source string
 }
 
-// understand reads an inbound text: with the built-in understanding, or
-// with the assist when there is one.
-func (t *turn) understand(text string) Understanding {
-	b := UnderstandAt(text, t.c, t.now)
-	if t.assist == nil || handsOff(b.Intent) {
+// understand reads an inbound text as the answer to the question asked
+// first: with the built-in understanding, or with the assist when there is
+// one. The built-in reading wins when it finds what was asked (a name, a
+// pick among the offered times) or a reason to hand off, so the model never
+// reads an answer worse than the templates would.
+func (t *turn) understand(text string, asked Question) Understanding {
+	b := readAnswer(text, t.c, t.now, asked, len(t.s.Offers))
+	if t.assist == nil || handsOff(b.Intent) || answers(b, asked) {
 		return b
 	}
 	return t.assist.Understanding
 }
 
+// answers reports whether u fills the slot asked.
+func answers(u Understanding, asked Question) bool {
+	switch asked {
+	case AskName:
+		return u.Name != ""
+	case AskPick:
+		return u.Option > 0 || u.Shift != ShiftNone || u.When != nil
+	case AskPatient:
+		return u.Patient != ""
+	case AskService:
+		return u.ServiceID != ""
+	case AskTime:
+		return u.When != nil
+	}
+	return false
+}
+
 // handsOff reports the built-in intents that always go to staff.
 func handsOff(i Intent) bool {
-	return i == IntentMedical || i == IntentComplaint || i == IntentHuman
+	return i == IntentUrgent || i == IntentMedical || i == IntentComplaint || i == IntentHuman
 }
 
 // assistAnswers are the intents whose template answers may be replaced by
@@ -63,9 +83,22 @@ var assistAnswers = map[Intent]bool{
 // assistText is the text to send instead of the template for an answer
 // to intent, or "" when the template answers. A notice (an expired hold)
 // comes first and the lead's place (offered times, a hold, a booking)
-// last, both from the templates. The first text to a lead must name the
-// clinic.
+// last, both from the templates.
 func (t *turn) assistText(intent Intent) string {
+	r := t.assistReply(intent)
+	if r == "" {
+		return ""
+	}
+	text := join(t.notice, r, t.place())
+	if utf8.RuneCountInString(text) > MaxReply {
+		return ""
+	}
+	return text
+}
+
+// assistReply is the model's suggested answer to intent when it may be
+// sent, or "". The first text to a lead must name the clinic.
+func (t *turn) assistReply(intent Intent) string {
 	if t.assist == nil || !assistAnswers[intent] || t.purpose() != messages.PurposeReply {
 		return ""
 	}
@@ -76,11 +109,7 @@ func (t *turn) assistText(intent Intent) string {
 	case t.first && !strings.Contains(strings.ToLower(r), strings.ToLower(t.c.Name)):
 		return ""
 	}
-	text := join(t.notice, r, t.place())
-	if utf8.RuneCountInString(text) > MaxReply {
-		return ""
-	}
-	return text
+	return r
 }
 
 // masked reports a reply that still carries a masked detail.

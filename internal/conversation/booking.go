@@ -10,9 +10,10 @@ import (
 )
 
 // booking moves the booking flow on for one message: picking an offered
-// time, changing one's mind, declining, and offering times once the
-// treatment and a preferred time are known. It reports whether it took
-// care of the message (replied or asked the clinic for a hold).
+// time, changing one's mind, declining, and offering times as soon as the
+// treatment is known, for the time the lead asked for or else the soonest.
+// It reports whether it took care of the message (replied or asked the
+// clinic for a hold).
 func (t *turn) booking(u Understanding, learned bool) bool {
 	if t.rescheduling(u, learned) {
 		return true
@@ -28,16 +29,28 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 		return t.changeBooking(u, learned)
 	}
 	svc, ok := t.service(Understanding{})
-	if !ok || t.s.Want == nil {
+	if !ok || t.s.Pending != nil {
 		return false
 	}
 	switch {
-	case u.When != nil, t.serviceChanged,
-		(u.Intent == IntentBook || u.Intent == IntentYes) && t.s.Phase != PhaseOffering:
-		t.offer(svc, u, learned)
-		return true
+	case u.When != nil, t.serviceChanged:
+	case t.s.Phase == PhaseOffering:
+		return false // a question between offers: answered, the offers restated
+	case !wantsTimes(u.Intent):
+		return false
 	}
-	return false
+	t.offer(svc, u, learned)
+	return true
+}
+
+// wantsTimes reports the intents that, once the treatment is known, are
+// answered with open times: anything but declining, thanks or a hand-off.
+func wantsTimes(i Intent) bool {
+	switch i {
+	case IntentNo, IntentThanks, IntentCancel, IntentReschedule, IntentHuman, IntentMedical, IntentUrgent, IntentComplaint:
+		return false
+	}
+	return true
 }
 
 // pickOffer handles a message while times are on offer.
@@ -45,18 +58,17 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	offers := t.s.Offers
 	switch {
 	case u.Option > len(offers):
-		t.reply(join(t.opener(learned), fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers))))
+		if s, ok := offerAtHour(t.c, offers, u.Option); ok {
+			t.requestHold(s) // "4" when 4pm is on offer
+			return true
+		}
+		t.reply(join(t.opener(learned), t.ask(AskPick, fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers)))))
 		return true
 	case u.Option > 0:
 		t.requestHold(offers[u.Option-1])
 		return true
-	case u.When != nil && u.Intent == IntentBook:
-		var hits []clinic.Slot
-		for _, o := range offers {
-			if u.When.Matches(o.Start, t.c.Location()) {
-				hits = append(hits, o)
-			}
-		}
+	case u.When != nil && u.Intent != IntentHours && !asksAvailability(newUtterance(t.text)):
+		hits := matching(t.c, offers, *u.When)
 		switch len(hits) {
 		case 0:
 			return false // another time: offer again
@@ -66,28 +78,106 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 		default:
 			t.s.Want = t.prevWant
 			t.s.Offers = hits
-			t.reply(join(t.opener(learned), "Which one works best? "+offerList(t.c, hits)+" "+pickPrompt(len(hits))))
+			t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
 		}
+		return true
+	case u.Shift == ShiftLater || u.Shift == ShiftEarlier:
+		t.shiftWant(u.Shift)
+		svc, ok := t.service(Understanding{})
+		if !ok {
+			return false
+		}
+		t.offer(svc, u, learned)
 		return true
 	case u.Intent == IntentYes && len(offers) == 1:
 		t.requestHold(offers[0])
 		return true
 	case u.Intent == IntentYes:
-		t.reply(join(t.opener(learned), "Great! Which one? "+pickPrompt(len(offers))))
+		t.reply(join(t.opener(learned), "Great! Which one? "+t.ask(AskPick, offerList(t.c, offers)+" "+pickPrompt(len(offers)))))
 		return true
-	case u.Intent == IntentNo || u.Intent == IntentCancel:
+	case u.Shift == ShiftOther || u.Intent == IntentNo || u.Intent == IntentCancel:
 		t.s.Offers = nil
 		t.s.Want = nil
 		t.setPhase(PhaseQualifying)
-		t.reply(join(t.opener(learned), "No problem! What other days or times would work for you?"))
+		t.reply(join(t.opener(learned), "No problem! "+t.ask(AskTime, "What other days or times would work for you?")))
 		return true
 	}
 	return false
 }
 
-// changeHold handles a message while a time is held.
+// asksAvailability reads a question about open times ("do you have
+// anything friday afternoon?"), which is answered with offers, not read as
+// a pick among those on offer.
+func asksAvailability(u *utterance) bool {
+	return u.phrase("do you have", "do u have", "anything", "any openings", "any time", "any times", "available",
+		"availability", "openings", "is there", "are there", "got anything", "any slots", "any appointments")
+}
+
+// matching are the offers a preference names: "thursday works", "the 3:30
+// one", "tuesday at 2".
+func matching(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference) []clinic.Slot {
+	var hits []clinic.Slot
+	for _, o := range offers {
+		if want.Matches(o.Start, c.Location()) {
+			hits = append(hits, o)
+		}
+	}
+	return hits
+}
+
+// offerAtHour finds the one offer on the hour h (am or pm), for a bare
+// number that is no option: "4" when 4pm is offered.
+func offerAtHour(c *clinic.Clinic, offers []clinic.Slot, h int) (clinic.Slot, bool) {
+	var hit []clinic.Slot
+	for _, o := range offers {
+		l := o.Start.In(c.Location())
+		if l.Minute() == 0 && l.Hour()%12 == h%12 {
+			hit = append(hit, o)
+		}
+	}
+	if len(hit) != 1 {
+		return clinic.Slot{}, false
+	}
+	return hit[0], true
+}
+
+// shiftWant turns "anything later?" or "earlier?" into a preference for
+// the same days after the last, or before the first, time offered.
+func (t *turn) shiftWant(sh Shift) {
+	offers := t.s.Offers
+	loc := t.c.Location()
+	w := timeparse.Preference{}
+	if t.s.Want != nil {
+		w = *t.s.Want
+	}
+	w.Times, w.ASAP = nil, false
+	first, last := offers[0].Start.In(loc), offers[len(offers)-1].Start.In(loc)
+	if w.From.IsZero() && len(w.Weekdays) == 0 {
+		w.From = timeparse.DateOf(first)
+	}
+	if sh == ShiftLater {
+		w.Windows = []timeparse.Window{{From: last.Hour()*60 + last.Minute() + 1, To: 24 * 60}}
+	} else {
+		w.Windows = []timeparse.Window{{From: 0, To: first.Hour()*60 + first.Minute()}}
+	}
+	t.s.Want = &w
+}
+
+// changeHold handles a message while a time is held: releasing it, moving
+// it to another of the times it was picked from ("actually make it the
+// first one"), or to another day.
 func (t *turn) changeHold(u Understanding, learned bool) bool {
 	h := t.s.Hold
+	if s, ok := t.repick(u); ok {
+		if s.Start.Equal(h.Start) {
+			return false
+		}
+		t.releaseHold()
+		t.setPhase(PhaseOffering)
+		t.notice = join(t.notice, "Sure, I've released "+slotText(t.c, h.Start)+".")
+		t.requestHold(s)
+		return true
+	}
 	switch {
 	case u.Intent == IntentNo || u.Intent == IntentCancel:
 		t.releaseHold()
@@ -100,7 +190,7 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 		svc, ok := t.service(Understanding{})
 		if u.When == nil || !ok {
 			t.s.Want = nil
-			t.reply(join(t.opener(learned), "Sure, I've released "+slotText(t.c, h.Start)+". What day and time would suit you better?"))
+			t.reply(join(t.opener(learned), "Sure, I've released "+slotText(t.c, h.Start)+". "+t.ask(AskTime, "What day and time would suit you better?")))
 			return true
 		}
 		t.notice = join(t.notice, "Sure, I've released "+slotText(t.c, h.Start)+".")
@@ -110,34 +200,90 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 	return false
 }
 
-// offer suggests open times for svc matching what the lead wants.
+// repick finds another of the times a hold was picked from that the
+// message names: by number or in words, or by its day or time.
+func (t *turn) repick(u Understanding) (clinic.Slot, bool) {
+	offered := t.s.Offered
+	if len(offered) < 2 || u.Name != "" {
+		return clinic.Slot{}, false
+	}
+	n := u.Option
+	if n == 0 {
+		n = pickWord(newUtterance(t.text), len(offered))
+	}
+	if n > 0 && n <= len(offered) {
+		return offered[n-1], true
+	}
+	if u.When != nil && u.Intent == IntentBook {
+		if hits := matching(t.c, offered, *u.When); len(hits) == 1 {
+			return hits[0], true
+		}
+	}
+	return clinic.Slot{}, false
+}
+
+// offer suggests open times for svc matching what the lead wants, or the
+// soonest when the lead named no time yet.
 func (t *turn) offer(svc clinic.Service, u Understanding, learned bool) {
-	want := *t.s.Want
-	slots, exact := t.cal.Suggest(t.c, svc, want, t.now, maxOffers)
-	slots = utcSlots(slots)
-	parts := []string{t.opener(learned)}
+	info := ""
 	switch u.Intent {
 	case IntentPrice, IntentHours, IntentServices:
-		parts = append(parts, intentHandlers[u.Intent](t, u).text)
+		info = intentHandlers[u.Intent](t, u).text
+		if r := t.assistReply(u.Intent); r != "" {
+			opening := t.opener(learned)
+			if t.first {
+				opening = t.notice // the model's answer names the clinic
+			}
+			if t.offerWith(svc, opening, r, SourceModel) {
+				return
+			}
+		}
 	}
+	t.offerWith(svc, t.opener(learned), info, SourceBuiltin)
+}
+
+// offerWith offers times after an opening (a notice, a greeting) and an
+// answer to a side question from source, which is dropped first when the
+// text would be too long. It reports false, and does nothing, when the
+// answer from the model does not fit.
+func (t *turn) offerWith(svc clinic.Service, opening, info, source string) bool {
+	var want timeparse.Preference
+	if t.s.Want != nil {
+		want = *t.s.Want
+	}
+	slots, exact := t.cal.Suggest(t.c, svc, want, t.now, maxOffers)
+	slots = utcSlots(slots)
+	parts := []string{opening, info}
 	if len(slots) == 0 {
-		t.handoff(reasonNoAvailability, join(append(parts, "We have no open times for "+svc.Name+" in the coming weeks.")...))
-		return
+		t.notice = "" // the opening carries it
+		t.handoff(reasonNoAvailability, join(opening, info, "We have no open times for "+svc.Name+" in the coming weeks."))
+		return true
 	}
-	t.s.Offers = slots
-	t.setPhase(PhaseOffering)
-	t.event(EventSlotsOffered, "service_id", svc.ID, "count", fmt.Sprint(len(slots)), "exact", fmt.Sprint(exact))
 	lead := "Here's what we have for " + svc.Name + ":"
-	if !exact {
+	prompt := pickPrompt(len(slots))
+	switch {
+	case want.IsZero():
+		lead = "Our soonest " + svc.Name + " openings:"
+		prompt = pickOrDayPrompt(len(slots))
+	case !exact:
 		lead = "We don't have a " + svc.Name + " opening " + describeWant(want) + ". The nearest:"
 		if want.ASAP {
 			lead = "Our soonest " + svc.Name + " openings:"
 		}
-	} else if want.ASAP {
+	case want.ASAP:
 		lead = "Our soonest " + svc.Name + " openings:"
 	}
-	parts = append(parts, lead+" "+offerList(t.c, slots)+" "+pickPrompt(len(slots)))
-	t.reply(join(parts...))
+	parts = append(parts, lead+" "+offerList(t.c, slots)+" "+prompt)
+	text := fit(parts...)
+	if source == SourceModel && !strings.Contains(text, info) {
+		return false
+	}
+	t.s.Offers = slots
+	t.setPhase(PhaseOffering)
+	t.event(EventSlotsOffered, "service_id", svc.ID, "count", fmt.Sprint(len(slots)), "exact", fmt.Sprint(exact))
+	t.ask(AskPick, "")
+	t.replyFrom(text, source)
+	return true
 }
 
 // requestHold asks the clinic to hold a slot; the clinic's answer comes
@@ -230,6 +376,9 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 	if r.Outcome == ResultHeld {
 		a := r.Appointment
 		t.s.Hold = &Hold{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Until: a.HoldUntil.UTC()}
+		if len(t.s.Offers) > 0 {
+			t.s.Offered = t.s.Offers
+		}
 		t.s.Offers = nil
 		t.event(EventSlotHeld, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339))
 		svc, _ := t.c.ServiceByID(a.ServiceID)
@@ -269,12 +418,13 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 	return t.s, t.effects
 }
 
-// afterHoldQuestion finishes qualifying once a time is held.
+// afterHoldQuestion finishes what the booking needs once a time is held:
+// the name, and new or returning where the clinic asks it.
 func (t *turn) afterHoldQuestion() string {
 	switch {
-	case t.s.Name == "":
-		return "May I have your name for the booking?"
-	case t.s.Patient == "":
+	case t.s.Name == "" && t.mayAsk(AskName):
+		return t.ask(AskName, "May I have your name for the booking?")
+	case t.needPatient() && t.mayAsk(AskPatient):
 		return t.askPatient()
 	}
 	return "Reply NO if you'd like to release it."
@@ -283,8 +433,7 @@ func (t *turn) afterHoldQuestion() string {
 // askPatient asks whether the lead visited before; a plain yes or no
 // answers it.
 func (t *turn) askPatient() string {
-	t.s.Asked = AskedPatient
-	return "Have you visited " + t.c.Name + " before?"
+	return t.ask(AskPatient, "Have you visited "+t.c.Name+" before?")
 }
 
 // slotText names a time for a text, in the clinic's zone: "Sat Nov 21 at 10am".
@@ -306,6 +455,14 @@ func offerList(c *clinic.Clinic, slots []clinic.Slot) string {
 		parts[i] = fmt.Sprintf("%d) %s %s", i+1, l.Format("Mon Jan 2"), timeparse.Clock12(l.Hour()*60+l.Minute()))
 	}
 	return strings.Join(parts, " ") + "."
+}
+
+// pickOrDayPrompt invites a pick or another day, after the soonest times.
+func pickOrDayPrompt(n int) string {
+	if n == 1 {
+		return "Reply YES to take it, or tell me a day that suits you."
+	}
+	return strings.TrimSuffix(pickPrompt(n), ".") + ", or tell me a day that suits you."
 }
 
 func pickPrompt(n int) string {

@@ -76,12 +76,13 @@ func (t *turn) booked(a Appointment, cal clinic.Appointment) {
 		paid, t.afterBookQuestion()))
 }
 
-// afterBookQuestion finishes qualifying once booked.
+// afterBookQuestion finishes what the booking needs once booked; a
+// question asked twice already is not asked again.
 func (t *turn) afterBookQuestion() string {
 	switch {
-	case t.s.Name == "":
-		return "May I have your name for the booking?"
-	case t.s.Patient == "":
+	case t.s.Name == "" && t.mayAsk(AskName):
+		return t.ask(AskName, "May I have your name for the booking?")
+	case t.needPatient() && t.mayAsk(AskPatient):
 		return t.askPatient()
 	}
 	return "Reply here if you need to cancel or reschedule."

@@ -74,6 +74,12 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		t.finish()
 		return t.s, t.effects, nil
 	}
+	if t.s.Phase == PhaseHandedToStaff && in.Kind == messages.KindSMS && !t.s.Urgent && isUrgent(newUtterance(in.SMS.Text)) {
+		// A possible emergency is answered even while staff have the
+		// conversation: they may not be looking.
+		t.urgent()
+		return t.s, t.effects, nil
+	}
 	if t.s.Phase == PhaseOptedOut || t.s.Phase == PhaseHandedToStaff {
 		// Nothing automatic reaches an opted-out lead or interrupts staff.
 		return t.s, t.effects, nil
@@ -103,7 +109,11 @@ type turn struct {
 	// prevWant is State.Want before this message.
 	prevWant *timeparse.Preference
 	// assist is the model's reading of an inbound text (Env.Assist).
-	assist  *Assist
+	assist *Assist
+	// text is the inbound text being answered, "" for other kinds.
+	text string
+	// askedNow are the questions this turn's reply asks (ask.go).
+	askedNow map[Question]bool
 	effects []Effect
 }
 
@@ -113,6 +123,7 @@ func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
 	t := &turn{s: s, c: c, cal: env.Calendar, now: now, first: s.Phase == PhaseNew}
 	if in.Kind == messages.KindSMS {
 		t.assist = env.Assist
+		t.text = in.SMS.Text
 	}
 	if t.first {
 		t.event(EventLeadCreated, "source", string(in.Kind))
@@ -171,21 +182,27 @@ func (t *turn) notePatient(p string) {
 	t.event(EventPatientNoted, "patient", p)
 }
 
-// noteWant remembers when the lead would like to come in.
+// noteWant remembers when the lead would like to come in. A time alone
+// ("the 3:30 one", "anything after 5?") keeps the days asked for before.
 func (t *turn) noteWant(w *timeparse.Preference) {
 	if w == nil {
 		return
 	}
 	c := *w
+	if p := t.s.Want; p != nil && !c.ASAP && c.From.IsZero() && c.To.IsZero() && len(c.Weekdays) == 0 &&
+		(len(c.Times) > 0 || len(c.Windows) > 0) {
+		c.From, c.To, c.Weekdays = p.From, p.To, p.Weekdays
+	}
 	t.s.Want = &c
 }
 
-// learnName remembers the lead's name; it reports whether it is new.
-func (t *turn) learnName(name string) bool {
+// learnName remembers the name for the booking, the lead's own or, when
+// forOther, the patient's; it reports whether it is new.
+func (t *turn) learnName(name string, forOther bool) bool {
 	if name == "" || name == t.s.Name {
 		return false
 	}
-	t.s.Name = name
+	t.s.Name, t.s.ForOther = name, forOther
 	t.event(EventNameLearned, "name", name)
 	return true
 }

@@ -90,7 +90,7 @@ func TestDecideReplies(t *testing.T) {
 		{"what are your hours", []string{"Mon-Fri 9am-7pm", "Sun closed", "1420 N Milwaukee"}},
 		{"what services do you offer", []string{"We offer Botox, Dysport"}},
 		{"I want to book", []string{"Which treatment would you like?"}},
-		{"book me for botox", []string{"booked for Botox", "What days and times"}},
+		{"book me for botox", []string{"Our soonest Botox openings", "Reply 1, 2 or 3"}},
 		{"can I talk to a person", []string{"our team at Glow Chicago"}},
 		{"thanks", []string{"You're welcome"}},
 		{"no", []string{"No problem"}},
@@ -127,14 +127,14 @@ func TestDecideFirstMessage(t *testing.T) {
 	if len(rs) != 1 || !strings.Contains(rs[0], "Glow Chicago") || !strings.Contains(rs[0], "$12 per unit") {
 		t.Fatalf("first reply = %q, want a greeting naming the clinic and the price", rs)
 	}
-	if s.Phase != PhaseQualifying || s.Turns != 1 || s.ServiceID != "botox" {
+	if s.Phase != PhaseOffering || s.Turns != 1 || s.ServiceID != "botox" || len(s.Offers) != maxOffers || s.Asked != AskPick {
 		t.Errorf("state = %+v", s)
 	}
 	var types []string
 	for _, e := range events(effects) {
 		types = append(types, e.Type)
 	}
-	if want := []string{EventLeadCreated, EventServiceNoted, EventPhaseChanged}; !reflect.DeepEqual(types, want) {
+	if want := []string{EventLeadCreated, EventServiceNoted, EventPhaseChanged, EventSlotsOffered}; !reflect.DeepEqual(types, want) {
 		t.Errorf("events = %v, want %v", types, want)
 	}
 	if s.CreatedAt != t0 || s.LastInboundAt != t0 || s.Phone != leadPhone || s.LeadID != messages.LeadID(c.ID, leadPhone) {
@@ -319,7 +319,8 @@ func TestStateJSONRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, s) {
 		t.Errorf("round trip changed the state:\n%+v\n%+v", s, back)
 	}
-	if !strings.Contains(string(b), `"phase":"qualifying"`) || !strings.Contains(string(b), `"carrier":"twilio"`) {
+	if !strings.Contains(string(b), `"phase":"offering"`) || !strings.Contains(string(b), `"carrier":"twilio"`) ||
+		!strings.Contains(string(b), `"asked":"pick"`) {
 		t.Errorf("unexpected JSON %s", b)
 	}
 }

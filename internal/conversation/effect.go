@@ -51,17 +51,20 @@ const (
 	EventNameLearned      = "name.learned"
 	EventServiceNoted     = "service.noted"
 	EventHandoffRequested = "handoff.requested"
-	EventPatientNoted     = "patient.noted"
-	EventSlotsOffered     = "slots.offered"
-	EventSlotHeld         = "slot.held"
-	EventSlotTaken        = "slot.taken"
-	EventHoldReleased     = "hold.released"
-	EventHoldExpired      = "hold.expired"
-	EventOptedOut         = "opted.out"
-	EventOptedIn          = "opted.in"
-	EventDeliveryFailed   = "delivery.failed"
-	EventReplyDeferred    = "reply.deferred"
-	EventDeferredDropped  = "deferred.dropped"
+	// EventHandoffUrgent: a possible medical emergency; staff must answer
+	// it first.
+	EventHandoffUrgent   = "handoff.urgent"
+	EventPatientNoted    = "patient.noted"
+	EventSlotsOffered    = "slots.offered"
+	EventSlotHeld        = "slot.held"
+	EventSlotTaken       = "slot.taken"
+	EventHoldReleased    = "hold.released"
+	EventHoldExpired     = "hold.expired"
+	EventOptedOut        = "opted.out"
+	EventOptedIn         = "opted.in"
+	EventDeliveryFailed  = "delivery.failed"
+	EventReplyDeferred   = "reply.deferred"
+	EventDeferredDropped = "deferred.dropped"
 )
 
 // ConsentChange is an entry for the consent ledger of the lead's number:

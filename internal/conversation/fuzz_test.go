@@ -61,7 +61,8 @@ func FuzzDecide(f *testing.F) {
 			if n := utf8.RuneCountInString(rs[0]); n > MaxReply || n == 0 {
 				t.Fatalf("Decide(%q) reply of %d characters", text, n)
 			}
-			if i == 0 && next.Phase != PhaseQualifying && next.Phase != PhaseOptedOut {
+			if i == 0 && next.Phase != PhaseQualifying && next.Phase != PhaseOffering && next.Phase != PhaseOptedOut &&
+				next.Phase != PhaseHandedToStaff {
 				t.Fatalf("phase after first message = %s", next.Phase)
 			}
 			for _, e := range effects {

@@ -4,6 +4,7 @@ package conversation
 const (
 	reasonAsked          = "lead asked for a person"
 	reasonMedical        = "medical question"
+	reasonUrgent         = "urgent medical"
 	reasonComplaint      = "complaint"
 	reasonNotUnderstood  = "not understood"
 	reasonCancel         = "cancellation request"
@@ -37,6 +38,8 @@ func (t *turn) handoff(reason, lead string) {
 // person, and reports whether it did.
 func (t *turn) handoffFor(u Understanding) bool {
 	switch u.Intent {
+	case IntentUrgent:
+		t.urgent()
 	case IntentMedical:
 		t.handoff(reasonMedical, "That's a great question for our clinical team.")
 	case IntentComplaint:
@@ -63,7 +66,29 @@ func (t *turn) handoffFor(u Understanding) bool {
 	return true
 }
 
+// urgent hands a possible medical emergency to staff at once: the lead is
+// told to call 911 in an emergency and that a clinician will reach them as
+// soon as possible, whatever the opening hours; staff get a
+// handoff.urgent event and the conversation is marked urgent, first in
+// their list until a person answers it.
+func (t *turn) urgent() {
+	t.event(EventHandoffUrgent, "reason", reasonUrgent)
+	t.event(EventHandoffRequested, "reason", reasonUrgent)
+	if t.s.Phase != PhaseHandedToStaff {
+		t.s.StaffFrom = t.s.Phase
+		if t.s.Phase == PhaseNew {
+			t.s.StaffFrom = PhaseQualifying
+		}
+	}
+	t.s.Urgent = true
+	t.setPhase(PhaseHandedToStaff)
+	t.s.Offers = nil
+	t.reply(join(t.notice, "I'm sorry you're dealing with this. If it's an emergency, call 911 now. "+
+		"I've alerted our clinical team at "+t.c.Name+" and a clinician will contact you as soon as possible."))
+}
+
 // understood reports whether a message gave anything to act on.
 func understood(u Understanding) bool {
-	return u.Intent != IntentUnknown || u.Name != "" || u.ServiceID != "" || u.When != nil || u.Patient != ""
+	return u.Intent != IntentUnknown || u.Name != "" || u.ServiceID != "" || u.When != nil || u.Patient != "" ||
+		u.Shift != ShiftNone
 }

@@ -24,7 +24,7 @@ func extractName(u *utterance, c *clinic.Clinic) string {
 			name = nameAt(t, i+3, false, c)
 		case seq(t, i, "my", "names"), i == 0 && seq(t, i, "name", "is"):
 			name = nameAt(t, i+2, false, c)
-		case seq(t, i, "im") && !t[i].end:
+		case seq(t, i, "im") && !t[i].end, seq(t, i, "its") && !t[i].end && clauseStart(t, i):
 			name = nameAt(t, i+1, true, c)
 		case seq(t, i, "i", "am") && !t[i+1].end, seq(t, i, "this", "is") && !t[i+1].end && clauseStart(t, i):
 			name = nameAt(t, i+2, true, c)
@@ -76,6 +76,9 @@ func clauseStart(t []token, i int) bool {
 // (after "I'm", where any adjective may follow) a lower-case word must end
 // its clause to count as a name.
 func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
+	if k < len(t) && t[k].lower == "for" {
+		return "" // "it's for my mom": the name is read as an answer
+	}
 	var got []token
 	for j := k; j < len(t) && len(got) < maxNameWords; j++ {
 		w := t[j]
@@ -143,9 +146,12 @@ func capitalized(s string) bool {
 // in upper case ("jane DOE" is "Jane Doe", "McKay" stays).
 func formatName(ws []token) string {
 	parts := make([]string, 0, len(ws))
-	for _, w := range ws {
+	for i, w := range ws {
 		s := w.orig
-		if s == strings.ToLower(s) || s == strings.ToUpper(s) {
+		switch {
+		case i > 0 && s == strings.ToLower(s) && particles[s] && len(ws) > 2:
+			// "Chloe van der Berg"
+		case s == strings.ToLower(s) || s == strings.ToUpper(s):
 			s = titleCase(strings.ToLower(s))
 		}
 		parts = append(parts, s)
@@ -160,11 +166,16 @@ func formatName(ws []token) string {
 	return name
 }
 
-// titleCase upper-cases the first letter and each letter after a hyphen.
+// particles are the lower-case words inside surnames.
+var particles = map[string]bool{"van": true, "der": true, "den": true, "de": true, "la": true, "le": true, "du": true,
+	"von": true, "da": true, "di": true, "del": true, "dos": true, "bin": true, "al": true, "ten": true}
+
+// titleCase upper-cases the first letter, each letter after a hyphen, and
+// the letter after a one-letter prefix with an apostrophe ("O'Brien").
 func titleCase(s string) string {
 	rs := []rune(s)
 	for i, r := range rs {
-		if i == 0 || rs[i-1] == '-' {
+		if i == 0 || rs[i-1] == '-' || i == 2 && rs[1] == '\'' {
 			rs[i] = unicode.ToUpper(r)
 		}
 	}

@@ -35,6 +35,9 @@ const (
 	IntentMedical Intent = "medical"
 	// IntentComplaint is a complaint; it hands the conversation to staff.
 	IntentComplaint Intent = "complaint"
+	// IntentUrgent is a possibly urgent medical problem ("my lip is swollen
+	// after my filler"): an urgent hand-off that points to 911 first.
+	IntentUrgent Intent = "urgent"
 )
 
 // Patient kinds.
@@ -55,6 +58,12 @@ type Understanding struct {
 	Option int `json:"option,omitempty"`
 	// Patient is PatientNew or PatientReturning when the lead says so.
 	Patient string `json:"patient,omitempty"`
+	// ForOther: Name is the patient's, someone the lead books for ("it's
+	// for my mom, Linda Park").
+	ForOther bool `json:"for_other,omitempty"`
+	// Shift asks for other times than those offered: later, earlier, or
+	// none of them.
+	Shift Shift `json:"shift,omitempty"`
 }
 
 // Understand reads one message from a lead without a clock: days and
@@ -191,6 +200,7 @@ var classifiers = []struct {
 	intent Intent
 	match  func(*utterance, Understanding) bool
 }{
+	{IntentUrgent, func(u *utterance, _ Understanding) bool { return isUrgent(u) }},
 	{IntentComplaint, func(u *utterance, _ Understanding) bool { return isComplaint(u) }},
 	{IntentMedical, func(u *utterance, _ Understanding) bool { return isMedical(u) }},
 	{IntentHuman, func(u *utterance, _ Understanding) bool { return isHuman(u) }},
@@ -199,7 +209,7 @@ var classifiers = []struct {
 	{IntentPick, func(_ *utterance, x Understanding) bool { return x.Option > 0 }},
 	{IntentPrice, func(u *utterance, _ Understanding) bool { return isPrice(u) }},
 	{IntentHours, func(u *utterance, _ Understanding) bool { return isHours(u) }},
-	{IntentBook, func(u *utterance, x Understanding) bool { return isBook(u) || x.When != nil && !isNo(u) }},
+	{IntentBook, func(u *utterance, x Understanding) bool { return isBook(u) || x.When != nil && (!isNo(u) || isCorrection(u)) }},
 	{IntentServices, func(u *utterance, _ Understanding) bool { return isServices(u) }},
 	{IntentNo, func(u *utterance, _ Understanding) bool { return isNo(u) }},
 	{IntentYes, func(u *utterance, _ Understanding) bool { return isYes(u) }},
@@ -217,7 +227,7 @@ func classify(u *utterance, x Understanding) Intent {
 }
 
 func isHuman(u *utterance) bool {
-	return u.any("human", "receptionist", "representative", "manager") ||
+	return u.any("human", "receptionist", "representative", "manager") || isGroup(u) ||
 		u.phrase("real person", "live person", "a person", "talk to", "speak to", "speak with",
 			"talk with", "call me", "give me a call", "front desk", "someone call", "somebody call")
 }
@@ -257,6 +267,21 @@ func isServices(u *utterance) bool {
 			"what else do you")
 }
 
+// isCorrection reads "no, Thursday instead": a no that names another time
+// rather than declining one ("no, I can't do Thursday").
+func isCorrection(u *utterance) bool {
+	return !u.any("cant", "cannot", "not", "dont", "busy", "wont", "unavailable", "working", "never")
+}
+
+// isGroup reads a booking for more than one person ("can I bring a
+// friend?"), which staff arrange.
+func isGroup(u *utterance) bool {
+	return u.phrase("bring a friend", "bring my friend", "bring my sister", "bring my mom", "bring my daughter",
+		"bring someone", "bring a buddy", "two of us", "both of us", "three of us", "group booking", "a group",
+		"couples", "for two people", "for 2 people", "me and my friend", "me and a friend", "my friend and i",
+		"bridal party", "girls day", "book together", "come together", "back to back")
+}
+
 func isNo(u *utterance) bool {
 	return u.first("no", "nope", "nah", "n") ||
 		u.whole("not now", "not interested", "not yet", "maybe later", "not really")
@@ -265,6 +290,15 @@ func isNo(u *utterance) bool {
 func isYes(u *utterance) bool {
 	return u.first("yes", "yeah", "yep", "yup", "yea", "ya", "sure", "absolutely", "definitely", "y") ||
 		u.whole("ok", "okay", "k", "sounds good", "that works", "perfect", "please", "lets do it", "i do", "i would")
+}
+
+// isAck reads an acknowledgement: "ok cool", "sounds good", "see you then".
+func isAck(u *utterance) bool {
+	if len(u.words) == 0 || len(u.words) > 8 {
+		return false
+	}
+	return u.first("ok", "okay", "k", "kk", "cool", "great", "awesome", "perfect", "alright", "sweet", "nice", "noted", "gotcha") ||
+		u.phrase("sounds good", "see you", "see ya", "got it", "will do", "all good", "all set", "looking forward")
 }
 
 func isThanks(u *utterance) bool {

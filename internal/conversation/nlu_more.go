@@ -11,6 +11,36 @@ func isComplaint(u *utterance) bool {
 		u.phrase("not happy", "messed up", "went wrong", "not satisfied", "very upset", "so upset", "really upset")
 }
 
+// isUrgent reads a medical problem happening now, after a treatment or
+// otherwise, as opposed to a question about one ("is bruising normal?").
+// Severe signs are urgent however they are asked.
+func isUrgent(u *utterance) bool {
+	if u.any("emergency", "911", "anaphylaxis", "anaphylactic", "necrosis", "pus", "fever", "hives", "blind",
+		"blurry", "blurred", "fainted", "fainting", "dizzy") ||
+		u.phrase("cant breathe", "can not breathe", "cannot breathe", "trouble breathing", "hard to breathe",
+			"short of breath", "my vision", "cant see", "double vision", "throat is closing", "throat closing",
+			"allergic reaction", "turning white", "turned white", "turning blue", "turned blue", "white patch",
+			"skin is dying", "spreading redness", "chest pain", "face is numb", "lip is numb", "eyelid is drooping",
+			"eye is drooping", "eyelid drooping") {
+		return true
+	}
+	symptom := u.any("swollen", "swelling", "pain", "painful", "hurts", "hurting", "bleeding", "infected",
+		"infection", "oozing", "burning", "burn", "burned", "blister", "blisters", "blistering", "lump", "lumps",
+		"hard", "bumps", "rash", "itchy", "redness", "throbbing", "numb", "numbness", "drooping", "droopy",
+		"reaction", "bruised", "discolored", "discoloration")
+	if !symptom {
+		return false
+	}
+	hypothetical := u.phrase("is it normal", "is that normal", "is it safe", "what if", "will i", "will it",
+		"can i", "could i", "should i expect", "how long does", "how long will", "do people", "does it hurt",
+		"is there", "how painful", "how much pain", "does botox hurt", "does filler hurt", "is it painful",
+		"side effects", "normal to")
+	current := u.any("my", "im", "ive", "since", "still", "after", "now", "today", "yesterday", "help", "worse",
+		"getting", "started", "really", "so", "very", "swollen", "bleeding", "infected") ||
+		u.phrase("i have", "i got", "i think", "call me", "is swollen", "are swollen", "keeps", "wont stop")
+	return current && !hypothetical || u.phrase("call me", "someone call", "getting worse", "wont stop", "please help")
+}
+
 func isMedical(u *utterance) bool {
 	return u.any("pregnant", "pregnancy", "breastfeeding", "nursing", "allergic", "allergy", "allergies",
 		"reaction", "swollen", "swelling", "bruise", "bruising", "bruised", "infection", "infected",

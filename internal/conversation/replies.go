@@ -37,26 +37,19 @@ var intentHandlers = map[Intent]func(*turn, Understanding) answer{
 }
 
 func onSMS(t *turn, in messages.Envelope) {
-	u := t.understand(in.SMS.Text)
-	read := u.Intent
-	if t.s.Asked == AskedPatient && u.Patient == "" {
-		// "Have you visited us before?" - yes or no.
-		switch u.Intent {
-		case IntentYes:
-			u.Patient, u.Intent = PatientReturning, IntentUnknown
-		case IntentNo:
-			u.Patient, u.Intent = PatientNew, IntentUnknown
-		}
-	}
-	t.s.Asked = ""
-	learned := t.learnName(u.Name)
+	asked := t.s.Asked
+	t.s.Asked = AskNothing
+	u := t.understand(in.SMS.Text, asked)
+	learned := t.learnName(u.Name, u.ForOther)
 	t.noteService(u.ServiceID)
 	t.notePatient(u.Patient)
 	t.prevWant = t.s.Want
 	if u.Intent != IntentHours {
 		t.noteWant(u.When) // "are you open Sunday?" is not a wish to come Sunday
 	}
-	if understood(u) {
+	if understood(u) || asked == AskName {
+		// An answer to "May I have your name?" that is no name is never a
+		// reason to hand off: the conversation moves on without it.
 		t.s.Misses = 0
 	} else {
 		t.s.Misses++
@@ -64,7 +57,7 @@ func onSMS(t *turn, in messages.Envelope) {
 	if t.handoffFor(u) || t.booking(u, learned) {
 		return
 	}
-	if u.Intent == read { // not the answer to "have you visited before?"
+	if u.Patient == "" || asked != AskPatient { // not the answer to "have you visited before?"
 		if text := t.assistText(u.Intent); text != "" {
 			t.replyFrom(text, SourceModel)
 			return
@@ -97,7 +90,7 @@ func onMissedCall(t *turn, _ messages.Envelope) {
 func onWebLead(t *turn, in messages.Envelope) {
 	w := in.Web
 	t.webConsent(w)
-	t.learnName(cleanName(w.Name))
+	t.learnName(cleanName(w.Name), false)
 	if s, ok := webService(t.c, w); ok {
 		t.noteService(s.ID)
 	}
@@ -105,17 +98,25 @@ func onWebLead(t *turn, in messages.Envelope) {
 	if n := t.s.FirstName(); n != "" {
 		hi = "Hi " + n + ", thanks for reaching out to " + t.c.Name + "!"
 	}
+	u := UnderstandAt(w.Message, t.c, t.now)
+	if u.Intent != IntentHours {
+		t.noteWant(u.When)
+	}
+	if s, ok := t.service(u); ok {
+		// Times at once: what the form asked for, or the soonest.
+		info := priceLine(t, s, true)
+		if u.Intent == IntentHours || u.Intent == IntentServices {
+			info = intentHandlers[u.Intent](t, u).text
+		}
+		t.offerWith(s, hi, info, SourceBuiltin)
+		return
+	}
 	parts := []string{hi}
-	u := Understand(w.Message, t.c)
 	switch u.Intent {
 	case IntentHours, IntentServices:
 		parts = append(parts, intentHandlers[u.Intent](t, u).text)
 	}
-	if s, ok := t.service(u); ok {
-		parts = append(parts, priceLine(t, s, true), "What days and times work best for you?")
-	} else {
-		parts = append(parts, t.askService())
-	}
+	parts = append(parts, t.askService())
 	t.reply(join(parts...))
 }
 
@@ -148,6 +149,10 @@ func (t *turn) opener(learned bool) string {
 
 func (t *turn) greeting(learned bool) string {
 	switch {
+	case learned && t.s.ForOther && t.first:
+		return "Hi! Thanks for texting " + t.c.Name + ". I'll put the booking under " + t.s.Name + "."
+	case learned && t.s.ForOther:
+		return "Thanks! I'll put the booking under " + t.s.Name + "."
 	case t.first && learned:
 		return "Nice to meet you, " + t.s.FirstName() + "! Thanks for texting " + t.c.Name + "."
 	case t.first:
@@ -158,35 +163,33 @@ func (t *turn) greeting(learned bool) string {
 	return ""
 }
 
-// nextQuestion moves qualification on: treatment first, then name, then an
-// invitation to book. While times are offered or held it keeps the lead's
-// place instead.
+// nextQuestion moves qualification on: the treatment first; once it is
+// known the booking flow offers times, so here only the lead's place (times
+// offered or held, a booking) or an invitation to name a day remains.
 func (t *turn) nextQuestion() string {
 	if p := t.place(); p != "" {
 		return p
 	}
-	s, ok := t.service(Understanding{})
-	switch {
-	case !ok:
+	if _, ok := t.service(Understanding{}); !ok {
 		return t.askService()
-	case t.s.Name == "":
-		return "May I have your name?"
-	case t.s.Want != nil:
-		return "What days and times work best for you?"
-	default:
-		return "Would you like to book " + serviceRef(s) + "?"
 	}
+	if t.s.Phase == PhaseLost || !t.mayAsk(AskTime) {
+		return ""
+	}
+	return t.ask(AskTime, "What days and times work best for you?")
 }
 
 // place keeps the lead's place while times are offered or held, or a
-// booking stands; "" otherwise.
+// booking stands; "" otherwise. While a time is held it asks what the
+// booking still needs (the name, and new or returning where the clinic
+// asks it), each question at most maxAsks times.
 func (t *turn) place() string {
 	switch {
 	case t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
-		return pickPrompt(len(t.s.Offers)) + " " + offerList(t.c, t.s.Offers)
-	case t.holding() && t.s.Name == "":
-		return "May I have your name for the booking?"
-	case t.holding() && t.s.Patient == "":
+		return t.ask(AskPick, offerList(t.c, t.s.Offers)+" "+pickPrompt(len(t.s.Offers)))
+	case t.holding() && t.s.Name == "" && t.mayAsk(AskName):
+		return t.ask(AskName, "May I have your name for the booking?")
+	case t.holding() && t.needPatient() && t.mayAsk(AskPatient):
 		return t.askPatient()
 	case t.holding() && t.s.Phase == PhaseDeposit:
 		return "Your time on " + slotText(t.c, t.s.Hold.Start) + " is held until " + clockOf(t.c, t.s.Hold.Until) + "; the deposit link confirms it."
@@ -205,7 +208,7 @@ func (t *turn) askService() string {
 	if t.first {
 		q = "What treatment are you interested in? We offer " + serviceList(t.c, 4) + "."
 	}
-	return q
+	return t.ask(AskService, q)
 }
 
 func answerGreeting(t *turn, u Understanding) answer {
@@ -267,12 +270,12 @@ func answerBook(t *turn, u Understanding) answer {
 		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
 	}
 	if u.When != nil && u.ServiceID == "" && t.s.ServiceID == "" {
-		return answer{text: "Happy to find you a time! Which treatment would you like?", asks: true}
+		return answer{text: "Happy to find you a time! " + t.ask(AskService, "Which treatment would you like?"), asks: true}
 	}
 	if s, ok := t.service(u); ok {
-		return answer{text: "Great, let's get you booked for " + serviceRef(s) + "! What days and times work best for you?", asks: true}
+		return answer{text: "Great, let's get you booked for " + serviceRef(s) + "! " + t.ask(AskTime, "What days and times work best for you?"), asks: true}
 	}
-	return answer{text: "Happy to get you booked! Which treatment would you like?", asks: true}
+	return answer{text: "Happy to get you booked! " + t.ask(AskService, "Which treatment would you like?"), asks: true}
 }
 
 // answerHuman is not reached: handoffFor answers these intents first.
@@ -283,7 +286,7 @@ func answerPick(t *turn, u Understanding) answer {
 	if _, ok := t.service(u); !ok {
 		return answer{}
 	}
-	return answer{text: "Which day and time would suit you?", asks: true}
+	return answer{text: t.ask(AskTime, "Which day and time would suit you?"), asks: true}
 }
 
 func answerYes(t *turn, u Understanding) answer {
@@ -316,6 +319,12 @@ func answerUnknown(t *turn, u Understanding) answer {
 	}
 	if u.Name != "" {
 		return answer{}
+	}
+	if isAck(newUtterance(t.text)) {
+		if t.s.Phase == PhaseBooked {
+			return answer{text: "Great, see you then!"}
+		}
+		return answer{text: "Great!"}
 	}
 	if t.first {
 		return answer{text: "I can help with prices, hours and booking."}
@@ -358,4 +367,16 @@ func join(parts ...string) string {
 		}
 	}
 	return strings.Join(kept, " ")
+}
+
+// fit joins the parts of a reply; when they are longer than MaxReply it
+// drops the middle parts (an answer to a side question) before the last,
+// which carries the question the reply ends with, would be cut.
+func fit(parts ...string) string {
+	text := join(parts...)
+	for len([]rune(text)) > MaxReply && len(parts) > 2 {
+		parts = append(parts[:len(parts)-2:len(parts)-2], parts[len(parts)-1])
+		text = join(parts...)
+	}
+	return text
 }

@@ -137,6 +137,7 @@ func (t *turn) handBack(user string) {
 		t.staffFailed(messages.StaffHandBack, staffNotStaff, user)
 		return
 	}
+	t.s.Urgent = false
 	t.event(EventStaffHandedBack, "user", user, "phase", string(t.phaseOrOptedOutFrom()))
 }
 
@@ -192,6 +193,7 @@ func (t *turn) staffSend(a *messages.StaffAction) {
 		return
 	}
 	t.deliverAs(text, t.staffPurpose(a.Purpose), StaffAuthor(a.UserID))
+	t.s.Urgent = false // a person answered
 }
 
 // staffPurpose is the purpose of a staff text: a reply only while the

@@ -81,9 +81,17 @@ type State struct {
 	Pending *HoldSlot `json:"pending,omitempty"`
 	// Hold is the time the clinic holds for this lead (PhaseHeld).
 	Hold *Hold `json:"hold,omitempty"`
-	// Asked names the question the last reply ended with, when a yes or no
-	// answers it: AskedPatient.
-	Asked string `json:"asked,omitempty"`
+	// Asked is the question the last reply ended with; the next text is
+	// read first as its answer (question.go).
+	Asked Question `json:"asked,omitempty"`
+	// Asks counts how often each question was asked, so none is asked
+	// more than maxAsks times.
+	Asks map[Question]int `json:"asks,omitempty"`
+	// Offered are the times a hold was picked from, kept while the time is
+	// held so "actually make it the first one" can move it.
+	Offered []clinic.Slot `json:"offered,omitempty"`
+	// ForOther: Name is the patient's, someone the lead books for.
+	ForOther bool `json:"for_other,omitempty"`
 	// Misses counts messages in a row that were not understood.
 	Misses int `json:"misses,omitempty"`
 
@@ -124,6 +132,9 @@ type State struct {
 
 	// Staff (see staff.go).
 
+	// Urgent: the lead wrote about a possible medical emergency and no
+	// person has answered yet; staff see it first.
+	Urgent bool `json:"urgent,omitempty"`
 	// StaffFrom is the phase the conversation was in when it went to
 	// staff; handing it back returns there when that still makes sense.
 	StaffFrom Phase `json:"staff_from,omitempty"`
@@ -143,9 +154,6 @@ type Deferred struct {
 	// Author is "" for the engine's texts, "staff:<user>" for staff's.
 	Author string `json:"author,omitempty"`
 }
-
-// AskedPatient: the last reply asked whether the lead visited before.
-const AskedPatient = "patient"
 
 // Hold is a time the clinic holds for the lead until Until.
 type Hold struct {

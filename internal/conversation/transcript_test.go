@@ -316,7 +316,9 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 			t.Errorf("line %d: first reply does not name the clinic: %q", n, r.Text)
 		}
 	}
-	if before.Phase == PhaseHandedToStaff && replies > 0 {
+	if before.Phase == PhaseHandedToStaff && replies > 0 && !(after.Urgent && !before.Urgent) {
+		// Only a new urgent medical message is answered while staff have
+		// the conversation.
 		t.Errorf("line %d: replied after the hand-off", n)
 	}
 	if replies+keywords+staff > 1 {
@@ -398,6 +400,15 @@ func formatState(s State) string {
 	}
 	if s.Pending != nil {
 		line += " pending"
+	}
+	if s.Asked != AskNothing {
+		line += " asked=" + string(s.Asked)
+	}
+	if s.ForOther {
+		line += " for_other"
+	}
+	if s.Urgent {
+		line += " urgent"
 	}
 	if s.Hold != nil {
 		line += " hold=" + s.Hold.AppointmentID
