@@ -114,7 +114,7 @@ type turn struct {
 	text string
 	// askedNow are the questions this turn's reply asks (ask.go).
 	askedNow map[Question]bool
-	effects []Effect
+	effects  []Effect
 }
 
 // begin records the inbound message on the state.

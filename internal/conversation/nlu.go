@@ -209,7 +209,9 @@ var classifiers = []struct {
 	{IntentPick, func(_ *utterance, x Understanding) bool { return x.Option > 0 }},
 	{IntentPrice, func(u *utterance, _ Understanding) bool { return isPrice(u) }},
 	{IntentHours, func(u *utterance, _ Understanding) bool { return isHours(u) }},
-	{IntentBook, func(u *utterance, x Understanding) bool { return isBook(u) || x.When != nil && (!isNo(u) || isCorrection(u)) }},
+	{IntentBook, func(u *utterance, x Understanding) bool {
+		return isBook(u) || x.When != nil && (!isNo(u) || isCorrection(u))
+	}},
 	{IntentServices, func(u *utterance, _ Understanding) bool { return isServices(u) }},
 	{IntentNo, func(u *utterance, _ Understanding) bool { return isNo(u) }},
 	{IntentYes, func(u *utterance, _ Understanding) bool { return isYes(u) }},
