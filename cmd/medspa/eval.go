@@ -60,6 +60,9 @@ var askedLines = map[conversation.Question]string{
 // through the model, and prints accuracy per intent and per entity side by
 // side for each split.
 func runEval(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if simulating(args) {
+		return runSimulate(args, stdout) // the lead simulator, simulate.go
+	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv",
 		"labelled set, development split: text<TAB>intent<TAB>entities[<TAB>asked]")

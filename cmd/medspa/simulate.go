@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/medspa/engine/internal/leadsim"
+)
+
+// simulating reports whether eval's arguments ask for the lead simulator
+// (--simulate N) instead of the labelled set.
+func simulating(args []string) bool {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "simulate" {
+			return true
+		}
+	}
+	return false
+}
+
+// runSimulate plays simulated leads against the conversation core and
+// prints the table of both splits (issue 13):
+//
+//	medspa eval --simulate 2000 [--split dev|heldout|both] [--seed S] [--show K]
+func runSimulate(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("eval --simulate", flag.ContinueOnError)
+	n := fs.Int("simulate", 0, "conversations per split")
+	split := fs.String("split", "both", "phrasings: dev, heldout or both")
+	seed := fs.Uint64("seed", 1, "seed: the same seed plays the same conversations")
+	show := fs.Int("show", 0, "print this many failing transcripts per failure category")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n <= 0 {
+		return errors.New("--simulate wants a number of conversations above 0")
+	}
+	var splits []leadsim.Split
+	switch *split {
+	case "both":
+		splits = []leadsim.Split{leadsim.SplitDev, leadsim.SplitHeldout}
+	case "dev", "heldout":
+		splits = []leadsim.Split{leadsim.Split(*split)}
+	default:
+		return fmt.Errorf("--split %q: want dev, heldout or both", *split)
+	}
+	var sums []leadsim.Summary
+	for _, sp := range splits {
+		convs, err := leadsim.Run(leadsim.Options{N: *n, Seed: *seed, Split: sp})
+		if err != nil {
+			return err
+		}
+		sums = append(sums, leadsim.Summarize(sp, convs))
+	}
+	fmt.Fprintf(stdout, "lead simulator: %d conversations per split, seed %d (the same personas on every split; "+
+		"the held-out phrasings are never tuned on)\n\n", *n, *seed)
+	leadsim.WriteTable(stdout, sums)
+	for _, s := range sums {
+		leadsim.WriteFailures(stdout, s, *show)
+	}
+	return nil
+}

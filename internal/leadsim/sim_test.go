@@ -1,0 +1,98 @@
+package leadsim
+
+import (
+	"strings"
+	"testing"
+)
+
+// Floors of the simulator test: what the engine reached when the
+// simulator was written, less a margin, so a change that loses leads
+// fails. The dialogue logic is being improved in parallel (issue 13 aims
+// at 97 % on dev and 92 % on held-out, at most 3 and 5 median turns, no
+// cooperative hand-off, no question asked more than twice); raise the
+// floors as it improves, never lower them to let a change through.
+const (
+	simSeed          = 13
+	simConversations = 500 // per split
+
+	// The committed engine reached 97.0 % on dev and 90.4 % on held-out.
+	floorSuccessDev     = 95.0 // percent
+	floorSuccessHeldout = 88.0 // percent
+	// Ceilings on the medians of turns to a hold (reached: 2 and 3).
+	ceilTurnsNamed = 3.0
+	ceilTurnsOther = 4.0
+	// Ceilings on shares of conversations, in percent (reached: cooperative
+	// leads handed off 2.2 % dev, 8.4 % held-out; a question asked more
+	// than twice 12.4 % dev, 35.2 % held-out).
+	ceilCoopHandoffs = 10.0
+	ceilRepeated     = 40.0
+)
+
+// TestSimulatedLeads plays simConversations personas on each split against
+// the core and holds the result to the floors.
+func TestSimulatedLeads(t *testing.T) {
+	var sums []Summary
+	for _, split := range []Split{SplitDev, SplitHeldout} {
+		convs, err := Run(Options{N: simConversations, Seed: simSeed, Split: split})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, Summarize(split, convs))
+	}
+	var b strings.Builder
+	WriteTable(&b, sums)
+	t.Logf("seed %d, %d conversations per split:\n%s", simSeed, simConversations, b.String())
+	for _, s := range sums {
+		floor := floorSuccessDev
+		if s.Split == SplitHeldout {
+			floor = floorSuccessHeldout
+		}
+		if got := s.SuccessRate(); got < floor {
+			t.Errorf("%s: task success %.1f%%, floor %.1f%%", s.Split, got, floor)
+		}
+		if m := Median(s.TurnsNamed); m > ceilTurnsNamed {
+			t.Errorf("%s: median turns to a hold when the first text names service and day %.1f, at most %.1f", s.Split, m, ceilTurnsNamed)
+		}
+		if m := Median(s.TurnsOther); m > ceilTurnsOther {
+			t.Errorf("%s: median turns to a hold otherwise %.1f, at most %.1f", s.Split, m, ceilTurnsOther)
+		}
+		if p := 100 * float64(s.HandoffsCoop) / float64(s.N); p > ceilCoopHandoffs {
+			t.Errorf("%s: %.1f%% of conversations handed a cooperative lead off, at most %.1f%%", s.Split, p, ceilCoopHandoffs)
+		}
+		if p := 100 * float64(s.Repeated) / float64(s.N); p > ceilRepeated {
+			t.Errorf("%s: %.1f%% of conversations asked a question more than twice, at most %.1f%%", s.Split, p, ceilRepeated)
+		}
+		if s.Categories[CatError] > 0 {
+			t.Errorf("%s: the core refused %d messages", s.Split, s.Categories[CatError])
+		}
+	}
+}
+
+// TestRunDeterministic: a seed gives the same conversations.
+func TestRunDeterministic(t *testing.T) {
+	a, err := Run(Options{N: 40, Seed: 7, Split: SplitDev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Run(Options{N: 40, Seed: 7, Split: SplitDev})
+	for i := range a {
+		var x, y strings.Builder
+		WriteTranscript(&x, a[i])
+		WriteTranscript(&y, b[i])
+		if x.String() != y.String() {
+			t.Fatalf("conversation %d differs between two runs:\n%s\n%s", i, x.String(), y.String())
+		}
+	}
+}
+
+// TestPersonasSameAcrossSplits: both splits meet the same personas.
+func TestPersonasSameAcrossSplits(t *testing.T) {
+	dev, _ := Run(Options{N: 20, Seed: 3, Split: SplitDev})
+	ho, _ := Run(Options{N: 20, Seed: 3, Split: SplitHeldout})
+	for i := range dev {
+		p, q := dev[i].Persona, ho[i].Persona
+		if p.Clinic.ID != q.Clinic.ID || p.Service.ID != q.Service.ID || p.Name != q.Name || !p.Start.Equal(q.Start) || p.Goal.Kind != q.Goal.Kind {
+			t.Errorf("persona %d differs between splits", i)
+		}
+	}
+}
