@@ -19,6 +19,7 @@ type Summary struct {
 	HandoffsCoop int
 	Repeated     int
 	Reasked      int
+	WrongName    int
 	Categories   map[Category]int
 	// Failures are the failed conversations by category, in run order.
 	Failures map[Category][]*Conversation
@@ -50,6 +51,9 @@ func Summarize(split Split, convs []*Conversation) Summary {
 		}
 		if r.Reasked {
 			s.Reasked++
+		}
+		if r.WrongName {
+			s.WrongName++
 		}
 		if !r.Success {
 			s.Categories[r.Category]++
@@ -101,6 +105,7 @@ func WriteTable(w io.Writer, sums []Summary) {
 	row("hand-offs (cooperative / all)", func(s Summary) string { return fmt.Sprintf("%d / %d", s.HandoffsCoop, s.HandoffsAll) })
 	row("a question asked more than twice", func(s Summary) string { return fmt.Sprint(s.Repeated) })
 	row("asked again what the lead said", func(s Summary) string { return fmt.Sprint(s.Reasked) })
+	row("a wrong name taken", func(s Summary) string { return fmt.Sprint(s.WrongName) })
 	row("failures", func(s Summary) string { return fmt.Sprint(s.N - s.Successes) })
 	for _, c := range Categories {
 		row("  "+string(c), func(s Summary) string { return fmt.Sprint(s.Categories[c]) })

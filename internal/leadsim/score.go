@@ -1,6 +1,11 @@
 package leadsim
 
-import "github.com/medspa/engine/internal/conversation"
+import (
+	"strings"
+	"unicode"
+
+	"github.com/medspa/engine/internal/conversation"
+)
 
 // Category is why a conversation failed.
 type Category string
@@ -56,8 +61,10 @@ type Result struct {
 	// Repeated: the engine asked one question more than twice.
 	Repeated bool
 	// Reasked: the engine asked for something the lead had already said.
-	Reasked  bool
-	Category Category
+	Reasked bool
+	// WrongName: the engine took something else for the lead's name.
+	WrongName bool
+	Category  Category
 }
 
 // Score scores a conversation.
@@ -69,6 +76,7 @@ func Score(c *Conversation) Result {
 	if start, ok := held(c.Final); ok {
 		r.Held, r.InWindow = true, p.Goal.Contains(start, loc)
 	}
+	r.WrongName = c.Final.Name != "" && letters(firstName(c.Final.Name)) != letters(firstName(p.Name))
 	told := map[Ask]bool{}
 	asked := map[string]int{}
 	var missed Category
@@ -129,4 +137,16 @@ func Score(c *Conversation) Result {
 		r.Category = CatOther
 	}
 	return r
+}
+
+// letters is a name's letters in lower case, so "D'Andra" and "dandra"
+// are the same name.
+func letters(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

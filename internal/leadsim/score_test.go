@@ -43,6 +43,16 @@ func TestScoreHeldInWindow(t *testing.T) {
 	}
 }
 
+func TestScoreWrongName(t *testing.T) {
+	p, _ := scorePersona(t)
+	p.Name = "Jen O'Brien"
+	for name, wrong := range map[string]bool{"Jen O'Brien": false, "jen obrien": false, "Jen": false, "Flexible": true, "": false} {
+		if r := Score(&Conversation{Persona: p, Final: conversation.State{Name: name}}); r.WrongName != wrong {
+			t.Errorf("name %q: WrongName = %v, want %v", name, r.WrongName, wrong)
+		}
+	}
+}
+
 func TestScoreBookedAppointmentCounts(t *testing.T) {
 	p, loc := scorePersona(t)
 	s := conversation.State{Phase: conversation.PhaseBooked, Appointments: []conversation.Appointment{
