@@ -5,13 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/internal/twiliosig"
 	"github.com/medspa/engine/messages"
@@ -68,33 +68,75 @@ func TestTwilioLeadGetsRepliesThroughTwilio(t *testing.T) {
 	})
 }
 
+// hangup posts a signed Telnyx call.hangup for a call from caller.
+func (s *system) hangup(id, caller, cause string) int {
+	b, _ := json.Marshal(map[string]any{
+		"data": map[string]any{"event_type": "call.hangup", "id": id, "occurred_at": s.now().UTC().Format(time.RFC3339), "record_type": "event",
+			"payload": map[string]any{"call_control_id": "v3:x", "from": caller, "to": clinicNumber, "direction": "incoming",
+				"hangup_cause": cause, "hangup_source": "caller", "state": "hangup"}},
+		"meta": map[string]any{"attempt": 1},
+	})
+	status, _ := testkit.Post(s.t, s.client, s.baseURL+"/webhooks/telnyx/voice", testkit.SignTelnyx(s.priv, b, s.now()), b)
+	return status
+}
+
+// A missed call in the afternoon (Tuesday 14:00 in Chicago) is texted back
+// at once, and only once.
 func TestMissedCallGetsOneTextBack(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
-	sys := start(t, cfg, priv, tel)
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: clockAt(t, daytime).Now})
 	caller := "+13125550142"
-	hangup := func(id, cause string) int {
-		b, _ := json.Marshal(map[string]any{
-			"data": map[string]any{"event_type": "call.hangup", "id": id, "occurred_at": sys.now().UTC().Format(time.RFC3339), "record_type": "event",
-				"payload": map[string]any{"call_control_id": "v3:x", "from": caller, "to": clinicNumber, "direction": "incoming",
-					"hangup_cause": cause, "hangup_source": "caller", "state": "hangup"}},
-			"meta": map[string]any{"attempt": 1},
-		})
-		status, _ := testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/voice", testkit.SignTelnyx(priv, b, sys.now()), b)
-		return status
-	}
-	require.Equal(t, http.StatusOK, hangup("call-1", "normal_clearing")) // answered: nothing to do
-	require.Equal(t, http.StatusOK, hangup("call-2", "timeout"))
+	require.Equal(t, http.StatusOK, sys.hangup("call-1", caller, "normal_clearing")) // answered: nothing to do
+	require.Equal(t, http.StatusOK, sys.hangup("call-2", caller, "timeout"))
 	got := tel.WaitFor(t, caller, 1, 10*time.Second)
 	require.Len(t, got, 1)
 	require.Contains(t, strings.ToLower(got[0].Text), "missed your call")
-	require.Equal(t, http.StatusOK, hangup("call-3", "no_answer")) // a second miss within 12 hours
-	time.Sleep(500 * time.Millisecond)
-	require.Len(t, tel.SentTo(caller), 1, "at most one text-back per caller per 12 hours")
+	require.Equal(t, http.StatusOK, sys.hangup("call-3", caller, "no_answer")) // a second miss within 12 hours
+	require.Len(t, sys.barrier(tel, "call-3-text", caller, "How much is Botox?", "$12 per unit"), 1, "at most one text-back per caller per 12 hours")
 }
 
+// A missed call at 02:00 in the caller's zone is texted back when the
+// quiet hours end at 08:00, once.
+func TestMissedCallAtNightIsTextedBackAtEight(t *testing.T) {
+	cfg, priv, tel := newConfig(t, "")
+	night := time.Date(2026, time.December, 8, 2, 0, 0, 0, chicago)
+	c := clockAt(t, night)
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
+	caller := "+13125550145"
+	require.Equal(t, http.StatusOK, sys.hangup("night-call-1", caller, "timeout"))
+	due := sys.waitTimer(caller, "deferred-send")
+	require.Equal(t, time.Date(2026, time.December, 8, 8, 0, 0, 0, chicago), due.In(chicago), "deferred to 08:00 in the caller's zone")
+	require.Empty(t, tel.SentTo(caller), "nothing is sent at night")
+
+	c.Advance(due.Sub(c.Now()) + time.Second) // 08:00: the deferred text is due at the timer loop's next poll
+	got := tel.WaitFor(t, caller, 1, 10*time.Second)
+	require.Len(t, got, 1)
+	require.Contains(t, strings.ToLower(got[0].Text), "missed your call")
+	require.Len(t, sys.barrier(tel, "night-call-text", caller, "How much is Botox?", "$12 per unit"), 1, "sent once")
+}
+
+// A lead who texts at 02:00 is answered at once: quiet hours hold back only
+// the texts the clinic starts.
+func TestReplyAtNightGoesOutAtOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, dbURL string) {
+		cfg, priv, tel := newConfig(t, dbURL)
+		c := clockAt(t, time.Date(2026, time.December, 8, 2, 0, 0, 0, chicago))
+		sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
+		lead := "+13125550146"
+		require.Equal(t, http.StatusOK, first(sys.sms("night-reply-1", lead, "Hi! How much is Botox?")))
+		got := tel.WaitFor(t, lead, 1, 10*time.Second)
+		require.Len(t, got, 1)
+		require.Contains(t, got[0].Text, "$12 per unit")
+		h := c.Now().In(chicago).Hour()
+		require.True(t, h >= 2 && h < 8, "answered before the window opens (%v)", c.Now().In(chicago))
+	})
+}
+
+// A web form in the afternoon (Tuesday 14:00 in Chicago) gets its first
+// text at once.
 func TestWebLeadGetsFirstSMS(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
-	sys := start(t, cfg, priv, tel)
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: clockAt(t, daytime).Now})
 	post := func(body string) (int, string) {
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
@@ -116,13 +158,13 @@ func TestWebLeadGetsFirstSMS(t *testing.T) {
 }
 
 // A hold's expiry is a durable timer: the engine is stopped before it is
-// due and started after, and the lead is told exactly once.
+// due and started after, and the lead is told exactly once. At night the
+// expiry still frees the time; the text waits for the window to open.
 func TestHoldExpiryTimerFiresOnceAcrossRestart(t *testing.T) {
 	forEachStore(t, func(t *testing.T, dbURL string) {
 		cfg, priv, tel := newConfig(t, dbURL)
-		var skew atomic.Int64
-		clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-		sys := startWith(t, cfg, priv, tel, app.Options{Now: clock})
+		c := testClock(t)
+		sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
 		lead := "+13125550144"
 		require.Equal(t, http.StatusOK, first(sys.sms("exp-1", lead, "Hi! Can I get botox next tuesday afternoon?")))
 		require.Len(t, tel.WaitFor(t, lead, 1, 10*time.Second), 1)
@@ -133,14 +175,35 @@ func TestHoldExpiryTimerFiresOnceAcrossRestart(t *testing.T) {
 		require.Contains(t, held[2].Text, "/deposits/")
 		sys.stop()
 
-		skew.Store(int64(16 * time.Minute)) // past the 15 minute hold, unpaid
-		sys = startWith(t, cfg, priv, tel, app.Options{Now: clock})
+		c.Advance(16 * time.Minute) // past the 15 minute hold, unpaid
+		sys = startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
+		if !compliance.Check(messages.PurposeInitiated, compliance.Recipient{Phone: lead}, "America/Chicago", c.Now(), nil).Allowed {
+			sys.waitTimer(lead, "deferred-send") // expired at night: the text waits for the window
+			require.Len(t, tel.SentTo(lead), 3)
+			toWindow(c, lead)
+		}
+		// The expiry text (at night, with any other text held for the
+		// window, such as a check-in).
 		expired := tel.WaitFor(t, lead, 4, 10*time.Second)
-		require.Len(t, expired, 4)
+		require.GreaterOrEqual(t, len(expired), 4)
 		require.Contains(t, expired[3].Text, "expired")
 		sys.stop()
-		sys = startWith(t, cfg, priv, tel, app.Options{Now: clock})
-		time.Sleep(time.Second)
-		require.Len(t, tel.SentTo(lead), 4, "the timer fired exactly once")
+		sys = startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
+		// The timer fired exactly once: it is no longer stored, and the
+		// answer to the lead's next text is the next thing the lead gets.
+		d, ok := sys.waitDetail(lead, func(d staffDetail) bool { return len(d.Timers) == 0 || allLater(d, c.Now()) })
+		require.True(t, ok, "no timer is due: %v", timerKinds(d))
+		before := sys.barrier(tel, "exp-3", lead, "How much is Botox?", "$12 per unit")
+		require.Equal(t, 1, count(before, "expired"), "%+v", before)
 	})
+}
+
+// allLater reports whether every stored timer of d is due after now.
+func allLater(d staffDetail, now time.Time) bool {
+	for _, t := range d.Timers {
+		if !t.DueAt.After(now) {
+			return false
+		}
+	}
+	return true
 }

@@ -26,7 +26,8 @@ type staffDetail struct {
 		Status    string `json:"status"`
 	} `json:"messages"`
 	Timers []struct {
-		Kind string `json:"kind"`
+		Kind  string    `json:"kind"`
+		DueAt time.Time `json:"due_at"`
 	} `json:"timers"`
 	Consent struct {
 		State  string `json:"state"`
@@ -72,6 +73,24 @@ func (s *system) waitDetail(lead string, cond func(staffDetail) bool) (staffDeta
 	}
 }
 
+// waitTimer waits until lead's conversation has a stored timer of kind and
+// returns when it is due.
+func (s *system) waitTimer(lead, kind string) time.Time {
+	s.t.Helper()
+	var due time.Time
+	d, ok := s.waitDetail(lead, func(d staffDetail) bool {
+		for _, t := range d.Timers {
+			if t.Kind == kind {
+				due = t.DueAt
+				return true
+			}
+		}
+		return false
+	})
+	require.True(s.t, ok, "a %s timer is stored: %v", kind, timerKinds(d))
+	return due
+}
+
 func timerKinds(d staffDetail) []string {
 	out := []string{}
 	for _, t := range d.Timers {
@@ -95,9 +114,8 @@ func inboundTexts(d staffDetail) []string {
 func TestStopThenHoldExpirySendsNothing(t *testing.T) {
 	forEachStore(t, func(t *testing.T, dbURL string) {
 		cfg, priv, tel := newConfig(t, dbURL)
-		var skew atomic.Int64
-		clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-		sys := startWith(t, cfg, priv, tel, app.Options{Now: clock})
+		c := testClock(t)
+		sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now})
 		lead := "+13125550161"
 		require.Equal(t, http.StatusOK, first(sys.sms("stop-1", lead, "Hi! Can I get botox next tuesday afternoon?")))
 		require.Len(t, tel.WaitFor(t, lead, 1, 10*time.Second), 1)
@@ -117,13 +135,15 @@ func TestStopThenHoldExpirySendsNothing(t *testing.T) {
 		d, ok = sys.waitDetail(lead, func(d staffDetail) bool { return d.Phase == "opted_out" })
 		require.True(t, ok, "phase %q", d.Phase)
 
-		skew.Store(int64(16 * time.Minute)) // past the 15 minute hold, unpaid
-		// Every timer stored before the skew is due now; give the timer
-		// loop (250ms) and the sender time to act on any of them.
-		time.Sleep(3 * time.Second)
-		require.Len(t, tel.SentTo(lead), 4, "nothing after the opt-out confirmation: %+v", tel.SentTo(lead))
+		c.Advance(16 * time.Minute) // past the 15 minute hold, unpaid
+		toWindow(c, lead)           // and, at night, past the quiet hours
+		// Every timer stored before is due now; once none is left, HELP
+		// (answered even after an opt-out) is the barrier: anything a
+		// timer sent would reach the lead before its answer.
 		d, ok = sys.waitDetail(lead, func(d staffDetail) bool { return len(d.Timers) == 0 })
 		require.True(t, ok, "no timer is left pending: %v", timerKinds(d))
+		before := sys.barrier(tel, "stop-4", lead, "HELP", "for help")
+		require.Len(t, before, 4, "nothing after the opt-out confirmation but the HELP answer: %+v", before)
 
 		d, _ = sys.detail(lead)
 		require.Equal(t, "opted_out", d.Phase)
@@ -164,9 +184,10 @@ func TestCarrierOptOutStopsAllTexts(t *testing.T) {
 		require.Equal(t, http.StatusOK, first(sys.sms("carrier-out-2", lead, "How much is lip filler?")))
 		d, ok = sys.waitDetail(lead, func(d staffDetail) bool { return len(inboundTexts(d)) == 2 })
 		require.True(t, ok, "the second text is on the transcript: %q", inboundTexts(d))
-		time.Sleep(2 * time.Second) // a reply would have reached the stub by now
-		require.Empty(t, tel.SentTo(lead))
-		require.EqualValues(t, 1, attempts.Load(), "nothing was handed to the carrier after the opt-out")
+		// HELP is answered even after an opt-out: its answer is the first
+		// and only text the lead gets, so the second text got none.
+		require.Empty(t, sys.barrier(tel, "carrier-out-3", lead, "HELP", "for help"))
+		require.EqualValues(t, 2, attempts.Load(), "nothing but the HELP answer was handed to the carrier after the opt-out")
 		d, _ = sys.detail(lead)
 		require.Equal(t, "opted_out", d.Phase)
 	})
@@ -192,17 +213,17 @@ func TestCarrierErrorsAreRetriedToOneText(t *testing.T) {
 		got := tel.WaitFor(t, lead, 1, 15*time.Second)
 		require.Len(t, got, 1)
 		require.Contains(t, got[0].Text, "$12 per unit")
-		time.Sleep(2 * time.Second) // a second copy would have arrived by now
-		require.Len(t, tel.SentTo(lead), 1, "exactly one text")
-		require.EqualValues(t, 3, attempts.Load(), "two refusals, one acceptance")
+		require.Len(t, sys.barrier(tel, "retry-2", lead, "How much is lip filler?", "$650"), 1, "exactly one text")
+		require.EqualValues(t, 4, attempts.Load(), "two refusals, one acceptance, then the barrier's answer")
 
 		d, ok := sys.waitDetail(lead, func(d staffDetail) bool {
+			sent := 0
 			for _, m := range d.Messages {
 				if m.Direction == "out" && m.Status == "sent" {
-					return true
+					sent++
 				}
 			}
-			return false
+			return sent == 2
 		})
 		var outs []string
 		for _, m := range d.Messages {
@@ -210,8 +231,8 @@ func TestCarrierErrorsAreRetriedToOneText(t *testing.T) {
 				outs = append(outs, fmt.Sprintf("%s:%q", m.Status, m.Text))
 			}
 		}
-		require.True(t, ok, "an outbound message with status sent: %v", outs)
-		require.Len(t, outs, 1, "one outbound message: %v", outs)
+		require.True(t, ok, "both outbound messages with status sent: %v", outs)
+		require.Len(t, outs, 2, "one outbound message per question: %v", outs)
 		require.True(t, strings.HasPrefix(outs[0], "sent:"))
 	})
 }

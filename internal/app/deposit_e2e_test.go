@@ -15,6 +15,8 @@ import (
 	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 )
@@ -45,7 +47,7 @@ var apptInLink = regexp.MustCompile(`/deposits/(ap_[0-9a-f]+)`)
 // deposit link, and returns the appointment id. The day asked for is five
 // days ahead, outside the 24 hour cancellation window.
 func holdWithDeposit(t *testing.T, sys *system, tel *testkit.Telnyx, lead, prefix string) string {
-	day := time.Now().AddDate(0, 0, 5).Weekday().String()
+	day := sys.now().In(chicago).AddDate(0, 0, 5).Weekday().String()
 	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-1", lead, "Hi! Can I get botox "+day+" afternoon?")))
 	require.Len(t, tel.WaitFor(t, lead, 1, 10*time.Second), 1)
 	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-2", lead, "1")))
@@ -59,7 +61,7 @@ func holdWithDeposit(t *testing.T, sys *system, tel *testkit.Telnyx, lead, prefi
 // stripeEvent posts a signed checkout.session.completed as Stripe would.
 func (s *system) stripeEvent(eventID, lead, appt, intent string) int {
 	ev := map[string]any{
-		"id": eventID, "object": "event", "api_version": stripe.APIVersion, "created": time.Now().Unix(), "type": "checkout.session.completed",
+		"id": eventID, "object": "event", "api_version": stripe.APIVersion, "created": s.now().Unix(), "type": "checkout.session.completed",
 		"livemode": false, "pending_webhooks": 1, "request": map[string]any{"id": nil, "idempotency_key": nil},
 		"data": map[string]any{"object": map[string]any{
 			"id": "cs_test_" + appt, "object": "checkout.session", "amount_total": 5000, "currency": "usd", "client_reference_id": appt,
@@ -68,7 +70,7 @@ func (s *system) stripeEvent(eventID, lead, appt, intent string) int {
 		}},
 	}
 	payload, _ := json.Marshal(ev)
-	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: stripeSecret, Timestamp: time.Now()})
+	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: stripeSecret, Timestamp: s.now()})
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("Stripe-Signature", signed.Header)
@@ -95,43 +97,73 @@ func TestDepositBooksOnceAndRefundsOnce(t *testing.T) {
 		require.Contains(t, got[3].Text, "booked")
 		require.Equal(t, http.StatusOK, sys.stripeEvent("evt_paid_1", lead, appt, "pi_1")) // Stripe retries the same event
 		require.Equal(t, http.StatusOK, sys.stripeEvent("evt_paid_2", lead, appt, "pi_1")) // another event, same payment
-		time.Sleep(time.Second)
-		require.Len(t, tel.SentTo(lead), 4, "confirmed once, texted once")
+		before := sys.barrier(tel, "dep-q", lead, "How much is Botox?", "$12 per unit")
+		require.Len(t, before, 4, "confirmed once, texted once")
 
 		require.Equal(t, http.StatusOK, first(sys.sms("dep-cancel-1", lead, "I need to cancel my appointment")))
 		require.Equal(t, http.StatusOK, first(sys.sms("dep-cancel-2", lead, "cancel my appointment please")))
+		// Both cancellations are answered (the refund commands they asked
+		// for were published with the answers), and every command is
+		// through its worker.
+		require.Len(t, tel.WaitFor(t, lead, 7, 10*time.Second), 7)
 		require.Eventually(t, func() bool { return console.count("[stripe dev] refund") >= 1 }, 10*time.Second, 20*time.Millisecond)
-		time.Sleep(time.Second)
+		sys.drained(messages.StreamOutbound)
 		require.Equal(t, 1, console.count("[stripe dev] refund"), "one refund for one deposit")
 	})
 }
 
-// An unpaid hold that expires frees its time for the next lead.
+// An unpaid hold that expires frees its time for the next lead, by day
+// or by night (TEST_CLOCK); at night the lead is told when the window
+// opens.
 func TestExpiredHoldFreesTheSlot(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
-	var skew time.Duration
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(skew) }
-	sys := startWith(t, cfg, priv, tel, app.Options{Now: clock, Console: &lockedBuffer{}})
+	c := testClock(t)
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now, Console: &lockedBuffer{}})
+	expiredHoldFreesTheSlot(t, sys, tel, c, "free")
+}
+
+// A hold that expires at 02:00 in Chicago frees its slot at once; the
+// expiry text goes out at 08:00.
+func TestExpiredHoldFreesTheSlotAtNight(t *testing.T) {
+	cfg, priv, tel := newConfig(t, "")
+	c := clockAt(t, time.Date(2026, time.December, 8, 1, 50, 0, 0, chicago))
+	sys := startWith(t, cfg, priv, tel, app.Options{Now: c.Now, Console: &lockedBuffer{}})
+	expiredHoldFreesTheSlot(t, sys, tel, c, "night")
+}
+
+func expiredHoldFreesTheSlot(t *testing.T, sys *system, tel *testkit.Telnyx, c *clock.Test, prefix string) {
 	a, b := "+13125550172", "+13125550173"
-	holdWithDeposit(t, sys, tel, a, "free-a")
+	holdWithDeposit(t, sys, tel, a, prefix+"-a")
 	offered := firstOffer(tel.SentTo(a)[0].Text)
 
-	day := time.Now().AddDate(0, 0, 5).Weekday().String()
-	require.Equal(t, http.StatusOK, first(sys.sms("free-b-1", b, "Hi! Can I get botox "+day+" afternoon?")))
+	day := sys.now().In(chicago).AddDate(0, 0, 5).Weekday().String()
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-b-1", b, "Hi! Can I get botox "+day+" afternoon?")))
 	require.Len(t, tel.WaitFor(t, b, 1, 10*time.Second), 1)
 	require.NotEqual(t, offered, firstOffer(tel.SentTo(b)[0].Text), "a held time is not offered")
 
-	mu.Lock()
-	skew = 16 * time.Minute
-	mu.Unlock()
-	expired := tel.WaitFor(t, a, 4, 10*time.Second)
-	require.Len(t, expired, 4)
-	require.Contains(t, expired[3].Text, "expired")
+	c.Advance(16 * time.Minute)
+	night := !compliance.Check(messages.PurposeInitiated, compliance.Recipient{Phone: a}, "America/Chicago", c.Now(), nil).Allowed
+	if night {
+		sys.waitTimer(a, "deferred-send") // the hold expired; its text waits for the window
+	} else {
+		expired := tel.WaitFor(t, a, 4, 10*time.Second)
+		require.Len(t, expired, 4)
+		require.Contains(t, expired[3].Text, "expired")
+	}
 
-	c := "+13125550174" // a new lead asking the same now
-	require.Equal(t, http.StatusOK, first(sys.sms("free-c-1", c, "Hi! Can I get botox "+day+" afternoon?")))
-	again := tel.WaitFor(t, c, 1, 10*time.Second)
+	cl := "+13125550174" // a new lead asking the same now
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-c-1", cl, "Hi! Can I get botox "+day+" afternoon?")))
+	again := tel.WaitFor(t, cl, 1, 10*time.Second)
 	require.Len(t, again, 1)
 	require.Equal(t, offered, firstOffer(again[0].Text), "the expired hold's time is open again")
+
+	if night {
+		require.Len(t, tel.SentTo(a), 3, "nothing initiated at night")
+		require.True(t, toWindow(c, a))
+		// The expiry text goes out when the window opens (with any other
+		// text held for it, such as a check-in).
+		expired := tel.WaitFor(t, a, 4, 10*time.Second)
+		require.GreaterOrEqual(t, len(expired), 4)
+		require.Contains(t, expired[3].Text, "expired")
+	}
 }

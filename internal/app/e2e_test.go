@@ -9,16 +9,21 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence/pgtest"
@@ -28,6 +33,67 @@ const (
 	clinicNumber = "+17735550100" // glow-chicago, a Telnyx number in the demo clinics
 	clinicID     = "glow-chicago"
 )
+
+// chicago is the demo clinics' zone, and their leads' (area code 312).
+var chicago = func() *time.Location {
+	loc, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// daytime is the instant the end-to-end tests run at unless TEST_CLOCK
+// names another: Tuesday 8 December 2026, 14:00 in Chicago, inside every
+// quiet-hour window.
+var daytime = time.Date(2026, time.December, 8, 14, 0, 0, 0, chicago)
+
+// runAt is the instant a time-sensitive test starts at: TEST_CLOCK (RFC
+// 3339, for example 2026-03-08T02:30:00-06:00, night on a DST change day)
+// when it is set, daytime otherwise. Tests whose point is daytime behaviour
+// use daytime itself.
+func runAt(t testing.TB) time.Time {
+	v := os.Getenv("TEST_CLOCK")
+	if v == "" {
+		return daytime
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	require.NoError(t, err, "TEST_CLOCK must be RFC 3339")
+	return at
+}
+
+// clocks holds each test's clock, so a system restarted in the same test
+// keeps the time it had reached.
+var clocks sync.Map // testing.TB -> *clock.Test
+
+// testClock is the test's clock, started at runAt on first use.
+func testClock(t testing.TB) *clock.Test {
+	return clockAt(t, runAt(t))
+}
+
+// clockAt is the test's clock, started at at on first use.
+func clockAt(t testing.TB, at time.Time) *clock.Test {
+	if c, ok := clocks.Load(t); ok {
+		return c.(*clock.Test)
+	}
+	c := clock.NewTest(at)
+	clocks.Store(t, c)
+	t.Cleanup(func() { clocks.Delete(t) })
+	return c
+}
+
+// toWindow advances c, when it is outside the quiet-hour window of lead, to
+// the moment the window opens (plus a minute), so that initiated texts held
+// for it are sent; it reports whether it moved the clock.
+func toWindow(c *clock.Test, lead string) bool {
+	now := c.Now()
+	d := compliance.Check(messages.PurposeInitiated, compliance.Recipient{Phone: lead}, "America/Chicago", now, nil)
+	if d.Allowed {
+		return false
+	}
+	c.Advance(d.NotBefore.Sub(now) + time.Minute)
+	return true
+}
 
 // system is one running medspa (all roles) with its carrier stub.
 type system struct {
@@ -74,9 +140,13 @@ func start(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.T
 	return startWith(t, cfg, priv, tel, app.Options{})
 }
 
-// startWith is start with options (a clock, a carrier).
+// startWith is start with options (a clock, a carrier). Without a clock the
+// system runs on the test's clock (testClock).
 func startWith(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testkit.Telnyx, o app.Options) *system {
 	t.Helper()
+	if o.Now == nil {
+		o.Now = testClock(t).Now
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -108,11 +178,7 @@ func startWith(t testing.TB, cfg app.Config, priv ed25519.PrivateKey, tel *testk
 		})
 	}
 	t.Cleanup(stop)
-	now := o.Now
-	if now == nil {
-		now = time.Now
-	}
-	return &system{t: t, cfg: cfg, priv: priv, telnyx: tel, baseURL: "http://" + ln.Addr().String(), stop: stop, now: now,
+	return &system{t: t, cfg: cfg, priv: priv, telnyx: tel, baseURL: "http://" + ln.Addr().String(), stop: stop, now: o.Now,
 		client: &http.Client{Timeout: 10 * time.Second}}
 }
 
@@ -123,9 +189,54 @@ func (s *system) sms(eventID, from, text string) (int, string) {
 }
 
 func (s *system) token() string {
-	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "tester", "staff", clinicID, time.Hour, time.Now())
+	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "tester", "staff", clinicID, time.Hour, s.now())
 	require.NoError(s.t, err)
 	return tok
+}
+
+// barrier proves what reached lead before it: the lead texts again and
+// waits for the answer (the last text, containing answer), which the engine
+// decides after everything before the text and the sender delivers after
+// every earlier text of the lead. It returns the texts before the answer.
+func (s *system) barrier(tel *testkit.Telnyx, eventID, lead, text, answer string) []testkit.SentSMS {
+	s.t.Helper()
+	n := len(tel.SentTo(lead))
+	require.Equal(s.t, http.StatusOK, first(s.sms(eventID, lead, text)))
+	var got []testkit.SentSMS
+	ok := assert.Eventually(s.t, func() bool {
+		got = tel.SentTo(lead)
+		return len(got) > n && strings.Contains(got[len(got)-1].Text, answer)
+	}, 10*time.Second, 10*time.Millisecond)
+	require.True(s.t, ok, "the answer to %q (%q) is the last text: %+v", text, answer, got)
+	return got[:len(got)-1]
+}
+
+// count is how many of texts contain s.
+func count(texts []testkit.SentSMS, s string) int {
+	n := 0
+	for _, t := range texts {
+		if strings.Contains(t.Text, s) {
+			n++
+		}
+	}
+	return n
+}
+
+// drained waits until the work-queue stream holds no message: every
+// command published to it has been acknowledged by its consumer.
+func (s *system) drained(stream string) {
+	s.t.Helper()
+	nc, err := nats.Connect(s.cfg.NATSURL)
+	require.NoError(s.t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(s.t, err)
+	st, err := js.Stream(context.Background(), stream)
+	require.NoError(s.t, err)
+	require.Eventually(s.t, func() bool {
+		info, err := st.Info(context.Background())
+		return err == nil && info.State.Msgs == 0
+	}, 10*time.Second, 20*time.Millisecond, "stream %s drained", stream)
 }
 
 // inboundCount is how many messages the inbound stream ever stored.
@@ -161,8 +272,9 @@ func TestSignedSMSGetsExactlyOneReply(t *testing.T) {
 		require.Equal(t, clinicNumber, got[0].From)
 		require.Contains(t, got[0].Text, "$12 per unit")
 		require.Contains(t, got[0].Text, "Glow Chicago")
-		time.Sleep(300 * time.Millisecond) // a second reply would arrive by now
-		require.Len(t, tel.SentTo(lead), 1, "exactly one reply")
+		// Exactly one reply: a second would reach the lead before the
+		// answer to the lead's next text.
+		require.Len(t, sys.barrier(tel, "b301ed3f-1490-491f-995f-6e64e69674d5", lead, "How much is lip filler?", "$650"), 1)
 	})
 }
 
@@ -171,8 +283,8 @@ func TestDuplicateWebhooksGiveOneReply(t *testing.T) {
 		cfg, priv, tel := newConfig(t, dbURL)
 		sys := start(t, cfg, priv, tel)
 		lead := "+13125550124"
-		body := testkit.TelnyxMessage("dup-event-1", lead, clinicNumber, "How much is lip filler?", time.Now())
-		h := testkit.SignTelnyx(priv, body, time.Now())
+		body := testkit.TelnyxMessage("dup-event-1", lead, clinicNumber, "How much is lip filler?", sys.now())
+		h := testkit.SignTelnyx(priv, body, sys.now())
 		var wg sync.WaitGroup
 		statuses := make([]int, 5)
 		for i := range 5 {
@@ -188,21 +300,20 @@ func TestDuplicateWebhooksGiveOneReply(t *testing.T) {
 		}
 		got := tel.WaitFor(t, lead, 1, 10*time.Second)
 		require.Len(t, got, 1)
-		time.Sleep(500 * time.Millisecond)
-		require.Len(t, tel.SentTo(lead), 1, "five deliveries of one webhook, one reply")
+		require.Len(t, sys.barrier(tel, "dup-event-2", lead, "How much is Botox?", "$12 per unit"), 1, "five deliveries of one webhook, one reply")
 	})
 }
 
 func TestBadSignatureIsRejectedAndNothingPublished(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
 	sys := start(t, cfg, priv, tel)
-	body := testkit.TelnyxMessage("bad-sig-1", "+13125550125", clinicNumber, "hello", time.Now())
+	body := testkit.TelnyxMessage("bad-sig-1", "+13125550125", clinicNumber, "hello", sys.now())
 	_, wrongKey, _ := ed25519.GenerateKey(rand.Reader)
-	status, resp := testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(wrongKey, body, time.Now()), body)
+	status, resp := testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(wrongKey, body, sys.now()), body)
 	require.Equal(t, http.StatusUnauthorized, status)
 	require.Contains(t, resp, `"status":401`)
 	// Tampered body with a good signature of the original.
-	h := testkit.SignTelnyx(priv, body, time.Now())
+	h := testkit.SignTelnyx(priv, body, sys.now())
 	tampered := append([]byte(nil), body...)
 	tampered[len(tampered)-3] = ' '
 	status, _ = testkit.Post(t, sys.client, sys.baseURL+"/webhooks/telnyx/messages", h, tampered)

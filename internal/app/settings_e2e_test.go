@@ -27,7 +27,7 @@ type settingsDoc struct {
 }
 
 func (s *system) managerToken() string {
-	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "manager-1", gateway.RoleManager, clinicID, time.Hour, time.Now())
+	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "manager-1", gateway.RoleManager, clinicID, time.Hour, s.now())
 	require.NoError(s.t, err)
 	return tok
 }
