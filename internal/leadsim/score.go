@@ -1,6 +1,7 @@
 package leadsim
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -12,22 +13,25 @@ type Category string
 
 // Failure categories.
 const (
-	CatName       Category = "name_not_understood"
-	CatService    Category = "service_not_understood"
-	CatTime       Category = "time_not_understood"
-	CatPick       Category = "pick_not_understood"
-	CatHandedOff  Category = "handed_off"
-	CatNoOffer    Category = "no_offer_in_window"
-	CatWrongSlot  Category = "wrong_slot_held"
-	CatRepeated   Category = "repeated_question"
-	CatMaxTurns   Category = "max_turns"
-	CatError      Category = "engine_error"
-	CatOther      Category = "other"
-	catNotFailure Category = ""
+	CatName      Category = "name_not_understood"
+	CatService   Category = "service_not_understood"
+	CatTime      Category = "time_not_understood"
+	CatPick      Category = "pick_not_understood"
+	CatHandedOff Category = "handed_off"
+	// CatHandoffMissed: the lead asked for what a person must handle (a
+	// medical question, a call, a friend along) and was not handed off.
+	CatHandoffMissed Category = "handoff_missed"
+	CatNoOffer       Category = "no_offer_in_window"
+	CatWrongSlot     Category = "wrong_slot_held"
+	CatRepeated      Category = "repeated_question"
+	CatMaxTurns      Category = "max_turns"
+	CatError         Category = "engine_error"
+	CatOther         Category = "other"
+	catNotFailure    Category = ""
 )
 
 // Categories lists the failure categories in report order.
-var Categories = []Category{CatName, CatService, CatTime, CatPick, CatHandedOff, CatNoOffer, CatWrongSlot,
+var Categories = []Category{CatName, CatService, CatTime, CatPick, CatHandedOff, CatHandoffMissed, CatNoOffer, CatWrongSlot,
 	CatRepeated, CatMaxTurns, CatError, CatOther}
 
 // slotCategory is the category of a slot the engine did not take in.
@@ -47,8 +51,8 @@ func scoreSlots(a Act) []Ask {
 
 // Result is the score of one conversation.
 type Result struct {
-	// Success: a time held inside the persona's window (for a persona that
-	// is not cooperative, a hand-off counts too).
+	// Success: a time held inside the persona's window; for a lead who
+	// asked for what a person must handle, the hand-off.
 	Success  bool
 	Held     bool
 	InWindow bool
@@ -80,8 +84,9 @@ func Score(c *Conversation) Result {
 	told := map[Ask]bool{}
 	asked := map[string]int{}
 	var missed Category
-	offered, offeredIn := false, false
+	offered, offeredIn, askedPerson := false, false, false
 	for i, ex := range c.Exchanges {
+		askedPerson = askedPerson || slices.Contains(ex.Acts, ActHandoffAsk)
 		gave := map[Ask]bool{}
 		for _, a := range ex.Acts {
 			for _, s := range scoreSlots(a) {
@@ -109,7 +114,7 @@ func Score(c *Conversation) Result {
 			r.TurnsToHold = i + 1
 		}
 	}
-	r.Success = r.Held && r.InWindow || !p.Cooperative && r.HandedOff
+	r.Success = r.Held && r.InWindow && !askedPerson || askedPerson && r.HandedOff
 	if !r.Held || !r.InWindow {
 		r.TurnsToHold = 0
 	}
@@ -119,6 +124,8 @@ func Score(c *Conversation) Result {
 	switch {
 	case c.Err != nil:
 		r.Category = CatError
+	case askedPerson && !r.HandedOff:
+		r.Category = CatHandoffMissed
 	case r.HandedOff && missed != catNotFailure:
 		r.Category = missed
 	case r.HandedOff:

@@ -102,6 +102,19 @@ func TestScoreUncooperativeHandoffIsExpected(t *testing.T) {
 	}
 }
 
+func TestScoreHandoffMissed(t *testing.T) {
+	p, loc := scorePersona(t)
+	p.Cooperative = false
+	start := at(loc, 24, 14, 0)
+	s := conversation.State{Phase: conversation.PhaseDeposit, Hold: &conversation.Hold{Start: start.UTC()}}
+	r := Score(&Conversation{Persona: p, Final: s, Exchanges: []Exchange{
+		{Acts: []Act{ActHandoffAsk}, Ask: AskPick, Phase: conversation.PhaseOffering},
+		{Acts: []Act{ActPickNumber}, Held: true, HoldStart: start, Phase: conversation.PhaseDeposit}}})
+	if r.Success || r.Category != CatHandoffMissed {
+		t.Errorf("score = %+v, want handoff_missed: the lead asked about blood thinners", r)
+	}
+}
+
 func TestScoreNoOfferInWindow(t *testing.T) {
 	p, loc := scorePersona(t)
 	offers := []clinic.Slot{{Start: at(loc, 25, 10, 0)}, {Start: at(loc, 26, 10, 0)}}
