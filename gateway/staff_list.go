@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,15 +27,18 @@ const (
 
 // conversationItem is one row of the conversation list.
 type conversationItem struct {
-	ID          string    `json:"id"`
-	ClinicID    string    `json:"clinic_id"`
-	Phone       string    `json:"phone"`
-	Name        string    `json:"name"`
-	Phase       string    `json:"phase"`
-	NeedsPerson bool      `json:"needs_person"`
-	HasBooking  bool      `json:"has_booking"`
-	Version     int64     `json:"version"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string `json:"id"`
+	ClinicID    string `json:"clinic_id"`
+	Phone       string `json:"phone"`
+	Name        string `json:"name"`
+	Phase       string `json:"phase"`
+	NeedsPerson bool   `json:"needs_person"`
+	HasBooking  bool   `json:"has_booking"`
+	// Urgent: a possible medical emergency no person has answered yet;
+	// such conversations come first in the list.
+	Urgent    bool      `json:"urgent,omitempty"`
+	Version   int64     `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 type conversationList struct {
@@ -145,12 +149,65 @@ func handleListConversations(store persistence.Store) http.Handler {
 			Error(w, r, fmt.Errorf("list conversations: %w", err))
 			return
 		}
-		out := conversationList{Items: make([]conversationItem, len(page.Items)), NextCursor: page.NextCursor}
-		for i, s := range page.Items {
-			out.Items[i] = itemOf(s)
+		urgent, err := urgentConversations(r, store, q)
+		if err != nil {
+			Error(w, r, fmt.Errorf("list urgent conversations: %w", err))
+			return
 		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, urgentFirst(page, urgent, q.Cursor == ""))
 	})
+}
+
+// urgentConversations are the conversations of q that are urgent (a
+// possible medical emergency no person answered yet), newest first. They
+// are handed to staff, so only that phase is read, and only when q lists
+// it.
+func urgentConversations(r *http.Request, store persistence.Store, q persistence.ConversationQuery) ([]persistence.Snapshot, error) {
+	if len(q.Phases) > 0 && !slices.Contains(q.Phases, phaseHandedOver) {
+		return nil, nil
+	}
+	uq := q
+	uq.Phases, uq.Cursor, uq.Limit = []string{phaseHandedOver}, "", maxListLimit
+	page, err := store.ListConversations(r.Context(), uq)
+	if err != nil {
+		return nil, err
+	}
+	var out []persistence.Snapshot
+	for _, s := range page.Items {
+		if stateUrgent(s.State) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// stateUrgent reads the urgent mark of a conversation's state.
+func stateUrgent(state []byte) bool {
+	var s struct {
+		Urgent bool `json:"urgent"`
+	}
+	return json.Unmarshal(state, &s) == nil && s.Urgent
+}
+
+// urgentFirst builds a page of the list: the urgent conversations at the
+// top of the first page, and nowhere else.
+func urgentFirst(page persistence.ConversationPage, urgent []persistence.Snapshot, first bool) conversationList {
+	out := conversationList{Items: []conversationItem{}, NextCursor: page.NextCursor}
+	seen := make(map[string]bool, len(urgent))
+	for _, s := range urgent {
+		seen[s.LeadID] = true
+		if first {
+			it := itemOf(s)
+			it.Urgent = true
+			out.Items = append(out.Items, it)
+		}
+	}
+	for _, s := range page.Items {
+		if !seen[s.LeadID] {
+			out.Items = append(out.Items, itemOf(s))
+		}
+	}
+	return out
 }
 
 func itemOf(s persistence.Snapshot) conversationItem {

@@ -40,11 +40,12 @@ func TestListFilters(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"", []string{"Ann Lee", "Bo Diaz", "+13125550103", "Cy Annan", "Di Park", "Ed Ng", "Flo Ray"}},
-		{"needs_person=true", []string{"Ann Lee", "Cy Annan", "Flo Ray"}},
+		// Flo Ray is urgent (a possible emergency): first wherever listed.
+		{"", []string{"Flo Ray", "Ann Lee", "Bo Diaz", "+13125550103", "Cy Annan", "Di Park", "Ed Ng"}},
+		{"needs_person=true", []string{"Flo Ray", "Ann Lee", "Cy Annan"}},
 		{"needs_person=false", []string{"Bo Diaz", "+13125550103", "Di Park", "Ed Ng"}},
 		{"phase=booked", []string{"Di Park"}},
-		{"phase=handed_to_staff&needs_person=true", []string{"Ann Lee", "Cy Annan", "Flo Ray"}},
+		{"phase=handed_to_staff&needs_person=true", []string{"Flo Ray", "Ann Lee", "Cy Annan"}},
 		{"updated_since=" + since, []string{"Ann Lee", "Bo Diaz", "+13125550103", "Cy Annan", "Di Park"}},
 		{"updated_since=" + since + "&needs_person=true", []string{"Ann Lee", "Cy Annan"}},
 		{"q=ANN", []string{"Ann Lee", "Cy Annan"}},
@@ -52,7 +53,7 @@ func TestListFilters(t *testing.T) {
 		{"q=0107", []string{"Flo Ray"}},
 		{"q=nobody", []string{}},
 		{"q=" + url.QueryEscape("a%"), []string{}},
-		{"has_booking=true", []string{"Bo Diaz", "Di Park", "Flo Ray"}},
+		{"has_booking=true", []string{"Flo Ray", "Bo Diaz", "Di Park"}},
 		{"has_booking=false", []string{"Ann Lee", "+13125550103", "Cy Annan", "Ed Ng"}},
 		{"has_booking=true&needs_person=true", []string{"Flo Ray"}},
 		{"has_booking=true&phase=offering", []string{"Bo Diaz"}},
@@ -119,8 +120,8 @@ func TestListFilterErrors(t *testing.T) {
 	}
 }
 
-// Each item says whether the conversation has a booking, and whether it
-// needs a person.
+// Each item says whether the conversation has a booking, whether it needs
+// a person, and whether it is urgent.
 func TestListItemFlags(t *testing.T) {
 	s := newSurface(t)
 	var p struct {
@@ -128,16 +129,24 @@ func TestListItemFlags(t *testing.T) {
 			Name        string `json:"name"`
 			NeedsPerson bool   `json:"needs_person"`
 			HasBooking  bool   `json:"has_booking"`
+			Urgent      bool   `json:"urgent"`
 		} `json:"items"`
 	}
 	decode(t, s.get("/v1/clinics/clinic_a/conversations", s.token("staff", "clinic_a")), &p)
 	if len(p.Items) != len(inboxConvs) {
 		t.Fatalf("%d items, want %d", len(p.Items), len(inboxConvs))
 	}
+	byName := map[string]int{}
+	for i, c := range inboxConvs {
+		byName[c.name] = i
+	}
 	for i, it := range p.Items {
-		c := inboxConvs[i]
-		if it.Name != c.name || it.HasBooking != c.booked || it.NeedsPerson != (c.phase == "handed_to_staff") {
-			t.Errorf("item %d = %+v, want %s with has_booking %v, phase %s", i, it, c.name, c.booked, c.phase)
+		c := inboxConvs[byName[it.Name]]
+		if it.HasBooking != c.booked || it.NeedsPerson != (c.phase == "handed_to_staff") || it.Urgent != c.urgent {
+			t.Errorf("item %d = %+v, want %s with has_booking %v, phase %s, urgent %v", i, it, c.name, c.booked, c.phase, c.urgent)
+		}
+		if (i == 0) != c.urgent {
+			t.Errorf("item %d (%s): urgent %v, want the urgent conversation first", i, it.Name, c.urgent)
 		}
 	}
 }

@@ -48,14 +48,15 @@ var inboxConvs = []struct {
 	number, name, phase string
 	age                 time.Duration
 	booked              bool
+	urgent              bool // a possible emergency no person answered yet
 }{
-	{"+13125550101", "Ann Lee", "handed_to_staff", 1 * time.Minute, false},
-	{"+13125550102", "Bo Diaz", "offering", 2 * time.Minute, true},
-	{"+13125550103", "", "new", 3 * time.Minute, false},
-	{"+13125550104", "Cy Annan", "handed_to_staff", 4 * time.Minute, false},
-	{"+13125550105", "Di Park", "booked", 5 * time.Minute, true},
-	{"+17085550106", "Ed Ng", "qualifying", 6 * time.Hour, false},
-	{"+13125550107", "Flo Ray", "handed_to_staff", 7 * time.Hour, true},
+	{"+13125550101", "Ann Lee", "handed_to_staff", 1 * time.Minute, false, false},
+	{"+13125550102", "Bo Diaz", "offering", 2 * time.Minute, true, false},
+	{"+13125550103", "", "new", 3 * time.Minute, false, false},
+	{"+13125550104", "Cy Annan", "handed_to_staff", 4 * time.Minute, false, false},
+	{"+13125550105", "Di Park", "booked", 5 * time.Minute, true, false},
+	{"+17085550106", "Ed Ng", "qualifying", 6 * time.Hour, false, false},
+	{"+13125550107", "Flo Ray", "handed_to_staff", 7 * time.Hour, true, true},
 }
 
 func inboxLead(i int) string { return messages.LeadID("clinic_a", inboxConvs[i].number) }
@@ -77,7 +78,7 @@ func inboxStore(t *testing.T) persistence.Store {
 		at := testNow.Add(-c.age)
 		commits = append(commits, persistence.Commit{DedupKey: "seed:" + lead, Snapshot: persistence.Snapshot{
 			ClinicID: "clinic_a", LeadID: lead, Phone: c.number, Name: c.name, Phase: c.phase, HasBooking: c.booked,
-			State:     []byte(fmt.Sprintf(`{"phase":%q,"name":%q,"service_id":"botox","patient":"new","recent":[{"dir":"in","text":"hi"}]}`, c.phase, c.name)),
+			State:     []byte(fmt.Sprintf(`{"phase":%q,"name":%q,"service_id":"botox","patient":"new","recent":[{"dir":"in","text":"hi"}],"urgent":%t}`, c.phase, c.name, c.urgent)),
 			CreatedAt: at.Add(-time.Hour), UpdatedAt: at,
 		}})
 	}

@@ -117,8 +117,9 @@
     if (!items.length) { ul.append(el("li", { className: "empty", textContent: empty })); return; }
     for (const c of items) {
       const b = el("button", { type: "button" },
-        el("span", { className: "name", textContent: c.name || c.phone }),
+        el("span", { className: "name", textContent: (c.urgent ? "URGENT · " : "") + (c.name || c.phone) }),
         el("span", { className: "phase", textContent: c.phase.replace(/_/g, " ") + " · " + when(c.updated_at) }));
+      if (c.urgent) b.classList.add("urgent");
       b.dataset.id = c.id;
       if (c.id === selected) b.setAttribute("aria-current", "true");
       b.addEventListener("click", () => open(c.id, true));
