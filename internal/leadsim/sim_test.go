@@ -15,17 +15,19 @@ const (
 	simSeed          = 13
 	simConversations = 500 // per split
 
-	// The committed engine reached 96.4 % on dev and 90.4 % on held-out.
-	floorSuccessDev     = 94.0 // percent
-	floorSuccessHeldout = 88.0 // percent
-	// Ceilings on the medians of turns to a hold (reached: 2 and 3).
+	// The engine of commit c0cfc59 (dialogue state) reached 97.8 % on dev
+	// and 98.2 % on held-out on this seed; the one before it 96.4 % and
+	// 90.4 %.
+	floorSuccessDev     = 96.0 // percent
+	floorSuccessHeldout = 96.0 // percent
+	// Ceilings on the medians of turns to a hold (reached: 2 and 2).
 	ceilTurnsNamed = 3.0
-	ceilTurnsOther = 4.0
+	ceilTurnsOther = 3.0
 	// Ceilings on shares of conversations, in percent (reached: cooperative
-	// leads handed off 2.2 % dev, 8.4 % held-out; a question asked more
-	// than twice 12.4 % dev, 35.2 % held-out).
-	ceilCoopHandoffs = 10.0
-	ceilRepeated     = 40.0
+	// leads handed off 0.6 % dev, 0 % held-out; a question asked more than
+	// twice 0.4 % dev, 0.8 % held-out).
+	ceilCoopHandoffs = 2.0
+	ceilRepeated     = 2.0
 )
 
 // TestSimulatedLeads plays simConversations personas on each split against
