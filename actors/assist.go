@@ -36,7 +36,7 @@ func (a *leadActor) assist(env messages.Envelope, prev conversation.State, now t
 	if optedOut || prev.Phase == conversation.PhaseHandedToStaff || compliance.Classify(env.SMS.Text, optedOut) != compliance.KeywordNone {
 		return nil
 	}
-	builtin := conversation.UnderstandAt(env.SMS.Text, a.clinic, now)
+	builtin := conversation.UnderstandAnswer(env.SMS.Text, a.clinic, now, prev.Asked)
 	names := []string{}
 	for _, n := range []string{prev.Name, builtin.Name} {
 		if n != "" {
@@ -46,8 +46,8 @@ func (a *leadActor) assist(env messages.Envelope, prev conversation.State, now t
 	ctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second) // the client keeps its own, shorter deadline
 	defer cancel()
 	res := m.Understand(ctx, llm.Request{
-		Text: env.SMS.Text, Window: llm.WindowFrom(prev.Recent, 4), Facts: llm.FactsFromClinic(a.clinic, nil),
-		Persona: a.clinic.Assistant.Persona, Names: names, LeadName: prev.Name,
+		Text: env.SMS.Text, Window: llm.WindowFrom(prev.Recent, 4), Facts: llm.FactsFromClinic(a.clinic, conversation.OfferTexts(a.clinic, prev.Offers)),
+		Persona: a.clinic.Assistant.Persona, Names: names, LeadName: prev.Name, Asked: string(prev.Asked),
 	}, builtin)
 	a.log.Debug("assistant", slog.String("source", string(res.Source)), slog.String("outcome", string(res.Outcome)), slog.String("reason", res.Reason))
 	out := &conversation.Assist{Understanding: res.Understanding(now, a.clinic.Location()), Reply: res.SuggestedReply, Source: string(res.Source)}

@@ -535,3 +535,13 @@ func windowText(w timeparse.Window) string {
 	}
 	return "between " + timeparse.Clock12(w.From) + " and " + timeparse.Clock12(w.To)
 }
+
+// OfferTexts names offered times as the lead sees them: "Sat Nov 21 at
+// 10am".
+func OfferTexts(c *clinic.Clinic, offers []clinic.Slot) []string {
+	out := make([]string, len(offers))
+	for i, s := range offers {
+		out[i] = slotText(c, s.Start)
+	}
+	return out
+}

@@ -139,7 +139,7 @@ func (c *Client) chatRequest(req Request, clean string) chatRequest {
 		Model: c.cfg.Model,
 		Messages: []chatMessage{
 			{Role: "system", Content: systemPrompt(req.Facts, req.Persona)},
-			{Role: "user", Content: userPrompt(masked, Mask(clean, req.Names...))},
+			{Role: "user", Content: userPrompt(masked, req.Asked, Mask(clean, req.Names...))},
 		},
 		MaxTokens: c.cfg.MaxTokens,
 		ResponseFormat: responseFormat{Type: "json_schema", JSONSchema: jsonSchema{

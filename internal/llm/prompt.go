@@ -96,7 +96,8 @@ func systemPrompt(f Facts, persona string) string {
 	fmt.Fprintf(&b, "You read the text messages leads send to %s, a medical spa, and suggest the front desk's reply.\n", f.ClinicName)
 	fmt.Fprintf(&b, "Tone: %s.\n", persona)
 	b.WriteString(`Answer with JSON only, following the schema:
-- intent: greeting (only a hello), price (asks what something costs), hours (opening hours or address), services (what the clinic offers), book (wants an appointment or names a day or time), pick (picks one of the offered times by number), cancel, reschedule, human (wants a person), medical (health, safety, side effects, pregnancy, medication), complaint, yes, no, thanks, unknown.
+- intent: greeting (only a hello), price (asks what something costs), hours (opening hours or address), services (what the clinic offers), book (wants an appointment or names a day or time), pick (picks one of the offered times, by number, place, day or time), cancel, reschedule, human (wants a person), medical (health, safety, side effects, pregnancy, medication), urgent (a medical problem happening now: swelling, pain, vision changes, a reaction after a treatment), complaint, yes, no, thanks, unknown.
+- Read the latest message first as the answer to what the clinic last asked, when it says: a bare "Dana Whitfield" answers a request for a name; "the second one" or "the 3:30 one" picks from the offered times (facts.slots, numbered from 1).
 - name: the lead's own name if they give it in the latest message, else "". [NAME] stands for a name already known.
 - service_id: the id of a service in the facts that the lead mentions, else "".
 - time_text: the lead's own words for the day or time they want, e.g. "tomorrow after 5", else "".
@@ -114,8 +115,16 @@ Facts: `)
 	return b.String()
 }
 
-// userPrompt carries the masked window and the latest message.
-func userPrompt(window []Line, text string) string {
+// askedWords say what the clinic last asked, by conversation.Question.
+var askedWords = map[string]string{
+	"service": "which treatment they want", "time": "which days and times suit them",
+	"pick": "which of the offered times they pick", "name": "their name (or the patient's) for the booking",
+	"patient": "whether they visited the clinic before", "book": "whether they would like to book",
+}
+
+// userPrompt carries the masked window, what the clinic last asked and the
+// latest message.
+func userPrompt(window []Line, asked, text string) string {
 	var b strings.Builder
 	if len(window) > 0 {
 		b.WriteString("Recent messages, oldest first:\n")
@@ -127,6 +136,9 @@ func userPrompt(window []Line, text string) string {
 			fmt.Fprintf(&b, "%s: %s\n", who, l.Text)
 		}
 		b.WriteString("\n")
+	}
+	if w, ok := askedWords[asked]; ok {
+		fmt.Fprintf(&b, "The clinic's last message asked %s.\n", w)
 	}
 	b.WriteString("Latest message from the lead, between the markers:\n<<<\n")
 	b.WriteString(text)

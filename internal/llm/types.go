@@ -49,6 +49,10 @@ type Request struct {
 	// Off is the clinic's setting that keeps its conversations away from
 	// the model.
 	Off bool
+	// Asked is what the clinic's last message asked (conversation.Question:
+	// "name", "pick", "time", ...): the latest message is read first as
+	// its answer. Facts.Slots are the times on offer.
+	Asked string
 }
 
 // Entities are what the model read in the message.
@@ -147,7 +151,7 @@ var intents = []conversation.Intent{
 	conversation.IntentGreeting, conversation.IntentPrice, conversation.IntentHours,
 	conversation.IntentServices, conversation.IntentBook, conversation.IntentPick,
 	conversation.IntentCancel, conversation.IntentReschedule, conversation.IntentHuman,
-	conversation.IntentMedical, conversation.IntentComplaint, conversation.IntentYes,
+	conversation.IntentMedical, conversation.IntentUrgent, conversation.IntentComplaint, conversation.IntentYes,
 	conversation.IntentNo, conversation.IntentThanks, conversation.IntentUnknown,
 }
 
