@@ -30,6 +30,9 @@ type lead struct {
 	midDone   bool
 	handedOff bool
 	followUps int
+	// nudges counts "later?" and "earlier?" in a row; after two the lead
+	// says again when it would like to come.
+	nudges int
 }
 
 func newLead(p *Persona, g *Grammar, rng *rand.Rand) *lead {
@@ -205,7 +208,10 @@ func (l *lead) elsewhere(offers []clinic.Slot) (string, []Act) {
 		early = early && dayOK && m < g.From
 		late = late && dayOK && m >= g.To
 	}
+	l.nudges++
 	switch {
+	case l.nudges > 2:
+		l.nudges = 0
 	case early:
 		return l.say(ActLater, nil), []Act{ActLater}
 	case late:

@@ -15,8 +15,8 @@ const (
 	simSeed          = 13
 	simConversations = 500 // per split
 
-	// The engine of commit c0cfc59 (dialogue state) reached 97.8 % on dev
-	// and 98.2 % on held-out on this seed; the one before it 96.4 % and
+	// The engine of commit c0cfc59 (dialogue state) reached 98.2 % on dev
+	// and 98.0 % on held-out on this seed; the one before it 96.4 % and
 	// 90.4 %.
 	floorSuccessDev     = 96.0 // percent
 	floorSuccessHeldout = 96.0 // percent
