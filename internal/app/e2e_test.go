@@ -226,17 +226,7 @@ func count(texts []testkit.SentSMS, s string) int {
 // command published to it has been acknowledged by its consumer.
 func (s *system) drained(stream string) {
 	s.t.Helper()
-	nc, err := nats.Connect(s.cfg.NATSURL)
-	require.NoError(s.t, err)
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	require.NoError(s.t, err)
-	st, err := js.Stream(context.Background(), stream)
-	require.NoError(s.t, err)
-	require.Eventually(s.t, func() bool {
-		info, err := st.Info(context.Background())
-		return err == nil && info.State.Msgs == 0
-	}, 10*time.Second, 20*time.Millisecond, "stream %s drained", stream)
+	testkit.DrainedURL(s.t, s.cfg.NATSURL, stream)
 }
 
 // inboundCount is how many messages the inbound stream ever stored.

@@ -17,6 +17,7 @@ import (
 	"github.com/medspa/engine/internal/baseline"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/pgtest"
 	"github.com/medspa/engine/persistence/postgres"
@@ -63,17 +64,18 @@ var stores = []storeKind{
 
 // start runs one baseline against a fresh store and a Telnyx stub and
 // returns its URL and the key it trusts.
-func start(t *testing.T, run runFunc, store persistence.Store, tel *testkit.Telnyx) (string, ed25519.PrivateKey, clinic.Clinic) {
+func start(t *testing.T, run runFunc, store persistence.Store, tel *testkit.Telnyx) (string, ed25519.PrivateKey, clinic.Clinic, string) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	c := clinic.Demo()[0]
+	natsURL := testkit.NATS(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	started, done := make(chan struct{}), make(chan error, 1)
 	go func() {
-		done <- run(ctx, baseline.Config{NATSURL: testkit.NATS(t), Store: store, Clinics: []clinic.Clinic{c}, TelnyxPublicKey: pub,
+		done <- run(ctx, baseline.Config{NATSURL: natsURL, Store: store, Clinics: []clinic.Clinic{c}, TelnyxPublicKey: pub,
 			CarrierBaseURL: tel.URL, CarrierAPIKey: tel.APIKey, Listener: ln, Partitions: 2, Started: func() { close(started) }})
 	}()
 	select {
@@ -91,7 +93,7 @@ func start(t *testing.T, run runFunc, store persistence.Store, tel *testkit.Teln
 			t.Error("did not stop in 20s")
 		}
 	})
-	return "http://" + ln.Addr().String(), priv, c
+	return "http://" + ln.Addr().String(), priv, c, natsURL
 }
 
 // TestOneReplyPerInboundDuplicatesDeduped posts every text of three leads
@@ -102,7 +104,7 @@ func TestOneReplyPerInboundDuplicatesDeduped(t *testing.T) {
 		for _, sk := range stores {
 			t.Run(sys.name+"/"+sk.name, func(t *testing.T) {
 				tel := testkit.NewTelnyx(t)
-				url, priv, c := start(t, sys.run, sk.open(t), tel)
+				url, priv, c, natsURL := start(t, sys.run, sk.open(t), tel)
 				client := &http.Client{Timeout: 10 * time.Second}
 				clinicNumber := c.PhoneNumbers[0]
 				texts := []string{"Hi, I'm Dana", "how much is botox?", "what are your hours?"}
@@ -123,7 +125,9 @@ func TestOneReplyPerInboundDuplicatesDeduped(t *testing.T) {
 				status, _ := testkit.Post(t, client, url+"/webhooks/telnyx/messages", testkit.SignTelnyx(forger, body, time.Now()), body)
 				require.Equal(t, http.StatusUnauthorized, status)
 
-				time.Sleep(500 * time.Millisecond) // late duplicates would arrive now
+				// Nothing is left in flight: every inbound text and reply
+				// command is acknowledged, so no late duplicate can come.
+				testkit.DrainedURL(t, natsURL, messages.StreamInbound, messages.StreamOutbound)
 				for _, lead := range leads {
 					got := tel.SentTo(lead)
 					require.Len(t, got, len(texts), "one reply per text, duplicates deduped")

@@ -95,7 +95,7 @@ func TestRetriesUntilAcceptedAndSendsOnce(t *testing.T) {
 		s, err := r.store.LookupSend(context.Background(), "cmd-1")
 		return err == nil && s.ProviderID == got[0].ID
 	}, 5*time.Second, 10*time.Millisecond, "the carrier's message id is recorded")
-	time.Sleep(200 * time.Millisecond)
+	testkit.Drained(t, r.js, messages.StreamOutbound) // acknowledged: no retry is left
 	require.Len(t, r.telnyx.Sent(), 1)
 }
 
@@ -111,7 +111,7 @@ func TestCommandOnRecordIsNotSentAgain(t *testing.T) {
 	cmd := command("cmd-2", "+13125550124")
 	b, _ := json.Marshal(cmd)
 	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(cmd.ClinicID, cmd.LeadID), "other-msg-id", b, time.Time{}))
-	time.Sleep(300 * time.Millisecond)
+	testkit.Drained(t, r.js, messages.StreamOutbound) // the copy was taken and acknowledged
 	require.Len(t, r.telnyx.Sent(), 1)
 }
 
