@@ -199,7 +199,9 @@ func init() {
 		price prices cost book booking appointment appt schedule hours open closed
 		trying wondering looking hoping thinking calling texting asking going getting planning
 		unsure afraid allergic pregnant able unable kinda sorta pretty super
-		booked scheduled coming inquiring reaching following`) {
+		booked scheduled coming inquiring reaching following
+		flexible sick ill stuck running btw lol tired off away traveling travelling home
+		hoping wanting gonna able around`) {
 		notNames[w] = true
 	}
 }

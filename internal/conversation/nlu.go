@@ -81,7 +81,9 @@ func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 	loc := time.UTC
 	if c != nil {
 		loc = c.Location()
-		if s, ok := c.MatchService(text); ok {
+		if s, ok := c.MatchService(beforeInstead(text)); ok {
+			out.ServiceID = s.ID
+		} else if s, ok := c.MatchService(text); ok {
 			out.ServiceID = s.ID
 		}
 	}
@@ -95,6 +97,15 @@ func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 	}
 	out.Intent = classify(u, out)
 	return out
+}
+
+// beforeInstead is the part of a text before "instead of": "lips instead
+// of botox" asks for lips.
+func beforeInstead(text string) string {
+	if i := strings.Index(strings.ToLower(text), "instead of"); i > 0 {
+		return text[:i]
+	}
+	return text
 }
 
 // utterance is a message prepared for matching.
@@ -286,11 +297,14 @@ func isGroup(u *utterance) bool {
 
 func isNo(u *utterance) bool {
 	return u.first("no", "nope", "nah", "n") ||
-		u.whole("not now", "not interested", "not yet", "maybe later", "not really")
+		u.whole("not now", "not interested", "not yet", "maybe later", "not really") ||
+		u.phrase("just looking", "think about it", "let me think", "check with my", "let me check", "ill pass",
+			"not right now", "not at this time", "maybe another time", "ill get back to you", "ill let you know")
 }
 
 func isYes(u *utterance) bool {
-	return u.first("yes", "yeah", "yep", "yup", "yea", "ya", "sure", "absolutely", "definitely", "y") ||
+	return u.first("yes", "yeah", "yep", "yup", "yea", "ya", "sure", "absolutely", "definitely", "y", "yess", "yesss",
+		"yas", "yeh", "ye", "yah", "certainly", "ofc") ||
 		u.whole("ok", "okay", "k", "sounds good", "that works", "perfect", "please", "lets do it", "i do", "i would")
 }
 

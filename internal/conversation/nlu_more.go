@@ -6,7 +6,9 @@ import "strings"
 // cancelling and moving, picking an offered time and the kind of patient.
 
 func isComplaint(u *utterance) bool {
-	return u.any("complaint", "complain", "complaining", "unhappy", "terrible", "awful", "horrible", "rude",
+	return u.phrase("charged me twice", "double charged", "money back", "nobody called", "no one called", "didnt even work",
+		"did not work", "didnt work", "waited", "cancelled on me", "canceled on me", "not ok", "unacceptable",
+		"ridiculous", "never called back", "still waiting") || u.any("complaint", "complain", "complaining", "unhappy", "terrible", "awful", "horrible", "rude",
 		"refund", "botched", "disappointed", "worst", "ruined", "lawyer", "sue", "unprofessional", "furious") ||
 		u.phrase("not happy", "messed up", "went wrong", "not satisfied", "very upset", "so upset", "really upset")
 }
@@ -47,6 +49,11 @@ func isMedical(u *utterance) bool {
 		"medication", "medications", "meds", "antibiotics", "accutane", "diabetic", "diabetes", "numb",
 		"numbness", "droopy", "drooping", "lump", "lumps", "bump", "bumps", "rash", "blister", "blisters",
 		"contraindications", "contraindicated", "lidocaine", "herpes", "keloid", "autoimmune") ||
+		u.any("ibuprofen", "aspirin", "retinol", "retin", "tretinoin", "rosacea", "eczema", "antidepressants",
+			"condition", "sunburn", "tan", "accutane", "aftercare") ||
+		(u.phrase("after botox", "after filler", "after a facial", "after the facial", "after a hydrafacial", "after laser",
+			"before botox", "before filler", "before laser") &&
+			u.any("can", "should", "how", "need", "ok", "okay", "allowed")) ||
 		u.phrase("is it safe", "safe to", "safe for", "safe if", "safe while", "side effect", "side effects",
 			"blood thinner", "blood thinners", "cold sore", "cold sores", "what if i", "normal to")
 }
@@ -56,6 +63,8 @@ func isCancel(u *utterance) bool {
 		return !u.whole("cancel") // a bare CANCEL is an opt-out keyword, not ours
 	}
 	return u.phrase("cant make it", "can not make it", "cannot make it", "wont make it", "cant come",
+		"not gonna make it", "not going to make", "bail on", "wont be able to come", "not be able to come",
+		"wont be able to make", "have to skip", "need to skip",
 		"cant come in", "wont be able to make", "not going to make it", "release it", "release the", "let it go",
 		"dont need it anymore")
 }
@@ -142,7 +151,9 @@ func extractPatient(u *utterance) string {
 	switch {
 	case u.phrase("returning", "been before", "been there before", "been in before", "came in before",
 		"come in before", "existing patient", "existing client", "current patient", "regular", "was there",
-		"been to you", "seen before", "ive been", "i have been", "not new", "not my first", "last time i", "back again"):
+		"been to you", "seen before", "ive been", "i have been", "not new", "not my first", "last time i", "back again",
+		"came in last", "was in last", "came last", "been a while", "i saw dr", "my last"),
+		u.whole("existing", "returning", "yes returning", "regular"):
 		return PatientReturning
 	case u.phrase("new patient", "new client", "first time", "never been", "im new", "i am new",
 		"havent been", "have not been", "first visit", "never had", "new here", "never tried"):
