@@ -67,11 +67,14 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	case u.Option > 0:
 		t.requestHold(offers[u.Option-1])
 		return true
-	case u.When != nil && u.Intent != IntentHours && !asksAvailability(newUtterance(t.text)):
-		hits := matching(t.c, offers, *u.When)
+	case u.When != nil && u.Intent != IntentHours:
+		var hits []clinic.Slot
+		if !asksAvailability(newUtterance(t.text)) && !(u.Shift == ShiftOther || u.Intent == IntentNo) {
+			hits = matchingDay(t.c, offers, *u.When, t.text)
+		}
 		switch len(hits) {
 		case 0:
-			return false // another time: offer again
+			return false // another time ("not those, friday any time"): offer again
 		case 1:
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
 			t.requestHold(hits[0])
@@ -111,6 +114,32 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 func asksAvailability(u *utterance) bool {
 	return u.phrase("do you have", "do u have", "anything", "any openings", "any time", "any times", "available",
 		"availability", "openings", "is there", "are there", "got anything", "any slots", "any appointments")
+}
+
+// matchingDay is matching, and when nothing matches a text that names a
+// day of the week without a date ("thursday works" when the Thursday on
+// offer is next week's), the offers on that day of the week.
+func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference, text string) []clinic.Slot {
+	if hits := matching(c, offers, want); len(hits) > 0 || want.From.IsZero() || want.From != want.To {
+		return hits
+	}
+	u := newUtterance(text)
+	if u.any("next", "tomorrow", "tmrw", "today") || strings.ContainsAny(text, "/0123456789") && !u.any("at", "am", "pm") {
+		return nil
+	}
+	wd := want.From.Weekday()
+	named := false
+	for _, w := range u.words {
+		if d, ok := timeparse.WeekdayWord(w); ok && d == wd {
+			named = true
+		}
+	}
+	if !named {
+		return nil
+	}
+	byDay := want
+	byDay.From, byDay.To, byDay.Weekdays = timeparse.Date{}, timeparse.Date{}, []time.Weekday{wd}
+	return matching(c, offers, byDay)
 }
 
 // matching are the offers a preference names: "thursday works", "the 3:30

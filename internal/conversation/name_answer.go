@@ -136,7 +136,7 @@ func relationLen(t []token) int {
 
 // nameTail are words after a name in an answer: "Dana here", "Priya thx".
 var nameTail = map[string]bool{
-	"here": true, "thanks": true, "thank": true, "you": true, "thx": true, "ty": true, "please": true,
+	"here": true, "thanks": true, "thank": true, "you": true, "u": true, "thx": true, "ty": true, "please": true,
 	"pls": true, "plz": true, "lol": true, "btw": true,
 }
 

@@ -46,7 +46,7 @@ func isUrgent(u *utterance) bool {
 func isMedical(u *utterance) bool {
 	return u.any("pregnant", "pregnancy", "breastfeeding", "nursing", "allergic", "allergy", "allergies",
 		"reaction", "swollen", "swelling", "bruise", "bruising", "bruised", "infection", "infected",
-		"medication", "medications", "meds", "antibiotics", "accutane", "diabetic", "diabetes", "numb",
+		"medication", "medications", "meds", "antibiotics", "accutane", "thinners", "thinner", "warfarin", "eliquis", "diabetic", "diabetes", "numb",
 		"numbness", "droopy", "drooping", "lump", "lumps", "bump", "bumps", "rash", "blister", "blisters",
 		"contraindications", "contraindicated", "lidocaine", "herpes", "keloid", "autoimmune") ||
 		u.any("ibuprofen", "aspirin", "retinol", "retin", "tretinoin", "rosacea", "eczema", "antidepressants",

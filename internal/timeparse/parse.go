@@ -527,6 +527,9 @@ func weekday(w string) (time.Weekday, bool, bool) {
 			return d, true, true
 		}
 	}
+	if d, ok := misspeltWeekday(w); ok {
+		return d, false, true
+	}
 	return 0, false, false
 }
 
@@ -628,4 +631,64 @@ func tokenize(text string) []string {
 		}
 	}
 	return kept
+}
+
+// WeekdayWord reads a day of the week as a lead writes it: "thu",
+// "thursday", "thursdays", or misspelt by one letter ("thusrday").
+func WeekdayWord(w string) (time.Weekday, bool) {
+	d, _, ok := weekday(strings.ToLower(w))
+	return d, ok
+}
+
+// fullWeekdays are the names a misspelling is compared with.
+var fullWeekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// misspeltWeekday finds the day a word of six letters or more names with
+// one typo: a letter added, dropped or changed, or two neighbours swapped.
+func misspeltWeekday(w string) (time.Weekday, bool) {
+	if len(w) < 6 {
+		return 0, false
+	}
+	for i, name := range fullWeekdays {
+		if oneEdit(w, name) {
+			return time.Weekday(i), true
+		}
+	}
+	return 0, false
+}
+
+// oneEdit reports whether a and b differ by at most one edit (insertion,
+// deletion, a swap of two neighbours, or in words of seven letters or more
+// a substitution).
+func oneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	switch {
+	case la == lb:
+		diff := []int{}
+		for i := range la {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+			}
+		}
+		// A changed letter counts in longer words only: "sundae" is no day.
+		return len(diff) == 1 && la >= 7 || len(diff) == 2 && diff[1] == diff[0]+1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+	case la == lb+1:
+		return oneInsert(b, a)
+	case lb == la+1:
+		return oneInsert(a, b)
+	}
+	return false
+}
+
+// oneInsert reports whether long is short with one letter inserted.
+func oneInsert(short, long string) bool {
+	for i := range len(short) {
+		if short[i] != long[i] {
+			return short[i:] == long[i+1:]
+		}
+	}
+	return true
 }
