@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,7 +61,9 @@ func TestModelAnswersWithinGuardrails(t *testing.T) {
 	require.Equal(t, http.StatusOK, first(sys.sms("llm-1", lead, "hey whats botox run these days")))
 	got := tel.WaitFor(t, lead, 1, 10*time.Second)
 	require.Len(t, got, 1)
-	require.Equal(t, "Botox is $12 per unit at Glow Chicago. Would you like to come in?", got[0].Text)
+	// The model's answer, then the open times the state machine offers.
+	require.True(t, strings.HasPrefix(got[0].Text, "Botox is $12 per unit at Glow Chicago. Would you like to come in? "), got[0].Text)
+	require.Contains(t, got[0].Text, "Reply 1, 2 or 3 to pick one")
 
 	replyText.Store("Botox is only $5 per unit this week at Glow Chicago!") // invented price
 	require.Equal(t, http.StatusOK, first(sys.sms("llm-2", lead, "and botox again?")))
