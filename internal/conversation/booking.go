@@ -79,6 +79,10 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
 			t.requestHold(hits[0])
 		default:
+			if u.When.ASAP && len(hits) == len(offers) {
+				t.requestHold(hits[0]) // "the earliest you have"
+				return true
+			}
 			t.s.Want = t.prevWant
 			t.s.Offers = hits
 			t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
