@@ -127,12 +127,16 @@ func nameWord(w token, c *clinic.Clinic) bool {
 	if len(w.lower) >= 5 && strings.HasSuffix(w.lower, "ing") {
 		return false
 	}
-	if c != nil {
-		if _, ok := c.MatchService(w.orig); ok {
-			return false
-		}
+	return !isTreatment(w, c)
+}
+
+// isTreatment reports whether a word names one of the clinic's services.
+func isTreatment(w token, c *clinic.Clinic) bool {
+	if c == nil {
+		return false
 	}
-	return true
+	_, ok := c.MatchService(w.orig)
+	return ok
 }
 
 func capitalized(s string) bool {

@@ -157,15 +157,7 @@ func answerNameWord(w token, c *clinic.Clinic) bool {
 			return false
 		}
 	}
-	if letters == 0 || letters == 1 && w.orig[0] < 0x80 {
-		return false
-	}
-	if c != nil {
-		if _, ok := c.MatchService(w.orig); ok {
-			return false
-		}
-	}
-	return true
+	return (letters > 1 || letters == 1 && w.orig[0] >= 0x80) && !isTreatment(w, c)
 }
 
 // initial is a one-letter token: the "M." of "Olivia M.".
