@@ -69,8 +69,8 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 		return true
 	case u.When != nil && u.Intent != IntentHours:
 		var hits []clinic.Slot
-		if !asksAvailability(newUtterance(t.text)) && !(u.Shift == ShiftOther || u.Intent == IntentNo) {
-			hits = matchingDay(t.c, offers, *u.When, t.text)
+		if !asksAvailability(t.said()) && !(u.Shift == ShiftOther || u.Intent == IntentNo) {
+			hits = matchingDay(t.c, offers, *u.When, t.said())
 		}
 		switch len(hits) {
 		case 0:
@@ -123,12 +123,11 @@ func asksAvailability(u *utterance) bool {
 // matchingDay is matching, and when nothing matches a text that names a
 // day of the week without a date ("thursday works" when the Thursday on
 // offer is next week's), the offers on that day of the week.
-func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference, text string) []clinic.Slot {
+func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference, u *utterance) []clinic.Slot {
 	if hits := matching(c, offers, want); len(hits) > 0 || want.From.IsZero() || want.From != want.To {
 		return hits
 	}
-	u := newUtterance(text)
-	if u.any("next", "tomorrow", "tmrw", "today") || strings.ContainsAny(text, "/0123456789") && !u.any("at", "am", "pm") {
+	if u.any("next", "tomorrow", "tmrw", "today") || strings.ContainsAny(u.raw, "/0123456789") && !u.any("at", "am", "pm") {
 		return nil
 	}
 	wd := want.From.Weekday()
@@ -242,7 +241,7 @@ func (t *turn) repick(u Understanding) (clinic.Slot, bool) {
 	}
 	n := u.Option
 	if n == 0 {
-		n = pickWord(newUtterance(t.text), len(offered))
+		n = pickWord(t.said(), len(offered))
 	}
 	if n > 0 && n <= len(offered) {
 		return offered[n-1], true

@@ -110,8 +110,10 @@ type turn struct {
 	prevWant *timeparse.Preference
 	// assist is the model's reading of an inbound text (Env.Assist).
 	assist *Assist
-	// text is the inbound text being answered, "" for other kinds.
+	// text is the inbound text being answered, "" for other kinds; utt is
+	// it prepared for matching, once (said).
 	text string
+	utt  *utterance
 	// askedNow are the questions this turn's reply asks (ask.go).
 	askedNow map[Question]bool
 	effects  []Effect
@@ -144,6 +146,14 @@ func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
 		t.expireHold()
 	}
 	return t
+}
+
+// said is the inbound text prepared for matching, made once per turn.
+func (t *turn) said() *utterance {
+	if t.utt == nil {
+		t.utt = newUtterance(t.text)
+	}
+	return t.utt
 }
 
 // finish moves a conversation that got its first reply into qualifying.

@@ -320,7 +320,7 @@ func answerUnknown(t *turn, u Understanding) answer {
 	if u.Name != "" {
 		return answer{}
 	}
-	if isAck(newUtterance(t.text)) {
+	if isAck(t.said()) {
 		if t.s.Phase == PhaseBooked {
 			return answer{text: "Great, see you then!"}
 		}
