@@ -26,9 +26,68 @@ func (c *Clinic) MatchService(text string) (Service, bool) {
 		}
 	}
 	if !found {
-		return Service{}, false
+		return c.matchHeadWord(tw)
 	}
 	return c.Services[best], true
+}
+
+// matchHeadWord is the fallback when no phrase matches: a word that belongs
+// to one service of the catalogue only ("laser" when Laser Hair Removal is
+// the only laser service, "peel", "needling"), or a well-known abbreviation
+// of a service's name ("lhr"). Words of several services match none.
+func (c *Clinic) matchHeadWord(tw []string) (Service, bool) {
+	owner := map[string]int{} // head word -> service index, -1 when shared
+	for i, s := range c.Services {
+		for _, p := range servicePhrases(s) {
+			for _, w := range words(p) {
+				if len(w) < 4 || notHeadWords[w] {
+					continue
+				}
+				if j, ok := owner[w]; ok && j != i {
+					owner[w] = -1
+				} else if !ok {
+					owner[w] = i
+				}
+			}
+		}
+	}
+	hit := -1
+	for _, t := range tw {
+		if full, ok := abbreviations[t]; ok {
+			if s, ok := c.MatchService(full); ok {
+				return s, true
+			}
+		}
+		for w, i := range owner {
+			// "facial" names HydraFacial, "needling" Microneedling.
+			if _, ok := wordMatch(t, w); !ok && !(len(t) >= 6 && len(w) > len(t) && strings.HasSuffix(w, t)) {
+				continue
+			}
+			switch {
+			case i < 0: // a word of several services says nothing
+			case hit >= 0 && hit != i:
+				return Service{}, false
+			default:
+				hit = i
+			}
+		}
+	}
+	if hit < 0 {
+		return Service{}, false
+	}
+	return c.Services[hit], true
+}
+
+// abbreviations are how leads shorten treatment names.
+var abbreviations = map[string]string{"lhr": "laser hair removal"}
+
+// notHeadWords are words of service names too general to name a service
+// alone: body areas, units and kinds of appointment.
+var notHeadWords = map[string]bool{
+	"lips": true, "face": true, "skin": true, "body": true, "legs": true, "arms": true, "area": true,
+	"full": true, "half": true, "small": true, "large": true, "treatment": true, "treatments": true,
+	"session": true, "sessions": true, "package": true, "therapy": true, "injection": true,
+	"injections": true, "injectables": true, "with": true, "your": true, "free": true,
 }
 
 // ServiceByID returns the catalog service with the given id.
@@ -115,7 +174,17 @@ func wordMatch(t, p string) (exact, ok bool) {
 	if len(p) < 5 || len(t) < 4 || t[0] != p[0] || commonWords[t] {
 		return false, false
 	}
-	return false, withinOneEdit(t, p)
+	return false, withinOneEdit(t, p) || sameStem(t, p)
+}
+
+// sameStem reports whether two long words differ only in their last few
+// letters: "microneedle" and "microneedling", "hydrafacials".
+func sameStem(a, b string) bool {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 7 && n >= min(len(a), len(b))-2
 }
 
 // commonWords are everyday words one typo away from a catalog word; they are

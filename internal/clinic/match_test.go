@@ -103,3 +103,34 @@ func TestFormatPrice(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchServiceHeadWord(t *testing.T) {
+	c := &Clinic{Services: []Service{
+		{ID: "dysport", Name: "Dysport"},
+		{ID: "laser-hair-removal", Name: "Laser Hair Removal", Aliases: []string{"hair removal"}},
+		{ID: "chemical-peel", Name: "Chemical Peel"},
+		{ID: "lip-filler", Name: "Lip Filler"},
+		{ID: "cheek-filler", Name: "Cheek Filler"},
+		{ID: "laser-resurfacing", Name: "Laser Resurfacing"},
+		{ID: "microneedling", Name: "Microneedling"},
+		{ID: "hydrafacial", Name: "HydraFacial"},
+	}}
+	tests := []struct{ text, want string }{
+		{"can I book lhr", "laser-hair-removal"},
+		{"a peel please", "chemical-peel"},
+		{"filler for my cheeks", "cheek-filler"}, // "filler" is shared, "cheek" is not
+		{"some filler", ""},
+		{"laser", ""}, // two laser services
+		{"resurfacing or a peel", ""},
+		{"my face", ""},
+		{"microneedle", "microneedling"},
+		{"a facial please", "hydrafacial"},
+		{"some needling", "microneedling"},
+	}
+	for _, tt := range tests {
+		s, ok := c.MatchService(tt.text)
+		if ok != (tt.want != "") || s.ID != tt.want {
+			t.Errorf("MatchService(%q) = %q, %v; want %q", tt.text, s.ID, ok, tt.want)
+		}
+	}
+}

@@ -79,12 +79,17 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
 			t.requestHold(hits[0])
 		default:
-			if u.When.ASAP && len(hits) == len(offers) {
-				t.requestHold(hits[0]) // "the earliest you have"
+			if u.When.ASAP && len(hits) == len(offers) || nearestWeekday(t.c, hits, *u.When, t.said()) || !t.mayAsk(askWhich) {
+				// "the earliest you have"; "tuesday" when the offers it
+				// fits are on two Tuesdays is the coming one; and after
+				// asking "which one?" twice, the soonest that fits. The
+				// reply names the time, and "the other one" still moves it.
+				t.requestHold(hits[0])
 				return true
 			}
 			t.s.Want = t.prevWant
 			t.s.Offers = hits
+			t.count(askWhich)
 			t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
 		}
 		return true
@@ -143,6 +148,33 @@ func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preferen
 	byDay := want
 	byDay.From, byDay.To, byDay.Weekdays = timeparse.Date{}, timeparse.Date{}, []time.Weekday{wd}
 	return matching(c, offers, byDay)
+}
+
+// nearestWeekday reports whether a text names a day of the week and no
+// date or time ("tuesday works") while the offers it fits are that weekday
+// on different dates: a person means the coming one.
+func nearestWeekday(c *clinic.Clinic, hits []clinic.Slot, want timeparse.Preference, u *utterance) bool {
+	if len(want.Times) > 0 || len(want.Windows) > 0 || u.any("next", "after") || strings.ContainsAny(u.raw, "/0123456789") {
+		return false
+	}
+	named := false
+	for _, w := range u.words {
+		if _, ok := timeparse.WeekdayWord(w); ok {
+			named = true
+		}
+	}
+	if !named {
+		return false
+	}
+	loc := c.Location()
+	first := hits[0].Start.In(loc)
+	for _, h := range hits[1:] {
+		l := h.Start.In(loc)
+		if l.Weekday() != first.Weekday() || l.YearDay() == first.YearDay() && l.Year() == first.Year() {
+			return false
+		}
+	}
+	return true
 }
 
 // matching are the offers a preference names: "thursday works", "the 3:30

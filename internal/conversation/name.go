@@ -36,13 +36,14 @@ func extractName(u *utterance, c *clinic.Clinic) string {
 	return nameHere(t, c)
 }
 
-// nameHere recognises "Jane here" and "Jane Doe here" at the start of a clause.
+// nameHere recognises "Jane here" and "Mary Ellen O'Neill here" at the start
+// of a clause.
 func nameHere(t []token, c *clinic.Clinic) string {
 	for i := range t {
 		if t[i].lower != "here" || !t[i].end || i == 0 {
 			continue
 		}
-		for n := 1; n <= 2 && i-n >= 0; n++ {
+		for n := 1; n <= maxNameWords && i-n >= 0; n++ {
 			k := i - n
 			if !clauseStart(t, k) {
 				continue
@@ -82,10 +83,14 @@ func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
 	var got []token
 	for j := k; j < len(t) && len(got) < maxNameWords; j++ {
 		w := t[j]
+		if len(got) > 0 && initial(w) && w.end {
+			got = append(got, w) // "I'm Olivia M."
+			break
+		}
 		if !nameWord(w, c) {
 			break
 		}
-		if (strict || len(got) > 0) && !capitalized(w.orig) && !w.end {
+		if (strict || len(got) > 0) && !capitalized(w.orig) && !w.end && !lowerRunEnds(t, j, len(got), c) {
 			break
 		}
 		got = append(got, w)
@@ -96,7 +101,27 @@ func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
 	if len(got) == 0 {
 		return ""
 	}
-	return formatName(got)
+	name := formatName(got)
+	if name != "" && len(got) > 1 && initial(got[len(got)-1]) {
+		name += "."
+	}
+	return name
+}
+
+// lowerRunEnds reports whether the words from j on, all of them name words
+// or a closing initial, end their clause within the name's word limit, as in
+// "this is mei chen, looking for..." or "i'm brittany r.": typed in lower
+// case, a name still stands apart from the sentence around it.
+func lowerRunEnds(t []token, j, have int, c *clinic.Clinic) bool {
+	for ; j < len(t) && have < maxNameWords; j, have = j+1, have+1 {
+		if t[j].end {
+			return nameWord(t[j], c) || initial(t[j]) && have > 0
+		}
+		if !nameWord(t[j], c) {
+			return false
+		}
+	}
+	return false
 }
 
 func seq(t []token, i int, words ...string) bool {

@@ -128,11 +128,26 @@ func relationLen(t []token) int {
 	if i < len(t) && (t[i].lower == "my" || t[i].lower == "our") {
 		i++
 	}
-	if i < len(t) && relations[t[i].lower] {
+	if i >= len(t) {
+		return 0
+	}
+	if relations[t[i].lower] {
 		return i + 1
+	}
+	// "it's my son's appointment - Renée Lambert"
+	if w := t[i].lower; strings.HasSuffix(w, "s") && relations[w[:len(w)-1]] {
+		i++
+		for i < len(t) && possessed[t[i].lower] {
+			i++
+		}
+		return i
 	}
 	return 0
 }
+
+// possessed are the words after a relation's possessive: "my son's
+// appointment", "my mom's booking".
+var possessed = map[string]bool{"appointment": true, "appt": true, "booking": true, "visit": true, "treatment": true}
 
 // nameTail are words after a name in an answer: "Dana here", "Priya thx".
 var nameTail = map[string]bool{

@@ -136,9 +136,13 @@ func newUtterance(text string) *utterance {
 			return
 		}
 		orig := strings.Trim(string(cur), "'-")
+		dash := strings.ContainsRune(string(cur), '-')
 		cur = cur[:0]
 		lower := strings.ReplaceAll(strings.ToLower(orig), "'", "")
 		if lower == "" {
+			if dash && len(u.tokens) > 0 {
+				u.tokens[len(u.tokens)-1].end = true // "Maria here - do you..."
+			}
 			return
 		}
 		u.tokens = append(u.tokens, token{orig: orig, lower: lower, end: end})

@@ -26,6 +26,13 @@ const (
 	AskPatient Question = "patient"
 	// AskBook: whether the lead would like to book (a yes or no).
 	AskBook Question = "book"
+	// AskServiceMenu: which treatment, by its number in the catalogue
+	// (menuServices); asked instead of AskService once that was asked
+	// twice.
+	AskServiceMenu Question = "service_menu"
+	// askWhich counts the narrowing of offered times ("Which one works
+	// best?"); the last reply's question stays AskPick.
+	askWhich Question = "which"
 )
 
 // maxAsks is how many times one question may be asked in a conversation.
@@ -68,7 +75,7 @@ func readAnswer(text string, c *clinic.Clinic, now time.Time, asked Question, of
 			}
 		}
 	case AskPick:
-		if u.Option == 0 && u.When == nil && !handsOff(u.Intent) {
+		if u.Option == 0 && (u.When == nil || ordinalPick(utt)) && !handsOff(u.Intent) {
 			if n := pickWord(utt, offers); n > 0 {
 				u.Option, u.When, u.Intent = n, nil, IntentPick
 			}
@@ -77,6 +84,16 @@ func readAnswer(text string, c *clinic.Clinic, now time.Time, asked Question, of
 			u.Shift = shiftOf(utt)
 			if u.Shift == ShiftNone && noneWork(utt) {
 				u.Shift = ShiftOther
+			}
+		}
+	case AskServiceMenu:
+		if u.ServiceID == "" && !handsOff(u.Intent) {
+			n := u.Option
+			if n == 0 {
+				n = pickWord(utt, len(menuServices(c)))
+			}
+			if ms := menuServices(c); n > 0 && n <= len(ms) {
+				u.ServiceID, u.Option, u.Intent = ms[n-1].ID, 0, IntentBook
 			}
 		}
 	case AskBook:
@@ -99,6 +116,21 @@ const (
 	// ShiftOther: none of the offered times works ("neither works").
 	ShiftOther Shift = "other"
 )
+
+// ordinalPick reads "the 1st one", "2nd time" among offered times as the
+// option, not the day of the month.
+func ordinalPick(u *utterance) bool {
+	for i := 0; i+1 < len(u.words); i++ {
+		switch u.words[i] {
+		case "1st", "2nd", "3rd":
+			switch u.words[i+1] {
+			case "one", "time", "option", "slot", "choice":
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // pickWord finds an offered time picked in words anywhere in a short
 // answer: "actually make it the first one", "the last one", "2nd pls",

@@ -20,6 +20,13 @@ func (t *turn) changeBooking(u Understanding, learned bool) bool {
 	if !ok {
 		return false
 	}
+	if s, ok := t.repick(u); ok && t.justBooked(a) && !s.Start.Equal(a.Start) {
+		// "oops, I meant the third one" right after a booking that needed
+		// no deposit: the booking moves to the time meant.
+		t.s.Rescheduling, t.s.ServiceID = a.ID, a.ServiceID
+		t.requestHold(s)
+		return true
+	}
 	switch {
 	case u.Intent == IntentCancel:
 		t.cancelBooking(a, learned)
@@ -39,6 +46,25 @@ func (t *turn) changeBooking(u Understanding, learned bool) bool {
 	}
 	return false
 }
+
+// justBooked reports whether a was booked from the times last offered, a
+// moment ago: a pick by number then still corrects the pick instead of
+// meaning something else.
+func (t *turn) justBooked(a Appointment) bool {
+	if t.now.Sub(a.BookedAt) > correctionWindow {
+		return false
+	}
+	for _, o := range t.s.Offered {
+		if o.Start.Equal(a.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// correctionWindow is how long after a booking "I meant the other one"
+// still corrects the pick.
+const correctionWindow = time.Hour
 
 // rescheduling handles cancelling, or changing one's mind, while a booking
 // is being moved.

@@ -54,7 +54,11 @@ func onSMS(t *turn, in messages.Envelope) {
 	} else {
 		t.s.Misses++
 	}
-	if t.handoffFor(u) || t.booking(u, learned) {
+	if t.handoffFor(u) {
+		return
+	}
+	if t.booking(u, learned) {
+		t.s.Misses = 0 // the booking flow read it ("I meant the third one")
 		return
 	}
 	if u.Patient == "" || asked != AskPatient { // not the answer to "have you visited before?"
@@ -116,7 +120,7 @@ func onWebLead(t *turn, in messages.Envelope) {
 	case IntentHours, IntentServices:
 		parts = append(parts, intentHandlers[u.Intent](t, u).text)
 	}
-	parts = append(parts, t.askService())
+	parts = append(parts, t.askWhichService())
 	t.reply(join(parts...))
 }
 
@@ -171,7 +175,7 @@ func (t *turn) nextQuestion() string {
 		return p
 	}
 	if _, ok := t.service(Understanding{}); !ok {
-		return t.askService()
+		return t.askWhichService()
 	}
 	if t.s.Phase == PhaseLost || !t.mayAsk(AskTime) {
 		return ""
@@ -203,12 +207,12 @@ func (t *turn) place() string {
 	return ""
 }
 
-func (t *turn) askService() string {
+func (t *turn) askWhichService() string {
 	q := "Which treatment are you interested in?"
 	if t.first {
 		q = "What treatment are you interested in? We offer " + serviceList(t.c, 4) + "."
 	}
-	return t.ask(AskService, q)
+	return t.askService(q)
 }
 
 func answerGreeting(t *turn, u Understanding) answer {
@@ -262,6 +266,9 @@ func answerServices(t *turn, u Understanding) answer {
 	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
 		return answer{text: fmt.Sprintf("Yes, we offer %s (%s, about %d min).", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
 	}
+	if !t.mayAsk(AskService) && t.s.ServiceID == "" {
+		return answer{text: "Here are our treatments."} // the numbered menu follows
+	}
 	return answer{text: "We offer " + serviceList(t.c, 6) + "."}
 }
 
@@ -270,12 +277,12 @@ func answerBook(t *turn, u Understanding) answer {
 		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
 	}
 	if u.When != nil && u.ServiceID == "" && t.s.ServiceID == "" {
-		return answer{text: "Happy to find you a time! " + t.ask(AskService, "Which treatment would you like?"), asks: true}
+		return answer{text: "Happy to find you a time! " + t.askService("Which treatment would you like?"), asks: true}
 	}
 	if s, ok := t.service(u); ok {
 		return answer{text: "Great, let's get you booked for " + serviceRef(s) + "! " + t.ask(AskTime, "What days and times work best for you?"), asks: true}
 	}
-	return answer{text: "Happy to get you booked! " + t.ask(AskService, "Which treatment would you like?"), asks: true}
+	return answer{text: "Happy to get you booked! " + t.askService("Which treatment would you like?"), asks: true}
 }
 
 // answerHuman is not reached: handoffFor answers these intents first.

@@ -40,6 +40,8 @@ func classify(replies []string, s conversation.State) Ask {
 	switch s.Asked {
 	case "name", "service", "time", "pick", "patient", "book":
 		return Ask(s.Asked)
+	case "service_menu": // the treatments listed by number
+		return AskService
 	}
 	return AskNone
 }

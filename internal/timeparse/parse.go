@@ -381,6 +381,9 @@ func (p *parser) timeAt(k int, bare bool) (int, int, bool) {
 		return m, 1, true
 	}
 	h, mm, ok := hourMinute(w)
+	if next := p.peek(k + 1); !ok && (next == "am" || next == "pm") {
+		h, mm, ok = hourMinute(compactClock(w)) // "130 pm"
+	}
 	if !ok {
 		return 0, 0, false
 	}
@@ -433,7 +436,7 @@ func clockToken(w string) (int, bool) {
 	default:
 		return 0, false
 	}
-	h, m, ok := hourMinute(w)
+	h, m, ok := hourMinute(compactClock(w))
 	if !ok || h < 1 || h > 12 {
 		return 0, false
 	}
@@ -444,6 +447,16 @@ func clockToken(w string) (int, bool) {
 		h = 0
 	}
 	return h*60 + m, true
+}
+
+// compactClock writes a clock time typed without its colon, "130" or
+// "1130", as "1:30" or "11:30"; it is only read so before am or pm, where
+// three or four digits cannot be anything else.
+func compactClock(w string) string {
+	if (len(w) == 3 || len(w) == 4) && digits(w) {
+		return w[:len(w)-2] + ":" + w[len(w)-2:]
+	}
+	return w
 }
 
 // hourMinute reads "3", "15", "3:30", "1530"-free forms: an hour 0-23 and
