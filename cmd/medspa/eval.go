@@ -61,7 +61,7 @@ var askedLines = map[conversation.Question]string{
 // side for each split.
 func runEval(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if simulating(args) {
-		return runSimulate(args, stdout) // the lead simulator, simulate.go
+		return runSimulate(args, getenv, stdout) // the lead simulator, simulate.go
 	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv",

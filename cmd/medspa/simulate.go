@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/medspa/engine/internal/leadsim"
+	"github.com/medspa/engine/internal/llm"
 )
 
 // simulating reports whether eval's arguments ask for the lead simulator
@@ -26,7 +28,10 @@ func simulating(args []string) bool {
 // prints the table of both splits (issue 13):
 //
 //	medspa eval --simulate 2000 [--split dev|heldout|both] [--seed S] [--show K]
-func runSimulate(args []string, stdout io.Writer) error {
+//
+// With LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY) set, every split is also
+// played through the language model path, and the table shows both.
+func runSimulate(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("eval --simulate", flag.ContinueOnError)
 	n := fs.Int("simulate", 0, "conversations per split")
 	split := fs.String("split", "both", "phrasings: dev, heldout or both")
@@ -47,6 +52,15 @@ func runSimulate(args []string, stdout io.Writer) error {
 	default:
 		return fmt.Errorf("--split %q: want dev, heldout or both", *split)
 	}
+	var model llm.Assistant
+	if base := getenv("LLM_BASE_URL"); base != "" {
+		client, err := llm.New(llm.Config{BaseURL: base, APIKey: getenv("LLM_API_KEY"), Model: getenv("LLM_MODEL"),
+			Timeout: envDuration(getenv, "LLM_TIMEOUT", 10*time.Second), BreakerThreshold: 1 << 20})
+		if err != nil {
+			return err
+		}
+		model = &llm.Fallback{Model: client}
+	}
 	var sums []leadsim.Summary
 	for _, sp := range splits {
 		convs, err := leadsim.Run(leadsim.Options{N: *n, Seed: *seed, Split: sp})
@@ -54,6 +68,13 @@ func runSimulate(args []string, stdout io.Writer) error {
 			return err
 		}
 		sums = append(sums, leadsim.Summarize(sp, convs))
+		if model != nil {
+			convs, err := leadsim.Run(leadsim.Options{N: *n, Seed: *seed, Split: sp, Assistant: model})
+			if err != nil {
+				return err
+			}
+			sums = append(sums, leadsim.Summarize(sp+"+model", convs))
+		}
 	}
 	fmt.Fprintf(stdout, "lead simulator: %d conversations per split, seed %d (the same personas on every split; "+
 		"the held-out phrasings are never tuned on)\n\n", *n, *seed)

@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -29,5 +33,29 @@ func TestSimulating(t *testing.T) {
 		if got := simulating(strings.Fields(args)); got != want {
 			t.Errorf("simulating(%q) = %v", args, got)
 		}
+	}
+}
+
+// TestEvalSimulateModel: with a model configured, every split is played
+// through the model path too and the table shows both.
+func TestEvalSimulateModel(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		content := `{"intent":"unknown","name":"","service_id":"","time_text":"","option":0,"patient":"","reply":""}`
+		_ = json.NewEncoder(w).Encode(map[string]any{"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
+			"message": map[string]any{"role": "assistant", "content": content}}}})
+	}))
+	defer srv.Close()
+	env := map[string]string{"LLM_BASE_URL": srv.URL + "/v1", "LLM_MODEL": "double"}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"eval", "--simulate", "10", "--split", "dev"},
+		func(k string) string { return env[k] }, &out, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "dev+model") || calls.Load() == 0 {
+		t.Errorf("no model column or no model call (%d calls):\n%s", calls.Load(), out.String())
 	}
 }

@@ -36,16 +36,50 @@ type Assist struct {
 }
 
 // understand reads an inbound text as the answer to the question asked
-// first: with the built-in understanding, or with the assist when there is
-// one. The built-in reading wins when it finds what was asked (a name, a
-// pick among the offered times) or a reason to hand off, so the model never
-// reads an answer worse than the templates would.
+// first: with the built-in understanding, and with the assist when there is
+// one. The built-in reading comes first: when it finds anything (what was
+// asked, a reason to hand off, an intent or an entity), it stands, and the
+// model only adds the entities it lacks. The model reads alone only the
+// texts the built-in understanding could not read at all, and even then it
+// cannot, on its own word, release a held time, cancel or move a booking,
+// or change the treatment already chosen. So a model that errs costs at most what the templates would
+// have missed anyway.
 func (t *turn) understand(text string, asked Question) Understanding {
 	b := readAnswer(text, t.c, t.now, asked, len(t.s.Offers))
 	if t.assist == nil || handsOff(b.Intent) || answers(b, asked) {
 		return b
 	}
-	return t.assist.Understanding
+	m := t.assist.Understanding
+	if t.s.ServiceID != "" && asked != AskService && asked != AskServiceMenu {
+		m.ServiceID = "" // nor change the treatment chosen
+	}
+	if read(b) {
+		if b.ServiceID == "" {
+			b.ServiceID = m.ServiceID
+		}
+		if b.When == nil && b.Option == 0 && m.Option == 0 {
+			b.When = m.When
+		}
+		if b.Name == "" {
+			b.Name, b.ForOther = m.Name, m.ForOther
+		}
+		if b.Patient == "" {
+			b.Patient = m.Patient
+		}
+		return b
+	}
+	if t.holding() || t.s.Phase == PhaseBooked {
+		switch m.Intent {
+		case IntentCancel, IntentReschedule, IntentNo:
+			m.Intent = IntentUnknown
+		}
+	}
+	return m
+}
+
+// read reports whether the built-in understanding found anything in a text.
+func read(u Understanding) bool {
+	return u.Intent != IntentUnknown || u.ServiceID != "" || u.When != nil || u.Option > 0 || u.Name != "" || u.Patient != ""
 }
 
 // answers reports whether u fills the slot asked.

@@ -80,6 +80,13 @@ func readAnswer(text string, c *clinic.Clinic, now time.Time, asked Question, of
 				u.Option, u.When, u.Intent = n, nil, IntentPick
 			}
 		}
+		if u.Option == 0 && u.When == nil && !handsOff(u.Intent) {
+			if h := bareHour(utt); h > 0 {
+				u.Option, u.Intent = h, IntentPick // "12" when 12pm is on offer
+			} else if u.ServiceID == "" && (u.Intent == IntentBook || u.Intent == IntentUnknown) && agrees(utt) {
+				u.Intent = IntentYes // "works for me", "book it"
+			}
+		}
 		if u.Option == 0 {
 			u.Shift = shiftOf(utt)
 			if u.Shift == ShiftNone && noneWork(utt) {
@@ -116,6 +123,28 @@ const (
 	// ShiftOther: none of the offered times works ("neither works").
 	ShiftOther Shift = "other"
 )
+
+// bareHour reads a short answer that is only an hour past the option
+// numbers, "12" or "11 please": the offer at that hour (offerAtHour).
+func bareHour(u *utterance) int {
+	found := 0
+	for _, w := range u.words {
+		switch {
+		case (w == "10" || w == "11" || w == "12") && found == 0:
+			found = int(w[1]-'0') + 10
+		case !optionFiller[w]:
+			return 0
+		}
+	}
+	return found
+}
+
+// agrees reads a short answer that takes what is offered: "works for me",
+// "book it", "I'll take it".
+func agrees(u *utterance) bool {
+	return len(u.words) <= 6 && (u.phrase("works for me", "that works", "book it", "take it", "grab it", "lock it in",
+		"book me", "sounds great", "lets do that", "lets do it", "that one", "do that") || u.whole("works", "great", "perfect", "good"))
+}
 
 // ordinalPick reads "the 1st one", "2nd time" among offered times as the
 // option, not the day of the month.

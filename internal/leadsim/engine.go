@@ -1,7 +1,9 @@
 package leadsim
 
 import (
+	"context"
 	"fmt"
+	"github.com/medspa/engine/internal/llm"
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -19,6 +21,8 @@ type engine struct {
 	phone string // the lead
 	to    string // the clinic number texted
 	n     int
+	// assistant, when set, reads every text first (the model path).
+	assistant llm.Assistant
 }
 
 // text delivers one SMS from the lead at now and returns the texts the
@@ -32,7 +36,11 @@ func (e *engine) text(body string, now time.Time) ([]string, error) {
 		SMS: &messages.InboundSMS{Carrier: messages.CarrierTelnyx, ProviderID: fmt.Sprintf("sim-%d", e.n),
 			From: e.phone, To: e.to, Text: body},
 	}
-	next, effects, err := conversation.DecideWith(e.s, conversation.Env{Clinic: e.c, Calendar: e.cal}, in, now)
+	env := conversation.Env{Clinic: e.c, Calendar: e.cal}
+	if e.assistant != nil {
+		env.Assist, _ = llm.AssistFor(context.Background(), e.assistant, e.c, e.s, body, now)
+	}
+	next, effects, err := conversation.DecideWith(e.s, env, in, now)
 	if err != nil {
 		return nil, err
 	}

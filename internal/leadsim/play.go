@@ -1,6 +1,7 @@
 package leadsim
 
 import (
+	"github.com/medspa/engine/internal/llm"
 	"math/rand/v2"
 	"time"
 
@@ -40,7 +41,12 @@ type Conversation struct {
 // Play runs one persona's conversation against the core, with the clinic's
 // calendar cal; rng draws the phrasings.
 func Play(p *Persona, g *Grammar, cal clinic.Calendar, rng *rand.Rand, phone string) *Conversation {
-	e := &engine{c: p.Clinic, cal: cal, phone: phone, to: p.Clinic.PhoneNumbers[0]}
+	return play(p, g, cal, rng, phone, nil)
+}
+
+// play is Play with the language model path when m is set.
+func play(p *Persona, g *Grammar, cal clinic.Calendar, rng *rand.Rand, phone string, m llm.Assistant) *Conversation {
+	e := &engine{c: p.Clinic, cal: cal, phone: phone, to: p.Clinic.PhoneNumbers[0], assistant: m}
 	l := newLead(p, g, rng)
 	conv := &Conversation{Split: g.Split, Persona: p}
 	now := p.Start

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/llm"
 )
 
 // Options of a simulation run.
@@ -13,6 +14,10 @@ type Options struct {
 	N     int    // conversations
 	Seed  uint64 // the same seed gives the same conversations
 	Split Split
+	// Assistant, when set, is the language model path: every text is read
+	// by it first (llm.AssistFor), as the actors do when a model is
+	// configured.
+	Assistant llm.Assistant
 }
 
 // phrasingStream separates the random stream of phrasings from the one
@@ -39,7 +44,7 @@ func Run(opt Options) ([]*Conversation, error) {
 		cal := busyCalendar(prng, c, start)
 		p := NewPersona(prng, c, cal, start)
 		srng := rand.New(rand.NewPCG(opt.Seed^phrasingStream, uint64(i)))
-		conv := Play(p, g, cal, srng, leadPhone(c, i))
+		conv := play(p, g, cal, srng, leadPhone(c, i), opt.Assistant)
 		conv.Index = i
 		out = append(out, conv)
 	}

@@ -120,6 +120,7 @@ var askedWords = map[string]string{
 	"service": "which treatment they want", "time": "which days and times suit them",
 	"pick": "which of the offered times they pick", "name": "their name (or the patient's) for the booking",
 	"patient": "whether they visited the clinic before", "book": "whether they would like to book",
+	"service_menu": "which treatment they want, by its number in the list it sent (the services in the facts, in order)",
 }
 
 // userPrompt carries the masked window, what the clinic last asked and the
