@@ -296,7 +296,8 @@ func isGroup(u *utterance) bool {
 	return u.phrase("bring a friend", "bring my friend", "bring my sister", "bring my mom", "bring my daughter",
 		"bring someone", "bring a buddy", "two of us", "both of us", "three of us", "group booking", "a group",
 		"couples", "for two people", "for 2 people", "me and my friend", "me and a friend", "my friend and i",
-		"bridal party", "girls day", "book together", "come together", "back to back")
+		"bridal party", "girls day", "book together", "come together", "back to back", "come with me",
+		"friend come", "friend and me", "my friend too", "a friend too", "us both", "the two of us")
 }
 
 func isNo(u *utterance) bool {

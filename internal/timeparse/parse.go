@@ -591,12 +591,19 @@ func (p *parser) addWindow(w Window) {
 	if w.From >= w.To {
 		return
 	}
+	// One window inside another narrows it: "evenings after 6" is after 6,
+	// not every evening. Windows apart ("mornings or after 5") are both kept.
+	kept := p.pref.Windows[:0]
 	for _, e := range p.pref.Windows {
-		if e == w {
-			return
+		switch {
+		case e.From <= w.From && w.To <= e.To:
+			continue // w narrows e
+		case w.From <= e.From && e.To <= w.To:
+			return // e already narrows w
 		}
+		kept = append(kept, e)
 	}
-	p.pref.Windows = append(p.pref.Windows, w)
+	p.pref.Windows = append(kept, w)
 }
 
 func (p *parser) addTime(m int) {

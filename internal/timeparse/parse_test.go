@@ -56,6 +56,8 @@ func TestParse(t *testing.T) {
 		{"this week", fri, "from=2026-11-20 to=2026-11-22"},
 		{"dec 3 at 3:30", fri, "from=2026-12-03 to=2026-12-03 times=15:30"},
 		{"I'll take 130pm", fri, "times=13:30"},
+		{"weekday evenings after 6", fri, "days=mon,tue,wed,thu,fri windows=18:00-24:00"},
+		{"mornings or after 5", fri, "windows=00:00-12:00,17:00-24:00"},
 		{"1130 am tomorrow", fri, "from=2026-11-21 to=2026-11-21 times=11:30"},
 		{"can you do 430 pm", fri, "times=16:30"},
 		{"December 3rd", fri, "from=2026-12-03 to=2026-12-03"},
