@@ -113,9 +113,13 @@ type ConsentEvent struct {
 // carrier's message id.
 type Delivery struct {
 	ProviderID string
-	Status     string
-	ErrorCode  string
-	At         time.Time
+	// CommandID is the send command the receipt names (its status callback
+	// URL carries it); it matches a send still in flight, whose carrier
+	// message id is not on record yet, and records that id.
+	CommandID string
+	Status    string
+	ErrorCode string
+	At        time.Time
 }
 
 // ClinicSnapshot is a clinic actor's persisted state (its calendar).
@@ -155,7 +159,8 @@ type ConversationPage struct {
 }
 
 // Send is the record of one send command handed to a carrier. Status is
-// updated by delivery receipts (Commit.Deliveries).
+// SendInFlight from just before the carrier call until its answer is
+// recorded ("sent"), then updated by delivery receipts (Commit.Deliveries).
 type Send struct {
 	CommandID  string
 	ClinicID   string
@@ -166,6 +171,10 @@ type Send struct {
 	ErrorCode  string
 	SentAt     time.Time
 }
+
+// SendInFlight is the status of a send command whose carrier call began
+// and whose answer is not on record: after a crash it is in doubt.
+const SendInFlight = "in_flight"
 
 // Store is the engine's durable state. All methods are safe for concurrent
 // use.
@@ -197,8 +206,9 @@ type Store interface {
 	// RecordSend stores that a command was handed to a carrier. A second
 	// record for the same command id returns ErrDuplicate.
 	RecordSend(ctx context.Context, s Send) error
-	// RecordSends stores many send records in one transaction; records
-	// already present are left as they are (not an error).
+	// RecordSends stores many send records in one transaction. A record
+	// still SendInFlight takes the new one; others already present are
+	// left as they are (not an error).
 	RecordSends(ctx context.Context, sends []Send) error
 	// LookupSend returns the send record of a command or ErrNotFound.
 	LookupSend(ctx context.Context, commandID string) (Send, error)
@@ -250,6 +260,16 @@ type Store interface {
 	// ListAdminRecords returns up to limit (1..200) records, newest first;
 	// an empty kind or clinicID matches every kind or clinic.
 	ListAdminRecords(ctx context.Context, kind, clinicID string, limit int) ([]AdminRecord, error)
+
+	// TakeRate counts one hit at time at against every check, all or
+	// nothing, atomically for every process sharing the store: when each
+	// check's current window has fewer than Max hits, one is counted in
+	// each and the result is OK; otherwise nothing is counted and the
+	// result names the first full check and when its window ends. A window
+	// begun by a process whose clock runs ahead counts for the others too
+	// until it ends. Counts of windows that have ended are deleted in time.
+	// Checks must pass ValidateRateChecks.
+	TakeRate(ctx context.Context, at time.Time, checks []RateCheck) (RateResult, error)
 
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error

@@ -79,8 +79,8 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	return nil
 }
 
-// RecordSends stores many send records in one round trip, ignoring those
-// already recorded.
+// RecordSends stores many send records in one round trip: a record in
+// flight takes the new one, others already recorded are kept.
 func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error {
 	if len(sends) == 0 {
 		return nil
@@ -89,7 +89,9 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 	b := &pgx.Batch{}
 	for _, send := range sends {
 		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO NOTHING`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO UPDATE
+		SET provider_id = EXCLUDED.provider_id, status = EXCLUDED.status, error_code = EXCLUDED.error_code, sent_at = EXCLUDED.sent_at
+		WHERE sends.status = 'in_flight'`,
 			send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode, normalize.Time(send.SentAt, now))
 	}
 	// A batch outside an explicit transaction runs as one implicit one.

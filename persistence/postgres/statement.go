@@ -100,11 +100,15 @@ var optionalParts = [...]struct {
 	WHERE EXISTS (SELECT 1 FROM s)
 	ORDER BY u.ord
 )`, 6},
+	// By the carrier's id, or by the command the callback URL names, which
+	// also records the carrier's id of a send still in flight.
 	partDeliveries: {`, dl AS (
-	UPDATE sends SET status = u.status, error_code = u.error_code
-	FROM unnest({1}::text[], {2}::text[], {3}::text[]) AS u(provider_id, status, error_code)
-	WHERE sends.provider_id = u.provider_id AND EXISTS (SELECT 1 FROM s)
-)`, 3},
+	UPDATE sends SET status = u.status, error_code = u.error_code,
+	       provider_id = CASE WHEN sends.provider_id = '' THEN u.provider_id ELSE sends.provider_id END
+	FROM unnest({1}::text[], {2}::text[], {3}::text[], {4}::text[]) AS u(provider_id, status, error_code, command_id)
+	WHERE ((sends.provider_id = u.provider_id AND u.provider_id <> '') OR (sends.command_id = u.command_id AND u.command_id <> ''))
+	  AND EXISTS (SELECT 1 FROM s)
+)`, 4},
 }
 
 const (
@@ -206,9 +210,9 @@ func consentArgs(es []persistence.ConsentEvent) []any {
 
 func deliveryArgs(ds []persistence.Delivery) []any {
 	n := len(ds)
-	provider, status, code := make([]string, n), make([]string, n), make([]string, n)
+	provider, status, code, command := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, d := range ds {
-		provider[i], status[i], code[i] = d.ProviderID, d.Status, d.ErrorCode
+		provider[i], status[i], code[i], command[i] = d.ProviderID, d.Status, d.ErrorCode, d.CommandID
 	}
-	return []any{provider, status, code}
+	return []any{provider, status, code, command}
 }

@@ -120,8 +120,12 @@ func applyExtras(ctx context.Context, tx execer, c persistence.Commit) error {
 		}
 	}
 	for _, d := range c.Deliveries {
-		if _, err := tx.ExecContext(ctx, "UPDATE sends SET status = ?, error_code = ? WHERE provider_id = ?",
-			d.Status, d.ErrorCode, d.ProviderID); err != nil {
+		// By the carrier's id, or by the command the callback URL names,
+		// which also records the carrier's id of a send still in flight.
+		if _, err := tx.ExecContext(ctx, `UPDATE sends SET status = ?, error_code = ?,
+			provider_id = CASE WHEN provider_id = '' THEN ? ELSE provider_id END
+			WHERE (provider_id = ? AND ? <> '') OR (command_id = ? AND ? <> '')`,
+			d.Status, d.ErrorCode, d.ProviderID, d.ProviderID, d.ProviderID, d.CommandID, d.CommandID); err != nil {
 			return fmt.Errorf("record delivery: %w", err)
 		}
 	}

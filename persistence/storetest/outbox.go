@@ -149,3 +149,50 @@ func testRecordSends(t *testing.T, s persistence.Store) {
 		}
 	}
 }
+
+// testSendsInFlight: a send recorded in flight before the carrier call
+// takes the carrier's answer when it is recorded, or the carrier's id from
+// a delivery receipt that names the command, whichever comes first; a
+// record no longer in flight is never overwritten.
+func testSendsInFlight(t *testing.T, s persistence.Store) {
+	intent := func(id, lead string) persistence.Send {
+		return persistence.Send{CommandID: id, ClinicID: "c1", LeadID: lead, Carrier: "telnyx", Status: persistence.SendInFlight, SentAt: t0}
+	}
+	for _, in := range []persistence.Send{intent("cmd-f1", "a"), intent("cmd-f2", "a"), intent("cmd-f3", "b")} {
+		if err := s.RecordSend(ctx(t), in); err != nil {
+			t.Fatalf("RecordSend(%s): %v", in.CommandID, err)
+		}
+	}
+	if err := s.RecordSend(ctx(t), intent("cmd-f1", "a")); !errors.Is(err, persistence.ErrDuplicate) {
+		t.Errorf("a second intent for cmd-f1: %v, want ErrDuplicate", err)
+	}
+	// The carrier's answer for cmd-f1 is recorded.
+	if err := s.RecordSends(ctx(t), []persistence.Send{{CommandID: "cmd-f1", ClinicID: "c1", LeadID: "a", Carrier: "telnyx",
+		ProviderID: "prov-f1", Status: "sent", SentAt: t0.Add(time.Second)}}); err != nil {
+		t.Fatalf("RecordSends: %v", err)
+	}
+	// A receipt names cmd-f2 (its answer was never recorded: a crash).
+	r := commit("c1", "a", 0, "receipt-f2", t0.Add(time.Minute))
+	r.Transcript = nil
+	r.Deliveries = []persistence.Delivery{{CommandID: "cmd-f2", ProviderID: "prov-f2", Status: "delivered"}}
+	mustApply(t, s, r)
+	// A late answer for cmd-f2 changes nothing now.
+	if err := s.RecordSends(ctx(t), []persistence.Send{{CommandID: "cmd-f2", ClinicID: "c1", LeadID: "a", Carrier: "telnyx",
+		ProviderID: "prov-other", Status: "sent", SentAt: t0.Add(2 * time.Minute)}}); err != nil {
+		t.Fatalf("RecordSends: %v", err)
+	}
+	want := map[string][2]string{
+		"cmd-f1": {"prov-f1", "sent"},
+		"cmd-f2": {"prov-f2", "delivered"},
+		"cmd-f3": {"", persistence.SendInFlight},
+	}
+	for id, w := range want {
+		got, err := s.LookupSend(ctx(t), id)
+		if err != nil || got.ProviderID != w[0] || got.Status != w[1] {
+			t.Errorf("LookupSend(%s) = %q %q, %v; want %q %q", id, got.ProviderID, got.Status, err, w[0], w[1])
+		}
+	}
+	if got, _ := s.LookupSend(ctx(t), "cmd-f3"); !got.SentAt.Equal(t0.Truncate(time.Microsecond)) {
+		t.Errorf("cmd-f3 began at %v, want %v", got.SentAt, t0)
+	}
+}

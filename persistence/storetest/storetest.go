@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"OutboxDuplicateIDIgnored", testOutboxDuplicateID},
 		{"Sends", testSends},
 		{"RecordSendsBatch", testRecordSends},
+		{"SendsInFlight", testSendsInFlight},
 		{"TimersStoredAndDue", testTimersStoredAndDue},
 		{"TimersMoveAndCancel", testTimersMoveAndCancel},
 		{"TimersSetAndCancelInOneCommit", testTimersSetAndCancelInOneCommit},
@@ -69,6 +70,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ClinicSettingsConcurrentSaversOneWins", testClinicSettingsConcurrentSavers},
 		{"ClinicSettingsConcurrentSeedersStoreOnce", testClinicSettingsConcurrentSeeders},
 		{"AdminRecords", testAdminRecords},
+		{"RateLimits", testRateLimits},
+		{"RateLimitsWindows", testRateLimitsWindows},
+		{"RateLimitsConcurrent", testRateLimitsConcurrent},
+		{"RateLimitsRefuseBadChecks", testRateLimitsRefuseBadChecks},
 		{"PingAndClose", testPingAndClose},
 	}
 	for _, tc := range tests {
