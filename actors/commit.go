@@ -61,7 +61,7 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 	a.diffTimers(&c, d.prev, next, fired)
 	if d.in != nil && d.in.Receipt != nil {
 		r := d.in.Receipt
-		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
+		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, CommandID: r.CommandID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
 	}
 	var holds []conversation.HoldRequest
 	first := d.prev == nil // the first text of a new lead: speed to lead

@@ -85,6 +85,9 @@ func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() tim
 			writeJSON(w, http.StatusOK, map[string]string{"status": skip})
 			return
 		}
+		if env.Receipt != nil {
+			env.Receipt.CommandID = receiptCommand(r)
+		}
 		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
 			outcome(OutcomePublishFailed)
 			Error(w, r, err)

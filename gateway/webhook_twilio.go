@@ -75,6 +75,9 @@ func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler 
 			writeTwiML(w)
 			return
 		}
+		if env.Receipt != nil {
+			env.Receipt.CommandID = receiptCommand(r)
+		}
 		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
 			outcome(OutcomePublishFailed)
 			Error(w, r, err)

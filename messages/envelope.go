@@ -87,8 +87,12 @@ type InboundSMS struct {
 type DeliveryReceipt struct {
 	Carrier    Carrier `json:"carrier"`
 	ProviderID string  `json:"provider_id"` // the carrier's id of our outbound message
-	Status     string  `json:"status"`
-	ErrorCode  string  `json:"error_code,omitempty"`
+	// CommandID is the send command the status callback URL names
+	// (carrier.CallbackURL); empty for receipts sent to the number's
+	// default webhook.
+	CommandID string `json:"command_id,omitempty"`
+	Status    string `json:"status"`
+	ErrorCode string `json:"error_code,omitempty"`
 }
 
 // MissedCall is an inbound call to a clinic number that nobody answered.

@@ -176,6 +176,10 @@ type Send struct {
 // and whose answer is not on record: after a crash it is in doubt.
 const SendInFlight = "in_flight"
 
+// SendRefused is the status of a send command its carrier answered with a
+// refusal: nothing was sent, and a replay may send it.
+const SendRefused = "refused"
+
 // Store is the engine's durable state. All methods are safe for concurrent
 // use.
 type Store interface {
@@ -207,8 +211,8 @@ type Store interface {
 	// record for the same command id returns ErrDuplicate.
 	RecordSend(ctx context.Context, s Send) error
 	// RecordSends stores many send records in one transaction. A record
-	// still SendInFlight takes the new one; others already present are
-	// left as they are (not an error).
+	// still SendInFlight or SendRefused takes the new one; others already
+	// present are left as they are (not an error).
 	RecordSends(ctx context.Context, sends []Send) error
 	// LookupSend returns the send record of a command or ErrNotFound.
 	LookupSend(ctx context.Context, commandID string) (Send, error)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -328,6 +329,16 @@ func storeKind(cfg Config) string {
 }
 
 // carriers builds the configured carrier senders.
+// callbackBase is the public URL of a receipt webhook, or "" without
+// PUBLIC_BASE_URL (receipts then go to the number's default webhook and
+// name no command; see docs/ARCHITECTURE.md, Outbox and sender).
+func callbackBase(cfg Config, path string) string {
+	if cfg.PublicBaseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(cfg.PublicBaseURL, "/") + path
+}
+
 // A carrier without API credentials gets the console sender, which prints
 // the texts, so `make run` shows replies without any account.
 func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
@@ -340,13 +351,13 @@ func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
 	r := carrier.Router{messages.CarrierTelnyx: con, messages.CarrierTwilio: con}
 	if cfg.TelnyxAPIKey != "" {
 		r[messages.CarrierTelnyx] = &carrier.Telnyx{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
-			MessagingProfileID: cfg.TelnyxMessagingProfileID, Client: client}
+			MessagingProfileID: cfg.TelnyxMessagingProfileID, WebhookURL: callbackBase(cfg, "/webhooks/telnyx/messages"), Client: client}
 	} else {
 		log.Info("TELNYX_API_KEY is not set: Telnyx texts are printed to the console instead of sent")
 	}
 	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
 		r[messages.CarrierTwilio] = &carrier.Twilio{BaseURL: cfg.TwilioAPIBaseURL, AccountSID: cfg.TwilioAccountSID,
-			AuthToken: cfg.TwilioAuthToken, Client: client}
+			AuthToken: cfg.TwilioAuthToken, StatusCallback: callbackBase(cfg, "/webhooks/twilio/status"), Client: client}
 	} else {
 		log.Info("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: Twilio texts are printed to the console instead of sent")
 	}

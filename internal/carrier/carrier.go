@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 
 	"github.com/medspa/engine/messages"
@@ -60,4 +61,26 @@ func (r Router) Send(ctx context.Context, cmd messages.SendSMS) (string, error) 
 		return "", &Error{Detail: fmt.Sprintf("no sender configured for carrier %q", cmd.Carrier)}
 	}
 	return s.Send(ctx, cmd)
+}
+
+// CallbackParam is the query parameter of a status callback URL that names
+// the send command, so a delivery receipt says which command the carrier
+// accepted even when the sender did not live to record the carrier's answer.
+const CallbackParam = "command_id"
+
+// CallbackURL is base (the webhook URL receipts go to) with the command id
+// added; "" when base is empty (the number's default webhook is used, and
+// its receipts name no command).
+func CallbackURL(base, commandID string) string {
+	if base == "" {
+		return ""
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set(CallbackParam, commandID)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -17,7 +17,10 @@ type Telnyx struct {
 	BaseURL            string // e.g. https://api.telnyx.com
 	APIKey             string
 	MessagingProfileID string
-	Client             *http.Client
+	// WebhookURL, when set, is where this message's receipts go (Telnyx
+	// webhook_url), with the command id added (CallbackURL).
+	WebhookURL string
+	Client     *http.Client
 }
 
 type telnyxSendRequest struct {
@@ -25,6 +28,7 @@ type telnyxSendRequest struct {
 	To                 string `json:"to"`
 	Text               string `json:"text"`
 	MessagingProfileID string `json:"messaging_profile_id,omitempty"`
+	WebhookURL         string `json:"webhook_url,omitempty"`
 }
 
 type telnyxSendResponse struct {
@@ -40,7 +44,8 @@ type telnyxSendResponse struct {
 
 // Send implements Sender.
 func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
-	body, err := json.Marshal(telnyxSendRequest{From: cmd.From, To: cmd.To, Text: cmd.Text, MessagingProfileID: t.MessagingProfileID})
+	body, err := json.Marshal(telnyxSendRequest{From: cmd.From, To: cmd.To, Text: cmd.Text, MessagingProfileID: t.MessagingProfileID,
+		WebhookURL: CallbackURL(t.WebhookURL, cmd.ID)})
 	if err != nil {
 		return "", fmt.Errorf("encode telnyx request: %w", err)
 	}

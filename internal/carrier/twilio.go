@@ -17,7 +17,11 @@ type Twilio struct {
 	BaseURL    string // e.g. https://api.twilio.com
 	AccountSID string
 	AuthToken  string
-	Client     *http.Client
+	// StatusCallback, when set, is where this message's status callbacks
+	// go, with the command id added (CallbackURL); Twilio signs the whole
+	// URL, so the command id in it is authenticated.
+	StatusCallback string
+	Client         *http.Client
 }
 
 // TwilioOptedOut is Twilio's error code for a recipient who replied STOP.
@@ -32,6 +36,9 @@ type twilioResponse struct {
 // Send implements Sender.
 func (t *Twilio) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
 	form := url.Values{"From": {cmd.From}, "To": {cmd.To}, "Body": {cmd.Text}}
+	if cb := CallbackURL(t.StatusCallback, cmd.ID); cb != "" {
+		form.Set("StatusCallback", cb)
+	}
 	endpoint := strings.TrimRight(t.BaseURL, "/") + "/2010-04-01/Accounts/" + url.PathEscape(t.AccountSID) + "/Messages.json"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {

@@ -55,6 +55,10 @@ type Config struct {
 	// recipient's window is put back before it is checked again (default
 	// 1h).
 	MaxDeferDelay time.Duration
+	// InDoubtWait is how long a command found in flight (its carrier call
+	// began, its answer was never recorded: a crash) waits for a delivery
+	// receipt naming it before it is sent once more (default 60 s).
+	InDoubtWait time.Duration
 }
 
 func (c *Config) defaults() {
@@ -88,12 +92,20 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.InDoubtWait <= 0 {
+		c.InDoubtWait = DefaultInDoubtWait
+	}
 }
+
+// DefaultInDoubtWait is Config.InDoubtWait's default: carriers post the
+// first status callback within seconds of accepting a text.
+const DefaultInDoubtWait = 60 * time.Second
 
 // Sender is the outbound side of the engine.
 type Sender struct {
 	cfg       Config
 	records   chan sent
+	intents   chan intent
 	limits    *limiter
 	publisher bus.Publisher
 }
@@ -101,8 +113,8 @@ type Sender struct {
 // New returns a Sender.
 func New(cfg Config) *Sender {
 	cfg.defaults()
-	return &Sender{cfg: cfg, records: make(chan sent, 1024), limits: newLimiter(cfg.RatePerNumber, cfg.RateBurst),
-		publisher: bus.Publisher{JS: cfg.JS}}
+	return &Sender{cfg: cfg, records: make(chan sent, 1024), intents: make(chan intent, 1024),
+		limits: newLimiter(cfg.RatePerNumber, cfg.RateBurst), publisher: bus.Publisher{JS: cfg.JS}}
 }
 
 // Run consumes send commands until ctx ends.
@@ -122,6 +134,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	stopLater := context.AfterFunc(ctx, func() { time.AfterFunc(10*time.Second, stopRec) })
 	defer stopLater()
 	go func() { defer close(recorded); s.recordLoop(recCtx) }()
+	go s.intentLoop(ctx)
 	if err := bus.ConsumeInLanes(ctx, cons, s.cfg.Workers, 512, func(m jetstream.Msg) { s.handle(ctx, m) }); err != nil {
 		close(s.records)
 		<-recorded
@@ -140,11 +153,27 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	log = log.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
-	if _, err := s.cfg.Store.LookupSend(ctx, cmd.ID); err == nil {
-		s.cfg.Metrics.duplicates.Inc()
-		_ = m.Ack()
-		return
-	} else if !errors.Is(err, persistence.ErrNotFound) {
+	again := false // sent once more after its first carrier call was left in doubt
+	if rec, err := s.cfg.Store.LookupSend(ctx, cmd.ID); err == nil && rec.Status != persistence.SendRefused {
+		if rec.Status != persistence.SendInFlight {
+			s.cfg.Metrics.duplicates.Inc()
+			_ = m.Ack()
+			return
+		}
+		// The carrier call began and its answer was never recorded: the
+		// carrier may have the text. A receipt naming the command settles
+		// it (the record leaves SendInFlight); without one by the end of
+		// the wait, the text is sent once more.
+		if wait := rec.SentAt.Add(s.cfg.InDoubtWait).Sub(s.cfg.Now()); wait > 0 {
+			s.cfg.Metrics.inDoubt.WithLabelValues("waiting").Inc()
+			log.Info("send in doubt: waiting for its receipt", slog.Duration("wait", wait))
+			_ = m.NakWithDelay(wait)
+			return
+		}
+		s.cfg.Metrics.inDoubt.WithLabelValues("sent_again").Inc()
+		log.Warn("send in doubt and no receipt came: sending once more")
+		again = true
+	} else if err != nil && !errors.Is(err, persistence.ErrNotFound) {
 		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
 		_ = m.NakWithDelay(time.Second)
 		return
@@ -164,6 +193,19 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		log.Info("initiated text outside the recipient's window; deferred", slog.Duration("delay", d))
 		_ = m.NakWithDelay(d)
 		return
+	}
+	if !again {
+		// The intent is durable before the carrier is called, so a crash
+		// from here on leaves the command in doubt, not forgotten.
+		rec := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier),
+			Status: persistence.SendInFlight, SentAt: s.cfg.Now()}
+		if err := s.recordIntent(ctx, rec); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("record send intent; will retry", slog.String("error", err.Error()))
+				_ = m.NakWithDelay(time.Second)
+			}
+			return
+		}
 	}
 	providerID, err := s.sendWithRetry(ctx, m, cmd)
 	if err != nil {
@@ -185,6 +227,15 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		}
 		s.cfg.Metrics.failed.WithLabelValues(string(cmd.Carrier), reason).Inc()
 		log.Warn("send failed", slog.String("reason", reason), slog.String("error", err.Error()))
+		if errors.As(err, &ce) {
+			// The carrier answered and took nothing: not in doubt, and a
+			// replay of the dead letter may send it.
+			refused := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier),
+				Status: persistence.SendRefused, ErrorCode: ce.Code, SentAt: s.cfg.Now()}
+			if rerr := s.cfg.Store.RecordSends(ctx, []persistence.Send{refused}); rerr != nil {
+				log.Warn("record refused send; it stays in doubt", slog.String("error", rerr.Error()))
+			}
+		}
 		s.dead(ctx, m, err, reason)
 		return
 	}
@@ -192,6 +243,62 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	s.records <- sent{
 		rec: persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now},
 		msg: m, origin: cmd.Origin, first: cmd.First,
+	}
+}
+
+// intent is a send command about to be handed to its carrier, waiting for
+// its in-flight record to be stored.
+type intent struct {
+	rec  persistence.Send
+	done chan error
+}
+
+// recordIntent stores that cmd's carrier call begins, in one transaction
+// with the intents of the other lanes (intentLoop).
+func (s *Sender) recordIntent(ctx context.Context, rec persistence.Send) error {
+	in := intent{rec: rec, done: make(chan error, 1)}
+	select {
+	case s.intents <- in:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-in.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// intentLoop writes in-flight records in batches: whatever lanes are
+// waiting share one transaction.
+func (s *Sender) intentLoop(ctx context.Context) {
+	batch := make([]intent, 0, 256)
+	recs := make([]persistence.Send, 0, 256)
+	for {
+		batch, recs = batch[:0], recs[:0]
+		select {
+		case in := <-s.intents:
+			batch = append(batch, in)
+		case <-ctx.Done():
+			return
+		}
+	fill:
+		for len(batch) < cap(batch) {
+			select {
+			case in := <-s.intents:
+				batch = append(batch, in)
+			default:
+				break fill
+			}
+		}
+		for _, in := range batch {
+			recs = append(recs, in.rec)
+		}
+		err := s.cfg.Store.RecordSends(ctx, recs)
+		for _, in := range batch {
+			in.done <- err
+		}
 	}
 }
 
@@ -317,6 +424,9 @@ type Metrics struct {
 	quietDeferrals prometheus.Counter
 	suppressed     *prometheus.CounterVec
 	speedToLead    prometheus.Histogram
+	// inDoubt counts commands found in flight after a crash: put back to
+	// wait for their receipt, or sent once more when none came.
+	inDoubt *prometheus.CounterVec
 }
 
 // NewMetrics registers the sender's metrics.
@@ -332,9 +442,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		quietDeferrals: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_quiet_hours_deferrals_total", Help: "Initiated texts put back by the sender until the recipient's window opens."}),
 		suppressed:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_suppressed_total", Help: "Send commands not handed to a carrier by rule."}, []string{"reason"}),
 		speedToLead:    newSpeedToLead(),
+		inDoubt: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_in_doubt_total",
+			Help: "Send commands found in flight after a crash: waiting for their receipt, or sent again when none came."}, []string{"outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed, m.speedToLead)
+		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed, m.speedToLead, m.inDoubt)
 	}
 	return m
 }

@@ -104,8 +104,8 @@ func TestCommandOnRecordIsNotSentAgain(t *testing.T) {
 	r.publish(t, command("cmd-2", "+13125550124"))
 	r.telnyx.WaitFor(t, "+13125550124", 1, 5*time.Second)
 	require.Eventually(t, func() bool {
-		_, err := r.store.LookupSend(context.Background(), "cmd-2")
-		return err == nil
+		rec, err := r.store.LookupSend(context.Background(), "cmd-2")
+		return err == nil && rec.Status == "sent"
 	}, 5*time.Second, 10*time.Millisecond)
 	// The same command again, past JetStream's dedup: a new message id.
 	cmd := command("cmd-2", "+13125550124")
@@ -127,12 +127,61 @@ func TestRejectedAndExhaustedCommandsAreDeadLettered(t *testing.T) {
 	r.publish(t, command("cmd-exhausted", "+13125550126"))
 	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 2 }, 5*time.Second, 10*time.Millisecond)
 	require.Empty(t, r.telnyx.Sent())
-	_, err := r.store.LookupSend(context.Background(), "cmd-exhausted")
-	require.ErrorIs(t, err, persistence.ErrNotFound)
+	// The carrier answered both with a refusal: nothing is in doubt.
+	for _, id := range []string{"cmd-rejected", "cmd-exhausted"} {
+		rec, err := r.store.LookupSend(context.Background(), id)
+		require.NoError(t, err)
+		require.Equal(t, persistence.SendRefused, rec.Status, id)
+	}
 }
 
 func TestMalformedCommandIsDeadLettered(t *testing.T) {
 	r := newRig(t, nil)
 	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject("c", "l"), "junk", []byte("{not json"), time.Time{}))
 	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 1 }, 5*time.Second, 10*time.Millisecond)
+}
+
+// TestInDoubtWaitsForItsReceipt: a command found in flight (a crash after
+// its carrier call began) is not sent again while its receipt may still
+// come; a receipt naming the command settles it without a second text.
+func TestInDoubtWaitsForItsReceipt(t *testing.T) {
+	r := newRig(t, nil, func(c *sender.Config) { c.InDoubtWait = 300 * time.Millisecond })
+	ctx := context.Background()
+	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: "cmd-doubt", ClinicID: "glow-chicago", LeadID: "ld_test",
+		Carrier: "telnyx", Status: persistence.SendInFlight, SentAt: time.Now()}))
+	r.publish(t, command("cmd-doubt", "+13125550127"))
+	// The receipt the carrier posts for the text it did accept.
+	_, err := r.store.Apply(ctx, []persistence.Commit{{DedupKey: "receipt-doubt",
+		Snapshot:   persistence.Snapshot{ClinicID: "glow-chicago", LeadID: "ld_test", Phone: "+13125550127", Phase: "new", State: []byte(`{}`), UpdatedAt: time.Now()},
+		Deliveries: []persistence.Delivery{{CommandID: "cmd-doubt", ProviderID: "prov-doubt", Status: "delivered"}}}})
+	require.NoError(t, err)
+	testkit.Drained(t, r.js, messages.StreamOutbound) // taken again after the wait, found settled, acknowledged
+	require.Empty(t, r.telnyx.Sent())
+	rec, err := r.store.LookupSend(ctx, "cmd-doubt")
+	require.NoError(t, err)
+	require.Equal(t, "prov-doubt", rec.ProviderID)
+}
+
+// TestInDoubtWithoutReceiptIsSentOnce: without a receipt by the end of the
+// wait, the text is sent once more, and recorded.
+func TestInDoubtWithoutReceiptIsSentOnce(t *testing.T) {
+	r := newRig(t, nil, func(c *sender.Config) { c.InDoubtWait = 300 * time.Millisecond })
+	ctx := context.Background()
+	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: "cmd-lost", ClinicID: "glow-chicago", LeadID: "ld_test",
+		Carrier: "telnyx", Status: persistence.SendInFlight, SentAt: time.Now()}))
+	r.publish(t, command("cmd-lost", "+13125550128"))
+	got := r.telnyx.WaitFor(t, "+13125550128", 1, 5*time.Second)
+	testkit.Drained(t, r.js, messages.StreamOutbound)
+	require.Len(t, r.telnyx.Sent(), 1)
+	rec, err := r.store.LookupSend(ctx, "cmd-lost")
+	require.NoError(t, err)
+	require.Equal(t, "sent", rec.Status)
+	require.Equal(t, got[0].ID, rec.ProviderID)
+}
+
+// TestCallbackURLNamesTheCommand: each text asks the carrier to post its
+// receipts to a URL that names the command.
+func TestCallbackURLNamesTheCommand(t *testing.T) {
+	require.Equal(t, "https://sms.example.com/webhooks/telnyx/messages?command_id=sms%3Aabc", carrier.CallbackURL("https://sms.example.com/webhooks/telnyx/messages", "sms:abc"))
+	require.Empty(t, carrier.CallbackURL("", "sms:abc"))
 }

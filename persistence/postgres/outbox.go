@@ -91,7 +91,7 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 		b.Queue(`INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (command_id) DO UPDATE
 		SET provider_id = EXCLUDED.provider_id, status = EXCLUDED.status, error_code = EXCLUDED.error_code, sent_at = EXCLUDED.sent_at
-		WHERE sends.status = 'in_flight'`,
+		WHERE sends.status IN ('in_flight', 'refused')`,
 			send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode, normalize.Time(send.SentAt, now))
 	}
 	// A batch outside an explicit transaction runs as one implicit one.

@@ -97,7 +97,7 @@ func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO UPDATE
 		SET provider_id = excluded.provider_id, status = excluded.status, error_code = excluded.error_code, sent_at = excluded.sent_at
-		WHERE sends.status = 'in_flight'`)
+		WHERE sends.status IN ('in_flight', 'refused')`)
 	if err != nil {
 		return fmt.Errorf("record sends: %w", err)
 	}

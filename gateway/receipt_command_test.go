@@ -1,0 +1,44 @@
+package gateway_test
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/messages"
+)
+
+// A receipt posted to the callback URL of one text (carrier.CallbackURL)
+// carries the command id it names, for both carriers; a value that cannot
+// be a command id is dropped, and a receipt without one still works.
+func TestReceiptNamesItsCommand(t *testing.T) {
+	e := newEnv(t)
+	post := func(path string) {
+		t.Helper()
+		body := fixture(t, "message.finalized.json")
+		stamp := strconv.FormatInt(testNow.Unix(), 10)
+		req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
+		req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(e.priv, stamp, body))
+		wantStatus(t, e.do(req), http.StatusOK)
+	}
+	post("/webhooks/telnyx/messages?command_id=sms%3Acmd-7")
+	wantTwiML(t, e.postTwilioSigned(twilioStatusPath+"?command_id=sms%3Acmd-8", twilioFixture(t, "status-callback.form.txt")))
+	failed := bytes.Replace(twilioFixture(t, "status-callback.form.txt"), []byte("MessageStatus=delivered"), []byte("MessageStatus=failed"), 1)
+	wantTwiML(t, e.postTwilioSigned(twilioStatusPath+"?command_id=%3Cscript%3E", failed))
+	for seq, want := range map[uint64]string{1: "sms:cmd-7", 2: "sms:cmd-8", 3: ""} {
+		got, err := messages.DecodeEnvelope(e.storedMsg(seq).Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Receipt == nil || got.Receipt.CommandID != want {
+			t.Errorf("receipt %d = %+v, want command %q", seq, got.Receipt, want)
+		}
+	}
+}
