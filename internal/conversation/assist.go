@@ -39,7 +39,8 @@ type Assist struct {
 // first: with the built-in understanding, and with the assist when there is
 // one. The built-in reading comes first: when it finds anything (what was
 // asked, a reason to hand off, an intent or an entity), it stands, and the
-// model only adds the entities it lacks. The model reads alone only the
+// model only adds the entities it lacks, and a question or a wish to book
+// where the built-in reading saw only a greeting. The model reads alone only the
 // texts the built-in understanding could not read at all, and even then it
 // cannot, on its own word, release a held time, cancel or move a booking,
 // or change the treatment already chosen. So a model that errs costs at most what the templates would
@@ -54,6 +55,9 @@ func (t *turn) understand(text string, asked Question) Understanding {
 		m.ServiceID = "" // nor change the treatment chosen
 	}
 	if read(b) {
+		if (b.Intent == IntentUnknown || b.Intent == IntentGreeting) && informative(m.Intent) {
+			b.Intent = m.Intent // "hey whats botox run these days" asks a price
+		}
 		if b.ServiceID == "" {
 			b.ServiceID = m.ServiceID
 		}
@@ -75,6 +79,13 @@ func (t *turn) understand(text string, asked Question) Understanding {
 		}
 	}
 	return m
+}
+
+// informative are the intents a model may give a text the built-in
+// understanding read only as a greeting or not at all: questions answered
+// from the clinic's data, and a wish to book.
+func informative(i Intent) bool {
+	return i == IntentPrice || i == IntentHours || i == IntentServices || i == IntentBook
 }
 
 // read reports whether the built-in understanding found anything in a text.
