@@ -71,7 +71,7 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 		case conversation.CalendarEffect:
 			holds = append(holds, eff.Request(a.leadID))
 		case conversation.RequestDeposit:
-			ret := a.engine.cfg.PublicBaseURL + "/deposits/" + eff.AppointmentID
+			ret := a.engine.cfg.PublicBaseURL + messages.DepositPath(a.clinic.ID, a.leadID, eff.AppointmentID)
 			cmd := messages.CreateCheckout{V: messages.Version, ID: id, ClinicID: a.clinic.ID, LeadID: a.leadID, AppointmentID: eff.AppointmentID,
 				ServiceName: eff.ServiceName, AmountCents: eff.AmountCents, Currency: eff.Currency, ExpiresAt: eff.ExpiresAt,
 				SuccessURL: ret + "?paid=1", CancelURL: ret, Origin: origin}

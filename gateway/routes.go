@@ -41,7 +41,8 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/inbox", handleInboxPage())
 	r.Method(http.MethodGet, "/inbox/app.js", handleInboxAsset("app.js"))
 	r.Method(http.MethodGet, "/inbox/inbox.css", handleInboxAsset("inbox.css"))
-	r.Method(http.MethodGet, "/deposits/{appointment_id}", handleDepositPage())
+	r.Method(http.MethodGet, "/deposits/{clinic_id}/{lead_id}/{appointment_id}", handleDepositPage(cfg.Store))
+	r.Method(http.MethodGet, "/deposits/{appointment_id}", handleDepositPage(cfg.Store)) // links made before: 404
 
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
 		r.Group(func(r chi.Router) {

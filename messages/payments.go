@@ -131,6 +131,14 @@ func checkCommand(v int, id, clinicID, leadID, appointmentID string) error {
 	return nil
 }
 
+// DepositPath is the gateway's page of an appointment's deposit, below its
+// public address: where development deposit links and Stripe's success
+// (with ?paid=1) and cancel URLs point. It names the clinic and the lead,
+// so the gateway reads the appointment's state from the conversation.
+func DepositPath(clinicID, leadID, appointmentID string) string {
+	return "/deposits/" + clinicID + "/" + leadID + "/" + appointmentID
+}
+
 // PaymentSubject is where payment commands for a lead are published.
 func PaymentSubject(clinicID, leadID string) string {
 	return SubjectPaymentCmd + "." + clinicID + "." + leadID

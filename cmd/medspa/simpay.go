@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,16 +10,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/payments"
 )
 
 // runSimPay plays Stripe: it posts a signed checkout.session.completed (or
 // .expired) event for a deposit to the gateway's Stripe webhook route,
 // signed with STRIPE_WEBHOOK_SECRET or the development secret in DATA_DIR.
-// The development checkout prints the exact command to run.
+// The development checkout prints the exact command to run. The
+// conversation books only a payment of the appointment's own session, in
+// its currency, for at least the deposit: change --amount, --currency or
+// --session to see any other payment refunded and handed to staff.
 func runSimPay(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -31,14 +33,15 @@ func runSimPay(ctx context.Context, args []string, getenv func(string) string, s
 	leadID := fs.String("lead", "", "lead id (from the checkout line)")
 	appt := fs.String("appointment", "", "appointment id")
 	session := fs.String("session", "", "checkout session id")
-	amount := fs.Int64("amount", 0, "amount paid, in cents")
+	amount := fs.Int64("amount", 0, "amount paid, in cents (amount_total)")
+	currency := fs.String("currency", "usd", "currency paid (ISO 4217)")
 	expired := fs.Bool("expired", false, "send checkout.session.expired instead of a payment")
 	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *clinicID == "" || *leadID == "" || *appt == "" {
-		return fmt.Errorf("--clinic, --lead and --appointment are required (copy them from the [stripe dev] line)")
+	if *clinicID == "" || *leadID == "" || *appt == "" || *session == "" {
+		return fmt.Errorf("--clinic, --lead, --appointment and --session are required (copy them from the [stripe dev] line)")
 	}
 	secret := cfg.StripeWebhookSecret
 	if secret == "" {
@@ -47,21 +50,8 @@ func runSimPay(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 	now := time.Now()
-	typ, status, payStatus, intent := "checkout.session.completed", "complete", "paid", any("pi_dev_"+*appt)
-	if *expired {
-		typ, status, payStatus, intent = "checkout.session.expired", "expired", "unpaid", nil
-	}
-	meta := map[string]string{"clinic_id": *clinicID, "lead_id": *leadID, "appointment_id": *appt}
-	ev := map[string]any{
-		"id": "evt_dev_" + uuid()[:18], "object": "event", "api_version": stripe.APIVersion, "created": now.Unix(),
-		"type": typ, "livemode": false, "pending_webhooks": 1, "request": map[string]any{"id": nil, "idempotency_key": nil},
-		"data": map[string]any{"object": map[string]any{
-			"id": *session, "object": "checkout.session", "amount_total": *amount, "currency": "usd",
-			"client_reference_id": *appt, "metadata": meta, "mode": "payment", "payment_intent": intent,
-			"payment_status": payStatus, "status": status, "livemode": false,
-		}},
-	}
-	payload, err := json.Marshal(ev)
+	payload, err := payments.DevEvent(payments.DevPayment{EventID: "evt_dev_" + uuid()[:18], ClinicID: *clinicID, LeadID: *leadID,
+		AppointmentID: *appt, SessionID: *session, AmountCents: *amount, Currency: *currency, Expired: *expired}, now)
 	if err != nil {
 		return err
 	}
@@ -80,6 +70,10 @@ func runSimPay(ctx context.Context, args []string, getenv func(string) string, s
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("gateway answered %s: %s", resp.Status, body)
+	}
+	typ := payments.EventCheckoutCompleted
+	if *expired {
+		typ = payments.EventCheckoutExpired
 	}
 	fmt.Fprintf(stdout, "posted %s for %s: %s\n", typ, *appt, bytes.TrimSpace(body))
 	return nil

@@ -2,7 +2,7 @@ package app_test
 
 import (
 	"bytes"
-	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/compliance"
+	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 )
@@ -41,7 +41,7 @@ func (l *lockedBuffer) count(s string) int {
 	return strings.Count(l.b.String(), s)
 }
 
-var apptInLink = regexp.MustCompile(`/deposits/(ap_[0-9a-f]+)`)
+var apptInLink = regexp.MustCompile(`/deposits/[^/\s]+/[^/\s]+/(ap_[0-9a-f]+)`)
 
 // holdWithDeposit takes a lead from a first text to a held slot with its
 // deposit link, and returns the appointment id. The day asked for is five
@@ -58,18 +58,18 @@ func holdWithDeposit(t *testing.T, sys *system, tel *testkit.Telnyx, lead, prefi
 	return m[1]
 }
 
-// stripeEvent posts a signed checkout.session.completed as Stripe would.
+// stripeEvent posts a signed checkout.session.completed as Stripe would,
+// paying the deposit through the session the development checkout made
+// for appt.
 func (s *system) stripeEvent(eventID, lead, appt, intent string) int {
-	ev := map[string]any{
-		"id": eventID, "object": "event", "api_version": stripe.APIVersion, "created": s.now().Unix(), "type": "checkout.session.completed",
-		"livemode": false, "pending_webhooks": 1, "request": map[string]any{"id": nil, "idempotency_key": nil},
-		"data": map[string]any{"object": map[string]any{
-			"id": "cs_test_" + appt, "object": "checkout.session", "amount_total": 5000, "currency": "usd", "client_reference_id": appt,
-			"metadata": map[string]string{"clinic_id": clinicID, "lead_id": messages.LeadID(clinicID, lead), "appointment_id": appt},
-			"mode":     "payment", "payment_intent": intent, "payment_status": "paid", "status": "complete", "livemode": false,
-		}},
-	}
-	payload, _ := json.Marshal(ev)
+	return s.stripePayment(payments.DevPayment{EventID: eventID, ClinicID: clinicID, LeadID: messages.LeadID(clinicID, lead),
+		AppointmentID: appt, SessionID: payments.DevSessionID(appt), AmountCents: 5000, Currency: "usd", PaymentIntent: intent})
+}
+
+// stripePayment posts a signed checkout.session.completed for p.
+func (s *system) stripePayment(p payments.DevPayment) int {
+	payload, err := payments.DevEvent(p, s.now())
+	require.NoError(s.t, err)
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: stripeSecret, Timestamp: s.now()})
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
@@ -110,6 +110,42 @@ func TestDepositBooksOnceAndRefundsOnce(t *testing.T) {
 		sys.drained(messages.StreamOutbound)
 		require.Equal(t, 1, console.count("[stripe dev] refund"), "one refund for one deposit")
 	})
+}
+
+// depositPath finds the deposit page's path in a deposit link text.
+var depositPath = regexp.MustCompile(`/deposits/[^/\s]+/[^/\s]+/ap_[0-9a-f]+`)
+
+// A payment of one cent for a $50 deposit books nothing: it is refunded
+// through the development checkout, the lead is told and staff take over,
+// and the deposit page does not say the payment was received.
+func TestUnderpaidDepositIsRefundedNotBooked(t *testing.T) {
+	cfg, priv, tel := newConfig(t, "")
+	cfg.StripeWebhookSecret = stripeSecret
+	console := &lockedBuffer{}
+	sys := startWith(t, cfg, priv, tel, app.Options{Console: console})
+	lead := "+13125550175"
+	appt := holdWithDeposit(t, sys, tel, lead, "under")
+	path := depositPath.FindString(tel.SentTo(lead)[2].Text)
+	require.NotEmpty(t, path)
+
+	require.Equal(t, http.StatusOK, sys.stripePayment(payments.DevPayment{EventID: "evt_under_1", ClinicID: clinicID,
+		LeadID: messages.LeadID(clinicID, lead), AppointmentID: appt, SessionID: payments.DevSessionID(appt), AmountCents: 1, Currency: "usd",
+		PaymentIntent: "pi_under"}))
+	got := tel.WaitFor(t, lead, 4, 10*time.Second)
+	require.Len(t, got, 4)
+	require.Contains(t, got[3].Text, "refunding it in full")
+	require.NotContains(t, got[3].Text, "booked")
+	require.Eventually(t, func() bool { return console.count("[stripe dev] refund") == 1 }, 10*time.Second, 20*time.Millisecond)
+	d, ok := sys.waitDetail(lead, func(d staffDetail) bool { return d.Phase == "handed_to_staff" })
+	require.True(t, ok, "handed to staff: %+v", d)
+
+	res, err := sys.client.Get(sys.baseURL + path + "?paid=1")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, string(body), "Payment not confirmed yet")
+	require.NotContains(t, string(body), "Payment received")
 }
 
 // An unpaid hold that expires frees its time for the next lead, by day

@@ -231,7 +231,7 @@ func TestAssistIgnoredBeyondTexts(t *testing.T) {
 	pay := func(typ string) messages.Envelope {
 		in := envelope(c, messages.KindPayment)
 		in.Payment = &messages.Payment{Type: typ, AppointmentID: s.Hold.AppointmentID, SessionID: "cs_1",
-			URL: "https://pay.example/c/1", PaymentIntent: "pi_1", PaymentStatus: "paid", AmountCents: 5000}
+			URL: "https://pay.example/c/1", PaymentIntent: "pi_1", PaymentStatus: "paid", AmountCents: 5000, Currency: "usd"}
 		return in
 	}
 	now = now.Add(time.Second)

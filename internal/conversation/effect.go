@@ -123,13 +123,18 @@ const (
 	EventRefundFailed     = "refund.failed"
 	EventChargeRefunded   = "charge.refunded"
 	EventPaymentUnmatched = "payment.unmatched"
-	EventBooked           = "appointment.booked"
-	EventCancelled        = "appointment.cancelled"
-	EventMoved            = "appointment.moved"
-	EventBookingLost      = "appointment.lost"
-	EventReminderSent     = "reminder.sent"
-	EventReviewRequested  = "review.requested"
-	EventFollowUpSent     = "follow_up.sent"
+	// EventPaymentMismatched: a payment for an appointment that does not
+	// pay its deposit (another session, another currency, less than the
+	// deposit); data: appointment_id, reason, session_id, amount_cents,
+	// currency, outcome.
+	EventPaymentMismatched = "payment.mismatched"
+	EventBooked            = "appointment.booked"
+	EventCancelled         = "appointment.cancelled"
+	EventMoved             = "appointment.moved"
+	EventBookingLost       = "appointment.lost"
+	EventReminderSent      = "reminder.sent"
+	EventReviewRequested   = "review.requested"
+	EventFollowUpSent      = "follow_up.sent"
 )
 
 // Domain event types of staff actions (staff.go).

@@ -11,6 +11,7 @@ const (
 	reasonReschedule     = "reschedule request"
 	reasonNoAvailability = "no availability"
 	reasonDepositFailed  = "deposit link failed"
+	reasonPayment        = "payment did not match"
 )
 
 // maxMisses is how many messages in a row may go not understood before a

@@ -42,6 +42,11 @@ func onPayment(s State, env Env, in messages.Envelope, now time.Time) (State, []
 			t.depositExpired(a)
 		}
 	case messages.PaymentChargeRefunded:
+		if p.PaymentIntent != "" {
+			// The charge names the appointment the payment was made for;
+			// the refunded payment is the one with its intent.
+			a, ok = t.s.byIntent(p.PaymentIntent)
+		}
 		if ok && !a.Refunded {
 			a.Refunded, a.RefundRequested = true, true
 			t.s.putAppt(a)
@@ -129,41 +134,25 @@ func (t *turn) depositExpired(a Appointment) {
 }
 
 // depositPaid records a paid deposit and asks the clinic to book its
-// appointment. A second event for the same payment does nothing; a
-// payment for an appointment that is cancelled or unknown is refunded.
+// appointment. Only the appointment's own checkout pays it: the session
+// whose link was texted, in the deposit's currency, for at least the
+// deposit (payment_match.go). Any other payment books nothing: it is
+// refunded, or held for staff when it cannot be, and staff take the
+// conversation over. A second event for the same payment does nothing; a
+// payment for an appointment that is cancelled is refunded.
 func (t *turn) depositPaid(a Appointment, known bool, p *messages.Payment) {
-	if p.PaymentIntent == "" {
-		t.event(EventPaymentUnmatched, "appointment_id", p.AppointmentID, "reason", "no payment intent")
-		return
+	if (known && a.paid() && a.PaymentIntent == p.PaymentIntent) || t.s.refusedPayment(p) {
+		return // the same payment again
 	}
 	if !known {
-		// Nothing of ours to book: keep a record so a repeat does not refund
-		// twice, and give the money back.
-		id := p.AppointmentID
-		if id == "" {
-			id = p.PaymentIntent
-		}
-		if _, seen := t.s.FindAppointment(id); seen {
-			return
-		}
-		stub := Appointment{ID: id, Status: ApptCancelled, PaymentIntent: p.PaymentIntent, PaidCents: p.AmountCents}
-		t.event(EventPaymentUnmatched, "appointment_id", id, "reason", "unknown appointment")
-		t.refund(&stub, "requested_by_customer")
-		t.s.putAppt(stub)
+		t.paymentUnmatched(p)
 		return
 	}
-	if a.paid() {
-		if a.PaymentIntent != p.PaymentIntent {
-			// Paid twice (two sessions): the second payment goes back.
-			t.effects = append(t.effects, RefundDeposit{AppointmentID: a.ID, PaymentIntent: p.PaymentIntent, AmountCents: p.AmountCents, Reason: "duplicate"})
-			t.event(EventDepositRefunding, "appointment_id", a.ID, "reason", "duplicate")
-		}
+	if why := mismatch(a, p); why != "" {
+		t.paymentRefused(a, p, why)
 		return
 	}
 	a.PaymentIntent, a.PaidCents = p.PaymentIntent, p.AmountCents
-	if a.PaidCents == 0 {
-		a.PaidCents = a.DepositCents
-	}
 	t.event(EventDepositPaid, "appointment_id", a.ID, "amount_cents", fmt.Sprint(a.PaidCents))
 	switch a.Status {
 	case ApptHeld, ApptPendingDeposit, ApptExpired:
@@ -181,6 +170,6 @@ func (t *turn) depositPaid(a Appointment, known bool, p *messages.Payment) {
 				slotText(t.c, a.Start) + ", but that appointment was cancelled, so we're refunding it in full.")
 		}
 	default:
-		t.s.putAppt(a) // booked without a deposit asked: keep the record
+		t.s.putAppt(a) // booked before its deposit came in (by staff): keep the record
 	}
 }

@@ -222,7 +222,8 @@ func (p *propertyLead) staff() *messages.StaffAction {
 }
 
 // payment is a random payment fact, mostly about the lead's latest
-// appointment: links, payments (sometimes twice), expiries and refunds.
+// appointment: links, payments (sometimes twice, sometimes not paying the
+// deposit), expiries and refunds.
 func (p *propertyLead) payment() *messages.Payment {
 	pay := &messages.Payment{Type: []string{messages.PaymentCheckoutCreated, messages.PaymentCheckoutCompleted, messages.PaymentCheckoutCompleted,
 		messages.PaymentCheckoutExpired, messages.PaymentCheckoutFailed, messages.PaymentChargeRefunded, messages.PaymentRefundCreated,
@@ -233,7 +234,15 @@ func (p *propertyLead) payment() *messages.Payment {
 		pay.AppointmentID = fmt.Sprintf("ap_unknown%d", p.rng.IntN(3))
 	}
 	pay.SessionID, pay.URL = "cs_"+pay.AppointmentID, "https://pay.example/c/"+pay.AppointmentID
-	pay.PaymentIntent, pay.PaymentStatus, pay.AmountCents = fmt.Sprintf("pi_%d", p.rng.IntN(2)), "paid", 5000
+	pay.PaymentIntent, pay.PaymentStatus, pay.AmountCents, pay.Currency = fmt.Sprintf("pi_%d", p.rng.IntN(2)), "paid", 5000, "usd"
+	switch p.rng.IntN(8) { // now and then a payment that pays nothing
+	case 0:
+		pay.AmountCents = 1
+	case 1:
+		pay.Currency = "eur"
+	case 2:
+		pay.SessionID = "cs_other"
+	}
 	pay.RefundID = "re_1"
 	return pay
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // parsePayment reads "<type> [appt=ID] [paid] [pi=..] [session=..]
-// [url=..] [amount=..] [refund=..]" into a payment fact.
+// [url=..] [amount=..] [currency=..] [refund=..]" into a payment fact.
 func parsePayment(t *testing.T, n int, text string) *messages.Payment {
 	t.Helper()
 	fields := strings.Fields(text)
@@ -36,6 +36,8 @@ func parsePayment(t *testing.T, n int, text string) *messages.Payment {
 			p.URL = v
 		case "refund":
 			p.RefundID = v
+		case "currency":
+			p.Currency = v
 		case "amount":
 			a, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {

@@ -40,7 +40,7 @@ const minTranscripts = 30
 //	> 2026-11-20T18:13:00Z receipt: delivered
 //	> 2026-11-20T18:40:00Z timer   (the state's earliest timer due by then)
 //	> 2026-11-20T18:40:00Z timer: reminder-24h [due=RFC3339]  (due: the state's own)
-//	> 2026-11-20T18:20:00Z payment: checkout.completed [appt=ID] [paid] [pi=pi_1] [session=cs_1] [url=...] [amount=5000] [refund=re_1]
+//	> 2026-11-20T18:20:00Z payment: checkout.completed [appt=ID] [paid] [pi=pi_1] [session=cs_1] [url=...] [amount=5000] [currency=usd] [refund=re_1]
 //	                              (appt: the lead's latest appointment)
 //	> 2026-11-20T18:30:00Z staff: take_over user=u1
 //	> 2026-11-20T18:31:00Z staff: send user=u1 [purpose=initiated] text=Hi, this is Sam.
