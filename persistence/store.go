@@ -197,6 +197,10 @@ type Store interface {
 	// Transcript returns a conversation's messages in order, at most limit
 	// (newest kept when cut).
 	Transcript(ctx context.Context, clinicID, leadID string, limit int) ([]TranscriptEntry, error)
+	// ConversationsByPhase counts the stored conversations of every clinic
+	// by phase (the Phase of their snapshots), ordered by clinic and phase;
+	// a phase without conversations is not listed.
+	ConversationsByPhase(ctx context.Context) ([]PhaseCount, error)
 
 	// PendingOutbox returns up to limit unpublished rows older than
 	// olderThan, oldest first.

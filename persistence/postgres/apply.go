@@ -26,15 +26,19 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 	cs := make([]persistence.Commit, len(commits))
 	for i, c := range commits {
 		cs[i] = normalize.Commit(c, now)
+		if err := normalize.Check(cs[i]); err != nil {
+			return nil, fmt.Errorf("apply commit %d: %w", i, err)
+		}
 	}
 	if !s.savepoints {
 		results, raced, err := s.applyPipelined(ctx, cs)
 		if err != nil || !raced {
-			return results, err
+			return results, rejected(err)
 		}
 		s.log.WarnContext(ctx, "apply raced on a dedup key, retrying with savepoints")
 	}
-	return s.applySavepoints(ctx, cs)
+	results, err := s.applySavepoints(ctx, cs)
+	return results, rejected(err)
 }
 
 // applyPipelined sends every commit statement in one batch. raced reports a

@@ -49,7 +49,7 @@ func (s *Store) SaveClinic(ctx context.Context, c persistence.ClinicSnapshot) er
 	}
 	tag, err := s.pool.Exec(ctx, sql, c.ClinicID, c.Version, state, at)
 	if err != nil {
-		return fmt.Errorf("save clinic: %w", err)
+		return rejected(fmt.Errorf("save clinic: %w", err))
 	}
 	if tag.RowsAffected() == 0 {
 		return persistence.ErrVersionConflict

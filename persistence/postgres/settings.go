@@ -29,7 +29,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 	ats := make([]time.Time, len(seeds))
 	bys := make([]string, len(seeds))
 	for i, c := range seeds {
-		ids[i], settings[i], ats[i], bys[i] = c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now), c.UpdatedBy
+		ids[i], settings[i], ats[i], bys[i] = c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now), normalize.Text(c.UpdatedBy)
 	}
 	tag, err := s.pool.Exec(ctx, `INSERT INTO clinic_settings (`+settingsColumns+`)
 		SELECT u.clinic_id, 1, u.settings, u.updated_at, u.updated_by
@@ -55,7 +55,7 @@ func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSett
 			WHERE clinic_id = $1 AND version = $2
 			RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM clinic_settings WHERE clinic_id = $1)`,
-		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, s.now()), c.UpdatedBy).
+		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, s.now()), normalize.Text(c.UpdatedBy)).
 		Scan(&updated, &exists)
 	switch {
 	case err != nil:

@@ -18,16 +18,23 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 		return nil, nil
 	}
 	now := s.now()
+	cs := make([]persistence.Commit, len(commits))
+	for i, c := range commits {
+		cs[i] = normalize.Commit(c, now)
+		if err := normalize.Check(cs[i]); err != nil {
+			return nil, fmt.Errorf("apply commit %d: %w", i, err)
+		}
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("apply: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	results := make([]error, len(commits))
-	for i, c := range commits {
-		results[i], err = applyOne(ctx, preparedTx{tx: tx, cache: s.stmts}, normalize.Commit(c, now))
+	results := make([]error, len(cs))
+	for i, c := range cs {
+		results[i], err = applyOne(ctx, preparedTx{tx: tx, cache: s.stmts}, c)
 		if err != nil {
-			return nil, fmt.Errorf("apply commit %d: %w", i, err)
+			return nil, rejected(fmt.Errorf("apply commit %d: %w", i, err))
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -41,7 +41,7 @@ func (s *Store) SaveClinic(ctx context.Context, c persistence.ClinicSnapshot) er
 			WHERE clinic_id = ? AND version = ?`, state, at, c.ClinicID, c.Version)
 	}
 	if err != nil {
-		return fmt.Errorf("save clinic: %w", err)
+		return rejected(fmt.Errorf("save clinic: %w", err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {

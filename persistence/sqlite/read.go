@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/normalize"
 	"github.com/medspa/engine/persistence/internal/paging"
 )
 
@@ -43,6 +44,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (pers
 // first. The filters are conditions of one query over the clinic's rows in
 // the order of the keyset cursor; see migration 0005 for the indexes.
 func (s *Store) ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error) {
+	q = normalize.Query(q)
 	limit := paging.Limit(q.Limit)
 	var sb strings.Builder
 	sb.WriteString("SELECT " + snapshotColumns + " FROM conversations WHERE clinic_id = ?")

@@ -33,7 +33,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 	now := s.now()
 	stored := 0
 	for _, c := range seeds {
-		res, err := stmt.ExecContext(ctx, c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now).UnixMicro(), c.UpdatedBy)
+		res, err := stmt.ExecContext(ctx, c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now).UnixMicro(), normalize.Text(c.UpdatedBy))
 		if err != nil {
 			return 0, fmt.Errorf("seed clinic settings: %w", err)
 		}
@@ -56,7 +56,7 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSettings) error {
 	at := normalize.Time(c.UpdatedAt, s.now()).UnixMicro()
 	res, err := s.w.ExecContext(ctx, `UPDATE clinic_settings SET version = version + 1, settings = ?, updated_at = ?, updated_by = ?
-		WHERE clinic_id = ? AND version = ?`, nonNil(c.Settings), at, c.UpdatedBy, c.ClinicID, c.Version)
+		WHERE clinic_id = ? AND version = ?`, nonNil(c.Settings), at, normalize.Text(c.UpdatedBy), c.ClinicID, c.Version)
 	if err != nil {
 		return fmt.Errorf("save clinic settings: %w", err)
 	}

@@ -74,6 +74,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RateLimitsWindows", testRateLimitsWindows},
 		{"RateLimitsConcurrent", testRateLimitsConcurrent},
 		{"RateLimitsRefuseBadChecks", testRateLimitsRefuseBadChecks},
+		{"TextCleaned", testTextCleaned},
+		{"RejectedWritesNothing", testRejected},
+		{"ConversationsByPhase", testConversationsByPhase},
 		{"PingAndClose", testPingAndClose},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,6 @@
 // Package normalize prepares values for both stores the same way: times
 // default to now when zero and are cut to microseconds in UTC, the precision
-// both databases keep.
+// both databases keep; text loses what Postgres text refuses (Text).
 package normalize
 
 import (
@@ -24,8 +24,9 @@ func Time(t, def time.Time) time.Time {
 // statement cannot hold twice: a timer listed again (the last wins), a
 // cancellation of a timer the commit also sets (setting wins: cancel then
 // set is a reschedule), a receipt without a carrier id, and all but the
-// last receipt of one carrier id.
+// last receipt of one carrier id. Text is cleaned first (see Text).
 func Commit(c persistence.Commit, now time.Time) persistence.Commit {
+	c = texts(c)
 	s := &c.Snapshot
 	s.UpdatedAt = Time(s.UpdatedAt, now)
 	s.CreatedAt = Time(s.CreatedAt, s.UpdatedAt)
