@@ -17,9 +17,7 @@ func receiptCommand(r *http.Request) string {
 		return ""
 	}
 	for _, c := range id {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == ':', c == '.':
-		default:
+		if c <= ' ' || c > '~' { // command ids are printable ASCII ("telnyx:<event>#0")
 			return ""
 		}
 	}

@@ -28,11 +28,11 @@ func TestReceiptNamesItsCommand(t *testing.T) {
 		req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(e.priv, stamp, body))
 		wantStatus(t, e.do(req), http.StatusOK)
 	}
-	post("/webhooks/telnyx/messages?command_id=sms%3Acmd-7")
+	post("/webhooks/telnyx/messages?command_id=telnyx%3Aev-7%230")
 	wantTwiML(t, e.postTwilioSigned(twilioStatusPath+"?command_id=sms%3Acmd-8", twilioFixture(t, "status-callback.form.txt")))
 	failed := bytes.Replace(twilioFixture(t, "status-callback.form.txt"), []byte("MessageStatus=delivered"), []byte("MessageStatus=failed"), 1)
-	wantTwiML(t, e.postTwilioSigned(twilioStatusPath+"?command_id=%3Cscript%3E", failed))
-	for seq, want := range map[uint64]string{1: "sms:cmd-7", 2: "sms:cmd-8", 3: ""} {
+	wantTwiML(t, e.postTwilioSigned(twilioStatusPath+"?command_id=%3Cscript%3E%20x", failed))
+	for seq, want := range map[uint64]string{1: "telnyx:ev-7#0", 2: "sms:cmd-8", 3: ""} {
 		got, err := messages.DecodeEnvelope(e.storedMsg(seq).Data)
 		if err != nil {
 			t.Fatal(err)

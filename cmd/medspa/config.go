@@ -76,6 +76,13 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	num("SEND_BURST", &c.SendBurst)
 	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
 	str("STRIPE_API_BASE_URL", &c.StripeAPIBaseURL)
+	if v := strings.TrimSpace(getenv("SEND_IN_DOUBT_WAIT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("SEND_IN_DOUBT_WAIT=%q is not a duration", v))
+		}
+		c.SendInDoubtWait = d
+	}
 	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
 	str("LLM_BASE_URL", &c.LLMBaseURL)
 	str("LLM_API_KEY", &c.LLMAPIKey)

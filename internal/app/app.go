@@ -154,7 +154,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 			c = carriers(cfg, o.Console, log)
 		}
 		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
-			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst})
+			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst, InDoubtWait: cfg.SendInDoubtWait})
 		g.Go(func() error { return snd.Run(gctx) })
 		var api payments.API = &payments.DevCheckout{W: o.Console, BaseURL: keys.PublicBaseURL}
 		if cfg.StripeSecretKey != "" {

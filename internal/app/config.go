@@ -14,6 +14,7 @@ import (
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/sender"
 )
 
 // Config is the whole system's configuration, filled from the environment by
@@ -51,6 +52,10 @@ type Config struct {
 	// hands to its carrier (10DLC limits); SendBurst its burst.
 	SendRatePerNumber float64
 	SendBurst         int
+	// SendInDoubtWait is how long a text whose carrier call a crash left
+	// unanswered waits for a receipt naming it before it is sent once more
+	// (SEND_IN_DOUBT_WAIT, default 60s).
+	SendInDoubtWait time.Duration
 
 	StripeSecretKey     string
 	StripeAPIBaseURL    string
@@ -86,6 +91,7 @@ func Defaults() Config {
 		WebLeadLimitPhone: gateway.DefaultLeadLimitPhone,
 		SendRatePerNumber: 10,
 		SendBurst:         20,
+		SendInDoubtWait:   sender.DefaultInDoubtWait,
 		StripeAPIBaseURL:  "https://api.stripe.com",
 		Partitions:        8,
 		IdleTimeout:       2 * time.Minute,
@@ -128,6 +134,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LLMBaseURL != "" && c.LLMModel == "" {
 		errs = append(errs, errors.New("LLM_MODEL is required with LLM_BASE_URL"))
+	}
+	if c.SendInDoubtWait != 0 && (c.SendInDoubtWait < time.Second || c.SendInDoubtWait > time.Hour) {
+		errs = append(errs, errors.New("SEND_IN_DOUBT_WAIT must be between 1s and 1h"))
 	}
 	if c.SendRatePerNumber <= 0 || c.SendBurst < 1 {
 		errs = append(errs, errors.New("SEND_RATE_PER_NUMBER and SEND_BURST must be positive"))

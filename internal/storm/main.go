@@ -62,11 +62,32 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed (0: random)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cf := compareFlags(fs, getenv)
+	crashRuns := fs.Int("crash", 0, "crash storms: run the engine as a child process (`medspa serve`, on DATABASE_URL when set), kill it with SIGKILL mid-storm and restart it, this many times, and count lost and duplicated replies")
+	crashMessages := fs.Int("crash-messages", 200, "with --crash: texts per run (from 40 leads)")
+	crashKillAt := fs.Float64("crash-kill-at", 0.5, "with --crash: share of the replies after which the engine is killed")
+	inDoubt := fs.Duration("crash-in-doubt-wait", 15*time.Second, "with --crash: the engine's SEND_IN_DOUBT_WAIT")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if *crashRuns > 0 {
+		bin, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		res, err := Crash(ctx, CrashOptions{Binary: bin, DatabaseURL: getenv("DATABASE_URL"), Runs: *crashRuns,
+			Messages: *crashMessages, KillAt: *crashKillAt, InDoubtWait: *inDoubt, Stdout: stdout, Stderr: stderr})
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			if r.Lost > 0 || r.Duplicate > 0 || r.Kills == 0 {
+				return fmt.Errorf("crash run %d: %d lost, %d duplicated, %d kills", r.Run, r.Lost, r.Duplicate, r.Kills)
+			}
+		}
+		return nil
 	}
 	if cf.enabled() {
 		return cf.run(ctx, fs, o, *asJSON, stdout, stderr)

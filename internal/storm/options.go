@@ -57,6 +57,13 @@ type Options struct {
 
 	Scripts []Script
 	Seed    uint64 // 0 draws one
+
+	// Receipts makes the carrier stub post each text's delivery receipt,
+	// signed with Key, to the webhook_url the engine asked for (Telnyx).
+	Receipts bool
+	// OnReply, when set, sees every text the stub accepts (the crash
+	// driver kills the engine after a share of them).
+	OnReply func(Reply)
 	Logger  *slog.Logger
 	Now     func() time.Time
 }

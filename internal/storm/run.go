@@ -91,6 +91,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	stub := NewStub(o.StubListener, o.StubAPIKey, r.onReply)
 	stub.Twilio(o.TwilioAccountSID, o.TwilioAuthToken)
+	if o.Receipts && o.Carrier == messages.CarrierTelnyx {
+		stub.Receipts(o.Key)
+	}
 	defer stub.Close()
 
 	mon := newMonitor(client, o.MetricsURL)
@@ -140,6 +143,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 func (r *runner) onReply(rep Reply) {
+	if r.o.OnReply != nil {
+		r.o.OnReply(rep)
+	}
 	if l, ok := r.byNum[rep.To]; ok {
 		select {
 		case l.replies <- struct{}{}:

@@ -1,15 +1,20 @@
 package storm
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/medspa/engine/internal/telnyxsig"
 )
 
 // Reply is one text the engine handed to the carrier stub.
@@ -35,12 +40,19 @@ type Stub struct {
 	mu      sync.Mutex
 	replies []Reply
 	refused int
+
+	// receiptKey, when set, signs the delivery receipts the stub posts to
+	// each text's webhook_url (Receipts); closing stops their retries.
+	receiptKey ed25519.PrivateKey
+	closing    chan struct{}
+	closeOnce  sync.Once
+	receipts   sync.WaitGroup
 }
 
 // NewStub serves on ln. onReply, when set, is called with every accepted
 // text as it arrives.
 func NewStub(ln net.Listener, apiKey string, onReply func(Reply)) *Stub {
-	s := &Stub{apiKey: apiKey, onReply: onReply, ln: ln}
+	s := &Stub{apiKey: apiKey, onReply: onReply, ln: ln, closing: make(chan struct{})}
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
@@ -59,8 +71,19 @@ func (s *Stub) Twilio(sid, token string) {
 // TWILIO_API_BASE_URL).
 func (s *Stub) URL() string { return "http://" + s.ln.Addr().String() }
 
-// Close stops the server.
+// Receipts makes the stub post, for every Telnyx text whose request names a
+// webhook_url, the message.finalized receipt Telnyx would, signed with key,
+// retried (as Telnyx retries) while the engine does not answer 200.
+func (s *Stub) Receipts(key ed25519.PrivateKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.receiptKey = key
+}
+
+// Close stops the server and the receipts still being retried.
 func (s *Stub) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.receipts.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -100,9 +123,10 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		From string `json:"from"`
-		To   string `json:"to"`
-		Text string `json:"text"`
+		From       string `json:"from"`
+		To         string `json:"to"`
+		Text       string `json:"text"`
+		WebhookURL string `json:"webhook_url"`
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil || json.Unmarshal(body, &req) != nil || req.From == "" || req.To == "" || req.Text == "" {
@@ -111,6 +135,16 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rep := s.record(req.From, req.To, req.Text)
 	id := fmt.Sprintf("40385f64-5701-4000-8000-%012d", rep.Seq)
+	s.mu.Lock()
+	key := s.receiptKey
+	s.mu.Unlock()
+	if key != nil && req.WebhookURL != "" {
+		s.receipts.Add(1)
+		go func() {
+			defer s.receipts.Done()
+			s.postReceipt(key, req.WebhookURL, id, rep)
+		}()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{
 		"record_type": "message", "direction": "outbound", "id": id, "type": "SMS",
@@ -173,4 +207,49 @@ func (s *Stub) refuse(w http.ResponseWriter, status int, code, title string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"code": code, "title": title, "detail": title}}})
+}
+
+// postReceipt posts a text's message.finalized receipt to its webhook URL,
+// retrying every 500 ms for up to two minutes until the engine answers 200
+// (a restart in between is ridden out, as with Telnyx's own retries).
+func (s *Stub) postReceipt(key ed25519.PrivateKey, url, msgID string, rep Reply) {
+	body, _ := json.Marshal(map[string]any{
+		"data": map[string]any{
+			"event_type": "message.finalized", "id": fmt.Sprintf("5a1e0000-0000-4000-8000-%012d", rep.Seq),
+			"occurred_at": rep.At.UTC().Format(time.RFC3339Nano), "record_type": "event",
+			"payload": map[string]any{
+				"id": msgID, "direction": "outbound", "type": "SMS", "record_type": "message", "errors": []any{},
+				"from": map[string]any{"phone_number": rep.From},
+				"to":   []any{map[string]any{"phone_number": rep.To, "status": "delivered"}},
+				"text": rep.Text, "parts": 1,
+			},
+		},
+		"meta": map[string]any{"attempt": 1, "delivered_to": url},
+	})
+	client := &http.Client{Timeout: 5 * time.Second}
+	for attempt := 0; attempt < 240; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-s.closing:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+		stamp := strconv.FormatInt(time.Now().Unix(), 10)
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
+		req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, stamp, body))
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
 }
