@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -65,7 +67,9 @@ type holdReply struct {
 
 // loadCalendar reads the clinic's persisted calendar, retrying while the
 // store is unreachable: the clinic decides nothing before it knows its
-// bookings.
+// bookings. A calendar that cannot be decoded is not replaced by an empty
+// one (the next hold would write that over every booking): the clinic
+// refuses holds until the stored calendar can be read (see unreadable).
 func (a *clinicActor) loadCalendar() {
 	for attempt := 0; ; attempt++ {
 		ctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
@@ -75,14 +79,17 @@ func (a *clinicActor) loadCalendar() {
 		case errors.Is(err, persistence.ErrNotFound):
 			a.version = 0
 			a.view.store(clinic.Calendar{})
+			a.readable()
 			return
 		case err == nil:
 			var cal clinic.Calendar
 			if err := json.Unmarshal(snap.State, &cal); err != nil {
-				a.log.Error("clinic calendar is corrupt; starting from an empty one", slog.String("error", err.Error()))
+				a.unreadable(snap.Version, err)
+				return
 			}
 			a.version = snap.Version
 			a.view.store(cal)
+			a.readable()
 			return
 		}
 		if a.engine.ctx.Err() != nil {
@@ -96,6 +103,13 @@ func (a *clinicActor) loadCalendar() {
 // hold applies one lead's request to the calendar and persists it with a
 // version fence before answering: a hold exists once the lead hears of it.
 func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
+	if a.broken != nil {
+		a.loadCalendar() // repaired meanwhile?
+		if a.broken != nil {
+			ctx.Respond(&holdReply{err: a.broken})
+			return
+		}
+	}
 	for attempt := 0; attempt < 5; attempt++ {
 		now := a.engine.cfg.Now()
 		next, res := conversation.DecideClinic(a.view.load(), a.view.clinic(), call.req, now)
@@ -116,10 +130,67 @@ func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
 		if errors.Is(err, persistence.ErrVersionConflict) {
 			a.log.Warn("clinic calendar written elsewhere; reloading")
 			a.loadCalendar()
+			if a.broken != nil {
+				ctx.Respond(&holdReply{err: a.broken})
+				return
+			}
 			continue
+		}
+		if errors.Is(err, persistence.ErrRejected) {
+			err = &permanentError{err: err, reason: "store_rejected"}
 		}
 		ctx.Respond(&holdReply{err: fmt.Errorf("save calendar: %w", err)})
 		return
 	}
 	ctx.Respond(&holdReply{err: errors.New("save calendar: version conflicts persist")})
 }
+
+// ErrCalendarUnreadable: the clinic's stored calendar cannot be decoded.
+var ErrCalendarUnreadable = errors.New("clinic calendar cannot be decoded")
+
+// unreadable stops the clinic's holds: its stored calendar (version) cannot
+// be decoded. Every hold request is answered with a permanent error, and
+// reads the calendar again first, so a repaired calendar is used from the
+// next request on; the leads' requests stay pending in their
+// conversations meanwhile and are asked again when they are next
+// activated. It is said once per clinic and node: a log line, the
+// medspa_clinic_calendars_unreadable gauge and a calendar.unreadable
+// clinic event.
+func (a *clinicActor) unreadable(version int64, err error) {
+	a.version = version
+	first := a.broken == nil
+	a.broken = &permanentError{err: fmt.Errorf("%w (version %d): %v", ErrCalendarUnreadable, version, err), reason: "calendar_unreadable"}
+	if !first {
+		return
+	}
+	a.engine.cfg.Metrics.brokenCalendars.Inc()
+	a.log.Error("clinic calendar cannot be decoded; holds are refused until it is repaired",
+		slog.Int64("version", version), slog.String("error", err.Error()))
+	id := fmt.Sprintf("calendar-unreadable:%s:%d", a.id, version)
+	data, _ := json.Marshal(map[string]any{"version": version, "error": err.Error()})
+	ev := messages.Event{V: messages.Version, ID: id, Type: EventCalendarUnreadable, ClinicID: a.id, LeadID: messages.ClinicToken,
+		At: a.engine.cfg.Now(), Data: data}
+	b, merr := json.Marshal(ev)
+	if merr != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(a.engine.ctx, 5*time.Second)
+	defer cancel()
+	if _, perr := a.engine.cfg.JS.Publish(ctx, messages.EventSubject(a.id, messages.ClinicToken, ev.Type), b, jetstream.WithMsgID(id)); perr != nil {
+		a.log.Warn("calendar.unreadable not published", slog.String("error", perr.Error()))
+	}
+}
+
+// readable ends what unreadable started.
+func (a *clinicActor) readable() {
+	if a.broken == nil {
+		return
+	}
+	a.broken = nil
+	a.engine.cfg.Metrics.brokenCalendars.Dec()
+	a.log.Info("clinic calendar readable again; holds resume")
+}
+
+// EventCalendarUnreadable is the type of the clinic event that says its
+// stored calendar cannot be decoded (docs/EVENTS.md, Engine events).
+const EventCalendarUnreadable = "calendar.unreadable"

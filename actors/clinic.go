@@ -21,6 +21,9 @@ type clinicActor struct {
 	leads   map[string]*leadRef
 	view    *clinicView // the settings and calendar as leads read them
 	version int64       // the stored calendar's version
+	// broken is the answer to every hold while the stored calendar cannot
+	// be decoded (see unreadable); nil otherwise.
+	broken *permanentError
 }
 
 type leadRef struct {
@@ -38,6 +41,10 @@ func (a *clinicActor) Receive(ctx actor.Context) {
 	case *actor.Started:
 		a.loadSettings()
 		a.loadCalendar()
+	case *actor.Stopped:
+		if a.broken != nil {
+			a.engine.cfg.Metrics.brokenCalendars.Dec() // this node no longer has the clinic
+		}
 	case *settingsCall:
 		a.updateSettings(ctx, m)
 	case *holdCall:

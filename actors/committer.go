@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/medspa/engine/internal/clock"
@@ -68,6 +69,18 @@ func (c *committer) run(ctx context.Context) {
 		if c.batches != nil {
 			c.batches(len(live), began.Elapsed())
 		}
+		if errors.Is(err, persistence.ErrRejected) && len(live) > 1 {
+			// One commit the store refuses fails the whole transaction:
+			// apply each alone, so that only that one fails.
+			for i, r := range live {
+				res, err := c.store.Apply(ctx, commits[i:i+1])
+				if err == nil {
+					err = res[0]
+				}
+				r.done <- err
+			}
+			continue
+		}
 		for i, r := range live {
 			if err != nil {
 				r.done <- err
@@ -79,8 +92,9 @@ func (c *committer) run(ctx context.Context) {
 }
 
 // commit applies one commit and waits for its result: nil,
-// persistence.ErrDuplicate, persistence.ErrVersionConflict, or a transient
-// error.
+// persistence.ErrDuplicate, persistence.ErrVersionConflict, an error
+// wrapping persistence.ErrRejected (this commit, not another of its batch,
+// is refused), or a transient error.
 func (c *committer) commit(ctx context.Context, cm persistence.Commit) error {
 	done := make(chan error, 1)
 	select {

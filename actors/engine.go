@@ -7,9 +7,11 @@ package actors
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -149,6 +151,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	bg(e.relay.Run)
 	bg(e.timerLoop)
 	bg(e.keepAlive)
+	bg(e.recountLoop)
 	if sub, err := e.serveLiveState(e.cfg.JS.Conn()); err != nil {
 		logger.Warn("live state requests will not be answered", slog.String("error", err.Error()))
 	} else {
@@ -165,6 +168,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		go func() { defer close(placed); e.place(ctx, *e.cfg.Placement) }()
 	} else {
 		close(placed)
+		e.countPhases(ctx, e.cfg.Partitions)
 		for _, p := range e.cfg.Partitions {
 			if err := e.startPartition(ctx, p); err != nil {
 				e.stopPartitions(nil, 0)
@@ -211,7 +215,7 @@ func (e *Engine) consume(ctx context.Context, r *partitionRun) (jetstream.Consum
 		m := newTrackedMsg(jm, r)
 		d, err := e.newDelivery(m, p)
 		if err != nil {
-			e.deadLetter(m, err, "bad_subject")
+			e.deadLetter(m, err, "bad_subject", deadInfo{})
 			return
 		}
 		e.inflight.Add(1)
@@ -241,17 +245,64 @@ func (e *Engine) newDelivery(m jetstream.Msg, p int) (*delivery, error) {
 		kind: kind, origin: bus.Origin(m.Headers()), arrived: e.cfg.Now()}, nil
 }
 
+// deadInfo is what a dead letter tells beyond its message: the
+// conversation it belongs to, when known, and the snapshot that could not
+// be decoded, when that is the reason.
+type deadInfo struct {
+	clinicID, leadID string
+	kind             messages.Kind
+	snapshot         []byte
+	restarted        bool // the conversation starts again without the snapshot
+}
+
 // deadLetter moves a message that can never be processed to the dead-letter
-// subject and terminates it. If the dead-letter publish fails, the message
-// is left unacked so JetStream redelivers it: nothing is lost silently.
-func (e *Engine) deadLetter(m jetstream.Msg, reason error, label string) {
-	e.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
+// subject and terminates it, and publishes a message.dead_lettered event
+// for its conversation. If the dead-letter publish fails, the message is
+// left unacked so JetStream redelivers it: nothing is lost silently. It
+// reports whether the message is in the dead-letter stream.
+func (e *Engine) deadLetter(m jetstream.Msg, reason error, label string, info deadInfo) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := bus.DeadLetter(ctx, e.cfg.JS, "inbound", m, reason, e.cfg.Now()); err != nil {
-		e.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
+	dl := bus.NewDeadLetter("inbound", m, reason, label, e.cfg.Now())
+	dl.Snapshot = info.snapshot
+	seq, err := bus.PublishDeadLetter(ctx, e.cfg.JS, dl)
+	if err != nil {
+		e.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("reason", label), slog.String("error", err.Error()))
+		return false
+	}
+	e.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
+	e.cfg.Logger.Warn("message dead-lettered", slog.String("reason", label), slog.Uint64("dead_letter", seq),
+		slog.String("clinic_id", info.clinicID), slog.String("lead_id", info.leadID), slog.String("error", reason.Error()))
+	_ = m.TermWithReason(label)
+	if info.clinicID != "" && info.leadID != "" {
+		e.publishDeadEvent(ctx, seq, label, info)
+	}
+	return true
+}
+
+// EventDeadLettered is the type of the event that says a conversation's
+// message went to the dead-letter subject (docs/EVENTS.md, Engine events).
+const EventDeadLettered = "message.dead_lettered"
+
+// publishDeadEvent tells operators and staff that a conversation lost a
+// message to the dead-letter subject. It is published straight to
+// JetStream, not through the outbox (nothing is committed for a dead
+// letter); its id is the dead letter's, so a retry is stored once.
+func (e *Engine) publishDeadEvent(ctx context.Context, seq uint64, label string, info deadInfo) {
+	data, err := json.Marshal(map[string]string{"reason": label, "kind": string(info.kind),
+		"dead_letter": strconv.FormatUint(seq, 10), "restarted": strconv.FormatBool(info.restarted)})
+	if err != nil {
 		return
 	}
-	e.cfg.Logger.Warn("message dead-lettered", slog.String("reason", label), slog.String("error", reason.Error()))
-	_ = m.TermWithReason(label)
+	id := "dead-letter:" + strconv.FormatUint(seq, 10)
+	ev := messages.Event{V: messages.Version, ID: id, Type: EventDeadLettered, ClinicID: info.clinicID, LeadID: info.leadID,
+		At: e.cfg.Now(), Data: data}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return
+	}
+	subject := messages.EventSubject(info.clinicID, info.leadID, EventDeadLettered)
+	if err := (bus.Publisher{JS: e.cfg.JS}).Publish(ctx, subject, id, b, time.Time{}); err != nil {
+		e.cfg.Logger.Warn("dead-letter event not published", slog.Uint64("dead_letter", seq), slog.String("error", err.Error()))
+	}
 }

@@ -61,6 +61,10 @@ func (a *leadActor) callClinic(actx actor.Context, req conversation.HoldRequest)
 			if r.err == nil {
 				return r.res, nil
 			}
+			var perm *permanentError
+			if errors.As(r.err, &perm) {
+				return conversation.HoldResult{}, r.err // asking again cannot help
+			}
 			err = r.err
 		}
 		if a.engine.ctx.Err() != nil {

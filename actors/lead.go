@@ -38,6 +38,14 @@ type leadActor struct {
 	processed uint64
 	caughtUp  bool                            // earlier pending messages of this lead were looked for
 	assisted  map[string]*conversation.Assist // the model's reading of the message in hand
+	// phase is the phase the store has for the conversation ("" when none
+	// is stored), as medspa_conversations_by_phase counts it; known once
+	// loaded.
+	phase      string
+	phaseKnown bool
+	// broken is the stored snapshot that could not be decoded, until it is
+	// safe in a dead letter.
+	broken *persistence.Snapshot
 }
 
 func newLeadActor(e *Engine, view *clinicView, leadID string) *leadActor {
@@ -114,7 +122,7 @@ func (a *leadActor) handle(actx actor.Context, d *delivery) {
 		err = fmt.Errorf("%w: envelope for %s/%s on subject of %s/%s", messages.ErrInvalid, env.ClinicID, env.LeadID, d.clinicID, d.leadID)
 	}
 	if err != nil {
-		a.dead(d, err, "invalid")
+		a.dead(d, err, "invalid", nil)
 		return
 	}
 	for attempt := 0; ; attempt++ {
@@ -123,7 +131,7 @@ func (a *leadActor) handle(actx actor.Context, d *delivery) {
 		}
 		outcome, holds, err := a.apply(actx, d, env)
 		if errors.Is(err, errNoConversation) {
-			a.dead(d, err, "unknown_conversation")
+			a.dead(d, err, "unknown_conversation", nil)
 			return
 		}
 		if err == nil {
@@ -136,10 +144,10 @@ func (a *leadActor) handle(actx actor.Context, d *delivery) {
 		var perm *permanentError
 		if errors.As(err, &perm) {
 			if attempt+1 < e.cfg.MaxAttempts {
-				e.cfg.Metrics.retries.WithLabelValues("decide").Inc()
+				e.cfg.Metrics.retries.WithLabelValues(perm.reason).Inc()
 				continue
 			}
-			a.dead(d, err, "decide_failed")
+			a.giveUp(d, perm)
 			return
 		}
 		reason := "store"
@@ -183,7 +191,7 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 	denv.Assist = a.assist(env, start, now)
 	next, effects, err := safeDecide(start, denv, env, now)
 	if err != nil {
-		return "", nil, &permanentError{err}
+		return "", nil, &permanentError{err: err, reason: "decide_failed"}
 	}
 	holds, err := a.commit(decision{key: env.ID, in: &env, prev: prev, next: next, effects: effects, origin: d.origin}, now)
 	if errors.Is(err, persistence.ErrDuplicate) {
@@ -204,16 +212,20 @@ func (a *leadActor) env() conversation.Env {
 func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldRequest, error) {
 	c, holds, err := a.buildCommit(d, now)
 	if err != nil {
-		return nil, &permanentError{err}
+		return nil, &permanentError{err: err, reason: "decide_failed"}
 	}
 	ctx, cancel := context.WithTimeout(a.engine.ctx, 30*time.Second)
 	defer cancel()
 	if err := a.engine.commit.commit(ctx, c); err != nil {
+		if errors.Is(err, persistence.ErrRejected) {
+			return nil, &permanentError{err: err, reason: "store_rejected"}
+		}
 		return nil, err
 	}
 	a.state, a.exists = d.next, true
 	a.version++
-	a.engine.cfg.Metrics.committed(d)
+	a.engine.cfg.Metrics.committed(a.clinic.ID, a.phase, d)
+	a.phase = string(d.next.Phase)
 	a.engine.relay.Enqueue(c.Outbox)
 	return holds, nil
 }
@@ -236,34 +248,85 @@ func (a *leadActor) load(actx actor.Context) error {
 	switch {
 	case errors.Is(err, persistence.ErrNotFound):
 		a.exists, a.version, a.state = false, 0, conversation.State{}
+		snap = persistence.Snapshot{}
 	case err != nil:
 		return fmt.Errorf("load snapshot: %w", err)
 	default:
 		var s conversation.State
 		if err := json.Unmarshal(snap.State, &s); err != nil {
-			return &permanentError{fmt.Errorf("decode snapshot: %w", err)}
+			a.broken = &snap
+			return &permanentError{err: fmt.Errorf("decode snapshot: %w", err), reason: reasonSnapshot}
 		}
 		a.exists, a.version, a.state = true, snap.Version, s
 	}
+	a.broken = nil
+	a.storedPhase(snap.Phase)
 	a.loaded = true
 	return nil
 }
 
-func (a *leadActor) dead(d *delivery, err error, label string) {
-	a.engine.cfg.Metrics.processed.WithLabelValues(string(d.kind), "dead_letter").Inc()
-	if d.msg == nil {
-		// A catch-up copy: its own redelivery will reach the same verdict.
+// storedPhase records the phase the store has for the conversation. A
+// phase other than the one last committed here (a commit whose answer was
+// lost, another node's write) moves the conversation in the count.
+func (a *leadActor) storedPhase(phase string) {
+	if a.phaseKnown && a.phase != phase {
+		a.engine.cfg.Metrics.ops.phases.move(a.clinic.ID, a.phase, phase)
+	}
+	a.phase, a.phaseKnown = phase, true
+}
+
+// giveUp dead-letters a message that failed for a reason retrying cannot
+// fix, and lets the conversation go on with its next message. When the
+// reason is a stored snapshot that cannot be decoded, the snapshot goes
+// into the dead letter and the conversation starts again from a new state
+// over the stored version: the next commit replaces the snapshot.
+func (a *leadActor) giveUp(d *delivery, perm *permanentError) {
+	var broken *persistence.Snapshot
+	if perm.reason == reasonSnapshot {
+		broken = a.broken
+	}
+	if !a.dead(d, perm, perm.reason, broken) || broken == nil {
 		return
 	}
-	a.engine.deadLetter(d.msg, err, label)
+	a.log.Error("stored conversation cannot be decoded; it starts again from a new state, the snapshot is kept in the dead letter",
+		slog.Int64("version", broken.Version))
+	a.engine.cfg.Metrics.restarted.Inc()
+	a.exists, a.version, a.state, a.broken = false, broken.Version, conversation.State{}, nil
+	a.storedPhase(broken.Phase)
+	a.loaded = true
+}
+
+// dead moves d to the dead-letter subject, with the snapshot that could not
+// be decoded when there is one; it reports whether it is there.
+func (a *leadActor) dead(d *delivery, err error, label string, broken *persistence.Snapshot) bool {
+	if d.msg == nil {
+		// A catch-up copy: its own redelivery will reach the same verdict.
+		return false
+	}
+	info := deadInfo{clinicID: d.clinicID, leadID: d.leadID, kind: d.kind}
+	if broken != nil {
+		info.snapshot, info.restarted = broken.State, true
+	}
+	if !a.engine.deadLetter(d.msg, err, label, info) {
+		return false
+	}
+	a.engine.cfg.Metrics.processed.WithLabelValues(string(d.kind), "dead_letter").Inc()
+	return true
 }
 
 // errNoConversation: a payment for a conversation that does not exist. It
 // goes to the dead-letter subject for a person to look at.
 var errNoConversation = fmt.Errorf("%w: payment for a conversation that does not exist", messages.ErrInvalid)
 
-// permanentError marks a failure that retrying cannot fix.
-type permanentError struct{ err error }
+// permanentError marks a failure that retrying cannot fix; reason labels
+// it (decide_failed, store_rejected, snapshot_undecodable).
+type permanentError struct {
+	err    error
+	reason string
+}
+
+// reasonSnapshot: the stored snapshot cannot be decoded.
+const reasonSnapshot = "snapshot_undecodable"
 
 func (p *permanentError) Error() string { return p.err.Error() }
 func (p *permanentError) Unwrap() error { return p.err }

@@ -24,6 +24,8 @@ type Metrics struct {
 	partitionsOwned prometheus.Gauge
 	settingsUpdates prometheus.Counter
 	keptAlive       prometheus.Counter
+	restarted       prometheus.Counter
+	brokenCalendars prometheus.Gauge
 	ops             *opsMetrics
 }
 
@@ -38,7 +40,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		activeLeads: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_actors_active", Help: "Conversation actors in memory.", ConstLabels: prometheus.Labels{"kind": "lead"}}),
 		passivated:  prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_actors_passivated_total", Help: "Idle conversation actors stopped."}),
 		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_processing_retries_total",
-			Help: "Retries of an inbound message in place, by reason."}, []string{"reason"}),
+			Help: "Retries of an inbound message in place, by reason (store, version_conflict; and decide_failed, store_rejected, snapshot_undecodable, which are dead-lettered after a few tries)."}, []string{"reason"}),
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.",
 			ConstLabels: prometheus.Labels{"source": "inbound"}}, []string{"reason"}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_batch_size", Help: "Commits per store transaction (group commit).",
@@ -56,11 +58,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		settingsUpdates: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_settings_updates_total", Help: "Clinic settings updates applied by this node's clinic actors."}),
 		keptAlive: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_inbound_kept_alive_total",
 			Help: "In-progress acks sent for inbound messages held longer than a third of the inbound ack wait."}),
+		restarted: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_conversations_restarted_total",
+			Help: "Conversations started again from a new state because their stored snapshot could not be decoded (the snapshot is kept in the dead letter)."}),
+		brokenCalendars: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_clinic_calendars_unreadable",
+			Help: "Clinics of this node whose stored calendar cannot be decoded: their holds are refused until it is repaired."}),
 		ops: newOpsMetrics(),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize, m.commitTime, m.queued,
-			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates, m.keptAlive)
+			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates, m.keptAlive, m.restarted, m.brokenCalendars)
 		reg.MustRegister(m.ops.collectors()...)
 	}
 	return m

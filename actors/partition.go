@@ -24,7 +24,7 @@ func (a *partitionActor) Receive(ctx actor.Context) {
 	case *delivery:
 		pid := a.clinic(ctx, m.clinicID)
 		if pid == nil {
-			a.engine.deadLetter(m.msg, errUnknownClinic(m.clinicID), "unknown_clinic")
+			a.engine.deadLetter(m.msg, errUnknownClinic(m.clinicID), "unknown_clinic", deadInfo{})
 			a.engine.inflight.Add(-1)
 			return
 		}

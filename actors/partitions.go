@@ -102,9 +102,12 @@ func (e *Engine) stopPartitions(ps []int, grace time.Duration) {
 		}
 	}
 	e.parts.mu.Lock()
+	stopped := make([]int, 0, len(runs))
 	for _, r := range runs {
 		delete(e.parts.runs, r.p)
+		stopped = append(stopped, r.p)
 	}
+	e.cfg.Metrics.ops.phases.drop(stopped)
 	e.cfg.Metrics.partitionsOwned.Set(float64(len(e.parts.runs)))
 	e.parts.mu.Unlock()
 	for _, r := range runs {

@@ -136,6 +136,7 @@ func (e *Engine) rebalance(ctx context.Context, self string, prev, members []str
 		}
 	}
 	slices.Sort(lost)
+	e.countPhases(ctx, gained) // before the first message of those partitions
 	for _, p := range gained {
 		// The previous owner is gone: nobody will unpin for it, so do it
 		// now instead of waiting for the pin to time out. A previous owner

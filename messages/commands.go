@@ -72,12 +72,25 @@ type Event struct {
 }
 
 // DeadLetter wraps a message that could not be processed, with the reason.
+// It is published to DeadSubject(Source) and keeps what a replay needs:
+// the message's data and headers and the subject to publish it to again.
 type DeadLetter struct {
-	V          int       `json:"v"`
-	Subject    string    `json:"subject"`
-	MsgID      string    `json:"msg_id,omitempty"`
-	Error      string    `json:"error"`
-	Deliveries uint64    `json:"deliveries"`
-	At         time.Time `json:"at"`
-	Data       []byte    `json:"data"`
+	V       int    `json:"v"`
+	Source  string `json:"source,omitempty"` // inbound, sms, payment
+	Subject string `json:"subject"`          // where the message was delivered from
+	// ReplayTo is where a replay publishes the message: for inbound work
+	// the subject the gateway published it to (medspa.in...), not the
+	// partitioned one it was stored as.
+	ReplayTo   string              `json:"replay_to,omitempty"`
+	MsgID      string              `json:"msg_id,omitempty"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	Reason     string              `json:"reason,omitempty"` // a short label: invalid, store_rejected, ...
+	Error      string              `json:"error"`
+	Deliveries uint64              `json:"deliveries"`
+	At         time.Time           `json:"at"`
+	Data       []byte              `json:"data"`
+	// Snapshot is the stored conversation snapshot that could not be
+	// decoded (reason snapshot_undecodable): the conversation starts again
+	// from its next message, and this is the copy of what it had.
+	Snapshot []byte `json:"snapshot,omitempty"`
 }

@@ -46,16 +46,52 @@ func Origin(h nats.Header) time.Time {
 // DeadLetter publishes a message that keeps failing to the dead-letter
 // subject of its source, with the reason.
 func DeadLetter(ctx context.Context, js jetstream.JetStream, source string, m jetstream.Msg, reason error, now time.Time) error {
-	dl := messages.DeadLetter{V: messages.Version, Subject: m.Subject(), MsgID: m.Headers().Get(jetstream.MsgIDHeader), Error: reason.Error(), At: now, Data: m.Data()}
+	_, err := PublishDeadLetter(ctx, js, NewDeadLetter(source, m, reason, "", now))
+	return err
+}
+
+// NewDeadLetter describes m, which failed for reason (label: a short name
+// of the reason, may be empty), as a dead letter of source: its data, its
+// headers and where a replay publishes it.
+func NewDeadLetter(source string, m jetstream.Msg, reason error, label string, now time.Time) messages.DeadLetter {
+	h := m.Headers()
+	dl := messages.DeadLetter{V: messages.Version, Source: source, Subject: m.Subject(), ReplayTo: ReplaySubject(m.Subject()),
+		MsgID: h.Get(jetstream.MsgIDHeader), Reason: label, Error: reason.Error(), At: now, Data: m.Data()}
+	if len(h) > 0 {
+		dl.Headers = make(map[string][]string, len(h))
+		for k, v := range h {
+			dl.Headers[k] = append([]string(nil), v...)
+		}
+	}
 	if md, err := m.Metadata(); err == nil {
 		dl.Deliveries = md.NumDelivered
 	}
+	return dl
+}
+
+// PublishDeadLetter stores dl on the dead-letter subject of its source and
+// returns its sequence in the dead-letter stream, which is its id for
+// `medspa dlq`.
+func PublishDeadLetter(ctx context.Context, js jetstream.JetStream, dl messages.DeadLetter) (uint64, error) {
 	b, err := json.Marshal(dl)
 	if err != nil {
-		return fmt.Errorf("encode dead letter: %w", err)
+		return 0, fmt.Errorf("encode dead letter: %w", err)
 	}
-	if _, err := js.Publish(ctx, messages.DeadSubject(source), b); err != nil {
-		return fmt.Errorf("publish dead letter: %w", err)
+	ack, err := js.Publish(ctx, messages.DeadSubject(dl.Source), b)
+	if err != nil {
+		return 0, fmt.Errorf("publish dead letter: %w", err)
 	}
-	return nil
+	return ack.Sequence, nil
+}
+
+// ReplaySubject is where a message delivered from subject is published
+// again: an inbound message stored under its partition
+// (medspa.part.<p>.<clinic>.<lead>.<kind>) goes back to the subject the
+// gateway publishes to, so that the stream assigns its partition again;
+// any other subject is its own.
+func ReplaySubject(subject string) string {
+	if _, clinicID, leadID, kind, ok := messages.ParsePartitioned(subject); ok {
+		return messages.InboundSubject(clinicID, leadID, kind)
+	}
+	return subject
 }
