@@ -32,10 +32,10 @@ type phaseCensus struct {
 }
 
 func newPhaseCensus() *phaseCensus {
+	opts := prometheus.GaugeOpts{Name: "medspa_conversations_by_phase",
+		Help: "Stored conversations by clinic and phase, for the clinics whose partitions this engine node consumes (sum over the nodes for the whole store)."}
 	return &phaseCensus{
-		desc: prometheus.NewDesc("medspa_conversations_by_phase",
-			"Stored conversations by clinic and phase, for the clinics whose partitions this engine node consumes (sum over the nodes for the whole store).",
-			[]string{"clinic", "phase"}, nil),
+		desc:    prometheus.NewDesc(opts.Name, opts.Help, []string{"clinic", "phase"}, nil),
 		counted: map[int]bool{},
 		counts:  map[string]map[string]int{},
 	}
