@@ -83,7 +83,7 @@ func clinicAJSON(t *testing.T, cents int64) string {
 	c, _ := testClinics().ByID("clinic_a")
 	cp := *c
 	cp.Hours = map[string]string{"mon": "09:00-17:00"}
-	cp.Services = []clinic.Service{{ID: "botox", Name: "Botox", DurationMinutes: 30, PriceCents: cents, DepositCents: 5000}}
+	cp.Services = []clinic.Service{{ID: "botox", Name: "Botox", DurationMinutes: 30, PriceCents: cents, PriceUnit: "unit", DepositCents: 5000}}
 	b, err := json.Marshal(cp)
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,10 @@ type Clinic struct {
 	// AskNewOrReturning makes the booking ask whether the lead visited
 	// before; by default it is not asked.
 	AskNewOrReturning bool `yaml:"ask_new_or_returning,omitempty" json:"ask_new_or_returning,omitempty"`
+	// WebLeadCountryCodes are the country calling codes, besides US and
+	// Canadian numbers, whose numbers the web form accepts ("44" for the
+	// United Kingdom); empty means US and Canadian numbers only.
+	WebLeadCountryCodes []string `yaml:"web_lead_country_codes,omitempty" json:"web_lead_country_codes,omitempty"`
 	// Assistant tunes the language model that may read this clinic's
 	// texts and suggest replies; the zero value lets it answer in the
 	// default tone.

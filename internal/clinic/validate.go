@@ -70,9 +70,6 @@ func (c *Clinic) Validate() error {
 	if !messages.ValidToken(c.ID) {
 		bad("id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
 	}
-	if strings.TrimSpace(c.Name) == "" {
-		bad("name", "must not be empty")
-	}
 	if c.Timezone == "" || c.Timezone == "Local" {
 		bad("timezone", "must be an IANA zone such as America/Chicago")
 	} else if _, err := loadLocation(c.Timezone); err != nil {
@@ -104,19 +101,8 @@ func (c *Clinic) Validate() error {
 			bad("hours."+day, "%v", err)
 		}
 	}
+	c.validateBounds(bad)
 	errs = append(errs, c.validateServices()...)
-	for _, f := range []struct {
-		name string
-		v    int
-	}{
-		{"hold_minutes", c.HoldMinutes},
-		{"cancellation_window_hours", c.CancellationWindowHours},
-		{"lead_time_minutes", c.LeadTimeMinutes},
-	} {
-		if f.v < 0 {
-			bad(f.name, "must not be negative")
-		}
-	}
 	if c.ReviewLink != "" {
 		if u, err := url.Parse(c.ReviewLink); err != nil || u.Scheme != "https" || u.Host == "" || len(c.ReviewLink) > 300 {
 			bad("review_link", "must be an https URL of at most 300 characters")
@@ -136,11 +122,14 @@ func (c *Clinic) validateServices() []error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &FieldError{Clinic: c.ID, Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
+	if n := len(c.Services); n > MaxServices {
+		bad("services", "%d services, at most %d", n, MaxServices)
+	}
 	ids := map[string]bool{}
 	phrases := map[string]string{} // normalized name or alias -> service id
 	for i, s := range c.Services {
 		field := fmt.Sprintf("services[%d]", i)
-		if s.ID != "" {
+		if messages.ValidToken(s.ID) {
 			field = fmt.Sprintf("services[%s]", s.ID)
 		}
 		switch {
@@ -150,18 +139,7 @@ func (c *Clinic) validateServices() []error {
 			bad(field+".id", "duplicate service id")
 		}
 		ids[s.ID] = true
-		if strings.TrimSpace(s.Name) == "" {
-			bad(field+".name", "must not be empty")
-		}
-		if s.DurationMinutes <= 0 {
-			bad(field+".duration_minutes", "must be positive")
-		}
-		if s.PriceCents < 0 {
-			bad(field+".price_cents", "must not be negative")
-		}
-		if s.DepositCents < 0 {
-			bad(field+".deposit_cents", "must not be negative")
-		}
+		validateServiceBounds(s, field, bad)
 		for _, p := range append([]string{s.Name}, s.Aliases...) {
 			key := strings.Join(words(p), " ")
 			if key == "" {
