@@ -135,6 +135,10 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &ve) {
 		p.Errors = ve.Fields
 	}
+	var nf *numbersForbidden
+	if errors.As(err, &nf) {
+		p.Errors = nf.fields
+	}
 	var sv *staleVersion
 	if errors.As(err, &sv) {
 		p.CurrentVersion = sv.current

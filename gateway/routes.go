@@ -52,7 +52,7 @@ func routes(cfg Config) http.Handler {
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
 			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Store, cfg.Now))
 			r.Method(http.MethodGet, "/settings", handleGetSettings(cfg.Clinics, cfg.Store))
-			r.Method(http.MethodPut, "/settings", handlePutSettings(cfg.Clinics, cfg.Settings))
+			r.Method(http.MethodPut, "/settings", handlePutSettings(cfg.Clinics, cfg.Store, cfg.Settings))
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(requireTokenOrQuery(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))

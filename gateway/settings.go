@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,8 +102,10 @@ func readSettings(ctx context.Context, dir *clinic.Directory, store persistence.
 // version it edited (body "version" or If-Match); the clinic's actor stores
 // the update only if that is still the current version (409 otherwise,
 // with the current version), and it applies from the next message on
-// without a restart. Managers of the clinic and admins may do it.
-func handlePutSettings(dir *clinic.Directory, update SettingsUpdater) http.Handler {
+// without a restart. Managers of the clinic and admins may do it; only
+// admins change the clinic's numbers (a number routes inbound texts to the
+// clinic, so claiming one takes another business's texts).
+func handlePutSettings(dir *clinic.Directory, store persistence.Store, update SettingsUpdater) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		claims := claimsFrom(r.Context())
 		if claims.Role != RoleAdmin && claims.Role != RoleManager {
@@ -114,6 +117,16 @@ func handlePutSettings(dir *clinic.Directory, update SettingsUpdater) http.Handl
 		if err != nil {
 			Error(w, r, err)
 			return
+		}
+		if claims.Role != RoleAdmin {
+			if err := numbersUnchanged(r.Context(), dir, store, id, version, c); err != nil {
+				var sv *staleVersion
+				if errors.As(err, &sv) {
+					w.Header().Set("ETag", etag(sv.current))
+				}
+				Error(w, r, err)
+				return
+			}
 		}
 		if other, n := dir.Owner(id, c.PhoneNumbers); other != "" {
 			Error(w, r, fmt.Errorf("%w: phone number %s belongs to another clinic", ErrConflict, n))
@@ -231,4 +244,72 @@ func requestedVersion(r *http.Request, body *int64) (int64, error) {
 		return *body, nil
 	}
 	return *fromHeader, nil
+}
+
+// numbersForbidden is the 403 of a change of numbers by someone other than
+// an admin, naming the fields.
+type numbersForbidden struct{ fields map[string]string }
+
+func (e *numbersForbidden) Error() string {
+	return "forbidden: only an admin changes a clinic's phone numbers"
+}
+func (e *numbersForbidden) Unwrap() error { return ErrForbidden }
+
+// numbersUnchanged checks that an update keeps the clinic's numbers (both
+// lists, in order) as they are stored. The clinic actor stores an update
+// only over the version it names, so an update of the current version
+// replaces exactly the numbers compared here, and one of an older version
+// is stored only when it repeats the update that made the current one.
+// An update of a version not stored yet is stale (409): it could land on
+// numbers an admin sets meanwhile. A change of numbers based on an older
+// version is stale too, so that the caller rereads rather than learns it
+// may not. Stored settings are read without validation, so that settings
+// stored before a bound was added can still be corrected.
+func numbersUnchanged(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string, version int64, c clinic.Clinic) error {
+	cur, curVersion, err := currentSettings(ctx, dir, store, id)
+	if err != nil {
+		return err
+	}
+	stale := &staleVersion{current: curVersion,
+		detail: fmt.Sprintf("conflict: the settings changed since version %d; they are at version %d: read them again and reapply your change", version, curVersion)}
+	if version > curVersion {
+		return stale
+	}
+	fields := map[string]string{}
+	if !slices.Equal(cur.PhoneNumbers, c.PhoneNumbers) {
+		fields["clinic.phone_numbers"] = "only an admin changes the clinic's numbers"
+	}
+	if !slices.Equal(cur.TwilioNumbers, c.TwilioNumbers) {
+		fields["clinic.twilio_numbers"] = "only an admin changes the clinic's numbers"
+	}
+	switch {
+	case len(fields) == 0:
+		return nil
+	case version < curVersion:
+		return stale
+	}
+	return &numbersForbidden{fields: fields}
+}
+
+// currentSettings is a clinic's stored settings, parsed but not validated,
+// and their version; from the directory when the store holds none.
+func currentSettings(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string) (clinic.Clinic, int64, error) {
+	if store != nil {
+		s, err := store.LoadClinicSettings(ctx, id)
+		if err == nil {
+			c, err := clinic.ParseSettings(s.Settings)
+			if err != nil {
+				return clinic.Clinic{}, 0, fmt.Errorf("stored settings of clinic %s: %w", id, err)
+			}
+			return c, s.Version, nil
+		}
+		if !errors.Is(err, persistence.ErrNotFound) {
+			return clinic.Clinic{}, 0, fmt.Errorf("load settings: %w", err)
+		}
+	}
+	c, ok := dir.ByID(id)
+	if !ok {
+		return clinic.Clinic{}, 0, fmt.Errorf("%w: unknown clinic", ErrNotFound)
+	}
+	return *c, dir.Version(id), nil
 }

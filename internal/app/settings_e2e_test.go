@@ -45,12 +45,22 @@ func (s *system) settings() settingsDoc {
 	return doc
 }
 
+func (s *system) adminToken() string {
+	tok, err := gateway.IssueToken([]byte(s.cfg.JWTSecret), "admin-1", gateway.RoleAdmin, "", time.Hour, s.now())
+	require.NoError(s.t, err)
+	return tok
+}
+
 func (s *system) putSettings(version int64, c clinic.Clinic) (int, map[string]any) {
+	return s.putSettingsAs(s.managerToken(), version, c)
+}
+
+func (s *system) putSettingsAs(token string, version int64, c clinic.Clinic) (int, map[string]any) {
 	body, err := json.Marshal(map[string]any{"version": version, "clinic": c})
 	require.NoError(s.t, err)
 	req, err := http.NewRequest(http.MethodPut, s.baseURL+"/v1/clinics/"+clinicID+"/settings", bytes.NewReader(body))
 	require.NoError(s.t, err)
-	req.Header.Set("Authorization", "Bearer "+s.managerToken())
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := s.client.Do(req)
 	require.NoError(s.t, err)
@@ -61,10 +71,11 @@ func (s *system) putSettings(version int64, c clinic.Clinic) (int, map[string]an
 	return res.StatusCode, m
 }
 
-// A manager changes a price and adds a number while the clinic's lead is
-// in the middle of a conversation: the lead's next answer uses the new
-// price, the new number takes texts at once, a stale edit is refused, and
-// the change outlives a restart (the clinics file does not overwrite it).
+// An admin changes a price and adds a number (a manager may not add one)
+// while the clinic's lead is in the middle of a conversation: the lead's
+// next answer uses the new price, the new number takes texts at once, a
+// stale edit is refused, and the change outlives a restart (the clinics
+// file does not overwrite it).
 func TestSettingsUpdateAppliesWithoutRestart(t *testing.T) {
 	forEachStore(t, func(t *testing.T, dbURL string) {
 		cfg, priv, tel := newConfig(t, dbURL)
@@ -86,6 +97,8 @@ func TestSettingsUpdateAppliesWithoutRestart(t *testing.T) {
 		newNumber := "+17735550177"
 		c.PhoneNumbers = append(c.PhoneNumbers, newNumber)
 		status, body := sys.putSettings(1, c)
+		require.Equal(t, http.StatusForbidden, status, "a manager added a number: %v", body)
+		status, body = sys.putSettingsAs(sys.adminToken(), 1, c)
 		require.Equal(t, http.StatusOK, status, "%v", body)
 		require.Equal(t, float64(2), body["version"])
 
@@ -106,10 +119,10 @@ func TestSettingsUpdateAppliesWithoutRestart(t *testing.T) {
 
 		// A retry of the same update answers as the first time; an edit of
 		// version 1 with other content is refused.
-		status, body = sys.putSettings(1, c)
+		status, body = sys.putSettingsAs(sys.adminToken(), 1, c)
 		require.Equal(t, http.StatusOK, status, "%v", body)
 		require.Equal(t, float64(2), body["version"])
-		require.Equal(t, "manager-1", body["updated_by"])
+		require.Equal(t, "admin-1", body["updated_by"])
 		status, body = sys.putSettings(1, doc.Clinic)
 		require.Equal(t, http.StatusConflict, status)
 		require.Equal(t, float64(2), body["current_version"])
@@ -120,7 +133,7 @@ func TestSettingsUpdateAppliesWithoutRestart(t *testing.T) {
 		sys = start(t, cfg, priv, tel)
 		doc = sys.settings()
 		require.Equal(t, int64(2), doc.Version)
-		require.Equal(t, "manager-1", doc.UpdatedBy)
+		require.Equal(t, "admin-1", doc.UpdatedBy)
 		require.Contains(t, doc.Clinic.PhoneNumbers, newNumber)
 		require.Equal(t, http.StatusOK, first(sys.sms("set-4", lead, "and the price of botox?")))
 		require.Contains(t, tel.WaitFor(t, lead, 3, 10*time.Second)[2].Text, "$13.50 per unit")
@@ -145,5 +158,5 @@ func requireSettingsEvent(t *testing.T, natsURL string, version int64) {
 	var ev messages.Event
 	require.NoError(t, json.Unmarshal(m.Data, &ev))
 	require.Equal(t, messages.EventSettingsChanged, ev.Type)
-	require.JSONEq(t, fmt.Sprintf(`{"version":%d,"by":"manager-1"}`, version), string(ev.Data))
+	require.JSONEq(t, fmt.Sprintf(`{"version":%d,"by":"admin-1"}`, version), string(ev.Data))
 }

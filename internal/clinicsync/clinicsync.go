@@ -30,9 +30,31 @@ import (
 // and returns a directory of the stored settings. A stored clinic whose
 // settings no longer validate (written by an older version, say) keeps the
 // file's settings and is logged.
+//
+// A number belongs to one clinic. When two clinics claim one (staff gave a
+// clinic a number that the clinics file later lists for a new clinic), the
+// clinic stored first keeps it: the later clinic is neither seeded nor
+// loaded, and an error is logged, so that every process still starts with
+// the other clinics. Fixing the file (or the other clinic's numbers) and
+// restarting adds it.
 func Bootstrap(ctx context.Context, store persistence.Store, file []clinic.Clinic, log *slog.Logger) (*clinic.Directory, error) {
+	before, err := store.ListClinicSettings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load clinic settings: %w", err)
+	}
+	owned := clinic.NewDirectory(nil) // the numbers stored clinics hold
+	wasStored := make(map[string]bool, len(before))
+	for _, s := range before {
+		wasStored[s.ClinicID] = true
+		if c, err := clinic.DecodeSettings(s.Settings); err == nil {
+			_, _ = owned.Put(c, s.Version) // a conflict among them is logged below
+		}
+	}
 	seeds := make([]persistence.ClinicSettings, 0, len(file))
 	for _, c := range file {
+		if other, _ := owned.Owner(c.ID, c.PhoneNumbers); other != "" && !wasStored[c.ID] {
+			continue // another clinic holds one of its numbers: logged below
+		}
 		b, err := clinic.EncodeSettings(c)
 		if err != nil {
 			return nil, err
@@ -50,27 +72,66 @@ func Bootstrap(ctx context.Context, store persistence.Store, file []clinic.Clini
 	if n > 0 {
 		log.Info("clinic settings seeded from the clinics file", slog.Int("clinics", n))
 	}
-	dir := clinic.NewDirectory(nil)
+
+	// The directory lists the file's clinics first, in file order (the demo
+	// and the docs list clinics that way), then the clinics only the store
+	// knows. Numbers go to clinics stored before this start first.
+	fromFile := make(map[string]clinic.Clinic, len(file))
+	var order []string
+	for _, c := range file {
+		fromFile[c.ID] = c
+		order = append(order, c.ID)
+	}
 	byID := make(map[string]persistence.ClinicSettings, len(stored))
 	for _, s := range stored {
 		byID[s.ClinicID] = s
+		if _, ok := fromFile[s.ClinicID]; !ok {
+			order = append(order, s.ClinicID)
+		}
 	}
-	// File order first (the demo and the docs list clinics that way), then
-	// the clinics only the store knows.
-	for _, c := range file {
-		if s, ok := byID[c.ID]; ok {
-			delete(byID, c.ID)
-			if put(dir, s, log) {
-				continue
+	var priority []string
+	for _, first := range []bool{true, false} {
+		for _, id := range order {
+			if wasStored[id] == first {
+				priority = append(priority, id)
 			}
 		}
-		if _, err := dir.Put(c, 0); err != nil {
-			return nil, fmt.Errorf("clinic %q: %w", c.ID, err)
-		}
 	}
-	for _, s := range stored {
-		if _, ok := byID[s.ClinicID]; ok {
-			put(dir, s, log)
+	type loaded struct {
+		c       clinic.Clinic
+		version int64
+	}
+	taken := clinic.NewDirectory(nil)
+	chosen := make(map[string]loaded, len(order))
+	for _, id := range priority {
+		var err error
+		if s, ok := byID[id]; ok {
+			var c clinic.Clinic
+			if c, err = clinic.DecodeSettings(s.Settings); err == nil {
+				if _, err = taken.Put(c, s.Version); err == nil {
+					chosen[id] = loaded{c, s.Version}
+					continue
+				}
+			}
+			log.Error("stored clinic settings not usable", slog.String("clinic_id", id), slog.Int64("version", s.Version), problem(err))
+		}
+		c, ok := fromFile[id]
+		if !ok {
+			continue
+		}
+		if _, err = taken.Put(c, 0); err != nil {
+			log.Error("clinic not loaded: one of its numbers belongs to another clinic; change the clinics file or the other clinic's numbers",
+				slog.String("clinic_id", id), problem(err))
+			continue
+		}
+		chosen[id] = loaded{c, 0}
+	}
+	dir := clinic.NewDirectory(nil)
+	for _, id := range order {
+		if l, ok := chosen[id]; ok {
+			if _, err := dir.Put(l.c, l.version); err != nil {
+				return nil, fmt.Errorf("clinic %q: %w", id, err) // cannot happen: taken held them all
+			}
 		}
 	}
 	return dir, nil

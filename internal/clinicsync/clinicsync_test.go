@@ -3,6 +3,7 @@ package clinicsync_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -168,5 +169,90 @@ func TestUnusableSettingsLogNoNumber(t *testing.T) {
 	}
 	if strings.Contains(out, "555-0177") || strings.Contains(out, "5550177") {
 		t.Errorf("log quotes the number: %s", out)
+	}
+}
+
+// A number staff gave a clinic (settings) that the clinics file later
+// lists for a new clinic: every process still starts; the clinic that held
+// the number keeps it, the new clinic is neither seeded nor loaded, and an
+// error names it (without the number). Fixed in the file, it is added on
+// the next start.
+func TestBootstrapSkipsANewClinicWhoseNumberIsTaken(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	demo := clinic.Demo()
+	if _, err := clinicsync.Bootstrap(ctx, store, demo, log); err != nil {
+		t.Fatal(err)
+	}
+	const claimed = "+13125559999"
+	glow := demo[0]
+	glow.PhoneNumbers = append(append([]string(nil), glow.PhoneNumbers...), claimed)
+	save(t, store, 1, glow)
+
+	added := clinic.Clinic{ID: "new-clinic", Name: "New", Timezone: "UTC", PhoneNumbers: []string{claimed}}
+	added.SetDefaults()
+	file := append([]clinic.Clinic{added}, clinic.Demo()...) // listed first, still the later clinic
+	var buf strings.Builder
+	dir, err := clinicsync.Bootstrap(ctx, store, file, slog.New(slog.NewJSONHandler(&buf, nil)))
+	if err != nil {
+		t.Fatalf("Bootstrap refused to start: %v", err)
+	}
+	if c, ok := dir.ByNumber(claimed); !ok || c.ID != glow.ID {
+		t.Errorf("the claimed number routes to %v, want %s", c, glow.ID)
+	}
+	if _, ok := dir.ByID("new-clinic"); ok || len(dir.All()) != 2 {
+		t.Errorf("the later clinic was loaded: %d clinics", len(dir.All()))
+	}
+	if _, err := store.LoadClinicSettings(ctx, "new-clinic"); !errors.Is(err, persistence.ErrNotFound) {
+		t.Errorf("the later clinic was seeded: %v", err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, `"clinic_id":"new-clinic"`) {
+		t.Errorf("no error names the skipped clinic: %s", out)
+	}
+	if strings.Contains(out, "5559999") {
+		t.Errorf("log quotes the number: %s", out)
+	}
+
+	// Listed last, as an operator adds a clinic, it is skipped the same way.
+	if dir, err := clinicsync.Bootstrap(ctx, store, append(clinic.Demo(), added), log); err != nil || len(dir.All()) != 2 {
+		t.Fatalf("new clinic listed last: %v", err)
+	}
+
+	file[0].PhoneNumbers = []string{"+13125558888"}
+	dir, err = clinicsync.Bootstrap(ctx, store, file, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := dir.ByNumber("+13125558888"); !ok || c.ID != "new-clinic" || dir.Version("new-clinic") != 1 {
+		t.Errorf("the fixed clinic was not added: %v", c)
+	}
+	if dir.All()[0].ID != "new-clinic" {
+		t.Errorf("directory order is not the file's: first %s", dir.All()[0].ID)
+	}
+}
+
+// Two stored clinics claiming one number (written around a check): the
+// one first in the file keeps it, the other falls back to the file's
+// settings, and nothing stops the start.
+func TestBootstrapStoredConflictFallsBack(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t)
+	demo := clinic.Demo()
+	if _, err := clinicsync.Bootstrap(ctx, store, demo, log); err != nil {
+		t.Fatal(err)
+	}
+	miami := demo[1]
+	miami.PhoneNumbers = append(append([]string(nil), miami.PhoneNumbers...), demo[0].PhoneNumbers[0])
+	save(t, store, 1, miami)
+	dir, err := clinicsync.Bootstrap(ctx, store, demo, log)
+	if err != nil {
+		t.Fatalf("Bootstrap refused to start: %v", err)
+	}
+	if c, _ := dir.ByNumber(demo[0].PhoneNumbers[0]); c == nil || c.ID != demo[0].ID {
+		t.Errorf("number moved to %v", c)
+	}
+	if c, _ := dir.ByID(miami.ID); c == nil || len(c.PhoneNumbers) != 1 || dir.Version(miami.ID) != 0 {
+		t.Errorf("miami = %+v, want the file's settings", c)
 	}
 }
