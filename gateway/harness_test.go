@@ -27,6 +27,7 @@ import (
 	"github.com/medspa/engine/internal/telnyxsig"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/sqlite"
 )
 
 // Numbers of the fixtures: the clinic's Telnyx number and the lead.
@@ -161,6 +162,10 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.Store == nil && cfg.RateCounts == nil {
+		// The web form counts its limits in a store.
+		cfg.RateCounts = emptyStore(t)
+	}
 	if cfg.Publisher == nil {
 		js, st := startJetStream(t)
 		cfg.Publisher = jsPublisher{js: js}
@@ -169,6 +174,17 @@ func newEnv(t *testing.T, opts ...option) *env {
 	e.srv = httptest.NewServer(gateway.NewServer(cfg))
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// emptyStore is a fresh embedded store, closed with the test.
+func emptyStore(t *testing.T) persistence.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func fixture(t *testing.T, name string) []byte {

@@ -6,18 +6,13 @@ import (
 	"time"
 )
 
-// RateLimit is a token bucket: Burst requests at once, refilled at Burst
-// per Per.
+// RateLimit is Burst requests per Per: a token bucket in one process
+// (Burst at once, refilled at Burst per Per), a fixed window of Per in the
+// store.
 type RateLimit struct {
 	Burst int
 	Per   time.Duration
 }
-
-// Default limits of POST /leads/web.
-var (
-	DefaultLeadLimitIP    = RateLimit{Burst: 10, Per: time.Minute}
-	DefaultLeadLimitPhone = RateLimit{Burst: 3, Per: 10 * time.Minute}
-)
 
 // maxBuckets bounds a limiter's memory; past it, full buckets are dropped.
 const maxBuckets = 100_000

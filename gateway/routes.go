@@ -34,7 +34,8 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodPost, "/webhooks/stripe", handleStripe(cfg.StripeWebhookSecret, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
 	r.Method(http.MethodPost, "/leads/web", handleWebLead(webLeadDeps{
 		clinics: cfg.Clinics, pub: cfg.Publisher, metrics: cfg.Metrics, now: cfg.Now, trustProxy: cfg.TrustProxy,
-		byIP: newLimiter(cfg.LeadLimitIP), byPhone: newLimiter(cfg.LeadLimitPhone),
+		byIP: newLimiter(cfg.LeadLimitIP), limits: webLeadLimits{counts: cfg.RateCounts,
+			ip: cfg.LeadLimitIP, phone: cfg.LeadLimitPhone, clinic: cfg.LeadLimitClinic, global: cfg.LeadLimitGlobal},
 	}))
 
 	r.Method(http.MethodGet, "/openapi.json", handleOpenAPI())

@@ -46,11 +46,18 @@ type Config struct {
 	// X-Forwarded-For entry (the one a trusted reverse proxy appended)
 	// rather than from the connection.
 	TrustProxy bool
-	// LeadLimitIP and LeadLimitPhone rate-limit POST /leads/web per client
-	// address and per phone number; zero values mean DefaultLeadLimitIP and
-	// DefaultLeadLimitPhone.
-	LeadLimitIP    RateLimit
-	LeadLimitPhone RateLimit
+	// LeadLimitIP, LeadLimitPhone, LeadLimitClinic and LeadLimitGlobal
+	// rate-limit POST /leads/web per client address, per phone number, per
+	// clinic and in all, counted in Store so that they hold across
+	// gateways; zero values mean the DefaultLeadLimit... values.
+	LeadLimitIP     RateLimit
+	LeadLimitPhone  RateLimit
+	LeadLimitClinic RateLimit
+	LeadLimitGlobal RateLimit
+	// RateCounts is where the web form's limits are counted; Store when
+	// nil. Without either, POST /leads/web answers 503: the limits are
+	// never skipped.
+	RateCounts RateCounter
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
@@ -105,6 +112,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LeadLimitPhone.Burst <= 0 || c.LeadLimitPhone.Per <= 0 {
 		c.LeadLimitPhone = DefaultLeadLimitPhone
+	}
+	if c.LeadLimitClinic.Burst <= 0 || c.LeadLimitClinic.Per <= 0 {
+		c.LeadLimitClinic = DefaultLeadLimitClinic
+	}
+	if c.LeadLimitGlobal.Burst <= 0 || c.LeadLimitGlobal.Per <= 0 {
+		c.LeadLimitGlobal = DefaultLeadLimitGlobal
+	}
+	if c.RateCounts == nil && c.Store != nil {
+		c.RateCounts = c.Store
 	}
 	if c.Clinics == nil {
 		c.Clinics = clinic.NewDirectory(nil)

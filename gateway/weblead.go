@@ -29,7 +29,7 @@ type webLeadDeps struct {
 	now        func() time.Time
 	trustProxy bool
 	byIP       *limiter
-	byPhone    *limiter
+	limits     webLeadLimits
 }
 
 // webLeadAccepted is the answer to a web lead.
@@ -38,10 +38,12 @@ type webLeadAccepted struct {
 	Status         string `json:"status"`
 }
 
-// handleWebLead receives a web form submission. Limited per client address
-// and per phone number; a filled honeypot gets a 202 that looks like any
-// other and nothing is published. An accepted lead is a KindWebLead
-// envelope, durable before the 202.
+// handleWebLead receives a web form submission. Limited per client
+// address, per phone number, per clinic and in all, across gateways
+// (webLeadLimits); only US and Canadian numbers, and those of the country
+// codes the clinic lists, are texted. A filled honeypot gets a 202 that
+// looks like any other and nothing is published. An accepted lead is a
+// KindWebLead envelope, durable before the 202.
 func handleWebLead(d webLeadDeps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := clock.Start()
@@ -79,9 +81,7 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			return
 		}
 		number, lead := q.lead(ip)
-		if ok, wait := d.byPhone.allow(number, at); !ok {
-			outcome(OutcomeRateLimited)
-			tooMany(w, r, wait, "too many submissions for this phone number")
+		if !d.admit(w, r, c, number, ip, at, outcome) {
 			return
 		}
 		env := messages.Envelope{

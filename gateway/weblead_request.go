@@ -41,8 +41,10 @@ func (q webLeadRequest) Valid(context.Context) map[string]string {
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"
 	}
-	if !textOK(strings.TrimSpace(q.Name), 1, maxNameLen) {
+	if name := strings.TrimSpace(q.Name); !textOK(name, 1, maxNameLen) {
 		f["name"] = "required: 1 to 100 characters"
+	} else if !nameOK(name) {
+		f["name"] = "letters, spaces and . ' - only"
 	}
 	if _, err := phone.Normalize(q.Phone); err != nil {
 		f["phone"] = "required: a phone number, e.g. (312) 555-0123"
@@ -88,6 +90,30 @@ func textOK(s string, min, max int) bool {
 }
 
 func inRange(n, min, max int) bool { return n >= min && n <= max }
+
+// nameOK: a person's name as the clinic's first text greets it: letters
+// of any script (with their combining marks), spaces, and . ' - (and the
+// typographic apostrophe phones type), with at least one letter. A dot
+// followed by two letters is refused too: "evil.example" is a web
+// address, not a name ("J.R. Smith" is one).
+func nameOK(s string) bool {
+	letters := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.Is(unicode.M, r) && i > 0, r == ' ', r == '\'', r == '’', r == '-':
+		case r == '.':
+			if i+2 < len(rs) && unicode.IsLetter(rs[i+1]) && unicode.IsLetter(rs[i+2]) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
 
 // emailOK is a loose check: a bare address whose domain has a dot.
 func emailOK(s string) bool {

@@ -244,8 +244,9 @@ func TestWebLeadRateLimitPerPhone(t *testing.T) {
 	}
 	res := e.postLead(webLead())
 	wantStatus(t, res, http.StatusTooManyRequests)
-	if ra := res.Header.Get("Retry-After"); ra != "200" {
-		t.Errorf("Retry-After = %q, want 200 (10 min / 3)", ra)
+	// Counted in the store by the day: the window ends at midnight UTC.
+	if ra := res.Header.Get("Retry-After"); ra != "20997" {
+		t.Errorf("Retry-After = %q, want 20997 (until midnight)", ra)
 	}
 	// Another number from the same address goes through.
 	wantStatus(t, e.postLead(withLead("phone", "3125550124")), http.StatusAccepted)
@@ -264,8 +265,8 @@ func TestWebLeadRateLimitPerIP(t *testing.T) {
 	}
 	res := e.postLead(withLead("phone", "3125550999"))
 	wantStatus(t, res, http.StatusTooManyRequests)
-	if ra := res.Header.Get("Retry-After"); ra != "6" {
-		t.Errorf("Retry-After = %q, want 6 (1 min / 10)", ra)
+	if ra := res.Header.Get("Retry-After"); ra != "360" {
+		t.Errorf("Retry-After = %q, want 360 (1 h / 10)", ra)
 	}
 	// Garbage counts against the address too.
 	wantStatus(t, e.postLead(`{`), http.StatusTooManyRequests)

@@ -58,7 +58,7 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 		n, per, ok := strings.Cut(v, "/")
 		burst, err1 := strconv.Atoi(n)
 		d, err2 := time.ParseDuration(per)
-		if !ok || err1 != nil || err2 != nil || burst < 1 || d <= 0 {
+		if !ok || err1 != nil || err2 != nil || burst < 1 || d < time.Millisecond {
 			errs = append(errs, fmt.Sprintf("%s=%q: want N/duration, e.g. 10/1m", name, v))
 			return
 		}
@@ -66,6 +66,8 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	}
 	limit("WEB_LEAD_LIMIT_IP", &c.WebLeadLimitIP)
 	limit("WEB_LEAD_LIMIT_PHONE", &c.WebLeadLimitPhone)
+	limit("WEB_LEAD_LIMIT_CLINIC", &c.WebLeadLimitClinic)
+	limit("WEB_LEAD_LIMIT_GLOBAL", &c.WebLeadLimitGlobal)
 	if v := strings.TrimSpace(getenv("SEND_RATE_PER_NUMBER")); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {

@@ -176,7 +176,8 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		return store.Ping(ctx)
 	}
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
-		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone}
+		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone,
+		LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
 	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
 	gwCfg.LiveState = liveState(nc)
 	gwCfg.Settings = settingsUpdater(nc)

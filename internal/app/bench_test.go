@@ -102,6 +102,8 @@ func BenchmarkSpeedToLeadWebForm(b *testing.B) {
 			const leads, workers = 500, 16
 			cfg, priv, tel := newConfig(b, sk.url(b))
 			cfg.WebLeadLimitIP = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			cfg.WebLeadLimitClinic = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			cfg.WebLeadLimitGlobal = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
 			cfg.SendRatePerNumber, cfg.SendBurst = 1e6, 1e6 // measure the engine, not the 10DLC throttle
 			var mu sync.Mutex
 			arrived := map[string]time.Time{}
@@ -127,7 +129,7 @@ func BenchmarkSpeedToLeadWebForm(b *testing.B) {
 						defer wg.Done()
 						for i := range next {
 							numbers[i] = fmt.Sprintf("+1773%03d%04d", 200+it, i)
-							body := fmt.Sprintf(`{"clinic_id":"glow-chicago","name":"Lead %d","phone":%q,"service":"botox","consent":true,"consent_text":"I agree to texts."}`, i, numbers[i])
+							body := fmt.Sprintf(`{"clinic_id":"glow-chicago","name":"Bench Lead","phone":%q,"service":"botox","consent":true,"consent_text":"I agree to texts."}`, numbers[i])
 							h := http.Header{}
 							h.Set("Content-Type", "application/json")
 							sent[i] = time.Now()

@@ -44,9 +44,12 @@ type Config struct {
 
 	JWTSecret string
 
-	// Web form limits: accepted leads per client IP and per phone number.
-	WebLeadLimitIP    gateway.RateLimit
-	WebLeadLimitPhone gateway.RateLimit
+	// Web form limits: accepted leads per client IP, per phone number,
+	// per clinic and in all, shared by every gateway through the store.
+	WebLeadLimitIP     gateway.RateLimit
+	WebLeadLimitPhone  gateway.RateLimit
+	WebLeadLimitClinic gateway.RateLimit
+	WebLeadLimitGlobal gateway.RateLimit
 
 	// SendRatePerNumber is the most texts per second one sending number
 	// hands to its carrier (10DLC limits); SendBurst its burst.
@@ -81,23 +84,25 @@ type Config struct {
 // Defaults returns the configuration of `make run`.
 func Defaults() Config {
 	return Config{
-		Port:              8080,
-		DataDir:           "./data",
-		LogLevel:          slog.LevelInfo,
-		NATSListen:        "127.0.0.1:4222",
-		TelnyxAPIBaseURL:  "https://api.telnyx.com",
-		TwilioAPIBaseURL:  "https://api.twilio.com",
-		WebLeadLimitIP:    gateway.DefaultLeadLimitIP,
-		WebLeadLimitPhone: gateway.DefaultLeadLimitPhone,
-		SendRatePerNumber: 10,
-		SendBurst:         20,
-		SendInDoubtWait:   sender.DefaultInDoubtWait,
-		StripeAPIBaseURL:  "https://api.stripe.com",
-		Partitions:        8,
-		IdleTimeout:       2 * time.Minute,
-		SettingsReload:    30 * time.Second,
-		LLMTimeout:        2 * time.Second,
-		StreamReplicas:    1,
+		Port:               8080,
+		DataDir:            "./data",
+		LogLevel:           slog.LevelInfo,
+		NATSListen:         "127.0.0.1:4222",
+		TelnyxAPIBaseURL:   "https://api.telnyx.com",
+		TwilioAPIBaseURL:   "https://api.twilio.com",
+		WebLeadLimitIP:     gateway.DefaultLeadLimitIP,
+		WebLeadLimitPhone:  gateway.DefaultLeadLimitPhone,
+		WebLeadLimitClinic: gateway.DefaultLeadLimitClinic,
+		WebLeadLimitGlobal: gateway.DefaultLeadLimitGlobal,
+		SendRatePerNumber:  10,
+		SendBurst:          20,
+		SendInDoubtWait:    sender.DefaultInDoubtWait,
+		StripeAPIBaseURL:   "https://api.stripe.com",
+		Partitions:         8,
+		IdleTimeout:        2 * time.Minute,
+		SettingsReload:     30 * time.Second,
+		LLMTimeout:         2 * time.Second,
+		StreamReplicas:     1,
 	}
 }
 

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -90,11 +91,23 @@ func onMissedCall(t *turn, _ messages.Envelope) {
 }
 
 // onWebLead answers a web form; the form is the lead's own action, so the
-// answer is a reply.
+// answer is a reply. Only a form that starts the conversation names the
+// lead: anyone can type a number that already has a conversation into the
+// form, so a later form is kept as a note for staff (and its consent in the
+// ledger, from the form) and never renames the lead.
 func onWebLead(t *turn, in messages.Envelope) {
 	w := in.Web
 	t.webConsent(w)
-	t.learnName(cleanName(w.Name), false)
+	if t.first {
+		t.learnName(cleanName(w.Name), false)
+	} else {
+		note := fmt.Sprintf("Web form for this number: name %q, service %q, message %q", cleanName(w.Name), w.Service, w.Message)
+		notes := slices.Clone(t.s.Notes)
+		if len(notes) >= MaxNotes {
+			notes = notes[len(notes)-MaxNotes+1:]
+		}
+		t.s.Notes = append(notes, Note{UserID: WebFormAuthor, Text: truncate(note, MaxNoteText), At: t.now})
+	}
 	if s, ok := webService(t.c, w); ok {
 		t.noteService(s.ID)
 	}
@@ -123,6 +136,10 @@ func onWebLead(t *turn, in messages.Envelope) {
 	parts = append(parts, t.askWhichService())
 	t.reply(join(parts...))
 }
+
+// WebFormAuthor is the author of the note a web form leaves on a
+// conversation that exists already.
+const WebFormAuthor = "web_form"
 
 // webService finds the service a web form asks about: by id, by name or
 // alias, or mentioned in the message.
