@@ -7,6 +7,8 @@
 //	medspa migrate    applies the store's migrations and exits
 //	medspa token      prints a staff API token (development secret by default)
 //	medspa sim        signs and posts a Telnyx webhook, prints the reply
+//	medspa status     one-screen summary of a running system
+//	medspa dlq        lists, shows, replays and drops dead letters
 //
 // Settings come from the environment; see the README.
 package main
@@ -44,6 +46,7 @@ commands:
   sim        post a signed Telnyx webhook: medspa sim --from +13125550123 --to +17735550100 "How much is Botox?"
   storm      load-test a running engine and verify every reply: medspa storm --rate 100 --duration 30s
   status     one-screen summary of a running system: streams, consumers, partition owners, outbox, dead letters
+  dlq        dead letters: medspa dlq list | show ID | replay ID...|--all [--since 2h] | drop ID...
   eval       accuracy of the built-in understanding (and the model, when LLM_BASE_URL is set) on the labelled set
 `
 
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runEval(ctx, rest, getenv, stdout)
 	case "status":
 		return runStatus(ctx, rest, getenv, stdout)
+	case "dlq":
+		return runDLQ(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,7 +16,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/actors"
@@ -35,7 +34,8 @@ type statusReport struct {
 	Nodes     []string // live engine nodes; nil when the nodes bucket is absent
 	Owners    []string // owner of each partition, when Nodes is known
 	DLQ       uint64
-	Dead      []deadStatus // the last dead letters, newest first
+	DLQBy     map[string]uint64 // dead letters by source; nil when unknown
+	Dead      []deadStatus      // the last dead letters, newest first
 	Gateway   string
 	Outbox    *outboxStatus // nil when the gateway's metrics were not reachable
 	Problems  []string      // what could not be read
@@ -53,7 +53,9 @@ type consumerStatus struct {
 }
 
 type deadStatus struct {
+	ID      uint64 // the dead letter's sequence: medspa dlq show ID
 	Subject string
+	Reason  string
 	Error   string
 	At      time.Time
 }
@@ -66,12 +68,6 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	// Only the addresses are needed: the full configuration (and its
 	// secrets) is not checked here.
 	cfg := app.Defaults()
-	if v := strings.TrimSpace(getenv("NATS_URL")); v != "" {
-		cfg.NATSURL = v
-	}
-	if v := strings.TrimSpace(getenv("NATS_LISTEN")); v != "" {
-		cfg.NATSListen = v
-	}
 	if v := strings.TrimSpace(getenv("PORT")); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil {
@@ -85,15 +81,15 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	url := cfg.NATSURL
-	if url == "" {
-		url = "nats://" + cfg.NATSListen // the embedded server of `medspa serve`
+	target, err := findNATS(getenv)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	nc, err := nats.Connect(url, nats.Name("medspa-status"), nats.Timeout(3*time.Second))
+	nc, err := target.connect("medspa-status")
 	if err != nil {
-		return fmt.Errorf("connect to nats at %s: %w", url, err)
+		return err
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)
@@ -124,6 +120,11 @@ func collectStreams(ctx context.Context, js jetstream.JetStream, r *statusReport
 		r.Streams = append(r.Streams, streamStatus{Name: name, Msgs: info.State.Msgs, Bytes: info.State.Bytes})
 		if name == messages.StreamDead {
 			r.DLQ = info.State.Msgs
+			if by, err := bus.DeadCounts(ctx, js); err == nil {
+				r.DLQBy = by
+			} else {
+				r.Problems = append(r.Problems, fmt.Sprintf("dead letters by source: %v", err))
+			}
 		}
 		list := st.ListConsumers(ctx)
 		for ci := range list.Info() {
@@ -190,7 +191,9 @@ func collectDead(ctx context.Context, js jetstream.JetStream, n int, r *statusRe
 			r.Problems = append(r.Problems, fmt.Sprintf("dead letter %d: %v", seq, err))
 			return
 		}
-		r.Dead = append(r.Dead, deadFrom(m.Data, m.Time))
+		d := deadFrom(m.Data, m.Time)
+		d.ID = seq
+		r.Dead = append(r.Dead, d)
 	}
 }
 
@@ -200,7 +203,7 @@ func deadFrom(b []byte, stored time.Time) deadStatus {
 	if err := json.Unmarshal(b, &dl); err != nil {
 		return deadStatus{Subject: "?", Error: "undecodable dead letter", At: stored}
 	}
-	d := deadStatus{Subject: dl.Subject, Error: redact(dl.Error), At: dl.At}
+	d := deadStatus{Subject: dl.Subject, Reason: dl.Reason, Error: redact(dl.Error), At: dl.At}
 	if d.At.IsZero() {
 		d.At = stored
 	}
@@ -308,14 +311,15 @@ func (r statusReport) write(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "Outbox: unknown (no engine metrics at %s/metrics)\n", strings.TrimSuffix(r.Gateway, "/"))
 	}
-	fmt.Fprintf(w, "Dead letters: %d\n", r.DLQ)
+	fmt.Fprintf(w, "Dead letters: %d%s\n", r.DLQ, bySource(r.DLQBy))
 	if len(r.Dead) > 0 {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  AT\tSUBJECT\tERROR")
+		fmt.Fprintln(tw, "  ID\tAT\tSUBJECT\tREASON\tERROR")
 		for _, d := range r.Dead {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", d.At.UTC().Format(time.RFC3339), d.Subject, d.Error)
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", d.ID, d.At.UTC().Format(time.RFC3339), d.Subject, dash(d.Reason), d.Error)
 		}
 		tw.Flush()
+		fmt.Fprintln(w, "  (medspa dlq list | show ID | replay ID | drop ID)")
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintln(w, "\nCould not read:")
@@ -323,6 +327,31 @@ func (r statusReport) write(w io.Writer) {
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
+}
+
+// bySource formats dead-letter counts by source: " (inbound 2, payment 0,
+// sms 1)", or "" when unknown.
+func bySource(by map[string]uint64) string {
+	if len(by) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, by[k])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // owner is the engine node that consumes a partition consumer.

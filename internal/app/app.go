@@ -233,7 +233,8 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
 		}
 		return nc, func() { _ = nc.Drain() }, nil
 	}
-	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen, Logger: log})
+	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen,
+		AddressFile: NATSAddressFile(cfg), Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -247,6 +248,11 @@ func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
 	}
 	return nc, func() { _ = nc.Drain(); emb.Shutdown() }, nil
 }
+
+// NATSAddressFile is where the embedded NATS server records the address
+// clients reach it at while it runs (bus.EmbeddedOptions.AddressFile):
+// `medspa status` and `medspa dlq` read it to find it.
+func NATSAddressFile(cfg Config) string { return filepath.Join(cfg.DataDir, "nats-address") }
 
 // liveState asks the engine node holding a conversation's actor for its
 // state; nobody answers when no actor is in memory.

@@ -123,5 +123,45 @@ func TestUndecodableSnapshotCostsOneDeadLetter(t *testing.T) {
 		sys.drained(messages.StreamInbound)
 		require.Len(t, tel.SentTo(lead), 1)
 		require.Contains(t, scrape(t, sys.baseURL), `medspa_dead_letters_total{reason="snapshot_undecodable",source="inbound"} 1`+"\n")
+
+		// Replayed, the dead letter's text reaches the restarted
+		// conversation and is answered; the dead letter is gone.
+		replayAll(t, cfg.NATSURL)
+		before = sys.barrier(tel, "snap-3", lead, "How much is Botox?", "$12 per unit")
+		require.Len(t, before, 2, "the replayed text was answered once: %+v", before)
+		require.Empty(t, deadLetters(t, cfg.NATSURL))
+		store, err = app.OpenStore(context.Background(), cfg, nil, nil)
+		require.NoError(t, err)
+		defer store.Close()
+		tr, err := store.Transcript(context.Background(), clinicID, leadID, 20)
+		require.NoError(t, err)
+		var in []string
+		for _, e := range tr {
+			if e.Direction == "in" {
+				in = append(in, e.Text)
+			}
+		}
+		require.Equal(t, []string{"How much is Botox?", "Hello?", "How much is Botox?"}, in)
 	})
+}
+
+// replayAll replays every dead letter as `medspa dlq replay --all` does.
+func replayAll(t *testing.T, natsURL string) {
+	t.Helper()
+	nc, err := nats.Connect(natsURL)
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	ctx := context.Background()
+	st, err := js.Stream(ctx, messages.StreamDead)
+	require.NoError(t, err)
+	info, err := st.Info(ctx)
+	require.NoError(t, err)
+	for seq := info.State.FirstSeq; seq > 0 && seq <= info.State.LastSeq; seq++ {
+		d, err := bus.ReadDeadLetter(ctx, st, seq)
+		require.NoError(t, err)
+		_, err = bus.ReplayDeadLetter(ctx, js, st, d)
+		require.NoError(t, err)
+	}
 }

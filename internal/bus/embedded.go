@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -21,15 +22,27 @@ type EmbeddedOptions struct {
 	// Listen is host:port for client connections from outside the process
 	// (operators' `nats sub`). Empty means in-process connections only.
 	Listen string
-	Logger *slog.Logger
+	// AddressFile, when set, is written while the server runs with the
+	// address clients reach it at, empty when it accepts in-process
+	// connections only, so that operator commands (`medspa status`,
+	// `medspa dlq`) find this server and no other; it is removed on
+	// Shutdown.
+	AddressFile string
+	Logger      *slog.Logger
 }
+
+// EmbeddedServerName is the server name of the embedded server: operator
+// commands check it, so that they never report on another NATS server
+// listening at the address they tried.
+const EmbeddedServerName = "medspa-embedded"
 
 // Embedded is a NATS server with JetStream running inside this process.
 type Embedded struct {
 	Server *server.Server
 	// Listening is the address outside clients can reach, or "" when the
 	// server accepts in-process connections only.
-	Listening string
+	Listening   string
+	addressFile string
 }
 
 // StartEmbedded starts an embedded server. If the listen address is taken,
@@ -41,7 +54,7 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	opts := &server.Options{
-		ServerName: "medspa-embedded",
+		ServerName: EmbeddedServerName,
 		JetStream:  true,
 		StoreDir:   o.StoreDir,
 		NoSigs:     true,
@@ -73,7 +86,15 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded nats: not ready after 10s")
 	}
-	return &Embedded{Server: ns, Listening: listening}, nil
+	e := &Embedded{Server: ns, Listening: listening}
+	if o.AddressFile != "" {
+		if err := os.WriteFile(o.AddressFile, []byte(listening+"\n"), 0o644); err != nil {
+			log.Warn("cannot record the NATS client address for operator commands", slog.String("error", err.Error()))
+		} else {
+			e.addressFile = o.AddressFile
+		}
+	}
+	return e, nil
 }
 
 // Connect opens an in-process client connection.
@@ -85,6 +106,9 @@ func (e *Embedded) Connect(name string) (*nats.Conn, error) {
 func (e *Embedded) Shutdown() {
 	e.Server.Shutdown()
 	e.Server.WaitForShutdown()
+	if e.addressFile != "" {
+		_ = os.Remove(e.addressFile)
+	}
 }
 
 // Dial connects to an external NATS server.

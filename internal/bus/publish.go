@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -57,11 +58,17 @@ func NewDeadLetter(source string, m jetstream.Msg, reason error, label string, n
 	h := m.Headers()
 	dl := messages.DeadLetter{V: messages.Version, Source: source, Subject: m.Subject(), ReplayTo: ReplaySubject(m.Subject()),
 		MsgID: h.Get(jetstream.MsgIDHeader), Reason: label, Error: reason.Error(), At: now, Data: m.Data()}
-	if len(h) > 0 {
-		dl.Headers = make(map[string][]string, len(h))
-		for k, v := range h {
-			dl.Headers[k] = append([]string(nil), v...)
+	for k, v := range h {
+		// The publisher's headers; not those JetStream adds on delivery
+		// (Nats-Pin-Id ...) or that would make a replay fail
+		// (Nats-Expected-...). The message id is MsgID.
+		if strings.HasPrefix(k, "Nats-") {
+			continue
 		}
+		if dl.Headers == nil {
+			dl.Headers = map[string][]string{}
+		}
+		dl.Headers[k] = append([]string(nil), v...)
 	}
 	if md, err := m.Metadata(); err == nil {
 		dl.Deliveries = md.NumDelivered

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/bus"
+)
+
+// natsTarget is the NATS server an operator command (status, dlq) talks
+// to, found the way `medspa serve` and the other roles find it.
+type natsTarget struct {
+	url      string
+	embedded bool   // medspa serve's embedded server: its name is checked
+	how      string // where the address came from, for error messages
+}
+
+// findNATS reads NATS_URL, NATS_LISTEN and DATA_DIR: with NATS_URL, that
+// server (a split deployment's cluster). Without it the system runs on
+// `medspa serve`'s embedded server, which listens on NATS_LISTEN: the
+// address set in the environment, else the one the running serve recorded
+// in DATA_DIR (it may have been started with another NATS_LISTEN), else
+// the default 127.0.0.1:4222.
+func findNATS(getenv func(string) string) (natsTarget, error) {
+	cfg := app.Defaults()
+	if v := strings.TrimSpace(getenv("DATA_DIR")); v != "" {
+		cfg.DataDir = v
+	}
+	if v := strings.TrimSpace(getenv("NATS_URL")); v != "" {
+		return natsTarget{url: v, how: "NATS_URL"}, nil
+	}
+	if v := strings.TrimSpace(getenv("NATS_LISTEN")); v != "" {
+		return natsTarget{url: "nats://" + v, embedded: true, how: "NATS_LISTEN"}, nil
+	}
+	file := app.NATSAddressFile(cfg)
+	b, err := os.ReadFile(file)
+	switch {
+	case err == nil && strings.TrimSpace(string(b)) == "":
+		return natsTarget{}, fmt.Errorf("medspa serve (DATA_DIR %s) runs its NATS server in-process only: its NATS_LISTEN address was taken when it started; "+
+			"restart it with NATS_LISTEN set to a free address", cfg.DataDir)
+	case err == nil:
+		return natsTarget{url: "nats://" + strings.TrimSpace(string(b)), embedded: true, how: file}, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return natsTarget{}, fmt.Errorf("read %s: %w", file, err)
+	}
+	return natsTarget{url: "nats://" + cfg.NATSListen, embedded: true, how: "the default NATS_LISTEN"}, nil
+}
+
+// connect opens a connection to the target; for medspa serve's embedded
+// server it checks that the server answering is that one, not another NATS
+// server that happens to listen at the address.
+func (t natsTarget) connect(name string) (*nats.Conn, error) {
+	nc, err := nats.Connect(t.url, nats.Name(name), nats.Timeout(3*time.Second), nats.MaxReconnects(0))
+	if err != nil {
+		hint := ""
+		if t.embedded {
+			hint = " (is medspa serve running? set NATS_URL for a split deployment)"
+		}
+		return nil, fmt.Errorf("connect to nats at %s (from %s): %w%s", t.url, t.how, err, hint)
+	}
+	if t.embedded && nc.ConnectedServerName() != bus.EmbeddedServerName {
+		name := nc.ConnectedServerName()
+		nc.Close()
+		return nil, fmt.Errorf("the NATS server at %s (from %s) is %q, not medspa serve's embedded server: "+
+			"set NATS_LISTEN to the address medspa serve listens on, or NATS_URL for a split deployment", t.url, t.how, name)
+	}
+	return nc, nil
+}
