@@ -38,7 +38,7 @@ func TestDemo(t *testing.T) {
 	if got := glow.Location().String(); got != "America/Chicago" {
 		t.Errorf("Location = %q", got)
 	}
-	if glow.Location() != glow.Location() {
+	if a, b := glow.Location(), glow.Location(); a != b {
 		t.Errorf("Location is not cached")
 	}
 	d := NewDirectory(cs)

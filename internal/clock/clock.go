@@ -56,7 +56,7 @@ func (c *Test) Now() time.Time {
 func (c *Test) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // Set moves the clock to at; it runs on from there.
-func (c *Test) Set(at time.Time) { c.offset.Store(int64(at.Sub(time.Now()))) }
+func (c *Test) Set(at time.Time) { c.offset.Store(int64(time.Until(at))) }
 
 // Stopwatch measures elapsed real time (the monotonic clock), for metrics,
 // logs, polling deadlines and shutdown grace; never for the time of day.
