@@ -45,7 +45,7 @@ func RunBare(ctx context.Context, cfg Config) error {
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 5 * time.Second}
 
 	g, gctx := errgroup.WithContext(ctx)
-	snd := s.sender()
+	snd := s.sender(true)
 	g.Go(func() error { return snd.Run(gctx) })
 	b := &bare{js: s.js, log: cfg.Logger.With(slog.String("role", "bare")), now: cfg.Now}
 	stream, err := s.js.Stream(ctx, messages.StreamInbound)

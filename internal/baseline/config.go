@@ -158,15 +158,21 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 }
 
 // sender is the engine's own sender, talking to the configured carrier.
-func (s *system) sender() *sender.Sender {
+// The bare system keeps no leads, so its recipients are checked against
+// the number their lead id is derived from.
+func (s *system) sender(bare bool) *sender.Sender {
 	client := s.cfg.CarrierClient
 	if client == nil {
 		client = &http.Client{Timeout: 15 * time.Second}
 	}
 	c := &carrier.Telnyx{BaseURL: s.cfg.CarrierBaseURL, APIKey: s.cfg.CarrierAPIKey, Client: client}
+	var leads func(context.Context, messages.SendSMS) (bool, error)
+	if bare {
+		leads = sender.LeadOfNumber
+	}
 	return sender.New(sender.Config{JS: s.js, Store: s.cfg.Store, Carrier: carrier.Router{messages.CarrierTelnyx: c},
 		Logger: s.cfg.Logger.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(s.reg), Now: s.cfg.Now,
-		RatePerNumber: s.cfg.SendRatePerNumber, RateBurst: s.cfg.SendBurst})
+		RatePerNumber: s.cfg.SendRatePerNumber, RateBurst: s.cfg.SendBurst, Leads: leads})
 }
 
 // serve runs srv on the listener until ctx ends.

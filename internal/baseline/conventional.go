@@ -44,7 +44,7 @@ func RunConventional(ctx context.Context, cfg Config) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
 	g, gctx := errgroup.WithContext(ctx)
-	snd := s.sender()
+	snd := s.sender(false)
 	g.Go(func() error { return snd.Run(gctx) })
 	g.Go(func() error { rl.Run(gctx); return nil })
 	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })

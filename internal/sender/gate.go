@@ -2,11 +2,13 @@ package sender
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/persistence"
 )
 
 // Keywords of messages.SendSMS.Keyword that may go to a number whose
@@ -66,4 +68,33 @@ func (s *Sender) publishOptOut(ctx context.Context, cmd messages.SendSMS, code s
 		return fmt.Errorf("encode opt-out receipt: %w", err)
 	}
 	return s.publisher.Publish(ctx, messages.InboundSubject(cmd.ClinicID, cmd.LeadID, messages.KindReceipt), env.ID, b, time.Time{})
+}
+
+// errNotTheLead is a command whose recipient is not the number stored for
+// its lead: nothing the engine wrote, so it is refused, never sent.
+var errNotTheLead = errors.New("recipient is not the lead's stored number")
+
+// recipientIsTheLead reports whether cmd goes to the number stored for its
+// lead. Every command the engine publishes is written with its lead's
+// snapshot in one transaction, so a command for a lead without one, or to
+// another number, was not written by the engine.
+func (s *Sender) recipientIsTheLead(ctx context.Context, cmd messages.SendSMS) (bool, error) {
+	if s.cfg.Leads != nil {
+		return s.cfg.Leads(ctx, cmd)
+	}
+	snap, err := s.cfg.Store.LoadSnapshot(ctx, cmd.ClinicID, cmd.LeadID)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("load lead: %w", err)
+	}
+	return snap.Phone == cmd.To, nil
+}
+
+// LeadOfNumber is a Config.Leads for a system that keeps no leads (the
+// bare baseline of `medspa storm --compare`): the recipient must be the
+// number the lead id is derived from.
+func LeadOfNumber(_ context.Context, cmd messages.SendSMS) (bool, error) {
+	return messages.LeadID(cmd.ClinicID, cmd.To) == cmd.LeadID, nil
 }

@@ -55,6 +55,9 @@ type Config struct {
 	// recipient's window is put back before it is checked again (default
 	// 1h).
 	MaxDeferDelay time.Duration
+	// Leads checks that a command goes to its lead's number; nil checks
+	// the number stored with the lead's snapshot (the engine's way).
+	Leads func(ctx context.Context, cmd messages.SendSMS) (bool, error)
 	// InDoubtWait is how long a command found in flight (its carrier call
 	// began, its answer was never recorded: a crash) waits for a delivery
 	// receipt naming it before it is sent once more (default 60 s).
@@ -176,6 +179,16 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	} else if err != nil && !errors.Is(err, persistence.ErrNotFound) {
 		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
 		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	if ok, err := s.recipientIsTheLead(ctx, cmd); err != nil {
+		log.Warn("check recipient; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return
+	} else if !ok {
+		s.cfg.Metrics.suppressed.WithLabelValues("not_the_lead").Inc()
+		log.Warn("send refused: the recipient is not the lead's stored number")
+		s.dead(ctx, m, errNotTheLead, "not_the_lead")
 		return
 	}
 	if out, err := s.optedOut(ctx, cmd); err != nil {

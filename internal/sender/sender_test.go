@@ -2,6 +2,7 @@ package sender_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -63,13 +64,26 @@ func newRig(t *testing.T, fail func(n int) (int, string), opts ...func(*sender.C
 }
 
 func (r *rig) publish(t *testing.T, cmd messages.SendSMS) {
+	r.ensureLead(t, cmd.ClinicID, cmd.LeadID, cmd.To)
 	b, err := json.Marshal(cmd)
 	require.NoError(t, err)
 	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(cmd.ClinicID, cmd.LeadID), cmd.ID, b, time.Time{}))
 }
 
+// ensureLead stores the lead's snapshot, as the engine does in the commit
+// that writes a send command (the sender checks the recipient against it).
+func (r *rig) ensureLead(t *testing.T, clinicID, leadID, phone string) {
+	t.Helper()
+	res, err := r.store.Apply(context.Background(), []persistence.Commit{{DedupKey: "lead-" + leadID,
+		Snapshot: persistence.Snapshot{ClinicID: clinicID, LeadID: leadID, Phone: phone, Phase: "new", State: []byte(`{}`), UpdatedAt: time.Now()}}})
+	require.NoError(t, err)
+	if res[0] != nil && !errors.Is(res[0], persistence.ErrDuplicate) && !errors.Is(res[0], persistence.ErrVersionConflict) {
+		t.Fatalf("store lead: %v", res[0])
+	}
+}
+
 func command(id, to string) messages.SendSMS {
-	return messages.SendSMS{V: messages.Version, ID: id, ClinicID: "glow-chicago", LeadID: "ld_test", Carrier: messages.CarrierTelnyx,
+	return messages.SendSMS{V: messages.Version, ID: id, ClinicID: "glow-chicago", LeadID: messages.LeadID("glow-chicago", to), Carrier: messages.CarrierTelnyx,
 		From: "+17735550100", To: to, Text: "Botox is $12 per unit.", Purpose: messages.PurposeReply, Created: time.Now()}
 }
 
@@ -147,14 +161,15 @@ func TestMalformedCommandIsDeadLettered(t *testing.T) {
 func TestInDoubtWaitsForItsReceipt(t *testing.T) {
 	r := newRig(t, nil, func(c *sender.Config) { c.InDoubtWait = 300 * time.Millisecond })
 	ctx := context.Background()
-	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: "cmd-doubt", ClinicID: "glow-chicago", LeadID: "ld_test",
+	cmd := command("cmd-doubt", "+13125550127")
+	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID,
 		Carrier: "telnyx", Status: persistence.SendInFlight, SentAt: time.Now()}))
-	r.publish(t, command("cmd-doubt", "+13125550127"))
 	// The receipt the carrier posts for the text it did accept.
 	_, err := r.store.Apply(ctx, []persistence.Commit{{DedupKey: "receipt-doubt",
-		Snapshot:   persistence.Snapshot{ClinicID: "glow-chicago", LeadID: "ld_test", Phone: "+13125550127", Phase: "new", State: []byte(`{}`), UpdatedAt: time.Now()},
+		Snapshot:   persistence.Snapshot{ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Phone: cmd.To, Phase: "new", State: []byte(`{}`), UpdatedAt: time.Now()},
 		Deliveries: []persistence.Delivery{{CommandID: "cmd-doubt", ProviderID: "prov-doubt", Status: "delivered"}}}})
 	require.NoError(t, err)
+	r.publish(t, cmd)
 	testkit.Drained(t, r.js, messages.StreamOutbound) // taken again after the wait, found settled, acknowledged
 	require.Empty(t, r.telnyx.Sent())
 	rec, err := r.store.LookupSend(ctx, "cmd-doubt")
@@ -167,7 +182,7 @@ func TestInDoubtWaitsForItsReceipt(t *testing.T) {
 func TestInDoubtWithoutReceiptIsSentOnce(t *testing.T) {
 	r := newRig(t, nil, func(c *sender.Config) { c.InDoubtWait = 300 * time.Millisecond })
 	ctx := context.Background()
-	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: "cmd-lost", ClinicID: "glow-chicago", LeadID: "ld_test",
+	require.NoError(t, r.store.RecordSend(ctx, persistence.Send{CommandID: "cmd-lost", ClinicID: "glow-chicago", LeadID: messages.LeadID("glow-chicago", "+13125550128"),
 		Carrier: "telnyx", Status: persistence.SendInFlight, SentAt: time.Now()}))
 	r.publish(t, command("cmd-lost", "+13125550128"))
 	got := r.telnyx.WaitFor(t, "+13125550128", 1, 5*time.Second)
@@ -184,4 +199,23 @@ func TestInDoubtWithoutReceiptIsSentOnce(t *testing.T) {
 func TestCallbackURLNamesTheCommand(t *testing.T) {
 	require.Equal(t, "https://sms.example.com/webhooks/telnyx/messages?command_id=sms%3Aabc", carrier.CallbackURL("https://sms.example.com/webhooks/telnyx/messages", "sms:abc"))
 	require.Empty(t, carrier.CallbackURL("", "sms:abc"))
+}
+
+// TestRecipientMustBeTheLead: a command to another number than its lead's
+// stored one, or for a lead the store does not hold, is refused and
+// dead-lettered; nothing is sent.
+func TestRecipientMustBeTheLead(t *testing.T) {
+	r := newRig(t, nil)
+	forged := command("cmd-forged", "+13125550140")
+	r.ensureLead(t, forged.ClinicID, forged.LeadID, "+13125550141") // the lead's number is another
+	b, _ := json.Marshal(forged)
+	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(forged.ClinicID, forged.LeadID), forged.ID, b, time.Time{}))
+	stranger := command("cmd-stranger", "+13125550142")
+	b, _ = json.Marshal(stranger) // no such lead in the store
+	require.NoError(t, bus.Publisher{JS: r.js}.Publish(context.Background(), messages.SendSubject(stranger.ClinicID, stranger.LeadID), stranger.ID, b, time.Time{}))
+	require.Eventually(t, func() bool { return deadLetters(t, r.js) == 2 }, 5*time.Second, 10*time.Millisecond)
+	// A genuine command after them is sent: the barrier for "nothing else".
+	r.publish(t, command("cmd-genuine", "+13125550143"))
+	r.telnyx.WaitFor(t, "+13125550143", 1, 5*time.Second)
+	require.Len(t, r.telnyx.Sent(), 1)
 }
