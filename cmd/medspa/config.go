@@ -76,8 +76,6 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 		c.SendRatePerNumber = f
 	}
 	num("SEND_BURST", &c.SendBurst)
-	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
-	str("STRIPE_API_BASE_URL", &c.StripeAPIBaseURL)
 	if v := strings.TrimSpace(getenv("SEND_IN_DOUBT_WAIT")); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -85,6 +83,8 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 		}
 		c.SendInDoubtWait = d
 	}
+	str("STRIPE_SECRET_KEY", &c.StripeSecretKey)
+	str("STRIPE_API_BASE_URL", &c.StripeAPIBaseURL)
 	str("STRIPE_WEBHOOK_SECRET", &c.StripeWebhookSecret)
 	str("LLM_BASE_URL", &c.LLMBaseURL)
 	str("LLM_API_KEY", &c.LLMAPIKey)

@@ -335,7 +335,6 @@ func storeKind(cfg Config) string {
 	return "embedded"
 }
 
-// carriers builds the configured carrier senders.
 // callbackBase is the public URL of a receipt webhook, or "" without
 // PUBLIC_BASE_URL (receipts then go to the number's default webhook and
 // name no command; see docs/ARCHITECTURE.md, Outbox and sender).
@@ -346,6 +345,7 @@ func callbackBase(cfg Config, path string) string {
 	return strings.TrimRight(cfg.PublicBaseURL, "/") + path
 }
 
+// carriers builds the configured carrier senders.
 // A carrier without API credentials gets the console sender, which prints
 // the texts, so `make run` shows replies without any account.
 func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
