@@ -1,6 +1,9 @@
 package gateway
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,10 +28,10 @@ const maxAdminBody = 64 << 10
 func adminRoutes(cfg Config, admin AdminConfig) func(chi.Router) {
 	d := adminDeps{
 		store: cfg.Store, clinics: cfg.Clinics, pub: cfg.Publisher, now: cfg.Now,
-		telnyx: admin.telnyx(), profileID: admin.MessagingProfileID,
+		telnyx: admin.telnyx(), profileID: admin.MessagingProfileID, callTimeout: admin.callTimeout(),
 	}
 	return func(r chi.Router) {
-		r.Use(requireToken(cfg.JWTSecret, cfg.Now), requireAdmin)
+		r.Use(requireToken(cfg), requireAdmin)
 		r.Method(http.MethodPost, "/messages:send", handleAdminSend(d))
 		r.Method(http.MethodPost, "/10dlc/brands", handleCreateBrand(d))
 		r.Method(http.MethodGet, "/10dlc/brands/{id}", handleGetAdminRecord(d.store, persistence.AdminKindBrand))
@@ -48,6 +51,8 @@ type adminDeps struct {
 	now       func() time.Time
 	telnyx    *telnyxapi.Client // nil: no API key configured
 	profileID string
+	// callTimeout bounds one call to Telnyx (AdminConfig.callTimeout).
+	callTimeout time.Duration
 }
 
 // requireAdmin lets through tokens with role admin; it runs after
@@ -91,14 +96,55 @@ func (d adminDeps) checkClinic(f map[string]string, clinicID string) {
 }
 
 // saveRecord stores a record of what Telnyx accepted and answers 201 with
-// it. A store failure here leaves an object at Telnyx without a record:
-// the error names its kind and id so it can be reconciled.
+// it. When Telnyx answered a repeated request with the object it created
+// for the first one, that object's record is answered with 200. A store
+// failure here leaves an object at Telnyx without a record: the error
+// names its kind and id so it can be reconciled.
 func (d adminDeps) saveRecord(w http.ResponseWriter, r *http.Request, rec persistence.AdminRecord) {
-	if err := d.store.SaveAdminRecord(r.Context(), rec); err != nil {
+	err := d.store.SaveAdminRecord(r.Context(), rec)
+	if errors.Is(err, persistence.ErrDuplicate) {
+		if old, gerr := d.store.GetAdminRecord(r.Context(), rec.Kind, rec.ExternalID); gerr == nil {
+			writeJSON(w, http.StatusOK, viewAdminRecord(old))
+			return
+		}
+	}
+	if err != nil {
 		Error(w, r, fmt.Errorf("store %s %s accepted by telnyx: %w", rec.Kind, rec.ExternalID, err))
 		return
 	}
 	writeJSON(w, http.StatusCreated, viewAdminRecord(rec))
+}
+
+// maxIdempotencyKey is the longest Idempotency-Key an admin may send.
+const maxIdempotencyKey = 255
+
+// checkIdempotencyKey adds a field error for an Idempotency-Key header that
+// is too long.
+func checkIdempotencyKey(f map[string]string, r *http.Request) {
+	if len(r.Header.Get("Idempotency-Key")) > maxIdempotencyKey {
+		f["Idempotency-Key"] = "at most 255 characters"
+	}
+}
+
+// telnyxCall is the context and idempotency key of one create call at
+// Telnyx. The context ends after the call timeout, before the server's
+// write timeout. The key comes from the admin's Idempotency-Key when there
+// is one (with the kind and clinic), else from the body sent to Telnyx: so
+// a request sent again, after a timeout or a cut connection, gets the
+// object Telnyx created for the first one (Telnyx replays successful
+// answers for 24 hours) rather than a second, paid, registration.
+func (d adminDeps) telnyxCall(r *http.Request, kind, clinicID string, body any) (context.Context, context.CancelFunc, telnyxapi.CallOption) {
+	h := sha256.New()
+	if k := r.Header.Get("Idempotency-Key"); k != "" {
+		fmt.Fprintf(h, "key\x00%s\x00%s\x00%s", kind, clinicID, k)
+	} else {
+		b, _ := json.Marshal(body)
+		fmt.Fprintf(h, "body\x00%s\x00%s\x00", kind, clinicID)
+		h.Write(b)
+	}
+	key := "medspa-" + kind + "-" + hex.EncodeToString(h.Sum(nil))[:48]
+	ctx, cancel := context.WithTimeout(r.Context(), d.callTimeout)
+	return ctx, cancel, telnyxapi.IdempotencyKey(key)
 }
 
 // newAdminRecord starts a record of kind for a clinic with its request.

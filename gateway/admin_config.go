@@ -19,12 +19,27 @@ type AdminConfig struct {
 	// MessagingProfileID is the messaging profile of hosted orders that do
 	// not name one.
 	MessagingProfileID string
-	// HTTPClient calls Telnyx; one with a 30 s timeout when nil.
+	// HTTPClient calls Telnyx; one with the call timeout when nil.
 	HTTPClient *http.Client
+	// CallTimeout bounds one call to Telnyx; DefaultAdminCallTimeout when
+	// zero or longer.
+	CallTimeout time.Duration
 }
 
-// telnyxTimeout bounds one call to Telnyx's admin APIs.
-const telnyxTimeout = 30 * time.Second
+// DefaultAdminCallTimeout bounds one call to Telnyx's admin APIs. It ends
+// ten seconds before the server's WriteTimeout: a slow Telnyx gets the
+// admin a 504 (retry with the same Idempotency-Key) while the connection
+// still takes an answer, never a cut connection that hides whether Telnyx
+// created the object.
+const DefaultAdminCallTimeout = WriteTimeout - 10*time.Second
+
+// callTimeout is the bound of one call to Telnyx.
+func (c AdminConfig) callTimeout() time.Duration {
+	if c.CallTimeout <= 0 || c.CallTimeout > DefaultAdminCallTimeout {
+		return DefaultAdminCallTimeout
+	}
+	return c.CallTimeout
+}
 
 // telnyx returns the Telnyx client, or nil when no API key is configured.
 func (c AdminConfig) telnyx() *telnyxapi.Client {
@@ -33,7 +48,7 @@ func (c AdminConfig) telnyx() *telnyxapi.Client {
 	}
 	hc := c.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: telnyxTimeout}
+		hc = &http.Client{Timeout: c.callTimeout()}
 	}
 	return &telnyxapi.Client{BaseURL: c.TelnyxAPIBaseURL, APIKey: c.TelnyxAPIKey, HTTP: hc}
 }

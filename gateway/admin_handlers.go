@@ -44,10 +44,13 @@ func handleCreateBrand(d adminDeps) http.Handler {
 			return
 		}
 		var q brandRequest
-		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID) }) {
+		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID); checkIdempotencyKey(f, r) }) {
 			return
 		}
-		res, err := d.telnyx.CreateBrand(r.Context(), q.telnyx())
+		brand := q.telnyx()
+		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindBrand, q.ClinicID, brand)
+		defer cancel()
+		res, err := d.telnyx.CreateBrand(ctx, brand, key)
 		if err != nil {
 			telnyxFailure(w, r, err)
 			return
@@ -70,6 +73,7 @@ func handleCreateCampaign(d adminDeps) http.Handler {
 		var lookupErr error
 		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
 			d.checkClinic(f, q.ClinicID)
+			checkIdempotencyKey(f, r)
 			if _, bad := f["brand_id"]; bad {
 				return
 			}
@@ -88,7 +92,10 @@ func handleCreateCampaign(d adminDeps) http.Handler {
 			Error(w, r, fmt.Errorf("look up brand: %w", lookupErr))
 			return
 		}
-		res, err := d.telnyx.CreateCampaign(r.Context(), q.telnyx())
+		campaign := q.telnyx()
+		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindCampaign, q.ClinicID, campaign)
+		defer cancel()
+		res, err := d.telnyx.CreateCampaign(ctx, campaign, key)
 		if err != nil {
 			telnyxFailure(w, r, err)
 			return
@@ -110,6 +117,7 @@ func handleCreateHostedOrder(d adminDeps) http.Handler {
 		var q hostedOrderRequest
 		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
 			d.checkClinic(f, q.ClinicID)
+			checkIdempotencyKey(f, r)
 			if q.MessagingProfileID == "" && d.profileID == "" {
 				f["messaging_profile_id"] = "required: no default messaging profile is configured"
 			}
@@ -126,7 +134,9 @@ func handleCreateHostedOrder(d adminDeps) http.Handler {
 			return
 		}
 		order := telnyxOrder(q, d.profileID)
-		res, err := d.telnyx.CreateHostedOrder(r.Context(), order)
+		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindHostedOrder, q.ClinicID, order)
+		defer cancel()
+		res, err := d.telnyx.CreateHostedOrder(ctx, order, key)
 		if err != nil {
 			telnyxFailure(w, r, err)
 			return

@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
 )
 
 // Roles of the staff API.
@@ -43,7 +44,19 @@ func (c *Claims) check() error {
 // clockSkew is how far the clocks of the issuer and the gateway may differ.
 const clockSkew = 30 * time.Second
 
-// IssueToken signs a staff API token (HS256) valid for ttl from now.
+// The issuer and audience of staff API tokens: IssueToken writes them and
+// the gateway refuses a token without them.
+const (
+	TokenIssuer   = "medspa"
+	TokenAudience = "medspa-staff-api"
+)
+
+// DefaultTokenMaxLifetime is the longest lifetime (exp - iat) of a staff
+// token the gateway accepts unless Config.TokenMaxLifetime says otherwise.
+const DefaultTokenMaxLifetime = 12 * time.Hour
+
+// IssueToken signs a staff API token (HS256) valid for ttl from now, with
+// iss, aud and iat set.
 func IssueToken(secret []byte, sub, role, clinicID string, ttl time.Duration, now time.Time) (string, error) {
 	if len(secret) == 0 {
 		return "", errors.New("issue token: empty secret")
@@ -55,6 +68,8 @@ func IssueToken(secret []byte, sub, role, clinicID string, ttl time.Duration, no
 		Role:     role,
 		ClinicID: clinicID,
 		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    TokenIssuer,
+			Audience:  jwt.ClaimStrings{TokenAudience},
 			Subject:   sub,
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
@@ -70,64 +85,94 @@ func IssueToken(secret []byte, sub, role, clinicID string, ttl time.Duration, no
 	return s, nil
 }
 
+// tokenVerifier checks staff API tokens: HS256 with the secret, iss and aud
+// ours, exp required and not past, iat required and not in the future, and
+// exp - iat at most maxLifetime (clockSkew allowed on the times).
+type tokenVerifier struct {
+	secret      []byte
+	maxLifetime time.Duration
+	parser      *jwt.Parser
+}
+
+func newTokenVerifier(cfg Config) *tokenVerifier {
+	maxLifetime := cfg.TokenMaxLifetime
+	if maxLifetime <= 0 {
+		maxLifetime = DefaultTokenMaxLifetime
+	}
+	return &tokenVerifier{
+		secret:      cfg.JWTSecret,
+		maxLifetime: maxLifetime,
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithIssuer(TokenIssuer),
+			jwt.WithAudience(TokenAudience),
+			jwt.WithLeeway(clockSkew),
+			jwt.WithTimeFunc(clock.Or(cfg.Now)),
+		),
+	}
+}
+
+// verify returns the claims of a valid token, or why it is not.
+func (v *tokenVerifier) verify(raw string) (*Claims, string) {
+	var c Claims
+	if _, err := v.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return v.secret, nil }); err != nil {
+		switch {
+		case errors.Is(err, jwt.ErrTokenExpired):
+			return nil, "token expired"
+		case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+			return nil, "token issued in the future"
+		case errors.Is(err, jwt.ErrTokenInvalidIssuer), errors.Is(err, jwt.ErrTokenInvalidAudience):
+			return nil, "token not issued for this API"
+		case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+			return nil, "token without a required claim (exp, iss, aud)"
+		}
+		return nil, "invalid token"
+	}
+	if c.IssuedAt == nil {
+		return nil, "token without iat"
+	}
+	if life := c.ExpiresAt.Sub(c.IssuedAt.Time); life > v.maxLifetime {
+		return nil, fmt.Sprintf("token lifetime %s exceeds the maximum of %s", life, v.maxLifetime)
+	}
+	if err := c.check(); err != nil {
+		return nil, err.Error()
+	}
+	return &c, ""
+}
+
 // requireToken admits requests that carry a valid bearer token and puts its
 // claims in the context. Anything else is 401 with a WWW-Authenticate
 // challenge.
-func requireToken(secret []byte, now func() time.Time) func(http.Handler) http.Handler {
-	return tokenAuth(secret, now, false)
-}
-
-// requireTokenOrQuery is requireToken that also takes the token from the
-// access_token query parameter, for EventSource, which cannot set headers.
-// The access log never records query strings.
-func requireTokenOrQuery(secret []byte, now func() time.Time) func(http.Handler) http.Handler {
-	return tokenAuth(secret, now, true)
-}
-
-func tokenAuth(secret []byte, now func() time.Time, fromQuery bool) func(http.Handler) http.Handler {
-	parser := jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(clockSkew),
-		jwt.WithTimeFunc(now),
-	)
-	keyFunc := func(*jwt.Token) (any, error) { return secret, nil }
+func requireToken(cfg Config) func(http.Handler) http.Handler {
+	v := newTokenVerifier(cfg)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fail := func(code, why string) {
-				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="medspa", error=%q`, code))
-				Error(w, r, fmt.Errorf("%w: %s", ErrUnauthorized, why))
-			}
-			if len(secret) == 0 {
-				fail("invalid_token", "staff API has no token secret configured")
+			if len(v.secret) == 0 {
+				refuseToken(w, r, "staff API has no token secret configured")
 				return
 			}
 			raw, ok := bearer(r.Header.Get("Authorization"))
-			if !ok && fromQuery {
-				raw = r.URL.Query().Get("access_token")
-				ok = raw != ""
-			}
 			if !ok {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="medspa"`)
 				Error(w, r, fmt.Errorf("%w: missing bearer token", ErrUnauthorized))
 				return
 			}
-			var c Claims
-			if _, err := parser.ParseWithClaims(raw, &c, keyFunc); err != nil {
-				why := "invalid token"
-				if errors.Is(err, jwt.ErrTokenExpired) {
-					why = "token expired"
-				}
-				fail("invalid_token", why)
+			c, why := v.verify(raw)
+			if c == nil {
+				refuseToken(w, r, why)
 				return
 			}
-			if err := c.check(); err != nil {
-				fail("invalid_token", err.Error())
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyClaims, &c)))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyClaims, c)))
 		})
 	}
+}
+
+// refuseToken answers 401 with an invalid_token challenge.
+func refuseToken(w http.ResponseWriter, r *http.Request, why string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="medspa", error="invalid_token"`)
+	Error(w, r, fmt.Errorf("%w: %s", ErrUnauthorized, why))
 }
 
 func bearer(h string) (string, bool) {

@@ -31,10 +31,18 @@ const (
 // "message" per messages.Event (data is its JSON, id its id), a "ready"
 // event once subscribed, and a comment every 15 s to keep proxies from
 // closing the stream. A client too slow to keep up gets an "overflow"
-// event and the stream ends; it reconnects and reloads what it shows. The
-// stream also ends when done is closed (server shutdown).
-func handleEvents(src EventSource, done <-chan struct{}) http.Handler {
+// event and the stream ends; it reconnects and reloads what it shows.
+// When the token that opened the stream expires, an "expired" event ends
+// it: the client needs a new token. The stream also ends when done is
+// closed (server shutdown).
+func handleEvents(src EventSource, done <-chan struct{}, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := claimsFrom(r.Context())
+		if c == nil || c.ExpiresAt == nil {
+			Error(w, r, fmt.Errorf("%w: no token", ErrUnauthorized))
+			return
+		}
+		until := c.ExpiresAt.Time
 		if src == nil {
 			Error(w, r, fmt.Errorf("%w: no event source configured", ErrUnavailable))
 			return
@@ -71,6 +79,14 @@ func handleEvents(src EventSource, done <-chan struct{}) http.Handler {
 		}
 		tick := time.NewTicker(sseHeartbeat)
 		defer tick.Stop()
+		// The timer runs on real time; the clock decides whether the token
+		// has expired when it fires and at every heartbeat.
+		expiry := time.NewTimer(until.Sub(now()))
+		defer expiry.Stop()
+		expired := func() {
+			fmt.Fprint(w, "event: expired\ndata: {}\n\n")
+			_ = rc.Flush()
+		}
 		for {
 			select {
 			case <-ctx.Done():
@@ -81,7 +97,18 @@ func handleEvents(src EventSource, done <-chan struct{}) http.Handler {
 				fmt.Fprint(w, "event: overflow\ndata: {}\n\n")
 				_ = rc.Flush()
 				return
+			case <-expiry.C:
+				if left := until.Sub(now()); left > 0 {
+					expiry.Reset(left)
+					continue
+				}
+				expired()
+				return
 			case <-tick.C:
+				if !now().Before(until) {
+					expired()
+					return
+				}
 				fmt.Fprint(w, ": keep-alive\n\n")
 			case b := <-ch:
 				var ev messages.Event

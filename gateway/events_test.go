@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/medspa/engine/messages"
 )
@@ -36,7 +37,7 @@ func openStream(t *testing.T, s *surface, path string, header string) (sseReader
 func TestEventStream(t *testing.T) {
 	s := newSurface(t)
 	nc := s.js.Conn()
-	r, _, _ := openStream(t, s, "/v1/clinics/clinic_a/events?access_token="+url.QueryEscape(s.token("staff", "clinic_a")), "")
+	r, _, _ := openStream(t, s, "/v1/clinics/clinic_a/events?ticket="+url.QueryEscape(s.ticket(s.token("staff", "clinic_a"), "clinic_a")), "")
 	lead := inboxLead(1)
 	for _, m := range []struct {
 		subject string
@@ -78,9 +79,19 @@ func TestEventStreamRefused(t *testing.T) {
 	s := newSurface(t)
 	path := "/v1/clinics/clinic_a/events"
 	wantStatus(t, s.get(path, ""), http.StatusUnauthorized)
-	wantStatus(t, s.get(path+"?access_token=garbage", ""), http.StatusUnauthorized)
-	wantStatus(t, s.get(path+"?access_token="+s.token("staff", "clinic_b"), ""), http.StatusForbidden)
-	wantStatus(t, s.get("/v1/clinics/nowhere/events?access_token="+s.token("admin", ""), ""), http.StatusNotFound)
+	wantStatus(t, s.get(path+"?ticket=garbage", ""), http.StatusUnauthorized)
+	wantStatus(t, s.get(path, s.token("staff", "clinic_b")), http.StatusForbidden)
+	wantStatus(t, s.get("/v1/clinics/nowhere/events", s.token("admin", "")), http.StatusNotFound)
+	// A token in the URL is not accepted (it would end up in histories and
+	// proxy logs); the browser uses a stream ticket.
+	// (A bounded request: were the token taken, the stream would not end.)
+	c := &http.Client{Timeout: 5 * time.Second}
+	res, err := c.Get(s.srv.URL + path + "?access_token=" + url.QueryEscape(s.token("staff", "clinic_a")))
+	if err != nil {
+		t.Fatalf("token in the URL: %v", err)
+	}
+	defer res.Body.Close()
+	wantStatus(t, res, http.StatusUnauthorized)
 
 	e := newEnv(t, withPublisher(failingPublisher{}), withStore(inboxStore(t)))
 	wantStatus(t, e.get(path, e.token("staff", "clinic_a")), http.StatusServiceUnavailable)

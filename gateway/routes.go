@@ -47,17 +47,18 @@ func routes(cfg Config) http.Handler {
 
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
 		r.Group(func(r chi.Router) {
-			r.Use(requireToken(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
+			r.Use(requireToken(cfg), clinicAccess(cfg.Clinics))
 			r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
 			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store, cfg.LiveState))
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
 			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Store, cfg.Now))
 			r.Method(http.MethodGet, "/settings", handleGetSettings(cfg.Clinics, cfg.Store))
+			r.Method(http.MethodPost, "/events/ticket", handleStreamTicket(cfg.Tickets, cfg.Now))
 			r.Method(http.MethodPut, "/settings", handlePutSettings(cfg.Clinics, cfg.Store, cfg.Settings))
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(requireTokenOrQuery(cfg.JWTSecret, cfg.Now), clinicAccess(cfg.Clinics))
-			r.Method(http.MethodGet, "/events", handleEvents(cfg.Events, cfg.Done))
+			r.Use(requireStreamAuth(cfg), clinicAccess(cfg.Clinics))
+			r.Method(http.MethodGet, "/events", handleEvents(cfg.Events, cfg.Done, cfg.Now))
 		})
 	})
 	return r

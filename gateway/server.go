@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,10 +43,12 @@ type Config struct {
 	// https://sms.example.com; the signed URL is PublicBaseURL followed by
 	// the request URI. Without it every Twilio webhook is refused.
 	PublicBaseURL string
-	// TrustProxy takes the client address of a web lead from the last
-	// X-Forwarded-For entry (the one a trusted reverse proxy appended)
-	// rather than from the connection.
-	TrustProxy bool
+	// TrustProxy lists the reverse proxies (TRUST_PROXY) whose
+	// X-Forwarded-For is believed: a request from one of them has the
+	// client address that header names (read from the right, past the
+	// proxies listed here); from anywhere else, the connection's address.
+	// Empty: X-Forwarded-For is never believed.
+	TrustProxy []netip.Prefix
 	// LeadLimitIP, LeadLimitPhone, LeadLimitClinic and LeadLimitGlobal
 	// rate-limit POST /leads/web per client address, per phone number, per
 	// clinic and in all, counted in Store so that they hold across
@@ -61,6 +64,14 @@ type Config struct {
 	// JWTSecret verifies staff API tokens (HS256). Without it every staff
 	// API request is refused.
 	JWTSecret []byte
+	// TokenMaxLifetime is the longest lifetime (exp - iat) of a staff API
+	// token that is accepted; DefaultTokenMaxLifetime when zero.
+	TokenMaxLifetime time.Duration
+	// Tickets keeps the single-use tickets that open event streams
+	// (POST /v1/clinics/{clinic_id}/events/ticket); an in-memory store of
+	// this process when nil, which does for one gateway. Several gateways
+	// share NATSTickets.
+	Tickets TicketStore
 	// LiveState, when set, asks the engine for a conversation's state as its
 	// actor holds it; nil or not ok means the snapshot is read.
 	LiveState LiveState
@@ -124,6 +135,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Clinics == nil {
 		c.Clinics = clinic.NewDirectory(nil)
+	}
+	if c.TokenMaxLifetime <= 0 {
+		c.TokenMaxLifetime = DefaultTokenMaxLifetime
+	}
+	if c.Tickets == nil {
+		c.Tickets = newMemoryTickets()
 	}
 	return c
 }

@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -27,7 +26,7 @@ type webLeadDeps struct {
 	pub        Publisher
 	metrics    *Metrics
 	now        func() time.Time
-	trustProxy bool
+	trustProxy []netip.Prefix
 	byIP       *limiter
 	limits     webLeadLimits
 }
@@ -123,24 +122,6 @@ func tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, why str
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	Error(w, r, fmt.Errorf("%w: %s", ErrTooManyRequests, why))
-}
-
-// clientIP is the address of the connection, or, behind a trusted proxy,
-// the last X-Forwarded-For entry: the one that proxy appended.
-func clientIP(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			parts := strings.Split(xff[len(xff)-1], ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // newUUID returns a random (version 4) UUID.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"regexp"
 	"strings"
@@ -278,7 +279,8 @@ func TestWebLeadRateLimitPerIP(t *testing.T) {
 }
 
 func TestWebLeadBehindTrustedProxy(t *testing.T) {
-	e := newEnv(t, func(c *gateway.Config) { c.TrustProxy = true })
+	// httptest's clients connect from 127.0.0.1: the proxy.
+	e := newEnv(t, func(c *gateway.Config) { c.TrustProxy = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
 	for i := range 10 {
 		wantStatus(t, e.postLead(withLead("phone", fmt.Sprintf("312555%04d", 100+i)), "X-Forwarded-For", "198.51.100.7, 203.0.113.9"), http.StatusAccepted)
 	}

@@ -50,6 +50,21 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("TWILIO_API_BASE_URL", &c.TwilioAPIBaseURL)
 	str("PUBLIC_BASE_URL", &c.PublicBaseURL)
 	str("AUTH_JWT_SECRET", &c.JWTSecret)
+	str("HTTP_LISTEN", &c.HTTPListen)
+	if v := strings.TrimSpace(getenv("TRUST_PROXY")); v != "" {
+		p, err := gateway.ParseTrustedProxies(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("TRUST_PROXY=%q: %v", v, err))
+		}
+		c.TrustProxy = p
+	}
+	if v := strings.TrimSpace(getenv("AUTH_TOKEN_MAX_TTL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("AUTH_TOKEN_MAX_TTL=%q is not a duration", v))
+		}
+		c.TokenMaxLifetime = d
+	}
 	limit := func(name string, dst *gateway.RateLimit) {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {

@@ -42,7 +42,7 @@ func findNATS(getenv func(string) string) (natsTarget, error) {
 	b, err := os.ReadFile(file)
 	switch {
 	case err == nil && strings.TrimSpace(string(b)) == "":
-		return natsTarget{}, fmt.Errorf("medspa serve (DATA_DIR %s) runs its NATS server in-process only: its NATS_LISTEN address was taken when it started; "+
+		return natsTarget{}, fmt.Errorf("medspa serve (DATA_DIR %s) runs its NATS server in-process only: no client port was free when it started; "+
 			"restart it with NATS_LISTEN set to a free address", cfg.DataDir)
 	case err == nil:
 		return natsTarget{url: "nats://" + strings.TrimSpace(string(b)), embedded: true, how: file}, nil

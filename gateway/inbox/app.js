@@ -58,8 +58,7 @@
   function signOut(message) {
     store.removeItem("medspa.token");
     token = "";
-    if (events) events.close();
-    events = null;
+    stopLive();
     setLive("off", "Not connected");
     showSignedIn(false);
     $("signin-error").textContent = message || "";
@@ -235,17 +234,54 @@
     $("live").textContent = text;
   }
 
-  function connect() {
+  // Live updates. EventSource cannot send the token, and a token in a URL
+  // ends up in histories and logs: each connection asks for a single-use
+  // ticket with the token and opens the stream with the ticket. A ticket
+  // is good once, so every reconnection asks for a new one.
+  let liveGen = 0;
+  let retryTimer = 0;
+  let retryDelay = 1000;
+
+  function stopLive() {
+    liveGen++;
+    clearTimeout(retryTimer);
     if (events) events.close();
-    const url = "/v1/clinics/" + encodeURIComponent(clinic) + "/events?access_token=" + encodeURIComponent(token);
-    events = new EventSource(url);
-    setLive("connecting", "Connecting…");
-    events.addEventListener("ready", () => setLive("on", "Live"));
-    events.addEventListener("overflow", () => { connect(); scheduleReload(); });
-    events.onmessage = () => scheduleReload();
-    events.onerror = () => {
-      if (events && events.readyState === EventSource.CLOSED) setLive("off", "Disconnected; reload the page");
-      else setLive("connecting", "Reconnecting…");
+    events = null;
+  }
+
+  function retryLive() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => connect(true), retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  async function connect(again) {
+    stopLive();
+    const gen = liveGen;
+    setLive("connecting", again ? "Reconnecting…" : "Connecting…");
+    let ticket;
+    try {
+      ticket = (await api("/events/ticket", { method: "POST" })).body.ticket;
+    } catch (e) {
+      if (gen === liveGen && e.message !== "unauthorized") retryLive();
+      return;
+    }
+    if (gen !== liveGen) return;
+    const es = new EventSource("/v1/clinics/" + encodeURIComponent(clinic) + "/events?ticket=" + encodeURIComponent(ticket));
+    events = es;
+    es.addEventListener("ready", () => {
+      retryDelay = 1000;
+      setLive("on", "Live");
+      if (again) scheduleReload(); // events may have been missed meanwhile
+    });
+    es.addEventListener("overflow", () => connect(true));
+    es.addEventListener("expired", () => signOut("Your token has expired. Sign in again with a new one."));
+    es.onmessage = () => scheduleReload();
+    es.onerror = () => {
+      if (events !== es) return;
+      stopLive();
+      setLive("connecting", "Reconnecting…");
+      retryLive();
     };
   }
 

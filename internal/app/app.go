@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -179,6 +178,13 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone,
 		LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
 	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
+	gwCfg.TokenMaxLifetime = cfg.TokenMaxLifetime
+	gwCfg.TrustProxy = cfg.TrustProxy
+	// Stream tickets are kept in JetStream: any gateway takes a ticket
+	// another one issued, once.
+	if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, js, cfg.StreamReplicas); err != nil {
+		return err
+	}
 	gwCfg.LiveState = liveState(nc)
 	gwCfg.Settings = settingsUpdater(nc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
@@ -190,12 +196,12 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		gwCfg.StripeWebhookSecret = keys.StripeWebhookSecret
 		gwCfg.Publisher = bus.Publisher{JS: js}
 	}
-	srv := &http.Server{Handler: gateway.NewServer(gwCfg), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	srv := gateway.NewHTTPServer(gateway.NewServer(gwCfg))
 	ln := o.Listener
 	if ln == nil {
-		ln, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+		ln, err = net.Listen("tcp", cfg.HTTPAddr())
 		if err != nil {
-			return fmt.Errorf("listen on PORT %d: %w", cfg.Port, err)
+			return fmt.Errorf("listen on %s (HTTP_LISTEN, PORT): %w", cfg.HTTPAddr(), err)
 		}
 	}
 	g.Go(func() error {

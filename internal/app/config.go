@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +44,18 @@ type Config struct {
 	// PublicBaseURL is the gateway's public address as configured at
 	// Twilio; Twilio signs the full URL.
 	PublicBaseURL string
+	// HTTPListen is the address of the HTTP server (HTTP_LISTEN); empty
+	// means 127.0.0.1:Port in embedded (development) mode and :Port, every
+	// interface, otherwise.
+	HTTPListen string
+	// TrustProxy lists the reverse proxies whose X-Forwarded-For is
+	// believed (TRUST_PROXY); empty: none.
+	TrustProxy []netip.Prefix
 
 	JWTSecret string
+	// TokenMaxLifetime is the longest lifetime (exp - iat) of a staff API
+	// token the gateway accepts (AUTH_TOKEN_MAX_TTL).
+	TokenMaxLifetime time.Duration
 
 	// Web form limits: accepted leads per client IP, per phone number,
 	// per clinic and in all, shared by every gateway through the store.
@@ -103,6 +116,7 @@ func Defaults() Config {
 		SettingsReload:     30 * time.Second,
 		LLMTimeout:         2 * time.Second,
 		StreamReplicas:     1,
+		TokenMaxLifetime:   gateway.DefaultTokenMaxLifetime,
 	}
 }
 
@@ -110,6 +124,20 @@ func Defaults() Config {
 // development mode: missing keys are replaced by development keys kept in
 // DataDir, never by switching a check off.
 func (c *Config) Embedded() bool { return c.NATSURL == "" }
+
+// HTTPAddr is the address the HTTP server listens on: HTTPListen, else the
+// loopback interface in embedded (development) mode, so that a
+// development system is not reachable from the network, and every
+// interface otherwise.
+func (c *Config) HTTPAddr() string {
+	switch {
+	case c.HTTPListen != "":
+		return c.HTTPListen
+	case c.Embedded():
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Port))
+	}
+	return ":" + strconv.Itoa(c.Port)
+}
 
 // Validate checks the configuration.
 func (c *Config) Validate() error {
@@ -119,6 +147,16 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("DATA_DIR is empty"))
+	}
+	if c.HTTPListen != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPListen); err != nil {
+			errs = append(errs, fmt.Errorf("HTTP_LISTEN %q: want host:port, e.g. 127.0.0.1:8080 or :8080", c.HTTPListen))
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			errs = append(errs, fmt.Errorf("HTTP_LISTEN %q: port out of range", c.HTTPListen))
+		}
+	}
+	if c.TokenMaxLifetime < time.Minute || c.TokenMaxLifetime > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("AUTH_TOKEN_MAX_TTL %v out of range 1m..168h", c.TokenMaxLifetime))
 	}
 	if c.Partitions < 1 || c.Partitions > 1024 {
 		errs = append(errs, fmt.Errorf("PARTITIONS %d out of range 1..1024", c.Partitions))

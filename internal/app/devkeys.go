@@ -85,22 +85,41 @@ func ResolveKeys(cfg *Config) (Keys, error) {
 	return k, nil
 }
 
+// minDevSecret is the length, in bytes, below which a development secret
+// file is refused: an empty or truncated file must not become a secret
+// anyone can guess (an empty Stripe secret is the public "whsec_dev_").
+const minDevSecret = 32
+
+// readDevSecret reads the development secret kept in dataDir/dev-keys/name.
+func readDevSecret(dataDir, name string) ([]byte, error) {
+	path := filepath.Join(dataDir, devKeyDir, name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) < minDevSecret {
+		return nil, fmt.Errorf("development secret %s holds %d bytes, fewer than %d: delete the file and a new secret is made on the next start", path, len(s), minDevSecret)
+	}
+	return []byte(s), nil
+}
+
 // DevTwilioToken returns the development Twilio auth token in dataDir.
 func DevTwilioToken(dataDir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devTwilioFile))
+	b, err := readDevSecret(dataDir, devTwilioFile)
 	if err != nil {
 		return "", fmt.Errorf("read development Twilio token (start `make run` once first): %w", err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	return string(b), nil
 }
 
 // DevStripeWebhookSecret returns the development Stripe webhook secret.
 func DevStripeWebhookSecret(dataDir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devStripeFile))
+	b, err := readDevSecret(dataDir, devStripeFile)
 	if err != nil {
 		return "", fmt.Errorf("read development Stripe webhook secret (start `make run` once first): %w", err)
 	}
-	return "whsec_dev_" + strings.TrimSpace(string(b)), nil
+	return "whsec_dev_" + string(b), nil
 }
 
 // DevTelnyxKey returns the development signing key in dataDir, if one
@@ -119,11 +138,11 @@ func DevTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
 
 // DevJWTSecret returns the development JWT secret in dataDir, if one exists.
 func DevJWTSecret(dataDir string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, devJWTFile))
+	b, err := readDevSecret(dataDir, devJWTFile)
 	if err != nil {
 		return nil, fmt.Errorf("read development JWT secret (start `make run` once first): %w", err)
 	}
-	return []byte(strings.TrimSpace(string(b))), nil
+	return b, nil
 }
 
 func devTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
@@ -147,11 +166,12 @@ func devTelnyxKey(dataDir string) (ed25519.PrivateKey, error) {
 func devSecret(dataDir string) ([]byte, error) { return devNamedSecret(dataDir, devJWTFile) }
 
 // devNamedSecret returns the random development secret kept in a file of
-// DATA_DIR/dev-keys, creating it on first use.
+// DATA_DIR/dev-keys, creating it on first use. A file too short to be a
+// secret is refused, never used.
 func devNamedSecret(dataDir, name string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, devKeyDir, name))
+	b, err := readDevSecret(dataDir, name)
 	if err == nil {
-		return []byte(strings.TrimSpace(string(b))), nil
+		return b, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read development secret: %w", err)
@@ -167,13 +187,42 @@ func devNamedSecret(dataDir, name string) ([]byte, error) {
 	return []byte(enc), nil
 }
 
-func writeSecret(dataDir, name, value string) error {
+// writeSecret writes a development key file atomically: a temporary file
+// in the same directory, synced, then renamed over the name, and the
+// directory synced. A crash leaves the whole file or none, never an empty
+// or partial one, and a reader never sees one being written. (Two
+// processes creating the same key at once: the last rename wins.)
+func writeSecret(dataDir, name, value string) (err error) {
 	dir := filepath.Join(dataDir, devKeyDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(value+"\n"), 0o600); err != nil {
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*") // mode 0600
+	if err != nil {
 		return fmt.Errorf("write development key: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp)
+		}
+	}()
+	_, err = f.WriteString(value + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, name))
+	}
+	if err != nil {
+		return fmt.Errorf("write development key: %w", err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync() // the rename survives a crash; not every system syncs a directory
+		_ = d.Close()
 	}
 	return nil
 }

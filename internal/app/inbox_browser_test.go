@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/app/browsertest"
 	"github.com/medspa/engine/messages"
 )
@@ -28,10 +29,19 @@ func TestInboxInBrowser(t *testing.T) {
 
 	b := browsertest.Start(t)
 	b.Open(sys.baseURL + "/inbox")
-	b.Type("#token", sys.token())
+	// Record the URLs of the event streams the page opens.
+	b.Eval(`window.streams = []; const ES = window.EventSource;
+		window.EventSource = class extends ES { constructor(url, opts) { super(url, opts); window.streams.push(url); } }; return ""`)
+	tok := sys.token()
+	b.Type("#token", tok)
 	b.WaitFor("clinic filled in from the token", `return document.getElementById("clinic").value`, clinicID, 5*time.Second)
 	b.Click("#signin-btn")
 	b.WaitFor("event stream connected", `return document.getElementById("live").dataset.state`, "on", 10*time.Second)
+	// The stream was opened with a ticket, not with the token in its URL.
+	streams := b.Eval(`return window.streams.join(" ")`)
+	require.Contains(t, streams, "/v1/clinics/"+clinicID+"/events?ticket=")
+	require.NotContains(t, streams, tok)
+	require.NotContains(t, streams, "access_token")
 
 	item := `#others button[data-id="` + leadID + `"]`
 	b.WaitFor("conversation listed", `return document.querySelector('`+item+`') ? "yes" : "no"`, "yes", 10*time.Second)
@@ -63,4 +73,22 @@ func TestInboxInBrowser(t *testing.T) {
 		"Hi Maya, this is Amy from the front desk.", 10*time.Second)
 	b.WaitFor("staff author", `return Array.from(document.querySelectorAll("#transcript li")).map(li => li.dataset.author).join(",")`,
 		"lead,engine,staff:tester", 10*time.Second)
+}
+
+// When the token expires, the event stream ends and the inbox asks for a
+// new token.
+func TestInboxSignsOutWhenTheTokenExpires(t *testing.T) {
+	browsertest.Require(t, os.Getenv("CI") == "true")
+	cfg, priv, tel := newConfig(t, "")
+	sys := start(t, cfg, priv, tel)
+	b := browsertest.Start(t)
+	b.Open(sys.baseURL + "/inbox")
+	tok, err := gateway.IssueToken([]byte(cfg.JWTSecret), "tester", "staff", clinicID, 8*time.Second, sys.now())
+	require.NoError(t, err)
+	b.Type("#token", tok)
+	b.Click("#signin-btn")
+	b.WaitFor("event stream connected", `return document.getElementById("live").dataset.state`, "on", 10*time.Second)
+	b.WaitFor("signed out when the token expired", `return document.getElementById("signin-view").hidden ? "" : document.getElementById("signin-error").textContent`,
+		"Your token has expired. Sign in again with a new one.", 20*time.Second)
+	require.Equal(t, "off", b.Eval(`return document.getElementById("live").dataset.state`))
 }

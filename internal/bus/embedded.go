@@ -67,14 +67,24 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("nats listen address %q: %w", o.Listen, err)
 		}
-		if l, err := net.Listen("tcp", o.Listen); err != nil {
-			log.Warn("NATS client port is taken; the embedded server runs in-process only, so `nats sub` cannot reach it. Set NATS_LISTEN to a free address to watch subjects.",
-				slog.String("nats_listen", o.Listen), slog.String("error", err.Error()))
-		} else {
+		l, err := net.Listen("tcp", o.Listen)
+		if err != nil {
+			// Another server has the port (often a NATS of its own on
+			// 4222): take a free one on the same host, and say where.
+			if l, err = net.Listen("tcp", net.JoinHostPort(host, "0")); err == nil {
+				log.Warn("NATS client port is taken; the embedded server listens on a free port instead (medspa status and dlq find it through DATA_DIR)",
+					slog.String("nats_listen", o.Listen), slog.String("listening", l.Addr().String()))
+				port = l.Addr().(*net.TCPAddr).Port
+			} else {
+				log.Warn("NATS client port is taken and no other is free; the embedded server runs in-process only. Set NATS_LISTEN to a free address to watch subjects.",
+					slog.String("nats_listen", o.Listen), slog.String("error", err.Error()))
+			}
+		}
+		if err == nil {
 			_ = l.Close()
 			opts.DontListen = false
 			opts.Host, opts.Port = host, port
-			listening = o.Listen
+			listening = net.JoinHostPort(host, strconv.Itoa(port))
 		}
 	}
 	ns, err := server.NewServer(opts)

@@ -42,9 +42,9 @@ type BrandResult struct {
 }
 
 // CreateBrand registers a brand (POST /v2/10dlc/brand). Telnyx charges for
-// each registration.
-func (c *Client) CreateBrand(ctx context.Context, b Brand) (BrandResult, error) {
-	raw, err := c.post(ctx, "/v2/10dlc/brand", b)
+// each registration: give a retried call the first one's IdempotencyKey.
+func (c *Client) CreateBrand(ctx context.Context, b Brand, opts ...CallOption) (BrandResult, error) {
+	raw, err := c.post(ctx, "/v2/10dlc/brand", b, opts...)
 	if err != nil {
 		return BrandResult{}, fmt.Errorf("create brand: %w", err)
 	}

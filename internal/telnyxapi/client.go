@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -93,9 +94,32 @@ func (e *Error) Rejected() bool {
 	return e.Status >= 400 && e.Status < 500
 }
 
+// CallOption changes one call.
+type CallOption func(*http.Request)
+
+// idempotencyKeyRE is the form Telnyx accepts of an Idempotency-Key.
+var idempotencyKeyRE = regexp.MustCompile(`^[A-Za-z0-9_:-]{1,255}$`)
+
+// ValidIdempotencyKey reports whether Telnyx accepts key as an
+// Idempotency-Key: 1 to 255 letters, digits, '-', '_' or ':'.
+func ValidIdempotencyKey(key string) bool { return idempotencyKeyRE.MatchString(key) }
+
+// IdempotencyKey sends key as the call's Idempotency-Key header: Telnyx
+// answers a request repeated with the same key, method, path and body
+// (within 24 hours) with the answer of the first one that succeeded,
+// instead of creating a second object, and a different body under the
+// same key with 422. A key Telnyx would refuse is not sent.
+func IdempotencyKey(key string) CallOption {
+	return func(r *http.Request) {
+		if ValidIdempotencyKey(key) {
+			r.Header.Set("Idempotency-Key", key)
+		}
+	}
+}
+
 // post sends body as JSON to path and returns the raw 2xx answer, an
 // *Error for any other status, or an error wrapping ErrUnreachable.
-func (c *Client) post(ctx context.Context, path string, body any) ([]byte, error) {
+func (c *Client) post(ctx context.Context, path string, body any, opts ...CallOption) ([]byte, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
@@ -111,6 +135,9 @@ func (c *Client) post(ctx context.Context, path string, body any) ([]byte, error
 	req.Header.Set("Authorization", "Bearer "+c.APIKey)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	for _, o := range opts {
+		o(req)
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient

@@ -1,8 +1,10 @@
 package testkit
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -18,7 +20,10 @@ import (
 // POST /v2/10dlc/brand, POST /v2/10dlc/campaignBuilder and POST
 // /v2/messaging_hosted_number_orders. It checks the bearer key and the
 // required fields (422 with Telnyx's error body and a source pointer),
-// answers with ids like the real API, and records what it accepted.
+// answers with ids like the real API, and records what it accepted. Like
+// Telnyx it honours an Idempotency-Key header: the same key and path with
+// the same body within a day gets the first successful answer again, a
+// different body 422, and a request while the first is still running 409.
 type TelnyxAdmin struct {
 	*httptest.Server
 	APIKey string
@@ -26,20 +31,42 @@ type TelnyxAdmin struct {
 	// over all endpoints); a non-zero status is answered with a Telnyx error
 	// carrying code.
 	Fail func(path string, n int) (status int, code string)
+	// Delay, when set, is how long the stub works on an accepted-looking
+	// request (n as for Fail) before it creates the object and answers, as
+	// a slow Telnyx does; the object is created even if the caller gave up.
+	Delay func(path string, n int) time.Duration
 
 	mu        sync.Mutex
 	seq       int
 	brands    map[string]telnyxapi.Brand
 	campaigns []telnyxapi.Campaign
 	orders    []telnyxapi.HostedOrder
+	idem      map[string]*idemRecord // by path and Idempotency-Key
+	keys      []string               // the Idempotency-Keys received, in order
+}
+
+// idemRecord is what the stub keeps of a request with an Idempotency-Key.
+type idemRecord struct {
+	body   []byte
+	done   bool
+	status int
+	answer []byte
 }
 
 // NewTelnyxAdmin starts the stub.
 func NewTelnyxAdmin(t testing.TB) *TelnyxAdmin {
-	s := &TelnyxAdmin{APIKey: "KEY_test_telnyx_admin", brands: map[string]telnyxapi.Brand{}}
+	s := &TelnyxAdmin{APIKey: "KEY_test_telnyx_admin", brands: map[string]telnyxapi.Brand{}, idem: map[string]*idemRecord{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// IdempotencyKeys returns the Idempotency-Key headers received, in order
+// ("" for a request without one).
+func (s *TelnyxAdmin) IdempotencyKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.keys...)
 }
 
 // Brands returns how many brands were registered.
@@ -73,6 +100,50 @@ func (s *TelnyxAdmin) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.APIKey {
 		writeTelnyxError(w, http.StatusUnauthorized, "10009", "Authentication failed")
 		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeTelnyxError(w, http.StatusBadRequest, "10015", "Invalid request body")
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	key := r.Header.Get("Idempotency-Key")
+	s.mu.Lock()
+	s.keys = append(s.keys, key)
+	s.mu.Unlock()
+	if key != "" {
+		rec := &idemRecord{body: body}
+		id := r.URL.Path + " " + key
+		s.mu.Lock()
+		old, seen := s.idem[id]
+		if !seen {
+			s.idem[id] = rec
+		}
+		s.mu.Unlock()
+		switch {
+		case seen && !bytes.Equal(old.body, body):
+			writeTelnyxError(w, http.StatusUnprocessableEntity, "10002", "Idempotency-Key reused with a different request")
+			return
+		case seen && !old.done:
+			writeTelnyxError(w, http.StatusConflict, "10409", "A request with this Idempotency-Key is in progress")
+			return
+		case seen:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(old.status)
+			_, _ = w.Write(old.answer)
+			return
+		}
+		rw := &recordingWriter{ResponseWriter: w}
+		defer func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if rw.status/100 == 2 {
+				rec.done, rec.status, rec.answer = true, rw.status, rw.buf.Bytes()
+			} else {
+				delete(s.idem, id) // only successes are replayed
+			}
+		}()
+		w = rw
 	}
 	switch r.URL.Path {
 	case "/v2/10dlc/brand":
@@ -108,7 +179,7 @@ func decodeStub(w http.ResponseWriter, r *http.Request, v any) bool {
 func (s *TelnyxAdmin) next(w http.ResponseWriter, r *http.Request) (int, bool) {
 	s.mu.Lock()
 	s.seq++
-	n, fail := s.seq, s.Fail
+	n, fail, delay := s.seq, s.Fail, s.Delay
 	s.mu.Unlock()
 	if fail != nil {
 		if status, code := fail(r.URL.Path, n); status != 0 {
@@ -116,7 +187,30 @@ func (s *TelnyxAdmin) next(w http.ResponseWriter, r *http.Request) (int, bool) {
 			return n, false
 		}
 	}
+	if delay != nil {
+		time.Sleep(delay(r.URL.Path, n))
+	}
 	return n, true
+}
+
+// recordingWriter keeps a copy of what is written.
+type recordingWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
 }
 
 var einRE = regexp.MustCompile(`^\d{2}-?\d{7}$`)
