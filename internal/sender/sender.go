@@ -416,7 +416,7 @@ func (s *Sender) backoff(attempt int) time.Duration {
 
 func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
 	s.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
-	if err := bus.DeadLetter(ctx, s.cfg.JS, "sms", m, reason, s.cfg.Now()); err != nil {
+	if _, err := bus.PublishDeadLetter(ctx, s.cfg.JS, bus.NewDeadLetter("sms", m, reason, label, s.cfg.Now())); err != nil {
 		s.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
 		_ = m.NakWithDelay(5 * time.Second)
 		return
