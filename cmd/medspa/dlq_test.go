@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
@@ -279,8 +280,13 @@ func TestOperatorCommandsFindServe(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// serve's passwords, created in DATA_DIR/dev-keys as make run does.
+	enginePass, watchPass, err := app.NATSPasswords(app.Config{DataDir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
 	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(dataDir, "nats"), Listen: addr,
-		AddressFile: filepath.Join(dataDir, "nats-address")})
+		AddressFile: filepath.Join(dataDir, "nats-address"), EnginePassword: enginePass, WatchPassword: watchPass})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,9 +316,18 @@ func TestOperatorCommandsFindServe(t *testing.T) {
 	if out, err := status(map[string]string{"DATA_DIR": dataDir}); err != nil || !strings.Contains(out, "MEDSPA_DLQ") {
 		t.Errorf("status with DATA_DIR: %v\n%s", err, out)
 	}
-	// NATS_LISTEN: the address serve was given.
-	if out, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr}); err != nil || !strings.Contains(out, addr) {
+	// NATS_LISTEN: the address serve was given, with the password from
+	// the environment.
+	if out, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_ENGINE_PASSWORD": enginePass}); err != nil || !strings.Contains(out, addr) {
 		t.Errorf("status with NATS_LISTEN: %v\n%s", err, out)
+	}
+	// Without the engine password (another DATA_DIR) or with the watch
+	// user's: refused by the server.
+	if _, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr}); err == nil || !strings.Contains(err.Error(), "uthorization") {
+		t.Errorf("status without credentials: %v", err)
+	}
+	if _, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_ENGINE_PASSWORD": watchPass}); err == nil {
+		t.Error("status with the watch password connected as engine")
 	}
 	// Another NATS server at the address: refused, not reported on.
 	stranger := strings.TrimPrefix(testkit.NATS(t), "nats://")

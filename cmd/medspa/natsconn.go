@@ -19,6 +19,26 @@ type natsTarget struct {
 	url      string
 	embedded bool   // medspa serve's embedded server: its name is checked
 	how      string // where the address came from, for error messages
+	creds    []nats.Option
+	credsHow string // where the credentials came from, for error messages
+}
+
+// natsCredentials returns how an operator command authenticates: with
+// NATS_URL, NATS_CREDS or NATS_USER and NATS_PASSWORD; with medspa serve's
+// embedded server, as the user engine with NATS_ENGINE_PASSWORD, else the
+// development password serve created in DATA_DIR/dev-keys.
+func natsCredentials(getenv func(string) string, dataDir string, embedded bool) ([]nats.Option, string) {
+	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	if !embedded {
+		return bus.Credentials(env("NATS_USER"), env("NATS_PASSWORD"), env("NATS_CREDS")), "NATS_CREDS or NATS_USER/NATS_PASSWORD"
+	}
+	if p := env("NATS_ENGINE_PASSWORD"); p != "" {
+		return bus.Credentials(bus.UserEngine, p, ""), "NATS_ENGINE_PASSWORD"
+	}
+	if p, err := app.DevNATSEnginePassword(dataDir); err == nil {
+		return bus.Credentials(bus.UserEngine, p, ""), "DATA_DIR/dev-keys"
+	}
+	return nil, "no NATS_ENGINE_PASSWORD and no password in DATA_DIR/dev-keys"
 }
 
 // findNATS reads NATS_URL, NATS_LISTEN and DATA_DIR: with NATS_URL, that
@@ -28,6 +48,19 @@ type natsTarget struct {
 // in DATA_DIR (it may have been started with another NATS_LISTEN), else
 // the default 127.0.0.1:4222.
 func findNATS(getenv func(string) string) (natsTarget, error) {
+	t, err := findNATSAddress(getenv)
+	if err != nil {
+		return t, err
+	}
+	dataDir := app.Defaults().DataDir
+	if v := strings.TrimSpace(getenv("DATA_DIR")); v != "" {
+		dataDir = v
+	}
+	t.creds, t.credsHow = natsCredentials(getenv, dataDir, t.embedded)
+	return t, nil
+}
+
+func findNATSAddress(getenv func(string) string) (natsTarget, error) {
 	cfg := app.Defaults()
 	if v := strings.TrimSpace(getenv("DATA_DIR")); v != "" {
 		cfg.DataDir = v
@@ -56,10 +89,13 @@ func findNATS(getenv func(string) string) (natsTarget, error) {
 // server it checks that the server answering is that one, not another NATS
 // server that happens to listen at the address.
 func (t natsTarget) connect(name string) (*nats.Conn, error) {
-	nc, err := nats.Connect(t.url, nats.Name(name), nats.Timeout(3*time.Second), nats.MaxReconnects(0))
+	opts := append([]nats.Option{nats.Name(name), nats.Timeout(3 * time.Second), nats.MaxReconnects(0)}, t.creds...)
+	nc, err := nats.Connect(t.url, opts...)
 	if err != nil {
 		hint := ""
-		if t.embedded {
+		if errors.Is(err, nats.ErrAuthorization) {
+			hint = " (credentials from " + t.credsHow + ")"
+		} else if t.embedded {
 			hint = " (is medspa serve running? set NATS_URL for a split deployment)"
 		}
 		return nil, fmt.Errorf("connect to nats at %s (from %s): %w%s", t.url, t.how, err, hint)

@@ -233,14 +233,18 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 // connectNATS connects to NATS_URL, or starts the embedded server.
 func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
 	if !cfg.Embedded() {
-		nc, err := bus.Dial(cfg.NATSURL, "medspa")
+		nc, err := bus.Dial(cfg.NATSURL, "medspa", bus.Credentials(cfg.NATSUser, cfg.NATSPassword, cfg.NATSCredsFile)...)
 		if err != nil {
 			return nil, nil, err
 		}
 		return nc, func() { _ = nc.Drain() }, nil
 	}
+	enginePass, watchPass, err := NATSPasswords(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen,
-		AddressFile: NATSAddressFile(cfg), Logger: log})
+		AddressFile: NATSAddressFile(cfg), EnginePassword: enginePass, WatchPassword: watchPass, Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}

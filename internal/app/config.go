@@ -31,6 +31,16 @@ type Config struct {
 	NATSURL     string // external NATS; empty means an embedded server
 	NATSListen  string // client address of the embedded server
 
+	// The embedded server's passwords (users engine and watch); empty
+	// means development passwords kept in DataDir/dev-keys.
+	NATSEnginePassword string
+	NATSWatchPassword  string
+	// Credentials for an external NATS_URL: a creds file, or a user and
+	// password.
+	NATSUser      string
+	NATSPassword  string
+	NATSCredsFile string
+
 	ClinicsFile string // empty means the built-in demo clinics
 
 	TelnyxPublicKey          string // base64 Ed25519 public key
@@ -186,6 +196,11 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
+	}
+	for name, v := range map[string]string{"NATS_ENGINE_PASSWORD": c.NATSEnginePassword, "NATS_WATCH_PASSWORD": c.NATSWatchPassword} {
+		if v != "" && len(v) < minDevSecret {
+			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", name, len(v), minDevSecret))
+		}
 	}
 	if !c.Embedded() {
 		if c.TelnyxPublicKey == "" {

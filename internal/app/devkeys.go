@@ -23,7 +23,41 @@ const (
 	devJWTFile       = "jwt_secret"
 	devTwilioFile    = "twilio_auth_token"
 	devStripeFile    = "stripe_webhook_secret"
+	devNATSEngine    = "nats_engine.pass" // password of the embedded NATS user engine
+	devNATSWatch     = "nats_watch.pass"  // password of the read-only NATS user watch
 )
+
+// NATSPasswords returns the embedded NATS server's passwords for the users
+// engine and watch: the configured ones, else development passwords
+// created in DataDir/dev-keys.
+func NATSPasswords(cfg Config) (engine, watch string, err error) {
+	engine, watch = cfg.NATSEnginePassword, cfg.NATSWatchPassword
+	if engine == "" {
+		b, err := devNamedSecret(cfg.DataDir, devNATSEngine)
+		if err != nil {
+			return "", "", fmt.Errorf("NATS engine password: %w", err)
+		}
+		engine = string(b)
+	}
+	if watch == "" {
+		b, err := devNamedSecret(cfg.DataDir, devNATSWatch)
+		if err != nil {
+			return "", "", fmt.Errorf("NATS watch password: %w", err)
+		}
+		watch = string(b)
+	}
+	return engine, watch, nil
+}
+
+// DevNATSEnginePassword returns the development password of the embedded
+// NATS user engine kept in dataDir, for the operator commands.
+func DevNATSEnginePassword(dataDir string) (string, error) {
+	b, err := readDevSecret(dataDir, devNATSEngine)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
 
 // ResolveKeys returns the configured keys, creating development keys in
 // DataDir for whatever is missing in embedded mode.

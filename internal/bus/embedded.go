@@ -28,7 +28,41 @@ type EmbeddedOptions struct {
 	// `medspa dlq`) find this server and no other; it is removed on
 	// Shutdown.
 	AddressFile string
-	Logger      *slog.Logger
+	// EnginePassword, when set, makes the server accept only authenticated
+	// clients, on its client port and in-process alike: the user "engine"
+	// (UserEngine) with this password may do anything, and, when
+	// WatchPassword is set too, the user "watch" (UserWatch) may only
+	// subscribe to events. The process itself connects as engine.
+	EnginePassword string
+	WatchPassword  string
+	Logger         *slog.Logger
+}
+
+// The users of an embedded server with passwords (EmbeddedOptions).
+const (
+	UserEngine = "engine" // everything: the process itself and operator commands
+	UserWatch  = "watch"  // read-only: subscribe to medspa.evt.> and nothing else
+)
+
+// WatchSubjects are the subjects the watch user may subscribe to: the
+// events, never commands, inbound messages or dead letters.
+var WatchSubjects = []string{"medspa.evt.>"}
+
+// embeddedUsers returns the server's users for o, or nil when the server
+// takes unauthenticated clients (tests that pass no password).
+func embeddedUsers(o EmbeddedOptions) []*server.User {
+	if o.EnginePassword == "" {
+		return nil
+	}
+	users := []*server.User{{Username: UserEngine, Password: o.EnginePassword}}
+	if o.WatchPassword != "" {
+		users = append(users, &server.User{Username: UserWatch, Password: o.WatchPassword,
+			Permissions: &server.Permissions{
+				Publish:   &server.SubjectPermission{Deny: []string{">"}},
+				Subscribe: &server.SubjectPermission{Allow: WatchSubjects},
+			}})
+	}
+	return users
 }
 
 // EmbeddedServerName is the server name of the embedded server: operator
@@ -41,8 +75,9 @@ type Embedded struct {
 	Server *server.Server
 	// Listening is the address outside clients can reach, or "" when the
 	// server accepts in-process connections only.
-	Listening   string
-	addressFile string
+	Listening      string
+	addressFile    string
+	enginePassword string
 }
 
 // StartEmbedded starts an embedded server. If the listen address is taken,
@@ -60,6 +95,7 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		NoSigs:     true,
 		NoLog:      true,
 		DontListen: true,
+		Users:      embeddedUsers(o),
 	}
 	listening := ""
 	if o.Listen != "" {
@@ -96,7 +132,7 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded nats: not ready after 10s")
 	}
-	e := &Embedded{Server: ns, Listening: listening}
+	e := &Embedded{Server: ns, Listening: listening, enginePassword: o.EnginePassword}
 	if o.AddressFile != "" {
 		if err := os.WriteFile(o.AddressFile, []byte(listening+"\n"), 0o644); err != nil {
 			log.Warn("cannot record the NATS client address for operator commands", slog.String("error", err.Error()))
@@ -107,9 +143,14 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 	return e, nil
 }
 
-// Connect opens an in-process client connection.
+// Connect opens an in-process client connection, as the engine user when
+// the server has passwords.
 func (e *Embedded) Connect(name string) (*nats.Conn, error) {
-	return nats.Connect("", nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1))
+	opts := []nats.Option{nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1)}
+	if e.enginePassword != "" {
+		opts = append(opts, nats.UserInfo(UserEngine, e.enginePassword))
+	}
+	return nats.Connect("", opts...)
 }
 
 // Shutdown stops the server and waits for it.
@@ -121,9 +162,11 @@ func (e *Embedded) Shutdown() {
 	}
 }
 
-// Dial connects to an external NATS server.
-func Dial(url, name string) (*nats.Conn, error) {
-	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+// Dial connects to an external NATS server; opts carry its credentials
+// (Credentials).
+func Dial(url, name string, opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}, opts...)
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats: %w", err)
 	}
@@ -140,4 +183,17 @@ func splitHostPort(hp string) (string, int, error) {
 		return "", 0, fmt.Errorf("bad port %q", p)
 	}
 	return h, port, nil
+}
+
+// Credentials returns the connect options for a user and password, or a
+// creds file (an nkey/JWT user of a NATS account), or none when all are
+// empty. A creds file wins over a password.
+func Credentials(user, password, credsFile string) []nats.Option {
+	switch {
+	case credsFile != "":
+		return []nats.Option{nats.UserCredentials(credsFile)}
+	case user != "" || password != "":
+		return []nats.Option{nats.UserInfo(user, password)}
+	}
+	return nil
 }
