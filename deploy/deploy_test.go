@@ -23,6 +23,7 @@ func TestComposeFileParses(t *testing.T) {
 			Command     []string       `yaml:"command"`
 			Environment map[string]any `yaml:"environment"`
 			DependsOn   []string       `yaml:"depends_on"`
+			Ports       []string       `yaml:"ports"`
 		} `yaml:"services"`
 	}
 	if err := yaml.Unmarshal(b, &c); err != nil {
@@ -48,6 +49,31 @@ func TestComposeFileParses(t *testing.T) {
 		}
 		if s.Build != nil && s.Environment["NATS_URL"] == nil {
 			t.Errorf("service %q has no NATS_URL", name)
+		}
+		if s.Build != nil && (s.Environment["NATS_USER"] == nil || s.Environment["NATS_PASSWORD"] == nil) {
+			t.Errorf("service %q connects to NATS without NATS_USER and NATS_PASSWORD", name)
+		}
+		// NATS's client and monitoring ports reach the host's loopback
+		// at most, never the network.
+		for _, p := range s.Ports {
+			if (strings.HasSuffix(p, ":4222") || strings.HasSuffix(p, ":8222")) && !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("service %q publishes NATS port %q beyond the host's loopback", name, p)
+			}
+		}
+	}
+	for _, n := range []string{"nats-1", "nats-2", "nats-3"} {
+		b, err := os.ReadFile("nats/" + n + ".conf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf := string(b)
+		for _, want := range []string{"authorization {", "user: engine, password: $NATS_ENGINE_PASSWORD", "user: watch", `subscribe: {allow: ["medspa.evt.>"]}`} {
+			if !strings.Contains(conf, want) {
+				t.Errorf("%s.conf lacks %q", n, want)
+			}
+		}
+		if c.Services[n].Environment["NATS_ENGINE_PASSWORD"] == nil {
+			t.Errorf("service %s has no NATS_ENGINE_PASSWORD for its authorization block", n)
 		}
 	}
 }
