@@ -127,6 +127,9 @@ func TestKubernetesManifests(t *testing.T) {
 	if !ok || cm.Data["NATS_URL"] == "" {
 		t.Fatal("ConfigMap medspa-config with NATS_URL missing")
 	}
+	if cm.Data["NATS_USER"] == "" {
+		t.Error("ConfigMap medspa-config has no NATS_USER: the roles would connect to NATS unauthenticated")
+	}
 	for _, name := range []string{"medspa-engine", "medspa-gateway", "medspa-sender"} {
 		d, ok := objs["Deployment/"+name]
 		if !ok {
