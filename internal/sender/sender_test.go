@@ -2,8 +2,8 @@ package sender_test
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
