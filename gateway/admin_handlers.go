@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -170,7 +171,7 @@ func handleAdminSend(d adminDeps) http.Handler {
 			return
 		}
 		number, _ := phone.Normalize(q.To)
-		q.To = number
+		q.To, q.Text = number, safetext.Body(q.Text)
 		actionID := "admin:" + randomHex(16)
 		if key := r.Header.Get("Idempotency-Key"); key != "" {
 			sum := sha256.Sum256([]byte(q.ClinicID + "|" + key))

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/internal/telnyxapi"
 	"github.com/medspa/engine/messages"
 )
@@ -283,7 +284,8 @@ type sendRequest struct {
 const maxSendText = 1600
 
 // Valid returns what is wrong with the request, field by field; messages
-// never repeat the values.
+// never repeat the values. The text is checked as it will be sent: without
+// its control characters but newline and tab (safetext.Body).
 func (q sendRequest) Valid(context.Context) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
@@ -292,7 +294,7 @@ func (q sendRequest) Valid(context.Context) map[string]string {
 	if _, err := phone.Normalize(q.To); err != nil {
 		f["to"] = "required: a phone number"
 	}
-	if strings.TrimSpace(q.Text) == "" || !lengthOK(q.Text, 1, maxSendText) {
+	if text := safetext.Body(q.Text); strings.TrimSpace(text) == "" || !lengthOK(text, 1, maxSendText) {
 		f["text"] = fmt.Sprintf("required: 1 to %d characters", maxSendText)
 	}
 	if q.Purpose != messages.StaffPurposeReply && q.Purpose != messages.StaffPurposeInitiated {

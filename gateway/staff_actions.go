@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -35,7 +36,9 @@ type actionRequest struct {
 }
 
 // Valid names what is wrong with the request, field by field; the clock is
-// taken from ctx (withNow) to refuse a reschedule into the past.
+// taken from ctx (withNow) to refuse a reschedule into the past. The text
+// is checked as it will be sent or noted: without its control characters
+// (decodeAction removes them).
 func (a actionRequest) Valid(ctx context.Context) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidStaffAction(a.Type) {
@@ -44,7 +47,7 @@ func (a actionRequest) Valid(ctx context.Context) map[string]string {
 	}
 	needText := a.Type == messages.StaffSend || a.Type == messages.StaffNote
 	needAppt := a.Type == messages.StaffCancelAppointment || a.Type == messages.StaffRescheduleAppointment
-	switch text := strings.TrimSpace(a.Text); {
+	switch text := strings.TrimSpace(safetext.Body(a.Text)); {
 	case needText && text == "":
 		f["text"] = "required for " + a.Type
 	case !needText && a.Text != "":
@@ -131,7 +134,8 @@ func handleAction(store persistence.Store, pub Publisher, now func() time.Time) 
 	})
 }
 
-// decodeAction reads a JSON action body: one object, known fields only.
+// decodeAction reads a JSON action body: one object, known fields only. A
+// text to send or note loses its control characters but newline and tab.
 func decodeAction(w http.ResponseWriter, r *http.Request) (actionRequest, error) {
 	var req actionRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
@@ -146,6 +150,7 @@ func decodeAction(w http.ResponseWriter, r *http.Request) (actionRequest, error)
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return req, invalid(map[string]string{"body": "one JSON object only"})
 	}
+	req.Text = safetext.Body(req.Text)
 	return req, nil
 }
 

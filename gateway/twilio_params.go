@@ -7,6 +7,7 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
 )
 
@@ -14,7 +15,8 @@ import (
 const maxTwilioMedia = 10
 
 // twilioInbound maps an incoming message webhook to a KindSMS envelope for
-// the clinic that owns To.
+// the clinic that owns To. The body loses its control characters but
+// newline and tab (safetext.Body).
 func twilioInbound(dir *clinic.Directory) twilioMapper {
 	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
 		f := fieldErrors{}
@@ -49,7 +51,7 @@ func twilioInbound(dir *clinic.Directory) twilioMapper {
 			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, from), Phone: from, Received: at,
 			SMS: &messages.InboundSMS{
 				Carrier: messages.CarrierTwilio, ProviderID: sid,
-				From: from, To: to, Text: p.Get("Body"), Media: media,
+				From: from, To: to, Text: safetext.Body(p.Get("Body")), Media: media,
 			},
 		}, true, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
 )
 
@@ -35,15 +36,19 @@ const (
 )
 
 // Valid returns what is wrong with the request, field by field; an empty
-// map means it can be accepted. Messages never repeat the values.
+// map means it can be accepted. Messages never repeat the values. A control
+// character in the name, email, service or consent text is refused (the
+// consent text may hold line breaks and tabs); the message loses its
+// control characters instead (lead).
 func (q webLeadRequest) Valid(context.Context) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"
 	}
-	if name := strings.TrimSpace(q.Name); !textOK(name, 1, maxNameLen) {
+	switch name := strings.TrimSpace(q.Name); {
+	case !lengthInRange(name, 1, maxNameLen):
 		f["name"] = "required: 1 to 100 characters"
-	} else if !nameOK(name) {
+	case !nameOK(name):
 		f["name"] = "letters, spaces and . ' - only"
 	}
 	if _, err := phone.Normalize(q.Phone); err != nil {
@@ -52,8 +57,11 @@ func (q webLeadRequest) Valid(context.Context) map[string]string {
 	if e := strings.TrimSpace(q.Email); e != "" && !emailOK(e) {
 		f["email"] = "not an email address"
 	}
-	if !textOK(strings.TrimSpace(q.Service), 0, maxServiceLen) {
+	switch svc := strings.TrimSpace(q.Service); {
+	case !lengthInRange(svc, 0, maxServiceLen):
 		f["service"] = "at most 100 characters"
+	case !safetext.Line(svc):
+		f["service"] = "one line without control characters"
 	}
 	if !utf8.ValidString(q.Message) || utf8.RuneCountInString(strings.TrimSpace(q.Message)) > maxMessageLen {
 		f["message"] = "at most 1000 characters"
@@ -61,8 +69,11 @@ func (q webLeadRequest) Valid(context.Context) map[string]string {
 	if !q.Consent {
 		f["consent"] = "must be true"
 	}
-	if !utf8.ValidString(q.ConsentText) || !inRange(utf8.RuneCountInString(strings.TrimSpace(q.ConsentText)), 1, maxConsentTextLen) {
+	switch {
+	case !utf8.ValidString(q.ConsentText) || !inRange(utf8.RuneCountInString(strings.TrimSpace(q.ConsentText)), 1, maxConsentTextLen):
 		f["consent_text"] = "required: the consent wording shown, 1 to 2000 characters"
+	case !safetext.Lines(q.ConsentText):
+		f["consent_text"] = "no control characters but line breaks and tabs"
 	}
 	return f
 }
@@ -75,18 +86,15 @@ func (q webLeadRequest) lead(ip string) (string, *messages.WebLead) {
 		Name:        strings.TrimSpace(q.Name),
 		Email:       strings.TrimSpace(q.Email),
 		Service:     strings.TrimSpace(q.Service),
-		Message:     strings.TrimSpace(q.Message),
+		Message:     strings.TrimSpace(safetext.Body(q.Message)),
 		ConsentText: strings.TrimSpace(q.ConsentText),
 		IP:          ip,
 	}
 }
 
-// textOK: valid UTF-8, min to max characters, no control characters.
-func textOK(s string, min, max int) bool {
-	if !utf8.ValidString(s) || !inRange(utf8.RuneCountInString(s), min, max) {
-		return false
-	}
-	return strings.IndexFunc(s, unicode.IsControl) < 0
+// lengthInRange: valid UTF-8 of min to max characters.
+func lengthInRange(s string, min, max int) bool {
+	return utf8.ValidString(s) && inRange(utf8.RuneCountInString(s), min, max)
 }
 
 func inRange(n, min, max int) bool { return n >= min && n <= max }
@@ -117,7 +125,7 @@ func nameOK(s string) bool {
 
 // emailOK is a loose check: a bare address whose domain has a dot.
 func emailOK(s string) bool {
-	if len(s) > maxEmailLen {
+	if len(s) > maxEmailLen || !safetext.Line(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 )
 
 // Message event types that Parse turns into an Inbound or a Receipt.
@@ -127,7 +128,7 @@ type Inbound struct {
 	MessageID string
 	From      string   // the lead
 	To        []string // the recipients; one of them is a clinic number
-	Text      string
+	Text      string   // without control characters but newline and tab (safetext.Body)
 	Media     []string
 }
 
@@ -198,7 +199,7 @@ func Parse(body []byte) (Event, error) {
 		return Event{}, err
 	}
 	if ev.Type == EventReceived {
-		in := &Inbound{MessageID: p.ID, From: from, To: to, Text: p.Text}
+		in := &Inbound{MessageID: p.ID, From: from, To: to, Text: safetext.Body(p.Text)}
 		for _, m := range p.Media {
 			if m.URL != "" {
 				in.Media = append(in.Media, m.URL)
@@ -228,6 +229,9 @@ func (e *Event) Valid() error {
 		in := e.Inbound
 		if in == nil || e.Receipt != nil || !validID(in.MessageID) || !phone.Valid(in.From) || len(in.To) == 0 {
 			return errors.New("bad inbound message")
+		}
+		if safetext.Body(in.Text) != in.Text {
+			return errors.New("control characters in the text")
 		}
 		for _, n := range in.To {
 			if !phone.Valid(n) {

@@ -61,6 +61,15 @@ func TestParseTelnyx(t *testing.T) {
 					To: "+13125550123", Status: "delivered", ErrorCode: "40300",
 				},
 			}},
+		{"control characters in the text are removed, newline and tab kept", bytes.Replace(received,
+			[]byte(`"text": "Hi! How much is Botox?`), []byte(`"text": "Hi!\u0000 How\u001b[2J much\r\nis\tBotox?`), 1),
+			Event{
+				Type: "message.received", ID: "b301ed3f-1490-491f-995f-6e64e69674d4",
+				Inbound: &Inbound{
+					MessageID: "84cca175-9755-4859-b67f-4730d7f58aa3", From: "+13125550123",
+					To: []string{"+17735550100"}, Text: "Hi! How[2J much\nis\tBotox? Could I come in Friday afternoon?",
+				},
+			}},
 		{"call event is ignored, payload unread", readFixture(t, "call.hangup.json"), Event{
 			Type: "call.hangup", ID: "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
 		}},

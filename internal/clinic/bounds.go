@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 )
 
 // Bounds of a clinic's settings. A value outside them is refused field by
@@ -68,7 +68,7 @@ func lineProblem(s string, max int, required bool) string {
 		return "must not be empty"
 	case n > max:
 		return fmt.Sprintf("%d characters, at most %d", n, max)
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case !safetext.Line(s):
 		return "must be one line without control characters"
 	}
 	return ""

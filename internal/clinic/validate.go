@@ -7,10 +7,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
+	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
 )
 
@@ -70,7 +70,7 @@ func (c *Clinic) Validate() error {
 	if !messages.ValidToken(c.ID) {
 		bad("id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
 	}
-	if c.Timezone == "" || c.Timezone == "Local" {
+	if c.Timezone == "" || c.Timezone == "Local" || !safetext.Line(c.Timezone) {
 		bad("timezone", "must be an IANA zone such as America/Chicago")
 	} else if _, err := loadLocation(c.Timezone); err != nil {
 		bad("timezone", "%q: %v", c.Timezone, err)
@@ -111,7 +111,7 @@ func (c *Clinic) Validate() error {
 	if n := utf8.RuneCountInString(c.Assistant.Persona); n > MaxPersona {
 		bad("assistant.persona", "%d characters, at most %d", n, MaxPersona)
 	}
-	if strings.IndexFunc(c.Assistant.Persona, unicode.IsControl) >= 0 {
+	if !safetext.Line(c.Assistant.Persona) {
 		bad("assistant.persona", "must be one line without control characters")
 	}
 	return errors.Join(errs...)
