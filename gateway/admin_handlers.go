@@ -184,11 +184,26 @@ func handleAdminSend(d adminDeps) http.Handler {
 			Staff: &messages.StaffAction{Type: messages.StaffSend, UserID: claimsFrom(r.Context()).Subject, Text: q.Text, Purpose: q.Purpose},
 		}
 		rec := d.newAdminRecord(persistence.AdminKindMessage, q.ClinicID, q)
-		rec.ExternalID, rec.Status = actionID, "pending"
+		// One clock reading for the record and its update to published: the
+		// store ignores an update older than the record's updated_at.
+		rec.ExternalID, rec.Status, rec.CreatedAt, rec.UpdatedAt = actionID, "pending", at, at
 		// The record first: a failed publish leaves it pending, and a retry
 		// with the same Idempotency-Key publishes the same envelope again
-		// (deduplicated by its id).
-		if err := d.store.SaveAdminRecord(r.Context(), rec); err != nil && !errors.Is(err, persistence.ErrDuplicate) {
+		// (deduplicated by its id). The retry's record may be stamped later
+		// than this gateway's clock says (another gateway took the first
+		// request): published is as of that time at the earliest.
+		published := at
+		switch err := d.store.SaveAdminRecord(r.Context(), rec); {
+		case errors.Is(err, persistence.ErrDuplicate):
+			first, err := d.store.GetAdminRecord(r.Context(), persistence.AdminKindMessage, actionID)
+			if err != nil {
+				Error(w, r, fmt.Errorf("load message record: %w", err))
+				return
+			}
+			if first.UpdatedAt.After(published) {
+				published = first.UpdatedAt
+			}
+		case err != nil:
 			Error(w, r, fmt.Errorf("store message record: %w", err))
 			return
 		}
@@ -196,7 +211,7 @@ func handleAdminSend(d adminDeps) http.Handler {
 			Error(w, r, err)
 			return
 		}
-		if err := d.store.UpdateAdminRecordStatus(r.Context(), persistence.AdminKindMessage, actionID, "published", "", at); err != nil {
+		if err := d.store.UpdateAdminRecordStatus(r.Context(), persistence.AdminKindMessage, actionID, "published", "", published); err != nil {
 			Error(w, r, fmt.Errorf("mark message published: %w", err))
 			return
 		}
