@@ -35,11 +35,17 @@ type clinicSettings struct {
 	Clinic    clinic.Clinic `json:"clinic"`
 }
 
-// settingsUpdate is the body of PUT /v1/clinics/{clinic_id}/settings.
+// settingsUpdate is the body of PUT /v1/clinics/{clinic_id}/settings: what
+// GET answers, edited. The read-only fields GET adds (updated_at,
+// updated_by) are accepted and ignored, so the GET body can be sent back
+// as it is; the store sets them.
 type settingsUpdate struct {
 	// Version is the version the edit started from (or If-Match).
 	Version *int64          `json:"version"`
 	Clinic  json.RawMessage `json:"clinic"`
+	// UpdatedAt and UpdatedBy are read-only: ignored.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedBy *string    `json:"updated_by,omitempty"`
 }
 
 // staleVersion is a 409 that tells the caller the current version.
