@@ -98,7 +98,8 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	case errors.Is(err, ErrPreconditionRequired):
 		return http.StatusPreconditionRequired
-	case errors.Is(err, ErrUnavailable):
+	case errors.Is(err, ErrUnavailable), persistence.Unavailable(err):
+		// NATS or the store cannot be reached: the caller may retry.
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
