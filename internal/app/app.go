@@ -168,12 +168,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	}
 	// Every process serves health and metrics; only the gateway role also
 	// takes webhooks and staff requests.
-	ready := func(ctx context.Context) error {
-		if nc.Status() != nats.CONNECTED {
-			return fmt.Errorf("nats: %s", nc.Status())
-		}
-		return store.Ping(ctx)
-	}
+	ready := readiness(o.Roles, nc.Status, store.Ping)
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone,
 		LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
