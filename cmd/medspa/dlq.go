@@ -62,19 +62,11 @@ func runDLQ(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		return nil
 	}
-	target, err := findNATS(getenv)
-	if err != nil {
-		return err
-	}
-	nc, err := target.connect("medspa-dlq")
+	nc, js, err := openJetStream(getenv, "medspa-dlq")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	st, err := js.Stream(sctx, messages.StreamDead)
 	cancel()

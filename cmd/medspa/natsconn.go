@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
@@ -107,4 +108,23 @@ func (t natsTarget) connect(name string) (*nats.Conn, error) {
 			"set NATS_LISTEN to the address medspa serve listens on, or NATS_URL for a split deployment", t.url, t.how, name)
 	}
 	return nc, nil
+}
+
+// openJetStream finds NATS as the operator commands do (findNATS), connects
+// as name and opens JetStream; the caller closes the connection.
+func openJetStream(getenv func(string) string, name string) (*nats.Conn, jetstream.JetStream, error) {
+	target, err := findNATS(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	nc, err := target.connect(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
+	}
+	return nc, js, nil
 }

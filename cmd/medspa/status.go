@@ -81,21 +81,13 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	target, err := findNATS(getenv)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	nc, err := target.connect("medspa-status")
+	nc, js, err := openJetStream(getenv, "medspa-status")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
 	r := statusReport{NATS: nc.ConnectedUrlRedacted(), Gateway: *gw}
 	collectStreams(ctx, js, &r)
 	collectNodes(ctx, js, &r)
