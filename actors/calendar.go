@@ -52,7 +52,7 @@ func (v *clinicView) load() clinic.Calendar {
 }
 
 func (v *clinicView) store(c clinic.Calendar) {
-	cp := clinic.Calendar{Appointments: slices.Clone(c.Appointments)}
+	cp := clinic.Calendar{Appointments: slices.Clone(c.Appointments), Blocks: slices.Clone(c.Blocks)}
 	v.cal.Store(&cp)
 }
 

@@ -12,6 +12,12 @@ const (
 	StaffRescheduleAppointment = "reschedule_appointment" // move AppointmentID to NewStart
 )
 
+// StaffScheduleConflict is sent by the engine, not by staff: a blocked
+// time or an external calendar event overlaps AppointmentID; Text names
+// both. The conversation goes to staff with that note. The staff API does
+// not accept it.
+const StaffScheduleConflict = "schedule_conflict"
+
 // StaffActionTypes lists every staff action type.
 var StaffActionTypes = []string{
 	StaffTakeOver, StaffHandBack, StaffSend, StaffNote, StaffCancelAppointment, StaffRescheduleAppointment,

@@ -9,18 +9,15 @@ import (
 // another lead, or is not in a state the operation applies to.
 var ErrNoAppointment = errors.New("no such appointment")
 
-// freeExcept reports whether [start, end) overlaps no active appointment at
-// now other than the one with id except.
-func (cal Calendar) freeExcept(start, end, now time.Time, except string) bool {
-	for _, a := range cal.Appointments {
-		if a.ID == except {
-			continue
-		}
-		if a.active(now) && a.Start.Before(end) && start.Before(a.End) {
-			return false
-		}
+// placeExcept is place for an appointment of serviceID over [start, end),
+// ignoring the appointment with id except; want keeps its provider.
+func (cal Calendar) placeExcept(c *Clinic, serviceID string, start, end, now time.Time, want, except string) (placement, bool) {
+	svc, ok := c.ServiceByID(serviceID)
+	if !ok {
+		svc = Service{ID: serviceID}
 	}
-	return true
+	svc.DurationMinutes = int(end.Sub(start) / time.Minute)
+	return cal.place(c, svc, start, now, want, func(a Appointment) bool { return a.ID == except })
 }
 
 // Book turns a lead's held appointment into a booking that never expires.
@@ -30,7 +27,14 @@ func (cal Calendar) freeExcept(start, end, now time.Time, except string) bool {
 // ErrSlotTaken when another active appointment overlaps, with
 // ErrSlotUnavailable when start has passed, and with ErrNoAppointment when
 // apptID belongs to another lead.
-func (cal Calendar) Book(leadID, apptID, serviceID string, start, end, now time.Time) (Calendar, Appointment, error) {
+func (cal Calendar) Book(c *Clinic, leadID, apptID, serviceID string, start, end, now time.Time) (Calendar, Appointment, error) {
+	return cal.BookWith(c, leadID, apptID, serviceID, "", start, end, now)
+}
+
+// BookWith is Book asking for provider providerID when the hold has to be
+// placed again ("" for any); a hold still on the calendar keeps its
+// provider.
+func (cal Calendar) BookWith(c *Clinic, leadID, apptID, serviceID, providerID string, start, end, now time.Time) (Calendar, Appointment, error) {
 	if a, ok := cal.Find(apptID); ok {
 		if a.LeadID != leadID {
 			return cal, Appointment{}, ErrNoAppointment
@@ -38,23 +42,25 @@ func (cal Calendar) Book(leadID, apptID, serviceID string, start, end, now time.
 		if a.Status == StatusBooked {
 			return cal, a, nil
 		}
-		start, end, serviceID = a.Start, a.End, a.ServiceID
+		start, end, serviceID, providerID = a.Start, a.End, a.ServiceID, a.ProviderID
 	}
 	if !start.After(now) || !end.After(start) {
 		return cal, Appointment{}, ErrSlotUnavailable
 	}
-	if !cal.freeExcept(start, end, now, apptID) {
+	got, ok := cal.placeExcept(c, serviceID, start, end, now, providerID, apptID)
+	if !ok {
 		return cal, Appointment{}, ErrSlotTaken
 	}
-	booked := Appointment{ID: apptID, LeadID: leadID, ServiceID: serviceID, Start: start.UTC(), End: end.UTC(), Status: StatusBooked}
-	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments)+1)}
+	booked := Appointment{ID: apptID, LeadID: leadID, ServiceID: serviceID, Start: start.UTC(), End: end.UTC(), Status: StatusBooked,
+		ProviderID: got.provider, RoomID: got.room}
+	appts := make([]Appointment, 0, len(cal.Appointments)+1)
 	for _, a := range cal.Appointments {
 		if a.ID != apptID {
-			next.Appointments = append(next.Appointments, a)
+			appts = append(appts, a)
 		}
 	}
-	next.Appointments = append(next.Appointments, booked)
-	return next, booked, nil
+	appts = append(appts, booked)
+	return cal.withAppointments(appts), booked, nil
 }
 
 // Cancel frees a lead's booked (or held) appointment. It reports whether
@@ -69,7 +75,8 @@ func (cal Calendar) Cancel(leadID, apptID string) (Calendar, bool) {
 
 // Move reschedules a lead's booking to start, keeping its id (and with it
 // whatever the lead paid). The new time must be bookable at now and clear
-// of every other active appointment. Moving to the time it already has
+// of every other active appointment; it keeps its provider when free then,
+// and takes another otherwise. Moving to the time it already has
 // returns it unchanged.
 func (cal Calendar) Move(c *Clinic, leadID, apptID string, svc Service, start, now time.Time) (Calendar, Appointment, error) {
 	a, ok := cal.Find(apptID)
@@ -83,16 +90,21 @@ func (cal Calendar) Move(c *Clinic, leadID, apptID string, svc Service, start, n
 		return cal, Appointment{}, ErrSlotUnavailable
 	}
 	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
-	if !cal.freeExcept(start, end, now, apptID) {
+	skip := func(x Appointment) bool { return x.ID == apptID }
+	got, ok := cal.place(c, svc, start, now, a.ProviderID, skip)
+	if !ok && a.ProviderID != "" {
+		got, ok = cal.place(c, svc, start, now, "", skip)
+	}
+	if !ok {
 		return cal, Appointment{}, ErrSlotTaken
 	}
-	a.ServiceID, a.Start, a.End = svc.ID, start.UTC(), end.UTC()
-	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
+	a.ServiceID, a.Start, a.End, a.ProviderID, a.RoomID = svc.ID, start.UTC(), end.UTC(), got.provider, got.room
+	appts := make([]Appointment, 0, len(cal.Appointments))
 	for _, b := range cal.Appointments {
 		if b.ID == apptID {
 			b = a
 		}
-		next.Appointments = append(next.Appointments, b)
+		appts = append(appts, b)
 	}
-	return next, a, nil
+	return cal.withAppointments(appts), a, nil
 }

@@ -24,7 +24,7 @@ func TestBookTurnsAHoldIntoABooking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, booked, err := cal.Book("ld_a", held.ID, svc.ID, start, held.End, now)
+	cal, booked, err := cal.Book(c, "ld_a", held.ID, svc.ID, start, held.End, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,11 +37,11 @@ func TestBookTurnsAHoldIntoABooking(t *testing.T) {
 		t.Fatalf("hold over a booking: %v, want ErrSlotTaken", err)
 	}
 	// Idempotent for the same lead and appointment.
-	again, same, err := cal.Book("ld_a", held.ID, svc.ID, start, held.End, later)
+	again, same, err := cal.Book(c, "ld_a", held.ID, svc.ID, start, held.End, later)
 	if err != nil || same != booked || len(again.Appointments) != 1 {
 		t.Fatalf("book again = %+v, %v (%d appointments)", same, err, len(again.Appointments))
 	}
-	if _, _, err := cal.Book("ld_b", held.ID, svc.ID, start, held.End, now); !errors.Is(err, ErrNoAppointment) {
+	if _, _, err := cal.Book(c, "ld_b", held.ID, svc.ID, start, held.End, now); !errors.Is(err, ErrNoAppointment) {
 		t.Fatalf("another lead's appointment: %v", err)
 	}
 }
@@ -53,17 +53,17 @@ func TestBookAfterTheHoldRanOut(t *testing.T) {
 	cal, held, _ := Calendar{}.Hold(c, "ld_a", svc, start, now)
 	late := held.HoldUntil.Add(10 * time.Minute)
 	free := cal.ExpireHolds(late)
-	if _, a, err := free.Book("ld_a", held.ID, svc.ID, start, held.End, late); err != nil || a.Status != StatusBooked {
+	if _, a, err := free.Book(c, "ld_a", held.ID, svc.ID, start, held.End, late); err != nil || a.Status != StatusBooked {
 		t.Fatalf("book a free time after the hold: %+v, %v", a, err)
 	}
 	taken, _, err := free.Hold(c, "ld_b", svc, start, late)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := taken.Book("ld_a", held.ID, svc.ID, start, held.End, late); !errors.Is(err, ErrSlotTaken) {
+	if _, _, err := taken.Book(c, "ld_a", held.ID, svc.ID, start, held.End, late); !errors.Is(err, ErrSlotTaken) {
 		t.Fatalf("book a time another lead holds: %v, want ErrSlotTaken", err)
 	}
-	if _, _, err := free.Book("ld_a", held.ID, svc.ID, start, held.End, start.Add(time.Minute)); !errors.Is(err, ErrSlotUnavailable) {
+	if _, _, err := free.Book(c, "ld_a", held.ID, svc.ID, start, held.End, start.Add(time.Minute)); !errors.Is(err, ErrSlotUnavailable) {
 		t.Fatalf("book a past time: %v, want ErrSlotUnavailable", err)
 	}
 }
@@ -73,7 +73,7 @@ func TestCancelAndMove(t *testing.T) {
 	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
 	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
 	cal, held, _ := Calendar{}.Hold(c, "ld_a", svc, start, now)
-	cal, _, _ = cal.Book("ld_a", held.ID, svc.ID, start, held.End, now)
+	cal, _, _ = cal.Book(c, "ld_a", held.ID, svc.ID, start, held.End, now)
 
 	moved := start.Add(-2 * time.Hour)
 	cal2, a, err := cal.Move(c, "ld_a", held.ID, svc, moved, now)

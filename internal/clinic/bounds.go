@@ -44,6 +44,17 @@ const (
 	MaxDepositCents = 10_000_00
 	// MaxWebLeadCountryCodes bounds WebLeadCountryCodes.
 	MaxWebLeadCountryCodes = 20
+	// MaxProviders and MaxRooms bound the schedule's resources.
+	MaxProviders = 50
+	MaxRooms     = 50
+	// MaxResourceIDLen bounds a provider's or room's id.
+	MaxResourceIDLen = 64
+	// MaxBufferMinutes bounds a service's cleanup time (4 hours).
+	MaxBufferMinutes = 240
+	// MaxCalendarURLLen bounds an external calendar's URL.
+	MaxCalendarURLLen = 500
+	// MaxSecretNameLen bounds the name of a calendar credential.
+	MaxSecretNameLen = 100
 )
 
 // AcceptsWebLeadNumber reports whether the web form may start a
@@ -166,6 +177,12 @@ func validateServiceBounds(s Service, field string, bad func(field, format strin
 		// unit costs; a visit buys several, so only a fixed price bounds
 		// the deposit.
 		bad(field+".deposit_cents", "more than the price; a deposit may exceed the price only when the price is per unit (price_unit)")
+	}
+	switch {
+	case s.BufferMinutes < 0:
+		bad(field+".buffer_minutes", "must not be negative")
+	case s.BufferMinutes > MaxBufferMinutes:
+		bad(field+".buffer_minutes", "at most %d minutes", MaxBufferMinutes)
 	}
 	if p := lineProblem(s.PriceUnit, MaxPriceUnitLen, false); p != "" {
 		bad(field+".price_unit", "%s", p)

@@ -41,7 +41,21 @@ type Appointment struct {
 	End       time.Time `json:"end"`
 	Status    string    `json:"status"`
 	HoldUntil time.Time `json:"hold_until,omitzero"`
+	// ProviderID performs it ("" in a clinic without providers); RoomID
+	// is the room it takes ("" when its service needs none).
+	ProviderID string `json:"provider_id,omitempty"`
+	RoomID     string `json:"room_id,omitempty"`
+	// Attendance is what staff recorded of the visit: one of
+	// AttendanceArrived, AttendanceCompleted, AttendanceNoShow; "" before.
+	Attendance string `json:"attendance,omitempty"`
 }
+
+// Attendance of a booked appointment.
+const (
+	AttendanceArrived   = "arrived"
+	AttendanceCompleted = "completed"
+	AttendanceNoShow    = "no_show"
+)
 
 // Slot is an open time for one service.
 type Slot struct {
@@ -54,6 +68,14 @@ type Slot struct {
 // Calendar and leaves its receiver unchanged. It is persisted as JSON.
 type Calendar struct {
 	Appointments []Appointment `json:"appointments,omitempty"`
+	// Blocks are times a provider, a room or the whole clinic is not
+	// available (see Block).
+	Blocks []Block `json:"blocks,omitempty"`
+}
+
+// withAppointments is cal with its appointments replaced.
+func (cal Calendar) withAppointments(appts []Appointment) Calendar {
+	return Calendar{Appointments: appts, Blocks: cal.Blocks}
 }
 
 // active reports whether a blocks its time at now.
@@ -72,20 +94,6 @@ func (a Appointment) active(now time.Time) bool {
 func AppointmentID(leadID, serviceID string, start time.Time) string {
 	h := sha256.Sum256([]byte(leadID + "|" + serviceID + "|" + start.UTC().Format(time.RFC3339)))
 	return "ap_" + hex.EncodeToString(h[:8])
-}
-
-// free reports whether [start, end) overlaps no active appointment other
-// than those of lead ignore.
-func (cal Calendar) free(start, end time.Time, now time.Time, ignore string) bool {
-	for _, a := range cal.Appointments {
-		if a.LeadID == ignore && ignore != "" {
-			continue
-		}
-		if a.active(now) && a.Start.Before(end) && start.Before(a.End) {
-			return false
-		}
-	}
-	return true
 }
 
 // bookable reports whether start is a valid start for svc at now: inside
@@ -121,8 +129,14 @@ func wallClock(day time.Time, min int) time.Time {
 // unexpired held appointments, fitted to the duration, on a 30-minute grid
 // and no sooner than now plus the clinic's lead time.
 func (cal Calendar) OpenSlots(c *Clinic, svc Service, pref timeparse.Preference, now time.Time, n int) []Slot {
+	return cal.OpenSlotsWith(c, svc, "", pref, now, n)
+}
+
+// OpenSlotsWith is OpenSlots for one provider, or any when providerID is
+// "".
+func (cal Calendar) OpenSlotsWith(c *Clinic, svc Service, providerID string, pref timeparse.Preference, now time.Time, n int) []Slot {
 	var out []Slot
-	cal.each(c, svc, now, func(s Slot, _ int) bool {
+	cal.each(c, svc, providerID, now, func(s Slot, _ int) bool {
 		if pref.Matches(s.Start, c.Location()) {
 			out = append(out, s)
 		}
@@ -133,7 +147,7 @@ func (cal Calendar) OpenSlots(c *Clinic, svc Service, pref timeparse.Preference,
 
 // each calls f with every open slot in time order, with its day index,
 // until f returns false.
-func (cal Calendar) each(c *Clinic, svc Service, now time.Time, f func(Slot, int) bool) {
+func (cal Calendar) each(c *Clinic, svc Service, want string, now time.Time, f func(Slot, int) bool) {
 	if c == nil || svc.DurationMinutes <= 0 {
 		return
 	}
@@ -148,7 +162,10 @@ func (cal Calendar) each(c *Clinic, svc Service, now time.Time, f func(Slot, int
 		}
 		for m := h.Open; m+svc.DurationMinutes <= h.Close; m += int(SlotStep / time.Minute) {
 			start := wallClock(day, m)
-			if !bookable(c, svc, start, now) || !cal.free(start, start.Add(dur), now, "") {
+			if !bookable(c, svc, start, now) {
+				continue
+			}
+			if _, ok := cal.place(c, svc, start, now, want, nil); !ok {
 				continue
 			}
 			if !f(Slot{Start: start, End: start.Add(dur)}, d) {
@@ -163,14 +180,19 @@ func (cal Calendar) each(c *Clinic, svc Service, now time.Time, f func(Slot, int
 // days asked for, those closest to a time named; else the first openings
 // from the first day asked for on.
 func (cal Calendar) Suggest(c *Clinic, svc Service, pref timeparse.Preference, now time.Time, n int) (slots []Slot, exact bool) {
-	if got := cal.OpenSlots(c, svc, pref, now, suggestPool); len(got) > 0 {
+	return cal.SuggestWith(c, svc, "", pref, now, n)
+}
+
+// SuggestWith is Suggest for one provider, or any when providerID is "".
+func (cal Calendar) SuggestWith(c *Clinic, svc Service, providerID string, pref timeparse.Preference, now time.Time, n int) (slots []Slot, exact bool) {
+	if got := cal.OpenSlotsWith(c, svc, providerID, pref, now, suggestPool); len(got) > 0 {
 		return spread(got, n), true
 	}
 	loc := c.Location()
 	if len(pref.Times) > 0 || len(pref.Windows) > 0 {
 		dayOnly := timeparse.Preference{From: pref.From, To: pref.To, Weekdays: pref.Weekdays}
 		var cands []Slot
-		cal.each(c, svc, now, func(s Slot, _ int) bool {
+		cal.each(c, svc, providerID, now, func(s Slot, _ int) bool {
 			if dayOnly.Matches(s.Start, loc) {
 				cands = append(cands, s)
 			}
@@ -181,7 +203,7 @@ func (cal Calendar) Suggest(c *Clinic, svc Service, pref timeparse.Preference, n
 		}
 	}
 	from := timeparse.Preference{From: pref.From}
-	return spread(cal.OpenSlots(c, svc, from, now, suggestPool), n), false
+	return spread(cal.OpenSlotsWith(c, svc, providerID, from, now, suggestPool), n), false
 }
 
 // suggestPool is how many open times Suggest chooses from.
@@ -261,24 +283,31 @@ func abs(x int) int {
 }
 
 // Hold holds start for svc for a lead until now plus the clinic's hold
-// minutes. A lead has at most one hold: holding another time releases the
-// previous one. Holding the same time again renews it. It fails with
-// ErrSlotTaken when another lead's active appointment overlaps, and with
+// minutes, with a provider who performs svc and, when svc needs a room, a
+// room (see place). A lead has at most one hold: holding another time
+// releases the previous one. Holding the same time again renews it. It
+// fails with ErrSlotTaken when no provider (or room) is free, and with
 // ErrSlotUnavailable when the time is not bookable at now.
 func (cal Calendar) Hold(c *Clinic, leadID string, svc Service, start, now time.Time) (Calendar, Appointment, error) {
+	return cal.HoldWith(c, leadID, svc, "", start, now)
+}
+
+// HoldWith is Hold with provider providerID, or any when it is "".
+func (cal Calendar) HoldWith(c *Clinic, leadID string, svc Service, providerID string, start, now time.Time) (Calendar, Appointment, error) {
 	if !bookable(c, svc, start, now) {
 		return cal, Appointment{}, ErrSlotUnavailable
 	}
 	end := start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
-	if !cal.free(start, end, now, leadID) {
+	got, ok := cal.place(c, svc, start, now, providerID, func(a Appointment) bool { return a.LeadID == leadID })
+	if !ok {
 		return cal, Appointment{}, ErrSlotTaken
 	}
-	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments)+1)}
+	appts := make([]Appointment, 0, len(cal.Appointments)+1)
 	for _, a := range cal.Appointments {
 		if a.LeadID == leadID && a.Status == StatusHeld {
 			continue // one hold per lead: the new one replaces it
 		}
-		next.Appointments = append(next.Appointments, a)
+		appts = append(appts, a)
 	}
 	hold := time.Duration(c.HoldMinutes) * time.Minute
 	if hold <= 0 {
@@ -287,15 +316,16 @@ func (cal Calendar) Hold(c *Clinic, leadID string, svc Service, start, now time.
 	a := Appointment{
 		ID: AppointmentID(leadID, svc.ID, start), LeadID: leadID, ServiceID: svc.ID,
 		Start: start.UTC(), End: end.UTC(), Status: StatusHeld, HoldUntil: now.Add(hold).UTC(),
+		ProviderID: got.provider, RoomID: got.room,
 	}
-	next.Appointments = append(next.Appointments, a)
-	return next, a, nil
+	appts = append(appts, a)
+	return cal.withAppointments(appts), a, nil
 }
 
 // Release removes a held appointment and cancels a booked one. An unknown
 // id changes nothing.
 func (cal Calendar) Release(apptID string) Calendar {
-	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
+	appts := make([]Appointment, 0, len(cal.Appointments))
 	for _, a := range cal.Appointments {
 		if a.ID == apptID {
 			if a.Status != StatusBooked {
@@ -303,13 +333,13 @@ func (cal Calendar) Release(apptID string) Calendar {
 			}
 			a.Status = StatusCancelled
 		}
-		next.Appointments = append(next.Appointments, a)
+		appts = append(appts, a)
 	}
-	return next
+	return cal.withAppointments(appts)
 }
 
-// ExpireHolds drops holds that ran out at now and appointments that ended
-// before now, keeping the calendar small.
+// ExpireHolds drops holds that ran out at now and appointments and blocks
+// that ended before now, keeping the calendar small.
 func (cal Calendar) ExpireHolds(now time.Time) Calendar {
 	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
 	for _, a := range cal.Appointments {
@@ -317,6 +347,11 @@ func (cal Calendar) ExpireHolds(now time.Time) Calendar {
 			continue
 		}
 		next.Appointments = append(next.Appointments, a)
+	}
+	for _, b := range cal.Blocks {
+		if b.End.After(now) {
+			next.Blocks = append(next.Blocks, b)
+		}
 	}
 	return next
 }

@@ -27,7 +27,12 @@ type Clinic struct {
 	// Hours maps mon..sun to "09:00-18:00" or "closed".
 	Hours    map[string]string `yaml:"hours" json:"hours"`
 	Services []Service         `yaml:"services" json:"services"`
-	Address  string            `yaml:"address,omitempty" json:"address,omitempty"`
+	// Providers perform the services; none means one implicit provider
+	// who performs every service during the clinic's hours.
+	Providers []Provider `yaml:"providers,omitempty" json:"providers,omitempty"`
+	// Rooms a service may need (see Room).
+	Rooms   []Room `yaml:"rooms,omitempty" json:"rooms,omitempty"`
+	Address string `yaml:"address,omitempty" json:"address,omitempty"`
 	// ReviewLink is where a patient leaves a review (https), sent after a
 	// visit.
 	ReviewLink string `yaml:"review_link,omitempty" json:"review_link,omitempty"`
@@ -74,6 +79,9 @@ type Service struct {
 	PriceCents      int64    `yaml:"price_cents" json:"price_cents"`
 	PriceUnit       string   `yaml:"price_unit,omitempty" json:"price_unit,omitempty"` // "unit", "syringe", ...
 	DepositCents    int64    `yaml:"deposit_cents" json:"deposit_cents"`
+	// BufferMinutes is the cleanup time after the service during which
+	// its provider and room stay busy.
+	BufferMinutes int `yaml:"buffer_minutes,omitempty" json:"buffer_minutes,omitempty"`
 }
 
 // CarrierFor returns the carrier that hosts one of the clinic's numbers.

@@ -68,9 +68,13 @@ func isDigits(s string) bool {
 
 // HoursOn returns the opening hours on a weekday. A day missing from the
 // configuration is closed.
-func (c *Clinic) HoursOn(d time.Weekday) OpenHours {
+func (c *Clinic) HoursOn(d time.Weekday) OpenHours { return hoursOn(c.Hours, d) }
+
+// hoursOn reads one weekday of an hours map; a missing or malformed day is
+// closed.
+func hoursOn(hours map[string]string, d time.Weekday) OpenHours {
 	key := Days[(int(d)+6)%7]
-	v, ok := c.Hours[key]
+	v, ok := hours[key]
 	if !ok {
 		return OpenHours{Closed: true}
 	}

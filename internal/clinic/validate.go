@@ -103,6 +103,7 @@ func (c *Clinic) Validate() error {
 	}
 	c.validateBounds(bad)
 	errs = append(errs, c.validateServices()...)
+	errs = append(errs, c.validateSchedule()...)
 	if c.ReviewLink != "" {
 		if u, err := url.Parse(c.ReviewLink); err != nil || u.Scheme != "https" || u.Host == "" || len(c.ReviewLink) > 300 {
 			bad("review_link", "must be an https URL of at most 300 characters")

@@ -100,7 +100,7 @@ func decideBooking(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now t
 		if end.IsZero() && known {
 			end = req.Start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
 		}
-		next, appt, err = cal.Book(req.LeadID, req.AppointmentID, req.ServiceID, req.Start, end, now)
+		next, appt, err = cal.Book(c, req.LeadID, req.AppointmentID, req.ServiceID, req.Start, end, now)
 		res.Outcome = ResultBooked
 	case OpMove:
 		if !known {

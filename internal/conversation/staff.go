@@ -78,7 +78,7 @@ func staffUser(author string) string { return strings.TrimPrefix(author, "staff:
 // onStaff applies a staff action.
 func onStaff(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
 	a := in.Staff
-	if !messages.ValidStaffAction(a.Type) {
+	if !messages.ValidStaffAction(a.Type) && a.Type != messages.StaffScheduleConflict {
 		return s, nil, fmt.Errorf("%w: unknown staff action %q", messages.ErrInvalid, a.Type)
 	}
 	if a.UserID == "" {
@@ -102,6 +102,8 @@ func onStaff(s State, env Env, in messages.Envelope, now time.Time) (State, []Ef
 		t.staffCancel(a)
 	case messages.StaffRescheduleAppointment:
 		t.staffReschedule(a)
+	case messages.StaffScheduleConflict:
+		t.scheduleConflict(a, now)
 	}
 	return t.s, t.effects, nil
 }
