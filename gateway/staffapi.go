@@ -59,15 +59,18 @@ type consentView struct {
 }
 
 type conversationDetail struct {
-	ID          string    `json:"id"`
-	ClinicID    string    `json:"clinic_id"`
-	Phone       string    `json:"phone"`
-	Name        string    `json:"name"`
-	Phase       string    `json:"phase"`
-	NeedsPerson bool      `json:"needs_person"`
-	Version     int64     `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID       string `json:"id"`
+	ClinicID string `json:"clinic_id"`
+	Phone    string `json:"phone"`
+	Name     string `json:"name"`
+	Phase    string `json:"phase"`
+	// Email and UTM are what a web form gave (omitted when nothing).
+	Email       string        `json:"email,omitempty"`
+	UTM         *messages.UTM `json:"utm,omitempty"`
+	NeedsPerson bool          `json:"needs_person"`
+	Version     int64         `json:"version"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
 	// Source says where the state was read: "actor" (the conversation's
 	// actor in memory) or "snapshot" (the last persisted state).
 	Source       string              `json:"source"`
@@ -116,6 +119,16 @@ func handleGetConversation(store persistence.Store, live LiveState) http.Handler
 			}
 			for _, k := range hiddenFields {
 				delete(out.Fields, k)
+			}
+			var web struct {
+				Email string        `json:"email"`
+				UTM   *messages.UTM `json:"utm"`
+			}
+			if err := json.Unmarshal(s.State, &web); err == nil {
+				out.Email = web.Email
+				if !web.UTM.Empty() {
+					out.UTM = web.UTM
+				}
 			}
 		}
 		entries, err := store.Transcript(ctx, clinicID, s.LeadID, transcriptLimit)

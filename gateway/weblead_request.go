@@ -22,6 +22,11 @@ type webLeadRequest struct {
 	Message     string `json:"message"`
 	Consent     bool   `json:"consent"`
 	ConsentText string `json:"consent_text"`
+	UTMSource   string `json:"utm_source"`
+	UTMMedium   string `json:"utm_medium"`
+	UTMCampaign string `json:"utm_campaign"`
+	UTMTerm     string `json:"utm_term"`
+	UTMContent  string `json:"utm_content"`
 	// Website is a honeypot: a field people never see, so never fill.
 	Website string `json:"website"`
 }
@@ -33,6 +38,7 @@ const (
 	maxServiceLen     = 100
 	maxMessageLen     = 1000
 	maxConsentTextLen = 2000
+	maxUTMLen         = 100
 )
 
 // Valid returns what is wrong with the request, field by field; an empty
@@ -66,6 +72,11 @@ func (q webLeadRequest) Valid(context.Context) map[string]string {
 	if !utf8.ValidString(q.Message) || utf8.RuneCountInString(strings.TrimSpace(q.Message)) > maxMessageLen {
 		f["message"] = "at most 1000 characters"
 	}
+	for k, v := range q.utmFields() {
+		if v = strings.TrimSpace(v); !lengthInRange(v, 0, maxUTMLen) || !safetext.Line(v) {
+			f[k] = "at most 100 characters, one line without control characters"
+		}
+	}
 	if !q.Consent {
 		f["consent"] = "must be true"
 	}
@@ -89,7 +100,24 @@ func (q webLeadRequest) lead(ip string) (string, *messages.WebLead) {
 		Message:     strings.TrimSpace(safetext.Body(q.Message)),
 		ConsentText: strings.TrimSpace(q.ConsentText),
 		IP:          ip,
+		UTM:         q.utm(),
 	}
+}
+
+// utmFields are the campaign parameters by their form field names.
+func (q webLeadRequest) utmFields() map[string]string {
+	return map[string]string{"utm_source": q.UTMSource, "utm_medium": q.UTMMedium, "utm_campaign": q.UTMCampaign,
+		"utm_term": q.UTMTerm, "utm_content": q.UTMContent}
+}
+
+// utm returns the campaign parameters, nil when none is set.
+func (q webLeadRequest) utm() *messages.UTM {
+	u := &messages.UTM{Source: strings.TrimSpace(q.UTMSource), Medium: strings.TrimSpace(q.UTMMedium),
+		Campaign: strings.TrimSpace(q.UTMCampaign), Term: strings.TrimSpace(q.UTMTerm), Content: strings.TrimSpace(q.UTMContent)}
+	if u.Empty() {
+		return nil
+	}
+	return u
 }
 
 // lengthInRange: valid UTF-8 of min to max characters.

@@ -111,7 +111,22 @@ type WebLead struct {
 	Message     string `json:"message,omitempty"`
 	ConsentText string `json:"consent_text"`
 	IP          string `json:"ip,omitempty"`
+	// UTM are the campaign parameters of the page the form was on.
+	UTM *UTM `json:"utm,omitempty"`
 }
+
+// UTM are the campaign parameters (utm_source, utm_medium, utm_campaign,
+// utm_term, utm_content) a web form passes on; each may be empty.
+type UTM struct {
+	Source   string `json:"source,omitempty"`
+	Medium   string `json:"medium,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	Term     string `json:"term,omitempty"`
+	Content  string `json:"content,omitempty"`
+}
+
+// Empty reports whether no parameter is set.
+func (u *UTM) Empty() bool { return u == nil || *u == UTM{} }
 
 // ErrInvalid marks an envelope that can never be processed; it goes to the
 // dead-letter subject rather than being retried.

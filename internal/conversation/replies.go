@@ -94,10 +94,18 @@ func onMissedCall(t *turn, _ messages.Envelope) {
 // answer is a reply. Only a form that starts the conversation names the
 // lead: anyone can type a number that already has a conversation into the
 // form, so a later form is kept as a note for staff (and its consent in the
-// ledger, from the form) and never renames the lead.
+// ledger, from the form) and never renames the lead. The form's email is
+// kept when none is known, as are its campaign parameters.
 func onWebLead(t *turn, in messages.Envelope) {
 	w := in.Web
 	t.webConsent(w)
+	if t.s.Email == "" {
+		t.s.Email = w.Email // a later form adds an address, never replaces one
+	}
+	if t.s.UTM.Empty() && !w.UTM.Empty() {
+		u := *w.UTM
+		t.s.UTM = &u
+	}
 	if t.first {
 		t.learnName(cleanName(w.Name), false)
 	} else {

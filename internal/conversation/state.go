@@ -60,16 +60,20 @@ type State struct {
 	Phone    string `json:"phone"` // the lead, E.164
 	// ClinicNumber is the clinic number the lead writes to; replies go out
 	// from it, through Carrier.
-	ClinicNumber  string           `json:"clinic_number"`
-	Carrier       messages.Carrier `json:"carrier"`
-	Phase         Phase            `json:"phase"`
-	Name          string           `json:"name,omitempty"`
-	ServiceID     string           `json:"service_id,omitempty"`
-	Turns         int              `json:"turns"` // messages from the lead
-	LastInboundAt time.Time        `json:"last_inbound_at"`
-	CreatedAt     time.Time        `json:"created_at"`
-	UpdatedAt     time.Time        `json:"updated_at"`
-	Recent        []Line           `json:"recent,omitempty"`
+	ClinicNumber string           `json:"clinic_number"`
+	Carrier      messages.Carrier `json:"carrier"`
+	Phase        Phase            `json:"phase"`
+	Name         string           `json:"name,omitempty"`
+	// Email is the address a web form gave, the first one kept.
+	Email string `json:"email,omitempty"`
+	// UTM are the campaign parameters of the first web form that had any.
+	UTM           *messages.UTM `json:"utm,omitempty"`
+	ServiceID     string        `json:"service_id,omitempty"`
+	Turns         int           `json:"turns"` // messages from the lead
+	LastInboundAt time.Time     `json:"last_inbound_at"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
+	Recent        []Line        `json:"recent,omitempty"`
 
 	// Patient is PatientNew or PatientReturning once the lead says.
 	Patient string `json:"patient,omitempty"`

@@ -371,7 +371,7 @@ func (s *Sender) recordLoop(ctx context.Context) {
 			if !r.origin.IsZero() {
 				s.cfg.Metrics.endToEnd.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
 				if r.first {
-					s.cfg.Metrics.speedToLead.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+					s.cfg.Metrics.speedToLead.WithLabelValues(r.rec.ClinicID).Observe(r.rec.SentAt.Sub(r.origin).Seconds())
 				}
 			}
 			_ = r.msg.Ack()
@@ -436,7 +436,7 @@ type Metrics struct {
 	// recipient's window opens; suppressed counts texts not sent by rule.
 	quietDeferrals prometheus.Counter
 	suppressed     *prometheus.CounterVec
-	speedToLead    prometheus.Histogram
+	speedToLead    *prometheus.HistogramVec
 	// inDoubt counts commands found in flight after a crash: put back to
 	// wait for their receipt, or sent once more when none came.
 	inDoubt *prometheus.CounterVec
