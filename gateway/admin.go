@@ -40,6 +40,7 @@ func adminRoutes(cfg Config, admin AdminConfig) func(chi.Router) {
 		r.Method(http.MethodPost, "/hosted/orders", handleCreateHostedOrder(d))
 		r.Method(http.MethodGet, "/hosted/orders/{id}", handleGetAdminRecord(d.store, persistence.AdminKindHostedOrder))
 		r.Method(http.MethodGet, "/records", handleListAdminRecords(d.store))
+		r.Method(http.MethodPost, "/clinics", handleCreateClinic(d))
 	}
 }
 

@@ -201,18 +201,29 @@ func decodeSettingsUpdate(w http.ResponseWriter, r *http.Request, id string) (in
 	if err != nil {
 		return 0, clinic.Clinic{}, err
 	}
-	if len(req.Clinic) == 0 || string(req.Clinic) == "null" {
-		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic": "required: the whole clinic, as GET answers it"})
-	}
-	c, err := clinic.ParseSettings(req.Clinic)
+	c, err := validClinic(req.Clinic, id)
 	if err != nil {
-		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic": err.Error()})
+		return 0, clinic.Clinic{}, err
+	}
+	return version, c, nil
+}
+
+// validClinic parses and validates the "clinic" of a settings body, with
+// the defaults applied; its id, when id is not empty, may be left out but
+// must not differ.
+func validClinic(raw json.RawMessage, id string) (clinic.Clinic, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return clinic.Clinic{}, invalid(map[string]string{"clinic": "required: the whole clinic, as GET answers it"})
+	}
+	c, err := clinic.ParseSettings(raw)
+	if err != nil {
+		return clinic.Clinic{}, invalid(map[string]string{"clinic": err.Error()})
 	}
 	if c.ID == "" {
 		c.ID = id
 	}
-	if c.ID != id {
-		return 0, clinic.Clinic{}, invalid(map[string]string{"clinic.id": fmt.Sprintf("is %q; a clinic's id cannot change", c.ID)})
+	if c.ID != id && id != "" {
+		return clinic.Clinic{}, invalid(map[string]string{"clinic.id": fmt.Sprintf("is %q; a clinic's id cannot change", c.ID)})
 	}
 	c.SetDefaults()
 	if err := c.Validate(); err != nil {
@@ -223,9 +234,9 @@ func decodeSettingsUpdate(w http.ResponseWriter, r *http.Request, id string) (in
 		if len(fields) == 0 {
 			fields["clinic"] = err.Error()
 		}
-		return 0, clinic.Clinic{}, invalid(fields)
+		return clinic.Clinic{}, invalid(fields)
 	}
-	return version, c, nil
+	return c, nil
 }
 
 // requestedVersion is the version from If-Match or the body; one is

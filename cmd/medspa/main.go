@@ -9,6 +9,7 @@
 //	medspa sim        signs and posts a Telnyx webhook, prints the reply
 //	medspa status     one-screen summary of a running system
 //	medspa dlq        lists, shows, replays and drops dead letters
+//	medspa clinic     adds clinics from a file to a running system
 //
 // Settings come from the environment; see the README.
 package main
@@ -47,6 +48,7 @@ commands:
   storm      load-test a running engine and verify every reply: medspa storm --rate 100 --duration 30s
   status     one-screen summary of a running system: streams, consumers, partition owners, outbox, dead letters
   dlq        dead letters: medspa dlq list | show ID | replay ID...|--all [--since 2h] | drop ID...
+  clinic     add clinics without a restart: medspa clinic add FILE (a clinics file)
   eval       accuracy of the built-in understanding (and the model, when LLM_BASE_URL is set) on the labelled set
 `
 
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runStatus(ctx, rest, getenv, stdout)
 	case "dlq":
 		return runDLQ(ctx, rest, getenv, stdout)
+	case "clinic":
+		return runClinic(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
