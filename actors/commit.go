@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/medspa/engine/internal/conversation"
@@ -121,7 +122,21 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 			return persistence.Commit{}, nil, fmt.Errorf("unknown effect %T", eff)
 		}
 	}
+	if typ, data, ok := activity(d.in); ok {
+		id := d.key + "#" + strconv.Itoa(len(d.effects))
+		ev := messages.Event{V: messages.Version, ID: id, Type: typ, ClinicID: a.clinic.ID, LeadID: a.leadID, At: now}
+		if err := addOutbox(&c, id, messages.EventSubject(a.clinic.ID, a.leadID, typ), withData(ev, data), now); err != nil {
+			return persistence.Commit{}, nil, err
+		}
+	}
 	return c, holds, nil
+}
+
+// withData sets an event's data.
+func withData(ev messages.Event, data map[string]string) messages.Event {
+	b, _ := json.Marshal(data) // a map of strings always encodes
+	ev.Data = b
+	return ev
 }
 
 // addOutbox appends one JSON command to the commit's outbox.
@@ -161,11 +176,20 @@ func (a *leadActor) diffTimers(c *persistence.Commit, prev *conversation.State, 
 	}
 }
 
-// inboundText is what the transcript shows for an inbound message.
+// attachmentPrefix starts a transcript line that names one attachment of
+// a lead's MMS (its URL at the carrier); the inbox shows it as a link.
+const attachmentPrefix = "[attachment] "
+
+// inboundText is what the transcript shows for an inbound message: an MMS
+// is its text and a line per attachment.
 func inboundText(env messages.Envelope) string {
 	switch {
 	case env.SMS != nil:
-		return env.SMS.Text
+		text := env.SMS.Text
+		for _, u := range env.SMS.Media {
+			text = strings.TrimSpace(text + "\n" + attachmentPrefix + u)
+		}
+		return text
 	case env.Web != nil:
 		if env.Web.Message != "" {
 			return "[web form] " + env.Web.Message
