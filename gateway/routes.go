@@ -40,6 +40,7 @@ func routes(cfg Config) http.Handler {
 
 	r.Method(http.MethodGet, "/openapi.json", handleOpenAPI())
 	r.Method(http.MethodGet, "/inbox", handleInboxPage())
+	r.Method(http.MethodGet, "/inbox/", handleInboxPage()) // invite links: /inbox/#invite=<token>
 	r.Method(http.MethodGet, "/inbox/app.js", handleInboxAsset("app.js"))
 	r.Method(http.MethodGet, "/inbox/inbox.css", handleInboxAsset("inbox.css"))
 	r.Method(http.MethodGet, "/deposits/{clinic_id}/{lead_id}/{appointment_id}", handleDepositPage(cfg.Store))

@@ -33,6 +33,7 @@ func TestInboxInBrowser(t *testing.T) {
 	b.Eval(`window.streams = []; const ES = window.EventSource;
 		window.EventSource = class extends ES { constructor(url, opts) { super(url, opts); window.streams.push(url); } }; return ""`)
 	tok := sys.token()
+	b.Click("details.card summary") // the token form is folded under the password form
 	b.Type("#token", tok)
 	b.WaitFor("clinic filled in from the token", `return document.getElementById("clinic").value`, clinicID, 5*time.Second)
 	b.Click("#signin-btn")
@@ -85,6 +86,7 @@ func TestInboxSignsOutWhenTheTokenExpires(t *testing.T) {
 	b.Open(sys.baseURL + "/inbox")
 	tok, err := gateway.IssueToken([]byte(cfg.JWTSecret), "tester", "staff", clinicID, 8*time.Second, sys.now())
 	require.NoError(t, err)
+	b.Click("details.card summary")
 	b.Type("#token", tok)
 	b.Click("#signin-btn")
 	b.WaitFor("event stream connected", `return document.getElementById("live").dataset.state`, "on", 10*time.Second)

@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -201,4 +203,55 @@ func (s *Session) WaitFor(what, script, want string, timeout time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// EvalAsync runs an asynchronous script (a function body whose last
+// argument is the callback to call with the result) and returns the
+// result as a string.
+func (s *Session) EvalAsync(script string, args ...any) string {
+	s.t.Helper()
+	if args == nil {
+		args = []any{}
+	}
+	var v any
+	s.call(http.MethodPost, "/execute/async", map[string]any{"script": script, "args": args}, &v)
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// Viewport makes the page width x height CSS pixels, as on a phone
+// (Chrome DevTools device metrics, through chromedriver).
+func (s *Session) Viewport(width, height int) {
+	s.t.Helper()
+	s.call(http.MethodPost, "/goog/cdp/execute", map[string]any{"cmd": "Emulation.setDeviceMetricsOverride",
+		"params": map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}}, nil)
+}
+
+// Screenshot saves a PNG of the page in dir as name.png and returns its
+// path.
+func (s *Session) Screenshot(dir, name string) string {
+	s.t.Helper()
+	var b64 string
+	s.call(http.MethodGet, "/screenshot", nil, &b64)
+	png, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		s.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	return p
+}
+
+// TimeZone makes the browser's own time zone zone (an IANA name).
+func (s *Session) TimeZone(zone string) {
+	s.t.Helper()
+	s.call(http.MethodPost, "/goog/cdp/execute", map[string]any{"cmd": "Emulation.setTimezoneOverride",
+		"params": map[string]any{"timezoneId": zone}}, nil)
 }
