@@ -24,14 +24,18 @@ const maxAdminBody = 64 << 10
 // adminRoutes is the admin API, mounted at /admin: Telnyx 10DLC brand and
 // campaign registration, hosted-messaging orders and messages sent on a
 // clinic's behalf, each stored as an admin record. Every route needs a
-// token with role admin (401 without a valid token, 403 with another role).
+// token or session with role admin (401 without, 403 with another role).
 func adminRoutes(cfg Config, admin AdminConfig) func(chi.Router) {
 	d := adminDeps{
 		store: cfg.Store, clinics: cfg.Clinics, pub: cfg.Publisher, now: cfg.Now,
 		telnyx: admin.telnyx(), profileID: admin.MessagingProfileID, callTimeout: admin.callTimeout(),
 	}
 	return func(r chi.Router) {
-		r.Use(requireToken(cfg), requireAdmin)
+		r.Use(requireStaff(cfg), requireAdmin)
+		r.Method(http.MethodPost, "/users", handleCreateUser(cfg))
+		r.Method(http.MethodGet, "/users", handleListUsers(cfg))
+		r.Method(http.MethodPost, "/users/{id}/reset", handleResetUser(cfg))
+		r.Method(http.MethodPost, "/users/{id}/disable", handleDisableUser(cfg))
 		r.Method(http.MethodPost, "/messages:send", handleAdminSend(d))
 		r.Method(http.MethodPost, "/10dlc/brands", handleCreateBrand(d))
 		r.Method(http.MethodGet, "/10dlc/brands/{id}", handleGetAdminRecord(d.store, persistence.AdminKindBrand))

@@ -181,7 +181,7 @@ func handleAdminSend(d adminDeps) http.Handler {
 		env := messages.Envelope{
 			V: messages.Version, ID: actionID, Kind: messages.KindStaff,
 			ClinicID: q.ClinicID, LeadID: messages.LeadID(q.ClinicID, number), Phone: number, Received: at,
-			Staff: &messages.StaffAction{Type: messages.StaffSend, UserID: claimsFrom(r.Context()).Subject, Text: q.Text, Purpose: q.Purpose},
+			Staff: &messages.StaffAction{Type: messages.StaffSend, UserID: claimsFrom(r.Context()).Subject, UserName: claimsFrom(r.Context()).Name, Text: q.Text, Purpose: q.Purpose},
 		}
 		rec := d.newAdminRecord(persistence.AdminKindMessage, q.ClinicID, q)
 		// One clock reading for the record and its update to published: the

@@ -26,6 +26,9 @@ const (
 type Claims struct {
 	Role     string `json:"role"`
 	ClinicID string `json:"clinic_id,omitempty"`
+	// Name is the staff member's name, recorded with what they do; a
+	// session's claims always have it, a token's may.
+	Name string `json:"name,omitempty"`
 	jwt.RegisteredClaims
 }
 

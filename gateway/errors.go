@@ -122,7 +122,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.Int("status", status),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r)),
 			slog.String("error", err.Error()))
 		if status == http.StatusServiceUnavailable {
 			p.Detail = "temporarily unavailable; retry later"

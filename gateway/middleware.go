@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -62,7 +63,7 @@ func accessLog(next http.Handler) http.Handler {
 		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "http request",
 			slog.String("method", r.Method),
 			slog.String("route", route),
-			slog.String("path", r.URL.Path),
+			slog.String("path", logPath(r)),
 			slog.Int("status", status),
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", start.Elapsed()))
@@ -85,3 +86,14 @@ func recoverer(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// logPath is the request's path as logs may show it: an invite's token is
+// replaced by {token}.
+func logPath(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, invitePathPrefix) {
+		return invitePathPrefix + "{token}"
+	}
+	return r.URL.Path
+}
+
+const invitePathPrefix = "/v1/auth/invites/"

@@ -46,9 +46,14 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/deposits/{clinic_id}/{lead_id}/{appointment_id}", handleDepositPage(cfg.Store))
 	r.Method(http.MethodGet, "/deposits/{appointment_id}", handleDepositPage(cfg.Store)) // links made before: 404
 
+	r.Method(http.MethodPost, "/v1/auth/login", handleLogin(cfg))
+	r.Method(http.MethodPost, "/v1/auth/logout", handleLogout(cfg))
+	r.Method(http.MethodPost, "/v1/auth/invites/{token}", handleAcceptInvite(cfg))
+	r.With(requireStaff(cfg)).Method(http.MethodGet, "/v1/me", handleMe())
+
 	r.Route("/v1/clinics/{clinic_id}", func(r chi.Router) {
 		r.Group(func(r chi.Router) {
-			r.Use(requireToken(cfg), clinicAccess(cfg.Clinics))
+			r.Use(requireStaff(cfg), clinicAccess(cfg.Clinics))
 			r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
 			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Store, cfg.LiveState))
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))

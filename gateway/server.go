@@ -67,6 +67,25 @@ type Config struct {
 	// TokenMaxLifetime is the longest lifetime (exp - iat) of a staff API
 	// token that is accepted; DefaultTokenMaxLifetime when zero.
 	TokenMaxLifetime time.Duration
+	// Users keeps staff users, invites and sessions (sign-in with a
+	// password and the session cookie); Store when nil and it implements
+	// persistence.Users. Without either the sign-in routes answer 503 and
+	// only bearer tokens are accepted.
+	Users persistence.Users
+	// SessionLifetime and SessionIdle end a session that long after
+	// sign-in and after its last request; DefaultSessionLifetime and
+	// DefaultSessionIdle when zero.
+	SessionLifetime time.Duration
+	SessionIdle     time.Duration
+	// InsecureCookie drops the Secure attribute of the session cookie. It
+	// is set only for development on a loopback address over plain HTTP.
+	InsecureCookie bool
+	// LoginLimitAccount and LoginLimitIP lock sign-in after that many
+	// failures per email and per client address in a window, counted in
+	// Users so that they hold across gateways; DefaultLoginLimitAccount and
+	// DefaultLoginLimitIP when zero.
+	LoginLimitAccount LoginLimit
+	LoginLimitIP      LoginLimit
 	// Tickets keeps the single-use tickets that open event streams
 	// (POST /v1/clinics/{clinic_id}/events/ticket); an in-memory store of
 	// this process when nil, which does for one gateway. Several gateways
@@ -138,6 +157,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TokenMaxLifetime <= 0 {
 		c.TokenMaxLifetime = DefaultTokenMaxLifetime
+	}
+	if c.Users == nil {
+		c.Users, _ = c.Store.(persistence.Users)
+	}
+	if c.SessionLifetime <= 0 {
+		c.SessionLifetime = DefaultSessionLifetime
+	}
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = DefaultSessionIdle
+	}
+	if c.LoginLimitAccount.Max <= 0 || c.LoginLimitAccount.Window < persistence.MinRateWindow {
+		c.LoginLimitAccount = DefaultLoginLimitAccount
+	}
+	if c.LoginLimitIP.Max <= 0 || c.LoginLimitIP.Window < persistence.MinRateWindow {
+		c.LoginLimitIP = DefaultLoginLimitIP
 	}
 	if c.Tickets == nil {
 		c.Tickets = newMemoryTickets()

@@ -110,7 +110,7 @@ func handleAction(store persistence.Store, pub Publisher, now func() time.Time) 
 		t := nowFrom(ctx)
 		env := messages.Envelope{
 			V: messages.Version, ID: id, Kind: messages.KindStaff, ClinicID: clinicID, LeadID: s.LeadID, Phone: s.Phone, Received: t,
-			Staff: &messages.StaffAction{Type: req.Type, UserID: claimsFrom(ctx).Subject, Text: req.Text, AppointmentID: req.AppointmentID},
+			Staff: &messages.StaffAction{Type: req.Type, UserID: claimsFrom(ctx).Subject, UserName: claimsFrom(ctx).Name, Text: req.Text, AppointmentID: req.AppointmentID},
 		}
 		if req.NewStart != nil {
 			env.Staff.NewStart = req.NewStart.UTC()

@@ -28,6 +28,8 @@ type transcriptMessage struct {
 	// Status is the delivery status of an outbound message ("" until the
 	// sender records it).
 	Status string `json:"status,omitempty"`
+	// AuthorName is the name of a staff author who is a user.
+	AuthorName string `json:"author_name,omitempty"`
 }
 
 type appointmentView struct {
@@ -79,6 +81,9 @@ type conversationDetail struct {
 	Appointments []appointmentView   `json:"appointments"`
 	Timers       []timerView         `json:"timers"`
 	Consent      consentView         `json:"consent"`
+	// StaffNames maps the staff user ids of the transcript and the notes
+	// to their names.
+	StaffNames map[string]string `json:"staff_names"`
 }
 
 // hiddenFields are keys of the state JSON the detail leaves out of fields:
@@ -138,6 +143,10 @@ func handleGetConversation(store persistence.Store, live LiveState) http.Handler
 		}
 		for _, e := range entries {
 			out.Messages = append(out.Messages, transcriptMessage{ID: e.ID, Direction: e.Direction, Author: e.Author, Text: e.Text, At: e.At, Status: e.Status})
+		}
+		if out.StaffNames, err = nameStaff(ctx, store, out.Messages, out.Fields); err != nil {
+			Error(w, r, err)
+			return
 		}
 		cal, err := loadCalendar(ctx, store, clinicID)
 		if err != nil {

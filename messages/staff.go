@@ -41,6 +41,9 @@ type StaffAction struct {
 	// UserID is the staff member (the token's subject); transcript lines
 	// written for the action carry the author "staff:<UserID>".
 	UserID string `json:"user_id"`
+	// UserName is the staff member's name when known (a signed-in user's),
+	// recorded with the action for display.
+	UserName string `json:"user_name,omitempty"`
 	// Text is the message of send and note.
 	Text string `json:"text,omitempty"`
 	// AppointmentID names the appointment of cancel_appointment and

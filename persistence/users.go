@@ -91,6 +91,8 @@ type Users interface {
 	TouchSession(ctx context.Context, idHash string, at time.Time) error
 	// DeleteSession deletes a session; no error when there is none.
 	DeleteSession(ctx context.Context, idHash string) error
+	// TakeRate is Store.TakeRate: failed sign-ins are counted with it.
+	TakeRate(ctx context.Context, at time.Time, checks []RateCheck) (RateResult, error)
 	// PeekRate reports what Store.TakeRate would answer at at for checks,
 	// counting nothing: not OK, with the first full check and its window's
 	// end, when one of them has no room.

@@ -70,6 +70,19 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 		}
 		c.TokenMaxLifetime = d
 	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"SESSION_LIFETIME", &c.SessionLifetime}, {"SESSION_IDLE", &c.SessionIdle}} {
+		name, dst := d.name, d.dst
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%q is not a duration", name, v))
+			}
+			*dst = d
+		}
+	}
 	limit := func(name string, dst *gateway.RateLimit) {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {

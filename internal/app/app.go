@@ -175,6 +175,8 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
 	gwCfg.TokenMaxLifetime = cfg.TokenMaxLifetime
 	gwCfg.TrustProxy = cfg.TrustProxy
+	gwCfg.SessionLifetime, gwCfg.SessionIdle = cfg.SessionLifetime, cfg.SessionIdle
+	gwCfg.InsecureCookie = cfg.LoopbackDevelopment()
 	// Stream tickets are kept in JetStream: any gateway takes a ticket
 	// another one issued, once.
 	if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, js, cfg.StreamReplicas); err != nil {

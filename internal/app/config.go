@@ -66,6 +66,11 @@ type Config struct {
 	// TokenMaxLifetime is the longest lifetime (exp - iat) of a staff API
 	// token the gateway accepts (AUTH_TOKEN_MAX_TTL).
 	TokenMaxLifetime time.Duration
+	// SessionLifetime and SessionIdle end a signed-in browser's session
+	// that long after sign-in and after its last request
+	// (SESSION_LIFETIME, SESSION_IDLE).
+	SessionLifetime time.Duration
+	SessionIdle     time.Duration
 
 	// Web form limits: accepted leads per client IP, per phone number,
 	// per clinic and in all, shared by every gateway through the store.
@@ -127,6 +132,8 @@ func Defaults() Config {
 		LLMTimeout:         2 * time.Second,
 		StreamReplicas:     1,
 		TokenMaxLifetime:   gateway.DefaultTokenMaxLifetime,
+		SessionLifetime:    gateway.DefaultSessionLifetime,
+		SessionIdle:        gateway.DefaultSessionIdle,
 	}
 }
 
@@ -149,6 +156,24 @@ func (c *Config) HTTPAddr() string {
 	return ":" + strconv.Itoa(c.Port)
 }
 
+// LoopbackDevelopment reports whether this is a development system (embedded
+// mode) reachable only on a loopback address: there, over plain HTTP, the
+// session cookie goes without the Secure attribute. Anywhere else it has it.
+func (c *Config) LoopbackDevelopment() bool {
+	if !c.Embedded() {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.HTTPAddr())
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
 // Validate checks the configuration.
 func (c *Config) Validate() error {
 	var errs []error
@@ -167,6 +192,12 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenMaxLifetime < time.Minute || c.TokenMaxLifetime > 7*24*time.Hour {
 		errs = append(errs, fmt.Errorf("AUTH_TOKEN_MAX_TTL %v out of range 1m..168h", c.TokenMaxLifetime))
+	}
+	if c.SessionLifetime < time.Minute || c.SessionLifetime > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("SESSION_LIFETIME %v out of range 1m..168h", c.SessionLifetime))
+	}
+	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionLifetime {
+		errs = append(errs, fmt.Errorf("SESSION_IDLE %v out of range 1m..SESSION_LIFETIME", c.SessionIdle))
 	}
 	if c.Partitions < 1 || c.Partitions > 1024 {
 		errs = append(errs, fmt.Errorf("PARTITIONS %d out of range 1..1024", c.Partitions))
