@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -104,47 +105,57 @@ func Start(t testing.TB) *Session {
 	return s
 }
 
-// call sends one WebDriver command and decodes its "value" into out.
+// call sends one WebDriver command and decodes its "value" into out,
+// failing the test on an error.
 func (s *Session) call(method, path string, body, out any) {
 	s.t.Helper()
+	if err := s.do(method, path, body, out); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// errStale is an element replaced since it was found.
+var errStale = errors.New("stale element reference")
+
+// do sends one WebDriver command and decodes its "value" into out.
+func (s *Session) do(method, path string, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			s.t.Fatal(err)
+			return err
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, s.base+path, rd)
 	if err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := s.client.Do(req)
 	if err != nil {
-		s.t.Fatalf("webdriver %s %s: %v", method, path, err)
+		return fmt.Errorf("webdriver %s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK {
-		s.t.Fatalf("webdriver %s %s: %d %s", method, path, res.StatusCode, raw)
+		var e struct{ Value struct{ Error string } }
+		if json.Unmarshal(raw, &e) == nil && e.Value.Error == errStale.Error() {
+			return fmt.Errorf("webdriver %s %s: %w", method, path, errStale)
+		}
+		return fmt.Errorf("webdriver %s %s: %d %s", method, path, res.StatusCode, raw)
 	}
 	if out == nil {
-		return
+		return nil
 	}
 	var env struct{ Value json.RawMessage }
 	if err := json.Unmarshal(raw, &env); err != nil {
-		s.t.Fatalf("webdriver %s %s: %v", method, path, err)
-	}
-	if path == "/session" { // the new-session answer: value holds sessionId
-		if err := json.Unmarshal(env.Value, out); err != nil {
-			s.t.Fatal(err)
-		}
-		return
+		return fmt.Errorf("webdriver %s %s: %v", method, path, err)
 	}
 	if err := json.Unmarshal(env.Value, out); err != nil {
-		s.t.Fatalf("webdriver %s %s value %s: %v", method, path, env.Value, err)
+		return fmt.Errorf("webdriver %s %s value %s: %v", method, path, env.Value, err)
 	}
+	return nil
 }
 
 // Open navigates to url.
@@ -164,13 +175,28 @@ func (s *Session) Find(css string) string {
 // Type types text into the element css selects.
 func (s *Session) Type(css, text string) {
 	s.t.Helper()
-	s.call(http.MethodPost, "/element/"+s.Find(css)+"/value", map[string]string{"text": text}, nil)
+	s.onElement(css, "/value", map[string]string{"text": text})
 }
 
 // Click clicks the element css selects.
 func (s *Session) Click(css string) {
 	s.t.Helper()
-	s.call(http.MethodPost, "/element/"+s.Find(css)+"/click", map[string]any{}, nil)
+	s.onElement(css, "/click", map[string]any{})
+}
+
+// onElement sends a command to the element css selects, finding it again
+// when the page replaced it in between (a live update redraws lists).
+func (s *Session) onElement(css, command string, body any) {
+	s.t.Helper()
+	for attempt := 0; ; attempt++ {
+		err := s.do(http.MethodPost, "/element/"+s.Find(css)+command, body, nil)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, errStale) || attempt == 20 {
+			s.t.Fatal(err)
+		}
+	}
 }
 
 // Eval runs a script (a function body) in the page and returns its result
