@@ -13,7 +13,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -34,9 +33,9 @@ type NewUserRequest struct {
 	ClinicID string `json:"clinic_id"`
 }
 
-// Valid names what is wrong, field by field; clinics, when not nil, must
-// know the clinic of a staff or manager user.
-func (q NewUserRequest) Valid(clinics *clinic.Directory) map[string]string {
+// Valid names what is wrong, field by field; known must know the clinic
+// of a staff or manager user.
+func (q NewUserRequest) Valid(known func(clinicID string) bool) map[string]string {
 	f := map[string]string{}
 	if a, err := mail.ParseAddress(q.Email); err != nil || a.Address != strings.TrimSpace(q.Email) || len(q.Email) > maxEmail {
 		f["email"] = "an email address such as ana@example.com, at most 254 characters"
@@ -52,10 +51,8 @@ func (q NewUserRequest) Valid(clinics *clinic.Directory) map[string]string {
 	case RoleManager, RoleStaff:
 		if q.ClinicID == "" {
 			f["clinic_id"] = "required for " + q.Role
-		} else if clinics != nil {
-			if _, ok := clinics.ByID(q.ClinicID); !ok {
-				f["clinic_id"] = "unknown clinic"
-			}
+		} else if !known(q.ClinicID) {
+			f["clinic_id"] = "unknown clinic"
 		}
 	default:
 		f["role"] = "staff, manager or admin"
@@ -124,7 +121,8 @@ func handleCreateUser(cfg Config) http.Handler {
 			Error(w, r, err)
 			return
 		}
-		if err := invalid(q.Valid(cfg.Clinics)); err != nil {
+		known := func(id string) bool { _, ok := cfg.Clinics.ByID(id); return ok }
+		if err := invalid(q.Valid(known)); err != nil {
 			Error(w, r, err)
 			return
 		}

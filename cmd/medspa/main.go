@@ -10,6 +10,7 @@
 //	medspa status     one-screen summary of a running system
 //	medspa dlq        lists, shows, replays and drops dead letters
 //	medspa clinic     adds clinics from a file to a running system
+//	medspa user       adds, lists and disables staff users
 //
 // Settings come from the environment; see the README.
 package main
@@ -49,6 +50,7 @@ commands:
   status     one-screen summary of a running system: streams, consumers, partition owners, outbox, dead letters
   dlq        dead letters: medspa dlq list | show ID | replay ID...|--all [--since 2h] | drop ID...
   clinic     add clinics without a restart: medspa clinic add FILE (a clinics file)
+  user       staff users: medspa user add --email E --name N --role admin|manager|staff [--clinic ID] [--password-stdin] | list | disable EMAIL
   eval       accuracy of the built-in understanding (and the model, when LLM_BASE_URL is set) on the labelled set
 `
 
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDLQ(ctx, rest, getenv, stdout)
 	case "clinic":
 		return runClinic(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
