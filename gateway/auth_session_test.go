@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -291,7 +292,8 @@ func TestAuthSessionOnStaffAPI(t *testing.T) {
 	}
 	// The stream ticket route takes the cookie (with CSRF).
 	wantStatus(t, e.request(b, http.MethodPost, "/v1/clinics/clinic_a/events/ticket", "", false), http.StatusForbidden)
-	wantStatus(t, e.request(b, http.MethodPost, "/v1/clinics/clinic_a/events/ticket", "", true), http.StatusCreated)
+	tk := wantStatus(t, e.request(b, http.MethodPost, "/v1/clinics/clinic_a/events/ticket", "", true), http.StatusCreated)
+	openStream(t, e.surface, "/v1/clinics/clinic_a/events?ticket="+url.QueryEscape(tk["ticket"].(string)), "")
 	// A bearer token needs no CSRF header, also next to a cookie.
 	res := e.sendJSON(http.MethodPost, path, e.token("staff", "clinic_a"), action)
 	wantStatus(t, res, http.StatusAccepted)

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/medspa/engine/persistence"
 )
 
@@ -47,11 +49,18 @@ func sessionFrom(ctx context.Context) *session {
 	return s
 }
 
-// claimsOf are the claims a session's user has: the same as a bearer
-// token's with the user id as subject.
-func claimsOf(u persistence.User) *Claims {
-	c := &Claims{Role: u.Role, ClinicID: u.ClinicID, Name: u.Name}
-	c.Subject = u.ID
+// claimsOf are the claims of a session's user: those of a bearer token
+// with the user id as subject, expiring when the session would end if no
+// further request came (an event stream opened with them ends then).
+func claimsOf(s *session, now time.Time, idle time.Duration) *Claims {
+	c := &Claims{Role: s.user.Role, ClinicID: s.user.ClinicID, Name: s.user.Name}
+	c.Subject = s.user.ID
+	c.IssuedAt = jwt.NewNumericDate(now)
+	exp := now.Add(idle)
+	if s.ExpiresAt.Before(exp) {
+		exp = s.ExpiresAt
+	}
+	c.ExpiresAt = jwt.NewNumericDate(exp)
 	return c
 }
 
@@ -168,7 +177,7 @@ func requireStaff(cfg Config) func(http.Handler) http.Handler {
 				Error(w, r, err)
 				return
 			}
-			ctx := context.WithValue(r.Context(), keyClaims, claimsOf(s.user))
+			ctx := context.WithValue(r.Context(), keyClaims, claimsOf(s, cfg.Now(), cfg.SessionIdle))
 			ctx = context.WithValue(ctx, sessionKey{}, s)
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
