@@ -84,6 +84,9 @@ type Commit struct {
 	Consent []ConsentEvent
 	// Deliveries updates the delivery status of outbound messages.
 	Deliveries []Delivery
+	// Funnel are the funnel stages this commit reached (first row of a
+	// key kept).
+	Funnel []FunnelStage
 }
 
 // Timer is a durable timer: when it falls due, the engine delivers it to its
@@ -229,6 +232,12 @@ type Store interface {
 	DeleteTimers(ctx context.Context, fired []Timer) error
 	// LeadTimers returns a conversation's pending timers, earliest first.
 	LeadTimers(ctx context.Context, clinicID, leadID string) ([]Timer, error)
+
+	// FunnelStages returns every funnel row of the clinic's conversations
+	// whose created stage is at or after from and before to, ordered by
+	// lead and time. Conversations created before funnel tracking have no
+	// created row and are never returned.
+	FunnelStages(ctx context.Context, clinicID string, from, to time.Time) ([]FunnelStage, error)
 
 	// ConsentLedger returns the consent events of a clinic's number, oldest
 	// first.

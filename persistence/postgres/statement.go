@@ -18,13 +18,14 @@ import (
 //   - d records the dedup key only if s wrote;
 //   - t and o add transcript and outbox rows, tm sets timers, tc cancels
 //     timers, ce appends consent events and dl records delivery receipts,
-//     each only if s wrote.
+//     each only if s wrote; fn records the funnel stages reached, if s
+//     wrote.
 //
 // The only way s and d can disagree is a concurrent transaction recording
 // the same dedup key for another conversation between the check and the
 // insert; Apply then rolls back and reruns the batch with savepoints.
 //
-// The optional parts (tm, tc, ce, dl) are in the statement only when the
+// The optional parts (tm, tc, ce, dl, fn) are in the statement only when the
 // commit has them, so a commit without them costs what it did before; the
 // statement of each combination is built once.
 const (
@@ -109,6 +110,15 @@ var optionalParts = [...]struct {
 	WHERE ((sends.provider_id = u.provider_id AND u.provider_id <> '') OR (sends.command_id = u.command_id AND u.command_id <> ''))
 	  AND EXISTS (SELECT 1 FROM s)
 )`, 4},
+	// The first row of a key is kept.
+	partFunnel: {`, fn AS (
+	INSERT INTO funnel_stages (clinic_id, lead_id, stage, ref, at, amount_cents, source, utm_source, utm_campaign)
+	SELECT u.clinic_id, u.lead_id, u.stage, u.ref, u.at, u.amount_cents, u.source, u.utm_source, u.utm_campaign
+	FROM unnest({1}::text[], {2}::text[], {3}::text[], {4}::text[], {5}::timestamptz[], {6}::bigint[], {7}::text[], {8}::text[], {9}::text[])
+	     AS u(clinic_id, lead_id, stage, ref, at, amount_cents, source, utm_source, utm_campaign)
+	WHERE EXISTS (SELECT 1 FROM s)
+	ON CONFLICT (clinic_id, lead_id, stage, ref) DO NOTHING
+)`, 9},
 }
 
 const (
@@ -116,6 +126,7 @@ const (
 	partCancel
 	partConsent
 	partDeliveries
+	partFunnel
 	numParts
 )
 
@@ -181,6 +192,10 @@ func queueCommit(b *pgx.Batch, c persistence.Commit) {
 		mask |= 1 << partDeliveries
 		args = append(args, deliveryArgs(c.Deliveries)...)
 	}
+	if len(c.Funnel) > 0 {
+		mask |= 1 << partFunnel
+		args = append(args, funnelArgs(c.Funnel)...)
+	}
 	insert := 0
 	if sn.Version == 0 {
 		insert = 1
@@ -215,4 +230,16 @@ func deliveryArgs(ds []persistence.Delivery) []any {
 		provider[i], status[i], code[i], command[i] = d.ProviderID, d.Status, d.ErrorCode, d.CommandID
 	}
 	return []any{provider, status, code, command}
+}
+
+func funnelArgs(fs []persistence.FunnelStage) []any {
+	n := len(fs)
+	clinic, lead, stage, ref := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	at, amount := make([]time.Time, n), make([]int64, n)
+	source, utmSource, utmCampaign := make([]string, n), make([]string, n), make([]string, n)
+	for i, f := range fs {
+		clinic[i], lead[i], stage[i], ref[i], at[i], amount[i] = f.ClinicID, f.LeadID, f.Stage, f.Ref, f.At, f.AmountCents
+		source[i], utmSource[i], utmCampaign[i] = f.Source, f.UTMSource, f.UTMCampaign
+	}
+	return []any{clinic, lead, stage, ref, at, amount, source, utmSource, utmCampaign}
 }

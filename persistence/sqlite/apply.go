@@ -103,8 +103,8 @@ func applyOne(ctx context.Context, tx execer, c persistence.Commit) (result, err
 	return nil, nil
 }
 
-// applyExtras writes a commit's timers, timer cancellations, consent events
-// and delivery receipts.
+// applyExtras writes a commit's timers, timer cancellations, consent events,
+// delivery receipts and funnel stages.
 func applyExtras(ctx context.Context, tx execer, c persistence.Commit) error {
 	for _, tm := range c.Timers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO timers (clinic_id, lead_id, id, kind, due_at, payload)
@@ -134,6 +134,13 @@ func applyExtras(ctx context.Context, tx execer, c persistence.Commit) error {
 			WHERE (provider_id = ? AND ? <> '') OR (command_id = ? AND ? <> '')`,
 			d.Status, d.ErrorCode, d.ProviderID, d.ProviderID, d.ProviderID, d.CommandID, d.CommandID); err != nil {
 			return fmt.Errorf("record delivery: %w", err)
+		}
+	}
+	for _, f := range c.Funnel {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO funnel_stages (clinic_id, lead_id, stage, ref, at, amount_cents, source, utm_source, utm_campaign)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (clinic_id, lead_id, stage, ref) DO NOTHING`,
+			f.ClinicID, f.LeadID, f.Stage, f.Ref, f.At.UnixMicro(), f.AmountCents, f.Source, f.UTMSource, f.UTMCampaign); err != nil {
+			return fmt.Errorf("write funnel stage: %w", err)
 		}
 	}
 	return nil

@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConsentLedger", testConsentLedger},
 		{"ConsentOrderIsTime", testConsentOrderIsTime},
 		{"DeliveryReceipts", testDeliveryReceipts},
+		{"FunnelStages", testFunnelStages},
 		{"ClinicSnapshotFence", testClinicSnapshotFence},
 		{"ClinicConcurrentSaversOneWins", testClinicConcurrentSavers},
 		{"ClinicSettingsSeed", testClinicSettingsSeed},

@@ -53,7 +53,35 @@ func Commit(c persistence.Commit, now time.Time) persistence.Commit {
 	c.CancelTimers = cancels(c.CancelTimers, c.Timers, s)
 	c.Consent = consent(c.Consent, s)
 	c.Deliveries = deliveries(c.Deliveries, s.UpdatedAt)
+	c.Funnel = funnel(c.Funnel, s)
 	return c
+}
+
+// funnel fills the clinic, lead and time of funnel rows from the snapshot
+// and drops all but the first row of a key.
+func funnel(in []persistence.FunnelStage, s *persistence.Snapshot) []persistence.FunnelStage {
+	if len(in) == 0 {
+		return nil
+	}
+	type key struct{ clinic, lead, stage, ref string }
+	seen := make(map[key]bool, len(in))
+	out := make([]persistence.FunnelStage, 0, len(in))
+	for _, f := range in {
+		if f.ClinicID == "" {
+			f.ClinicID = s.ClinicID
+		}
+		if f.LeadID == "" {
+			f.LeadID = s.LeadID
+		}
+		f.At = Time(f.At, s.UpdatedAt)
+		k := key{f.ClinicID, f.LeadID, f.Stage, f.Ref}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
 }
 
 // Timer fills a timer's zero due time with def and its nil payload.

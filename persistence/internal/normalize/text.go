@@ -27,7 +27,7 @@ func Text(s string) string {
 // slices it changes, and runs before anything that compares ids.
 func texts(c persistence.Commit) persistence.Commit {
 	c.Transcript, c.Outbox, c.Timers = slices.Clone(c.Transcript), slices.Clone(c.Outbox), slices.Clone(c.Timers)
-	c.Consent, c.Deliveries = slices.Clone(c.Consent), slices.Clone(c.Deliveries)
+	c.Consent, c.Deliveries, c.Funnel = slices.Clone(c.Consent), slices.Clone(c.Deliveries), slices.Clone(c.Funnel)
 	c.DedupKey = Text(c.DedupKey)
 	s := &c.Snapshot
 	s.ClinicID, s.LeadID, s.Phone, s.Name, s.Phase = Text(s.ClinicID), Text(s.LeadID), Text(s.Phone), Text(s.Name), Text(s.Phase)
@@ -57,6 +57,11 @@ func texts(c persistence.Commit) persistence.Commit {
 	for i := range c.Deliveries {
 		d := &c.Deliveries[i]
 		d.ProviderID, d.Status, d.ErrorCode = Text(d.ProviderID), Text(d.Status), Text(d.ErrorCode)
+	}
+	for i := range c.Funnel {
+		f := &c.Funnel[i]
+		f.ClinicID, f.LeadID, f.Stage, f.Ref = Text(f.ClinicID), Text(f.LeadID), Text(f.Stage), Text(f.Ref)
+		f.Source, f.UTMSource, f.UTMCampaign = Text(f.Source), Text(f.UTMSource), Text(f.UTMCampaign)
 	}
 	return c
 }
@@ -107,6 +112,11 @@ func Check(c persistence.Commit) error {
 	for _, d := range c.Deliveries {
 		if !inRange(d.At) {
 			return outOfRange("receipt time")
+		}
+	}
+	for _, f := range c.Funnel {
+		if !inRange(f.At) {
+			return outOfRange("funnel time")
 		}
 	}
 	return nil
