@@ -24,7 +24,8 @@ type decision struct {
 
 // buildCommit turns a decision into the rows of one transaction: the dedup
 // key, the snapshot with its expected version, the transcript lines, the
-// outbox rows for every text and event, and the timers the new state needs.
+// outbox rows for every text and event, the timers the new state needs and
+// the funnel stages it reached.
 // Outbox ids derive from the dedup key, so deciding the same message again
 // produces the same ids. Requests to the clinic's calendar are returned to
 // run after the commit.
@@ -64,6 +65,7 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 		r := d.in.Receipt
 		c.Deliveries = append(c.Deliveries, persistence.Delivery{ProviderID: r.ProviderID, CommandID: r.CommandID, Status: r.Status, ErrorCode: r.ErrorCode, At: d.in.Received})
 	}
+	c.Funnel = funnelStages(d.prev, next, d.in, d.effects, origin, now)
 	var holds []conversation.HoldRequest
 	first := d.prev == nil // the first text of a new lead: speed to lead
 	for i, eff := range d.effects {
