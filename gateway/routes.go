@@ -59,6 +59,8 @@ func routes(cfg Config) http.Handler {
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
 			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Store, cfg.Now))
 			r.Method(http.MethodGet, "/settings", handleGetSettings(cfg.Clinics, cfg.Store))
+			r.Method(http.MethodGet, "/reports/funnel", handleFunnelReport(cfg.Clinics, cfg.Store, cfg.Now, false))
+			r.Method(http.MethodGet, "/reports/funnel.csv", handleFunnelReport(cfg.Clinics, cfg.Store, cfg.Now, true))
 			r.Method(http.MethodPost, "/events/ticket", handleStreamTicket(cfg.Tickets, cfg.Now))
 			r.Method(http.MethodPut, "/settings", handlePutSettings(cfg.Clinics, cfg.Store, cfg.Settings))
 		})
