@@ -29,6 +29,10 @@ type Claims struct {
 	// Name is the staff member's name, recorded with what they do; a
 	// session's claims always have it, a token's may.
 	Name string `json:"name,omitempty"`
+	// SessionID is, for a session's claims, the stored hash of the
+	// session: an event stream opened with them checks that the session
+	// still lives. Never taken from a token.
+	SessionID string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -142,6 +146,7 @@ func (v *tokenVerifier) verify(raw string) (*Claims, string) {
 	if err := c.check(); err != nil {
 		return nil, err.Error()
 	}
+	c.SessionID = ""
 	return &c, ""
 }
 

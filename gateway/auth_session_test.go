@@ -489,3 +489,45 @@ func fieldErrors(body map[string]any) map[string]any {
 	m, _ := body["errors"].(map[string]any)
 	return m
 }
+
+// A stream opened through a session delivers events while the session
+// lives and ends with "expired" at the first event after its user is
+// disabled (or signs out).
+func TestAuthSessionStreamEndsWithTheSession(t *testing.T) {
+	e := newAuthEnv(t)
+	e.addUser("usr_ana", "ana@example.com", "Ana", "staff", "clinic_a", staffPW)
+	e.addUser("usr_bo", "bo@example.com", "Bo", "staff", "clinic_a", staffPW)
+	nc := e.js.Conn()
+	lead := inboxLead(1)
+	open := func(b browser) sseReader {
+		tk := wantStatus(t, e.request(b, http.MethodPost, "/v1/clinics/clinic_a/events/ticket", "", true), http.StatusCreated)
+		r, _, _ := openStream(t, e.surface, "/v1/clinics/clinic_a/events?ticket="+url.QueryEscape(tk["ticket"].(string)), "")
+		return r
+	}
+	publish := func(id string) {
+		if err := nc.Publish(messages.EventSubject("clinic_a", lead, "phase.changed"), eventJSON(t, id, "clinic_a", lead, "phase.changed")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ana, bo := e.signIn("ana@example.com", staffPW), e.signIn("bo@example.com", staffPW)
+	ra, rb := open(ana), open(bo)
+	publish("a#0")
+	if ev := ra.next(t); ev.id != "a#0" {
+		t.Fatalf("ana's first event = %+v", ev)
+	}
+	if ev := rb.next(t); ev.id != "a#0" {
+		t.Fatalf("bo's first event = %+v", ev)
+	}
+	if err := e.users.DisableUser(t.Context(), "usr_ana", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.request(bo, http.MethodPost, "/v1/auth/logout", "", true); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout: status %d", res.StatusCode)
+	}
+	publish("a#1")
+	for name, r := range map[string]sseReader{"disabled": ra, "signed out": rb} {
+		if ev := r.next(t); ev.event != "expired" {
+			t.Errorf("%s user's stream: %+v, want expired", name, ev)
+		}
+	}
+}

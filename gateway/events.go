@@ -32,10 +32,13 @@ const (
 // event once subscribed, and a comment every 15 s to keep proxies from
 // closing the stream. A client too slow to keep up gets an "overflow"
 // event and the stream ends; it reconnects and reloads what it shows.
+// A stream opened through a session also ends with "expired" when, at an
+// event or a heartbeat, the session is found ended (signed out, expired,
+// its user disabled).
 // When the token that opened the stream expires, an "expired" event ends
 // it: the client needs a new token. The stream also ends when done is
 // closed (server shutdown).
-func handleEvents(src EventSource, done <-chan struct{}, now func() time.Time) http.Handler {
+func handleEvents(src EventSource, done <-chan struct{}, now func() time.Time, alive func(context.Context, *Claims) bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := claimsFrom(r.Context())
 		if c == nil || c.ExpiresAt == nil {
@@ -105,7 +108,7 @@ func handleEvents(src EventSource, done <-chan struct{}, now func() time.Time) h
 				expired()
 				return
 			case <-tick.C:
-				if !now().Before(until) {
+				if !now().Before(until) || !alive(ctx, c) {
 					expired()
 					return
 				}
@@ -115,6 +118,10 @@ func handleEvents(src EventSource, done <-chan struct{}, now func() time.Time) h
 				var line bytes.Buffer
 				if json.Unmarshal(b, &ev) != nil || !messages.ValidToken(ev.LeadID) || json.Compact(&line, b) != nil {
 					continue // not an event of ours
+				}
+				if !alive(ctx, c) {
+					expired() // signed out or disabled
+					return
 				}
 				fmt.Fprintf(w, "id: %s\ndata: %s\n\n", sseLine(ev.ID), line.Bytes())
 			}

@@ -66,7 +66,7 @@ func routes(cfg Config) http.Handler {
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(requireStreamAuth(cfg), clinicAccess(cfg.Clinics))
-			r.Method(http.MethodGet, "/events", handleEvents(cfg.Events, cfg.Done, cfg.Now))
+			r.Method(http.MethodGet, "/events", handleEvents(cfg.Events, cfg.Done, cfg.Now, sessionAlive(cfg)))
 		})
 	})
 	return r

@@ -54,7 +54,7 @@ func sessionFrom(ctx context.Context) *session {
 // further request came (an event stream opened with them ends then).
 func claimsOf(s *session, now time.Time, idle time.Duration) *Claims {
 	c := &Claims{Role: s.user.Role, ClinicID: s.user.ClinicID, Name: s.user.Name}
-	c.Subject = s.user.ID
+	c.Subject, c.SessionID = s.user.ID, s.IDHash
 	c.IssuedAt = jwt.NewNumericDate(now)
 	exp := now.Add(idle)
 	if s.ExpiresAt.Before(exp) {
@@ -213,4 +213,34 @@ func clearSessionCookie(w http.ResponseWriter, cfg Config) {
 		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: !cfg.InsecureCookie, SameSite: http.SameSiteLaxMode,
 	})
+}
+
+// sessionAlive reports whether the session of claims opened through a
+// session still lives: stored, before its end, its user not disabled.
+// Claims of a token are always alive (their expiry is checked apart). A
+// store error counts as alive: an outage does not cut open streams.
+func sessionAlive(cfg Config) func(ctx context.Context, c *Claims) bool {
+	return func(ctx context.Context, c *Claims) bool {
+		if c.SessionID == "" || cfg.Users == nil {
+			return true
+		}
+		s, err := cfg.Users.GetSession(ctx, c.SessionID)
+		if errors.Is(err, persistence.ErrNotFound) {
+			return false
+		}
+		if err != nil {
+			return true
+		}
+		if !cfg.Now().Before(s.ExpiresAt) {
+			return false
+		}
+		u, err := cfg.Users.GetUser(ctx, s.UserID)
+		switch {
+		case errors.Is(err, persistence.ErrNotFound):
+			return false
+		case err != nil:
+			return true
+		}
+		return !u.Disabled()
+	}
 }
