@@ -8,10 +8,7 @@ import (
 
 func bookingClinic(t *testing.T) (*Clinic, Service) {
 	t.Helper()
-	c, ok := NewDirectory(Demo()).ByID("glow-chicago")
-	if !ok {
-		t.Fatal("no demo clinic")
-	}
+	c := glowClinic(t)
 	svc, _ := c.ServiceByID("botox")
 	return c, svc
 }

@@ -9,10 +9,18 @@ import (
 	"github.com/medspa/engine/internal/timeparse"
 )
 
+// glowClinic is the demo clinic as one chair: without providers, rooms or
+// buffers, so any appointment takes the whole clinic.
 func glowClinic(t *testing.T) *Clinic {
 	t.Helper()
 	cs := Demo()
-	return &cs[0]
+	c := cs[0]
+	c.Providers, c.Rooms = nil, nil
+	c.Services = append([]Service(nil), c.Services...)
+	for i := range c.Services {
+		c.Services[i].BufferMinutes = 0
+	}
+	return &c
 }
 
 // Friday 20 Nov 2026, 12:10 in Chicago.

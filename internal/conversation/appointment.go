@@ -56,6 +56,13 @@ type Appointment struct {
 	// ReviewAsked: the visit is over and the review timer fired (a text
 	// with the clinic's review link went out if it has one).
 	ReviewAsked bool `json:"review_asked,omitempty"`
+	// ProviderID and RoomID are who gives it and where, as the clinic
+	// placed it ("" in a clinic without providers or rooms).
+	ProviderID string `json:"provider_id,omitempty"`
+	RoomID     string `json:"room_id,omitempty"`
+	// Attendance is what staff recorded of a booked visit:
+	// clinic.AttendanceArrived, AttendanceCompleted or AttendanceNoShow.
+	Attendance string `json:"attendance,omitempty"`
 }
 
 // paid reports whether the lead paid a deposit for a.

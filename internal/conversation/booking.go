@@ -33,7 +33,7 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 		return false
 	}
 	switch {
-	case u.When != nil, t.serviceChanged:
+	case u.When != nil, t.serviceChanged, t.providerChanged, t.providerNotice != "":
 	case t.s.Phase == PhaseOffering:
 		return false // a question between offers: answered, the offers restated
 	case !wantsTimes(u.Intent):
@@ -315,27 +315,30 @@ func (t *turn) offerWith(svc clinic.Service, opening, info, source string) bool 
 	if t.s.Want != nil {
 		want = *t.s.Want
 	}
-	slots, exact := t.cal.Suggest(t.c, svc, want, t.now, maxOffers)
+	provider, note := t.offerProvider(svc)
+	slots, exact := t.cal.SuggestWith(t.c, svc, provider, want, t.now, maxOffers)
 	slots = utcSlots(slots)
+	opening = join(opening, note)
 	parts := []string{opening, info}
 	if len(slots) == 0 {
 		t.notice = "" // the opening carries it
 		t.handoff(reasonNoAvailability, join(opening, info, "We have no open times for "+svc.Name+" in the coming weeks."))
 		return true
 	}
-	lead := "Here's what we have for " + svc.Name + ":"
+	with := withProvider(t.c, provider)
+	lead := "Here's what we have for " + svc.Name + with + ":"
 	prompt := pickPrompt(len(slots))
 	switch {
 	case want.IsZero():
-		lead = "Our soonest " + svc.Name + " openings:"
+		lead = "Our soonest " + svc.Name + " openings" + with + ":"
 		prompt = pickOrDayPrompt(len(slots))
 	case !exact:
-		lead = "We don't have a " + svc.Name + " opening " + describeWant(want) + ". The nearest:"
+		lead = "We don't have a " + svc.Name + " opening" + with + " " + describeWant(want) + ". The nearest:"
 		if want.ASAP {
-			lead = "Our soonest " + svc.Name + " openings:"
+			lead = "Our soonest " + svc.Name + " openings" + with + ":"
 		}
 	case want.ASAP:
-		lead = "Our soonest " + svc.Name + " openings:"
+		lead = "Our soonest " + svc.Name + " openings" + with + ":"
 	}
 	parts = append(parts, lead+" "+offerList(t.c, slots)+" "+prompt)
 	text := fit(parts...)
@@ -357,7 +360,7 @@ func (t *turn) requestHold(s clinic.Slot) {
 	if t.s.Want != nil {
 		want = *t.s.Want
 	}
-	h := HoldSlot{ServiceID: t.s.ServiceID, Start: s.Start.UTC(), Want: want}
+	h := HoldSlot{ServiceID: t.s.ServiceID, Start: s.Start.UTC(), Want: want, ProviderID: t.s.ProviderID}
 	t.s.Pending = &h
 	if t.s.Rescheduling != "" {
 		// Moving a booking: no new hold, the booking itself moves.
@@ -446,12 +449,14 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 		t.s.Offers = nil
 		t.event(EventSlotHeld, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339))
 		svc, _ := t.c.ServiceByID(a.ServiceID)
-		rec := Appointment{ID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Status: ApptHeld}
+		rec := Appointment{ID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Status: ApptHeld,
+			ProviderID: a.ProviderID, RoomID: a.RoomID}
 		if svc.DepositCents <= 0 {
 			// Nothing to pay: book it at once; the booking's answer replies.
 			t.s.putAppt(rec)
 			t.setPhase(PhaseHeld)
-			t.effects = append(t.effects, BookSlot{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: rec.Start, End: rec.End, Want: p.Want})
+			t.effects = append(t.effects, BookSlot{AppointmentID: a.ID, ServiceID: a.ServiceID, Start: rec.Start, End: rec.End, Want: p.Want,
+				ProviderID: a.ProviderID})
 			return t.s, t.effects
 		}
 		rec.Status, rec.DepositCents, rec.Currency = ApptPendingDeposit, svc.DepositCents, "usd"
@@ -461,7 +466,7 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 			Currency: rec.Currency, ExpiresAt: a.HoldUntil.UTC()})
 		t.event(EventDepositRequested, "appointment_id", a.ID, "amount_cents", fmt.Sprint(svc.DepositCents))
 		until := clockOf(t.c, a.HoldUntil)
-		t.reply(join("Done! "+svc.Name+" on "+when+" is held for you until "+until+". I'll text you a link for the "+
+		t.reply(join("Done! "+svc.Name+" on "+when+withProvider(t.c, a.ProviderID)+" is held for you until "+until+". I'll text you a link for the "+
 			clinic.FormatCents(svc.DepositCents)+" deposit that confirms it.", t.afterHoldQuestion()))
 		return t.s, t.effects
 	}

@@ -49,7 +49,7 @@ func applyBook(s State, env Env, r HoldResult, now time.Time) (State, []Effect) 
 // booked records a confirmed booking and texts the confirmation.
 func (t *turn) booked(a Appointment, cal clinic.Appointment) {
 	if !cal.Start.IsZero() {
-		a.Start, a.End = cal.Start.UTC(), cal.End.UTC()
+		a.Start, a.End, a.ProviderID, a.RoomID = cal.Start.UTC(), cal.End.UTC(), cal.ProviderID, cal.RoomID
 	}
 	a.Status, a.BookedAt = ApptBooked, t.now
 	t.s.putAppt(a)
@@ -72,7 +72,7 @@ func (t *turn) booked(a Appointment, cal clinic.Appointment) {
 	if a.paid() {
 		paid = "We received your " + clinic.FormatCents(a.PaidCents) + " deposit."
 	}
-	t.reply(join("You're booked! "+serviceName(t.c, a.ServiceID)+" at "+t.c.Name+" on "+slotZone(t.c, a.Start)+where(t.c)+".",
+	t.reply(join("You're booked! "+serviceName(t.c, a.ServiceID)+" at "+t.c.Name+" on "+slotZone(t.c, a.Start)+withProvider(t.c, a.ProviderID)+where(t.c)+".",
 		paid, t.afterBookQuestion()))
 }
 
@@ -125,6 +125,7 @@ func applyMove(s State, env Env, r HoldResult, now time.Time) (State, []Effect) 
 	if r.Outcome == ResultMoved {
 		from := a.Start
 		a.Start, a.End, a.BookedAt = r.Appointment.Start.UTC(), r.Appointment.End.UTC(), now
+		a.ProviderID, a.RoomID = r.Appointment.ProviderID, r.Appointment.RoomID
 		a.Reminded24, a.Reminded2 = false, false
 		t.s.putAppt(a)
 		t.s.Offers, t.s.Rescheduling = nil, ""

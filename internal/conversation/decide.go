@@ -106,6 +106,11 @@ type turn struct {
 	notice string // said before anything else, e.g. that a hold ran out
 	// serviceChanged is set when this message named another treatment.
 	serviceChanged bool
+	// providerChanged is set when this message asked for a provider (or
+	// for any again); providerNotice says why a request could not be
+	// kept.
+	providerChanged bool
+	providerNotice  string
 	// prevWant is State.Want before this message.
 	prevWant *timeparse.Preference
 	// assist is the model's reading of an inbound text (Env.Assist).

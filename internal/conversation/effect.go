@@ -50,6 +50,7 @@ const (
 	EventPhaseChanged     = "phase.changed"
 	EventNameLearned      = "name.learned"
 	EventServiceNoted     = "service.noted"
+	EventProviderNoted    = "provider.noted"
 	EventHandoffRequested = "handoff.requested"
 	// EventHandoffUrgent: a possible medical emergency; staff must answer
 	// it first.

@@ -64,6 +64,12 @@ type Understanding struct {
 	// Shift asks for other times than those offered: later, earlier, or
 	// none of them.
 	Shift Shift `json:"shift,omitempty"`
+	// ProviderID is a provider of the clinic the lead asks for ("with Dr.
+	// Kim"); ProviderAsked a provider's name the clinic has none of ("with
+	// Dr. Smith"); SameProvider asks for the provider of the last visit.
+	ProviderID    string `json:"provider_id,omitempty"`
+	ProviderAsked string `json:"provider_asked,omitempty"`
+	SameProvider  bool   `json:"same_provider,omitempty"`
 }
 
 // Understand reads one message from a lead without a clock: days and
@@ -88,6 +94,10 @@ func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 		}
 	}
 	out.Name = extractName(u, c)
+	out.ProviderID, out.ProviderAsked, out.SameProvider = extractProvider(u, c)
+	if out.ProviderID != "" && c != nil && strings.EqualFold(out.Name, c.ProviderName(out.ProviderID)) {
+		out.Name = ""
+	}
 	out.Option = extractOption(u)
 	out.Patient = extractPatient(u)
 	if out.Option == 0 {

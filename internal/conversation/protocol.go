@@ -59,6 +59,9 @@ type HoldSlot struct {
 	// Want is what the lead asked for, so the clinic can offer the nearest
 	// alternatives if the time is gone.
 	Want timeparse.Preference `json:"want"`
+	// ProviderID is the provider the lead asked for; "" lets the clinic
+	// pick.
+	ProviderID string `json:"provider_id,omitempty"`
 }
 
 // ReleaseSlot asks the clinic to free a held appointment.
@@ -84,11 +87,13 @@ type HoldRequest struct {
 	End           time.Time            `json:"end,omitzero"` // OpBook: the held end
 	Want          timeparse.Preference `json:"want"`
 	AppointmentID string               `json:"appointment_id,omitempty"`
+	// ProviderID is the provider asked for (OpHold, OpBook); "" for any.
+	ProviderID string `json:"provider_id,omitempty"`
 }
 
 // Request is the clinic request for a HoldSlot effect of lead leadID.
 func (h HoldSlot) Request(leadID string) HoldRequest {
-	return HoldRequest{Op: OpHold, LeadID: leadID, ServiceID: h.ServiceID, Start: h.Start, Want: h.Want}
+	return HoldRequest{Op: OpHold, LeadID: leadID, ServiceID: h.ServiceID, Start: h.Start, Want: h.Want, ProviderID: h.ProviderID}
 }
 
 // Request is the clinic request for a ReleaseSlot effect of lead leadID.
@@ -147,7 +152,7 @@ func DecideClinic(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now ti
 		res.Outcome = ResultUnavailable
 		return cal, res
 	}
-	next, appt, err := cal.Hold(c, req.LeadID, svc, req.Start, now)
+	next, appt, err := cal.HoldWith(c, req.LeadID, svc, req.ProviderID, req.Start, now)
 	switch err {
 	case nil:
 		res.Outcome, res.Appointment = ResultHeld, appt
@@ -157,7 +162,7 @@ func DecideClinic(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now ti
 	default:
 		res.Outcome = ResultUnavailable
 	}
-	res.Alternatives, _ = cal.Suggest(c, svc, req.Want, now, maxOffers)
+	res.Alternatives, _ = cal.SuggestWith(c, svc, req.ProviderID, req.Want, now, maxOffers)
 	res.Alternatives = utcSlots(res.Alternatives)
 	return cal, res
 }

@@ -22,6 +22,7 @@ type BookSlot struct {
 	Start         time.Time            `json:"start"`
 	End           time.Time            `json:"end"`
 	Want          timeparse.Preference `json:"want"`
+	ProviderID    string               `json:"provider_id,omitempty"`
 }
 
 // CancelBooking asks the clinic to free a booked appointment.
@@ -58,7 +59,7 @@ const (
 // Request is the clinic request for a BookSlot effect of lead leadID.
 func (b BookSlot) Request(leadID string) HoldRequest {
 	return HoldRequest{Op: OpBook, LeadID: leadID, AppointmentID: b.AppointmentID, ServiceID: b.ServiceID,
-		Start: b.Start, End: b.End, Want: b.Want}
+		Start: b.Start, End: b.End, Want: b.Want, ProviderID: b.ProviderID}
 }
 
 // Request is the clinic request for a CancelBooking effect of lead leadID.
@@ -100,7 +101,7 @@ func decideBooking(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now t
 		if end.IsZero() && known {
 			end = req.Start.Add(time.Duration(svc.DurationMinutes) * time.Minute)
 		}
-		next, appt, err = cal.Book(c, req.LeadID, req.AppointmentID, req.ServiceID, req.Start, end, now)
+		next, appt, err = cal.BookWith(c, req.LeadID, req.AppointmentID, req.ServiceID, req.ProviderID, req.Start, end, now)
 		res.Outcome = ResultBooked
 	case OpMove:
 		if !known {

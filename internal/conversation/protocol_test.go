@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -19,8 +20,20 @@ func holdEffect(effects []Effect) (HoldSlot, bool) {
 
 // TestTwoLeadsOneSlot: both leads are offered the same time and pick it;
 // the clinic holds it for the first and offers the second others.
+// oneChair is c without providers, rooms or buffers: any appointment
+// takes the whole clinic.
+func oneChair(c *clinic.Clinic) *clinic.Clinic {
+	cp := *c
+	cp.Providers, cp.Rooms = nil, nil
+	cp.Services = slices.Clone(cp.Services)
+	for i := range cp.Services {
+		cp.Services[i].BufferMinutes = 0
+	}
+	return &cp
+}
+
 func TestTwoLeadsOneSlot(t *testing.T) {
-	c := glow(t)
+	c := oneChair(glow(t))
 	var cal clinic.Calendar
 	lead := func(phone string) messages.Envelope {
 		in := sms(c, c.PhoneNumbers[0], "botox tomorrow at 10am")

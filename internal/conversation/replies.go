@@ -44,6 +44,7 @@ func onSMS(t *turn, in messages.Envelope) {
 	learned := t.learnName(u.Name, u.ForOther)
 	t.noteService(u.ServiceID)
 	t.notePatient(u.Patient)
+	t.noteProvider(u)
 	t.prevWant = t.s.Want
 	if u.Intent != IntentHours {
 		t.noteWant(u.When) // "are you open Sunday?" is not a wish to come Sunday

@@ -77,6 +77,9 @@ type State struct {
 
 	// Patient is PatientNew or PatientReturning once the lead says.
 	Patient string `json:"patient,omitempty"`
+	// ProviderID is the provider the lead asked for; offers and holds are
+	// with them. "" lets the clinic pick.
+	ProviderID string `json:"provider_id,omitempty"`
 	// Want is when the lead would like to come in, as last said.
 	Want *timeparse.Preference `json:"want,omitempty"`
 	// Offers are the times last offered, in order (PhaseOffering).

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -33,6 +34,10 @@ const minTranscripts = 30
 //	lead B: +13125550456          (directive: a named lead's number; optional)
 //	to: +17735550100              (directive: the clinic number texted)
 //	booked: 2026-11-21T16:00:00Z/2026-11-21T22:00:00Z  (directive: staff-booked time)
+//	one chair                     (directive: the clinic without providers, rooms or buffers)
+//	block: 2026-11-23T19:00:00Z/2026-11-23T23:00:00Z at=RFC3339 [provider=ID] [room=ID] [reason=...]
+//	                              (directive: staff block the time at; each conflict goes to its lead
+//	                              as the engine's schedule_conflict action)
 //	> 2026-11-20T18:10:02Z sms: How much is Botox?
 //	> 2026-11-20T18:10:30Z lead=B sms: 2
 //	> 2026-11-20T18:11:00Z missed
@@ -135,8 +140,83 @@ func (r *transcript) line(n int, line string) {
 		}
 		r.cal.Appointments = append(r.cal.Appointments, clinic.Appointment{ID: fmt.Sprintf("staff-%d", n),
 			LeadID: "staff", ServiceID: "staff", Start: start, End: end, Status: clinic.StatusBooked})
+	case line == "one chair":
+		c := *r.c
+		c.Providers, c.Rooms = nil, nil
+		c.Services = slices.Clone(c.Services)
+		for i := range c.Services {
+			c.Services[i].BufferMinutes = 0
+		}
+		r.c = &c
+	case strings.HasPrefix(line, "block: "):
+		r.block(n, strings.TrimPrefix(line, "block: "))
 	case strings.HasPrefix(line, "> "):
 		r.input(n, line[2:])
+	}
+}
+
+// block applies a block directive: the block goes on the calendar and
+// each conflict reaches its lead as the schedule_conflict action the
+// engine sends.
+func (r *transcript) block(n int, spec string) {
+	t := r.t
+	span, rest, _ := strings.Cut(spec, " ")
+	from, to, _ := strings.Cut(span, "/")
+	start, err1 := time.Parse(time.RFC3339, from)
+	end, err2 := time.Parse(time.RFC3339, to)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("line %d: bad block range", n)
+	}
+	b := clinic.Block{ID: fmt.Sprintf("bl_%d", n), Start: start, End: end, Source: clinic.BlockStaff}
+	var now time.Time
+	for rest != "" {
+		var f string
+		if strings.HasPrefix(rest, "reason=") {
+			f, rest = rest, ""
+		} else {
+			f, rest, _ = strings.Cut(rest, " ")
+		}
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "at":
+			if now, err1 = time.Parse(time.RFC3339, v); err1 != nil {
+				t.Fatalf("line %d: bad at", n)
+			}
+		case "provider":
+			b.ProviderID = v
+		case "room":
+			b.RoomID = v
+		case "reason":
+			b.Reason = v
+		default:
+			t.Fatalf("line %d: unknown block field %q", n, k)
+		}
+	}
+	var conflicts []clinic.Conflict
+	r.cal, conflicts = r.cal.ExpireHolds(now).AddBlock(b, now)
+	for _, cf := range conflicts {
+		r.out = append(r.out, "< conflict: "+cf.Appointment.ID+" block="+cf.Block.ID)
+		var phone string
+		for p, s := range r.states {
+			if s.LeadID == cf.Appointment.LeadID {
+				phone = p
+			}
+		}
+		s := r.states[phone]
+		in := messages.Envelope{V: messages.Version, ID: fmt.Sprintf("conflict:%d", n), Kind: messages.KindStaff, ClinicID: r.c.ID,
+			LeadID: s.LeadID, Received: now, Staff: &messages.StaffAction{Type: messages.StaffScheduleConflict, UserID: "schedule",
+				AppointmentID: cf.Appointment.ID, Text: "Blocked time " + b.Reason + " overlaps " + cf.Appointment.ID}}
+		next, effects, err := DecideWith(s, Env{Clinic: r.c, Calendar: r.cal}, in, now)
+		if err != nil {
+			r.out = append(r.out, "< error: "+err.Error())
+			continue
+		}
+		checkInvariants(t, n, s, next, effects)
+		for _, e := range effects {
+			r.out = append(r.out, formatEffect(r.c, e))
+		}
+		r.out = append(r.out, formatState(next))
+		r.states[phone] = next
 	}
 }
 
@@ -391,6 +471,9 @@ func formatState(s State) string {
 		s.Phase, value(s.Name), value(s.ServiceID), s.Turns, s.ClinicNumber, s.Carrier, len(s.Recent))
 	if s.Patient != "" {
 		line += " patient=" + s.Patient
+	}
+	if s.ProviderID != "" {
+		line += " provider=" + s.ProviderID
 	}
 	if s.Want != nil {
 		line += " want=" + value(s.Want.String())
