@@ -49,6 +49,8 @@ func (a *clinicActor) Receive(ctx actor.Context) {
 		a.updateSettings(ctx, m)
 	case *holdCall:
 		a.hold(ctx, m)
+	case *blockCall:
+		a.changeBlock(ctx, m)
 	case *delivery:
 		ref, ok := a.leads[m.leadID]
 		if !ok {

@@ -162,6 +162,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	} else {
 		defer func() { _ = sub.Unsubscribe() }()
 	}
+	if sub, err := e.serveBlocks(e.cfg.JS.Conn()); err != nil {
+		logger.Warn("calendar blocks will not be answered", slog.String("error", err.Error()))
+	} else {
+		defer func() { _ = sub.Unsubscribe() }()
+	}
 
 	placed := make(chan struct{})
 	if e.cfg.Placement != nil {

@@ -36,6 +36,13 @@ func (a *partitionActor) Receive(ctx actor.Context) {
 			return
 		}
 		ctx.Forward(pid) // the clinic actor answers the requester
+	case *blockCall:
+		pid := a.clinic(ctx, m.clinicID)
+		if pid == nil {
+			ctx.Respond(&messages.BlockReply{V: messages.Version, Outcome: messages.BlockInvalid, Detail: "unknown clinic"})
+			return
+		}
+		ctx.Forward(pid)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,12 +25,15 @@ type upcomingAppointment struct {
 
 type appointmentList struct {
 	Items []upcomingAppointment `json:"items"`
+	// Blocks are the blocks that have not ended, soonest first: staff's
+	// and those read from providers' calendars.
+	Blocks []blockView `json:"blocks"`
 }
 
 // handleListAppointments lists a clinic's upcoming appointments, soonest
 // first: booked ones that have not ended and holds that have not expired,
-// from the last calendar the clinic actor saved.
-func handleListAppointments(store persistence.Store, now func() time.Time) http.Handler {
+// from the last calendar the clinic actor saved, and its blocks.
+func handleListAppointments(dir *clinic.Directory, store persistence.Store, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := 50
 		if s := r.URL.Query().Get("limit"); s != "" {
@@ -47,7 +51,14 @@ func handleListAppointments(store persistence.Store, now func() time.Time) http.
 			return
 		}
 		t := now()
-		out := appointmentList{Items: []upcomingAppointment{}}
+		c, _ := dir.ByID(clinicID)
+		out := appointmentList{Items: []upcomingAppointment{}, Blocks: []blockView{}}
+		slices.SortFunc(cal.Blocks, func(a, b clinic.Block) int { return a.Start.Compare(b.Start) })
+		for _, b := range cal.Blocks {
+			if b.End.After(t) && len(out.Blocks) < maxAppointments {
+				out.Blocks = append(out.Blocks, blockOf(c, b))
+			}
+		}
 		for _, a := range cal.Appointments {
 			if len(out.Items) == limit {
 				break
@@ -56,11 +67,14 @@ func handleListAppointments(store persistence.Store, now func() time.Time) http.
 			if !upcoming {
 				continue
 			}
-			item := upcomingAppointment{appointmentView: appointmentOf(a)}
+			item := upcomingAppointment{appointmentView: appointmentOf(c, a)}
 			s, err := store.LoadSnapshot(r.Context(), clinicID, a.LeadID)
 			switch {
 			case err == nil:
 				item.Name = s.Name
+				if item.Attendance == "" {
+					item.Attendance = stateAttendance(s.State)[a.ID]
+				}
 			case !errors.Is(err, persistence.ErrNotFound):
 				Error(w, r, fmt.Errorf("load snapshot: %w", err))
 				return

@@ -97,6 +97,9 @@ type Config struct {
 	// Settings hands settings updates to the clinic actors; nil answers
 	// PUT /v1/clinics/{clinic_id}/settings 503.
 	Settings SettingsUpdater
+	// Blocks hands block changes to the clinic actors; nil answers the
+	// blocks routes 503.
+	Blocks BlockChanger
 	// Admin configures the admin API's calls to Telnyx.
 	Admin AdminConfig
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it

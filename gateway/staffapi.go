@@ -40,6 +40,12 @@ type appointmentView struct {
 	End       time.Time `json:"end"`
 	Status    string    `json:"status"`
 	HoldUntil time.Time `json:"hold_until,omitzero"`
+	// ProviderID, ProviderName and RoomID say who gives it and where;
+	// Attendance is what staff recorded (arrived, completed, no_show).
+	ProviderID   string `json:"provider_id,omitempty"`
+	ProviderName string `json:"provider_name,omitempty"`
+	RoomID       string `json:"room_id,omitempty"`
+	Attendance   string `json:"attendance,omitempty"`
 }
 
 type timerView struct {
@@ -94,7 +100,7 @@ var hiddenFields = []string{"recent", "initiated"}
 // handleGetConversation returns one conversation: transcript with delivery
 // status, the fields of its state, its appointments, pending timers and
 // consent ledger.
-func handleGetConversation(store persistence.Store, live LiveState) http.Handler {
+func handleGetConversation(dir *clinic.Directory, store persistence.Store, live LiveState) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID := chi.URLParam(r, "clinic_id")
@@ -153,9 +159,14 @@ func handleGetConversation(store persistence.Store, live LiveState) http.Handler
 			Error(w, r, err)
 			return
 		}
+		c, _ := dir.ByID(clinicID)
+		attendance := stateAttendance(s.State)
 		for _, a := range cal.Appointments {
 			if a.LeadID == s.LeadID {
-				out.Appointments = append(out.Appointments, appointmentOf(a))
+				if a.Attendance == "" {
+					a.Attendance = attendance[a.ID]
+				}
+				out.Appointments = append(out.Appointments, appointmentOf(c, a))
 			}
 		}
 		timers, err := store.LeadTimers(ctx, clinicID, s.LeadID)
@@ -215,6 +226,32 @@ func loadCalendar(ctx context.Context, store persistence.Store, clinicID string)
 	return cal, nil
 }
 
-func appointmentOf(a clinic.Appointment) appointmentView {
-	return appointmentView{ID: a.ID, LeadID: a.LeadID, ServiceID: a.ServiceID, Start: a.Start, End: a.End, Status: a.Status, HoldUntil: a.HoldUntil}
+// stateAttendance reads the attendance staff recorded on the appointments
+// of a conversation's state, by appointment id.
+func stateAttendance(state []byte) map[string]string {
+	var s struct {
+		Appointments []struct {
+			ID         string `json:"id"`
+			Attendance string `json:"attendance"`
+		} `json:"appointments"`
+	}
+	out := map[string]string{}
+	if json.Unmarshal(state, &s) != nil {
+		return out
+	}
+	for _, a := range s.Appointments {
+		if a.Attendance != "" {
+			out[a.ID] = a.Attendance
+		}
+	}
+	return out
+}
+
+func appointmentOf(c *clinic.Clinic, a clinic.Appointment) appointmentView {
+	v := appointmentView{ID: a.ID, LeadID: a.LeadID, ServiceID: a.ServiceID, Start: a.Start, End: a.End, Status: a.Status, HoldUntil: a.HoldUntil,
+		ProviderID: a.ProviderID, RoomID: a.RoomID, Attendance: a.Attendance}
+	if c != nil {
+		v.ProviderName = c.ProviderName(a.ProviderID)
+	}
+	return v
 }

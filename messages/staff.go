@@ -18,6 +18,11 @@ const (
 // not accept it.
 const StaffScheduleConflict = "schedule_conflict"
 
+// StaffAttendance records whether the patient of AppointmentID came:
+// Status is arrived, completed or no_show. It comes from the attendance
+// route of the staff API, not from the actions route.
+const StaffAttendance = "attendance"
+
 // StaffActionTypes lists every staff action type.
 var StaffActionTypes = []string{
 	StaffTakeOver, StaffHandBack, StaffSend, StaffNote, StaffCancelAppointment, StaffRescheduleAppointment,
@@ -51,6 +56,8 @@ type StaffAction struct {
 	AppointmentID string `json:"appointment_id,omitempty"`
 	// NewStart is the new start of reschedule_appointment.
 	NewStart time.Time `json:"new_start,omitzero"`
+	// Status is the attendance of StaffAttendance.
+	Status string `json:"status,omitempty"`
 	// Purpose of a send: StaffPurposeReply (answering the lead) or
 	// StaffPurposeInitiated (the clinic starts the exchange); empty means
 	// reply. Opt-out applies to both, quiet hours to initiated texts.

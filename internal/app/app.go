@@ -184,6 +184,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	}
 	gwCfg.LiveState = liveState(nc)
 	gwCfg.Settings = settingsUpdater(nc)
+	gwCfg.Blocks = blockChanger(nc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {
@@ -294,6 +295,26 @@ func settingsUpdater(nc *nats.Conn) gateway.SettingsUpdater {
 		var rep messages.SettingsReply
 		if err := json.Unmarshal(msg.Data, &rep); err != nil || rep.V != messages.Version {
 			return messages.SettingsReply{}, fmt.Errorf("settings reply: malformed (%v)", err)
+		}
+		return rep, nil
+	}
+}
+
+// blockChanger asks the engine node that owns the clinic to add or remove
+// a block of its calendar.
+func blockChanger(nc *nats.Conn) gateway.BlockChanger {
+	return func(ctx context.Context, req messages.BlockChange) (messages.BlockReply, error) {
+		data, err := json.Marshal(req)
+		if err != nil {
+			return messages.BlockReply{}, fmt.Errorf("encode block change: %w", err)
+		}
+		msg, err := nc.RequestWithContext(ctx, messages.BlocksSubject(req.ClinicID), data)
+		if err != nil {
+			return messages.BlockReply{}, fmt.Errorf("%w: no engine node answered for clinic %s: %v", gateway.ErrUnavailable, req.ClinicID, err)
+		}
+		var rep messages.BlockReply
+		if err := json.Unmarshal(msg.Data, &rep); err != nil || rep.V != messages.Version {
+			return messages.BlockReply{}, fmt.Errorf("block reply: malformed (%v)", err)
 		}
 		return rep, nil
 	}

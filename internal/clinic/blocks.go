@@ -65,14 +65,15 @@ func (cal Calendar) conflicts(b Block, now time.Time) []Conflict {
 
 // AddBlock adds b (replacing a block of the same id) and returns the
 // active held and booked appointments at now it overlaps; they stay where
-// they are. Re-adding an unchanged block reports no conflict.
+// they are. Re-adding an unchanged block changes nothing and reports its
+// conflicts again, so a retried request hands the same ones off.
 func (cal Calendar) AddBlock(b Block, now time.Time) (Calendar, []Conflict) {
 	b.Start, b.End = b.Start.UTC(), b.End.UTC()
 	blocks := make([]Block, 0, len(cal.Blocks)+1)
 	for _, x := range cal.Blocks {
 		if x.ID == b.ID {
 			if x == b {
-				return cal, nil
+				return cal, cal.conflicts(b, now)
 			}
 			continue
 		}

@@ -65,6 +65,20 @@ func TestBookAfterTheHoldRanOut(t *testing.T) {
 	}
 }
 
+func TestEndedBookingsStayAWeekForAttendance(t *testing.T) {
+	c, svc := bookingClinic(t)
+	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
+	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
+	cal, held, _ := Calendar{}.Hold(c, "ld_a", svc, start, now)
+	cal, _, _ = cal.Book(c, "ld_a", held.ID, svc.ID, start, held.End, now)
+	if _, ok := cal.ExpireHolds(held.End.Add(KeepAfterEnd - time.Minute)).Find(held.ID); !ok {
+		t.Fatal("a booking dropped within a week of its end")
+	}
+	if _, ok := cal.ExpireHolds(held.End.Add(KeepAfterEnd)).Find(held.ID); ok {
+		t.Fatal("a booking kept a week after its end")
+	}
+}
+
 func TestCancelAndMove(t *testing.T) {
 	c, svc := bookingClinic(t)
 	now := time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)

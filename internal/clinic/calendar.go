@@ -338,12 +338,17 @@ func (cal Calendar) Release(apptID string) Calendar {
 	return cal.withAppointments(appts)
 }
 
-// ExpireHolds drops holds that ran out at now and appointments and blocks
-// that ended before now, keeping the calendar small.
+// KeepAfterEnd is how long a booked appointment stays on the calendar
+// after it ended, so staff can still record whether the patient came.
+const KeepAfterEnd = 7 * 24 * time.Hour
+
+// ExpireHolds drops holds that ran out at now, cancelled appointments,
+// booked ones that ended more than KeepAfterEnd before now and blocks that
+// ended, keeping the calendar small.
 func (cal Calendar) ExpireHolds(now time.Time) Calendar {
 	next := Calendar{Appointments: make([]Appointment, 0, len(cal.Appointments))}
 	for _, a := range cal.Appointments {
-		if a.Status == StatusHeld && !now.Before(a.HoldUntil) || a.Status == StatusCancelled || !a.End.After(now) {
+		if a.Status == StatusHeld && !now.Before(a.HoldUntil) || a.Status == StatusCancelled || !a.End.Add(KeepAfterEnd).After(now) {
 			continue
 		}
 		next.Appointments = append(next.Appointments, a)

@@ -144,7 +144,7 @@ func TestBlocksTakeTimeAndReportConflicts(t *testing.T) {
 	if got, _ := blocked.Find(kim.ID); got != kim {
 		t.Fatalf("the held appointment moved: %+v", got)
 	}
-	if again, c2 := blocked.AddBlock(afternoon, now); len(c2) != 0 || len(again.Blocks) != 1 {
+	if again, c2 := blocked.AddBlock(afternoon, now); len(c2) != 1 || len(again.Blocks) != 1 {
 		t.Fatalf("re-adding the block: %d conflicts, %d blocks", len(c2), len(again.Blocks))
 	}
 	// Dr. Kim is blocked at 15:00, Ali is free then.

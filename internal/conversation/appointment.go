@@ -63,6 +63,8 @@ type Appointment struct {
 	// Attendance is what staff recorded of a booked visit:
 	// clinic.AttendanceArrived, AttendanceCompleted or AttendanceNoShow.
 	Attendance string `json:"attendance,omitempty"`
+	// NoShowFollowedUp: the follow-up after a no-show went out (once).
+	NoShowFollowedUp bool `json:"no_show_followed_up,omitempty"`
 }
 
 // paid reports whether the lead paid a deposit for a.

@@ -135,6 +135,8 @@ const (
 	EventBookingLost       = "appointment.lost"
 	EventReminderSent      = "reminder.sent"
 	EventReviewRequested   = "review.requested"
+	EventAttendance        = "attendance.recorded"
+	EventNoShowFollowUp    = "no_show.followed_up"
 	EventFollowUpSent      = "follow_up.sent"
 )
 

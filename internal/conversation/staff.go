@@ -78,7 +78,7 @@ func staffUser(author string) string { return strings.TrimPrefix(author, "staff:
 // onStaff applies a staff action.
 func onStaff(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
 	a := in.Staff
-	if !messages.ValidStaffAction(a.Type) && a.Type != messages.StaffScheduleConflict {
+	if !messages.ValidStaffAction(a.Type) && a.Type != messages.StaffScheduleConflict && a.Type != messages.StaffAttendance {
 		return s, nil, fmt.Errorf("%w: unknown staff action %q", messages.ErrInvalid, a.Type)
 	}
 	if a.UserID == "" {
@@ -104,6 +104,8 @@ func onStaff(s State, env Env, in messages.Envelope, now time.Time) (State, []Ef
 		t.staffReschedule(a)
 	case messages.StaffScheduleConflict:
 		t.scheduleConflict(a, now)
+	case messages.StaffAttendance:
+		t.attendance(a)
 	}
 	return t.s, t.effects, nil
 }

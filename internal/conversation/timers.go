@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"github.com/medspa/engine/internal/clinic"
 	"time"
 
 	"github.com/medspa/engine/messages"
@@ -39,7 +40,8 @@ const (
 	TimerReminder24h = "reminder-24h"
 	TimerReminder2h  = "reminder-2h"
 	// TimerReview asks a booked lead for a review ReviewAfter the visit
-	// ends, when the clinic has a review link.
+	// ends, when the clinic has a review link and staff recorded the
+	// visit completed.
 	TimerReview = "review"
 )
 
@@ -76,7 +78,7 @@ func Timers(s State) []Wake {
 					w = append(w, Wake{Name: r.name, At: at})
 				}
 			}
-			if !a.ReviewAsked && !a.End.IsZero() {
+			if !a.ReviewAsked && !a.End.IsZero() && a.Attendance == clinic.AttendanceCompleted {
 				w = append(w, Wake{Name: TimerReview, At: a.End.Add(ReviewAfter)})
 			}
 		}
@@ -191,7 +193,7 @@ func (t *turn) remind(name string) {
 // review link, asks the lead for a review.
 func (t *turn) askReview() {
 	a, ok := t.s.Booked()
-	if !ok || a.ReviewAsked {
+	if !ok || a.ReviewAsked || a.Attendance != clinic.AttendanceCompleted {
 		return
 	}
 	a.ReviewAsked = true

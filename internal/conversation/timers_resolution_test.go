@@ -34,7 +34,8 @@ func TestReviewTimerWithoutLinkSendsNothing(t *testing.T) {
 	start := time.Date(2026, 11, 21, 21, 0, 0, 0, time.UTC)
 	s := State{ClinicID: c.ID, LeadID: "ld_test", Phone: "+13125550123", ClinicNumber: c.PhoneNumbers[0], Carrier: messages.CarrierTelnyx,
 		Phase: PhaseBooked, Consent: "inbound_text",
-		Appointments: []Appointment{{ID: "ap_1", ServiceID: "botox", Start: start, End: start.Add(30 * time.Minute), Status: ApptBooked, BookedAt: start.Add(-48 * time.Hour)}}}
+		Appointments: []Appointment{{ID: "ap_1", ServiceID: "botox", Start: start, End: start.Add(30 * time.Minute), Status: ApptBooked, BookedAt: start.Add(-48 * time.Hour),
+			Attendance: clinic.AttendanceCompleted}}}
 	due, ok := wakeDue(s, TimerReview)
 	if !ok || !due.Equal(start.Add(30*time.Minute+ReviewAfter)) {
 		t.Fatalf("review timer = %v, %v", due, ok)
@@ -62,7 +63,17 @@ func TestNoReviewTimerAfterOptOut(t *testing.T) {
 		t.Error("review timer set for an opted-out lead")
 	}
 	s.Phase = PhaseBooked
+	if _, ok := wakeDue(s, TimerReview); ok {
+		t.Error("review timer set before staff recorded the visit completed")
+	}
+	for _, status := range []string{clinic.AttendanceArrived, clinic.AttendanceNoShow} {
+		s.Appointments[0].Attendance = status
+		if _, ok := wakeDue(s, TimerReview); ok {
+			t.Errorf("review timer set for a visit recorded %s", status)
+		}
+	}
+	s.Appointments[0].Attendance = clinic.AttendanceCompleted
 	if _, ok := wakeDue(s, TimerReview); !ok {
-		t.Error("no review timer for a booked lead")
+		t.Error("no review timer for a completed visit")
 	}
 }

@@ -34,6 +34,8 @@ func parseStaff(t *testing.T, n int, line string) *messages.StaffAction {
 			a.AppointmentID = v
 		case "purpose":
 			a.Purpose = v
+		case "status":
+			a.Status = v
 		case "start":
 			at, err := time.Parse(time.RFC3339, v)
 			if err != nil {
@@ -51,7 +53,7 @@ func parseStaff(t *testing.T, n int, line string) *messages.StaffAction {
 // reschedule_appointment to the lead's latest.
 func completeStaff(a *messages.StaffAction, s State) {
 	switch a.Type {
-	case messages.StaffCancelAppointment, messages.StaffRescheduleAppointment:
+	case messages.StaffCancelAppointment, messages.StaffRescheduleAppointment, messages.StaffAttendance:
 		if k := len(s.Appointments); a.AppointmentID == "" && k > 0 {
 			a.AppointmentID = s.Appointments[k-1].ID
 		}

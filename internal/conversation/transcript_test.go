@@ -51,6 +51,7 @@ const minTranscripts = 30
 //	> 2026-11-20T18:31:00Z staff: send user=u1 [purpose=initiated] text=Hi, this is Sam.
 //	> 2026-11-20T18:32:00Z staff: reschedule_appointment user=u1 start=RFC3339 [appt=ID]
 //	                              (also hand_back, note text=..., cancel_appointment; appt: the latest)
+//	> 2026-11-21T21:35:00Z staff: attendance user=u1 status=completed [appt=ID]
 //	< reply: ...                  (expected output, rewritten by -update)
 //	< event: ...
 //	< hold: ... / < release: ...  (effects for the clinic)
@@ -515,6 +516,12 @@ func formatState(s State) string {
 		}
 		if a.Refunded {
 			line += "/refunded"
+		}
+		if a.ProviderID != "" {
+			line += "/" + a.ProviderID
+		}
+		if a.Attendance != "" {
+			line += "/" + a.Attendance
 		}
 	}
 	for _, d := range s.Deferred {
