@@ -9,15 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Two leads are offered the same opening; the first to pick it holds it and
-// the second is told it was just taken and offered others. Both go through
-// signed webhooks, JetStream, the clinic and lead actors and the store.
+// Two leads asking for the same provider are offered the same opening; the
+// first to pick it holds it and the second is told it was just taken and
+// offered others (the clinic's other provider does not count: they asked
+// for Dr. Kim). Both go through signed webhooks, JetStream, the clinic and
+// lead actors and the store.
 func TestTwoLeadsRaceForOneSlot(t *testing.T) {
 	forEachStore(t, func(t *testing.T, dbURL string) {
 		cfg, priv, tel := newConfig(t, dbURL)
 		sys := start(t, cfg, priv, tel)
 		a, b := "+13125550131", "+13125550132"
-		ask := "Hi! Can I get botox next tuesday afternoon?"
+		ask := "Hi! Can I get botox with Dr. Kim next tuesday afternoon?"
 
 		require.Equal(t, http.StatusOK, first(sys.sms("race-a-1", a, ask)))
 		offerA := tel.WaitFor(t, a, 1, 10*time.Second)

@@ -173,7 +173,9 @@ func expiredHoldFreesTheSlot(t *testing.T, sys *system, tel *testkit.Telnyx, c *
 	offered := firstOffer(tel.SentTo(a)[0].Text)
 
 	day := sys.now().In(chicago).AddDate(0, 0, 5).Weekday().String()
-	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-b-1", b, "Hi! Can I get botox "+day+" afternoon?")))
+	// A holds with Dr. Kim (the first provider, equally booked); B asks
+	// for her.
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-b-1", b, "Hi! Can I get botox with Dr. Kim "+day+" afternoon?")))
 	require.Len(t, tel.WaitFor(t, b, 1, 10*time.Second), 1)
 	require.NotEqual(t, offered, firstOffer(tel.SentTo(b)[0].Text), "a held time is not offered")
 
@@ -188,7 +190,7 @@ func expiredHoldFreesTheSlot(t *testing.T, sys *system, tel *testkit.Telnyx, c *
 	}
 
 	cl := "+13125550174" // a new lead asking the same now
-	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-c-1", cl, "Hi! Can I get botox "+day+" afternoon?")))
+	require.Equal(t, http.StatusOK, first(sys.sms(prefix+"-c-1", cl, "Hi! Can I get botox with Dr. Kim "+day+" afternoon?")))
 	again := tel.WaitFor(t, cl, 1, 10*time.Second)
 	require.Len(t, again, 1)
 	require.Equal(t, offered, firstOffer(again[0].Text), "the expired hold's time is open again")
