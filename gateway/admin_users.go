@@ -161,7 +161,8 @@ func userParam(w http.ResponseWriter, r *http.Request, cfg Config) (persistence.
 
 // handleResetUser answers POST /admin/users/{id}/reset with a new invite
 // link; the user's older links stop working. The password stays until
-// the link is used. 409 for a disabled user.
+// the link is used, which also ends the user's other sessions. 409 for a
+// disabled user.
 func handleResetUser(cfg Config) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !usersReady(w, r, cfg) {

@@ -426,7 +426,16 @@ func TestAuthInviteExpiryAndReset(t *testing.T) {
 	third := strings.TrimPrefix(again["invite_url"].(string), publicBaseURL+"/inbox/#invite=")
 	wantStatus(t, accept(second), http.StatusNotFound) // replaced by the third
 	wantStatus(t, accept(third), http.StatusOK)
-	e.signIn("bo@example.com", staffPW)
+	before := e.signIn("bo@example.com", staffPW)
+	// A password set through a new link ends the sessions from before.
+	fourth := wantStatus(t, e.post("/admin/users/"+uid+"/reset", admin, ""), http.StatusOK)
+	wantStatus(t, e.request(before, http.MethodGet, "/v1/me", "", false), http.StatusOK)
+	tok := strings.TrimPrefix(fourth["invite_url"].(string), publicBaseURL+"/inbox/#invite=")
+	res := e.request(browser{}, http.MethodPost, "/v1/auth/invites/"+tok, jsonBody(map[string]string{"password": "a new password for bo"}), false)
+	wantStatus(t, res, http.StatusOK)
+	wantStatus(t, e.request(before, http.MethodGet, "/v1/me", "", false), http.StatusUnauthorized)
+	wantStatus(t, e.login("bo@example.com", staffPW), http.StatusUnauthorized)
+	e.signIn("bo@example.com", "a new password for bo")
 }
 
 func TestAuthAdminUserValidation(t *testing.T) {

@@ -78,9 +78,10 @@ type Users interface {
 	// CreateInvite stores an invite and voids the user's other unused
 	// invites; ErrNotFound when no such user.
 	CreateInvite(ctx context.Context, inv Invite) error
-	// UseInvite marks the invite with tokenHash used and sets its user's
-	// password to passwordHash, once: ErrNotFound when the invite is
-	// unknown, used, void, expired at at, or its user is disabled.
+	// UseInvite marks the invite with tokenHash used, sets its user's
+	// password to passwordHash and deletes the user's sessions, once:
+	// ErrNotFound when the invite is unknown, used, void, expired at at,
+	// or its user is disabled.
 	UseInvite(ctx context.Context, tokenHash, passwordHash string, at time.Time) (User, error)
 	// CreateSession stores a session (deleting the user's sessions that
 	// expired by its creation); ErrNotFound when no such user.

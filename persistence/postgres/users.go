@@ -162,6 +162,9 @@ func (s *Store) UseInvite(ctx context.Context, tokenHash, passwordHash string, a
 		if err != nil {
 			return fmt.Errorf("use invite: %w", err)
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("use invite: end sessions: %w", err)
+		}
 		return nil
 	})
 	return u, err

@@ -142,6 +142,10 @@ func (s *Store) UseInvite(ctx context.Context, tokenHash, passwordHash string, a
 		if errors.Is(err, sql.ErrNoRows) {
 			return persistence.ErrNotFound
 		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ?`, userID)
 		return err
 	})
 	return u, err

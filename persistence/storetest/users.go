@@ -91,12 +91,19 @@ func testUserInvites(t *testing.T, s persistence.Store) {
 	if _, err := us.UseInvite(ctx(t), "h-new", "pw", exp); !errors.Is(err, persistence.ErrNotFound) {
 		t.Errorf("invite at its expiry: %v, want ErrNotFound", err)
 	}
+	sess := persistence.Session{IDHash: "s-before", UserID: "usr_1", CSRF: "c", CreatedAt: t0, LastSeen: t0, ExpiresAt: t0.Add(time.Hour)}
+	if err := us.CreateSession(ctx(t), sess); err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
 	u, err := us.UseInvite(ctx(t), "h-new", "pw-hash", exp.Add(-time.Second))
 	if err != nil {
 		t.Fatalf("UseInvite: %v", err)
 	}
 	if u.ID != "usr_1" || u.PasswordHash != "pw-hash" {
 		t.Errorf("UseInvite = %+v", u)
+	}
+	if _, err := us.GetSession(ctx(t), "s-before"); !errors.Is(err, persistence.ErrNotFound) {
+		t.Errorf("session from before the new password: %v, want ErrNotFound", err)
 	}
 	if _, err := us.UseInvite(ctx(t), "h-new", "pw-2", exp.Add(-time.Second)); !errors.Is(err, persistence.ErrNotFound) {
 		t.Errorf("second use: %v, want ErrNotFound", err)
