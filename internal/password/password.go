@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -82,19 +83,20 @@ func Verify(hash, pw string) (bool, error) {
 }
 
 // dummy is a hash of a password nobody knows, with the parameters of new
-// hashes: checked when an email names no user (or one without a password)
-// so that the answer takes as long as for a wrong password.
-var dummy = func() string {
+// hashes (made on first use): checked when an email names no user (or one
+// without a password) so that the answer takes as long as for a wrong
+// password.
+var dummy = sync.OnceValue(func() string {
 	h, err := Hash("no account has this password: " + strings.Repeat("x", 16))
 	if err != nil {
 		panic(err)
 	}
 	return h
-}()
+})
 
 // VerifyDummy spends the time of a Verify and returns false.
 func VerifyDummy(pw string) bool {
-	_, _ = Verify(dummy, pw)
+	_, _ = Verify(dummy(), pw)
 	return false
 }
 
