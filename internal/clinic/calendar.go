@@ -136,10 +136,9 @@ func (cal Calendar) OpenSlots(c *Clinic, svc Service, pref timeparse.Preference,
 // "".
 func (cal Calendar) OpenSlotsWith(c *Clinic, svc Service, providerID string, pref timeparse.Preference, now time.Time, n int) []Slot {
 	var out []Slot
-	cal.each(c, svc, providerID, now, func(s Slot, _ int) bool {
-		if pref.Matches(s.Start, c.Location()) {
-			out = append(out, s)
-		}
+	loc := c.Location()
+	cal.each(c, svc, providerID, now, func(t time.Time) bool { return pref.Matches(t, loc) }, func(s Slot, _ int) bool {
+		out = append(out, s)
 		return len(out) < n
 	})
 	return out
@@ -147,10 +146,11 @@ func (cal Calendar) OpenSlotsWith(c *Clinic, svc Service, providerID string, pre
 
 // each calls f with every open slot in time order, with its day index,
 // until f returns false.
-func (cal Calendar) each(c *Clinic, svc Service, want string, now time.Time, f func(Slot, int) bool) {
+func (cal Calendar) each(c *Clinic, svc Service, want string, now time.Time, keep func(time.Time) bool, f func(Slot, int) bool) {
 	if c == nil || svc.DurationMinutes <= 0 {
 		return
 	}
+	sched := cal.schedule(c, now)
 	loc := c.Location()
 	dur := time.Duration(svc.DurationMinutes) * time.Minute
 	today := timeparse.DateOf(now.In(loc))
@@ -162,10 +162,10 @@ func (cal Calendar) each(c *Clinic, svc Service, want string, now time.Time, f f
 		}
 		for m := h.Open; m+svc.DurationMinutes <= h.Close; m += int(SlotStep / time.Minute) {
 			start := wallClock(day, m)
-			if !bookable(c, svc, start, now) {
+			if keep != nil && !keep(start) || !bookable(c, svc, start, now) {
 				continue
 			}
-			if _, ok := cal.place(c, svc, start, now, want, nil); !ok {
+			if _, ok := sched.place(svc, start, want, nil); !ok {
 				continue
 			}
 			if !f(Slot{Start: start, End: start.Add(dur)}, d) {
@@ -192,10 +192,8 @@ func (cal Calendar) SuggestWith(c *Clinic, svc Service, providerID string, pref 
 	if len(pref.Times) > 0 || len(pref.Windows) > 0 {
 		dayOnly := timeparse.Preference{From: pref.From, To: pref.To, Weekdays: pref.Weekdays}
 		var cands []Slot
-		cal.each(c, svc, providerID, now, func(s Slot, _ int) bool {
-			if dayOnly.Matches(s.Start, loc) {
-				cands = append(cands, s)
-			}
+		cal.each(c, svc, providerID, now, func(t time.Time) bool { return dayOnly.Matches(t, loc) }, func(s Slot, _ int) bool {
+			cands = append(cands, s)
 			return len(cands) < 200
 		})
 		if len(cands) > 0 && (!pref.From.IsZero() || len(pref.Weekdays) > 0) {

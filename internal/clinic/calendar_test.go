@@ -11,7 +11,7 @@ import (
 
 // glowClinic is the demo clinic as one chair: without providers, rooms or
 // buffers, so any appointment takes the whole clinic.
-func glowClinic(t *testing.T) *Clinic {
+func glowClinic(t testing.TB) *Clinic {
 	t.Helper()
 	cs := Demo()
 	c := cs[0]
