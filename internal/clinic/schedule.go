@@ -11,14 +11,6 @@ import (
 // placement is the provider and room an appointment takes.
 type placement struct{ provider, room string }
 
-// buffer is the cleanup time after an appointment of service id.
-func (c *Clinic) buffer(serviceID string) time.Duration {
-	if s, ok := c.ServiceByID(serviceID); ok {
-		return time.Duration(s.BufferMinutes) * time.Minute
-	}
-	return 0
-}
-
 // busy is one active appointment as the schedule sees it: busy from its
 // start until its end plus its service's buffer (Unix nanoseconds).
 type busy struct {
