@@ -11,13 +11,19 @@ import (
 func teamClinic(t *testing.T) *Clinic {
 	t.Helper()
 	c := *glowClinic(t)
-	c.Services = append([]Service(nil), c.Services...)
-	for i := range c.Services {
-		c.Services[i].BufferMinutes = 0
-		if c.Services[i].ID == "botox" {
-			c.Services[i].BufferMinutes = 10
+	var services []Service
+	for _, s := range c.Services {
+		switch s.ID {
+		case "botox":
+			s.BufferMinutes = 10
+		case "lip-filler", "hydrafacial":
+			s.BufferMinutes = 0
+		default:
+			continue
 		}
+		services = append(services, s)
 	}
+	c.Services = services
 	c.Providers = []Provider{
 		{ID: "dr-kim", Name: "Dr. Sarah Kim", Services: []string{"botox", "lip-filler"}},
 		{ID: "nurse-ali", Name: "Ali Moreno RN", Services: []string{"botox", "hydrafacial"}},

@@ -2,6 +2,8 @@ package clinic
 
 import (
 	"fmt"
+
+	"github.com/medspa/engine/messages"
 )
 
 // validResourceID reports whether id is a provider's or room's id: 1 to
@@ -91,6 +93,19 @@ func (c *Clinic) validateSchedule() []error {
 				if pr := lineProblem(cal.Secret, MaxSecretNameLen, false); pr != "" {
 					bad(field+".calendar.secret", "%s", pr)
 				}
+			}
+		}
+	}
+	if len(c.Providers) > 0 && len(c.Providers) <= MaxProviders {
+		for i, s := range c.Services {
+			performed := false
+			for _, p := range c.Providers {
+				performed = performed || p.Performs(s.ID)
+			}
+			if !performed && messages.ValidToken(s.ID) {
+				bad(fmt.Sprintf("services[%s]", s.ID), "no provider performs it; list it in a provider's services or remove it")
+			} else if !performed {
+				bad(fmt.Sprintf("services[%d]", i), "no provider performs it")
 			}
 		}
 	}

@@ -10,7 +10,11 @@ import (
 func TestScheduleSettingsValidation(t *testing.T) {
 	base := func() Clinic {
 		c := Demo()[0]
-		c.Providers = []Provider{{ID: "dr-kim", Name: "Dr. Sarah Kim", Services: []string{"botox"}}}
+		var all []string
+		for _, s := range c.Services {
+			all = append(all, s.ID)
+		}
+		c.Providers = []Provider{{ID: "dr-kim", Name: "Dr. Sarah Kim", Services: all}}
 		c.Rooms = []Room{{ID: "hydra-1", Name: "HydraFacial room", Services: []string{"hydrafacial"}}}
 		return c
 	}
@@ -28,7 +32,7 @@ func TestScheduleSettingsValidation(t *testing.T) {
 	}{
 		{"provider id with capitals", func(c *Clinic) { c.Providers[0].ID = "Dr_Kim" }, "providers[0].id"},
 		{"duplicate provider", func(c *Clinic) { c.Providers = append(c.Providers, c.Providers[0]) }, "providers[dr-kim].id"},
-		{"unknown service", func(c *Clinic) { c.Providers[0].Services = []string{"tattoo"} }, "providers[dr-kim].services[0]"},
+		{"unknown service", func(c *Clinic) { c.Providers[0].Services = append([]string{"tattoo"}, c.Providers[0].Services...) }, "providers[dr-kim].services[0]"},
 		{"no services", func(c *Clinic) { c.Providers[0].Services = nil }, "providers[dr-kim].services"},
 		{"bad hours", func(c *Clinic) { c.Providers[0].Hours = map[string]string{"mon": "17:00-09:00"} }, "providers[dr-kim].hours.mon"},
 		{"unknown day", func(c *Clinic) { c.Providers[0].Hours = map[string]string{"monday": "09:00-17:00"} }, "providers[dr-kim].hours.monday"},
@@ -44,6 +48,7 @@ func TestScheduleSettingsValidation(t *testing.T) {
 				c.Rooms = append(c.Rooms, Room{ID: fmt.Sprintf("r-%d", i), Name: "R", Services: []string{"botox"}})
 			}
 		}, "rooms"},
+		{"a service no provider performs", func(c *Clinic) { c.Providers[0].Services = []string{"lip-filler"} }, "services[botox]"},
 		{"negative buffer", func(c *Clinic) { c.Services[0].BufferMinutes = -5 }, "services[botox].buffer_minutes"},
 		{"long buffer", func(c *Clinic) { c.Services[0].BufferMinutes = MaxBufferMinutes + 1 }, "services[botox].buffer_minutes"},
 	}
