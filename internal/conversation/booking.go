@@ -242,6 +242,18 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 		t.requestHold(s)
 		return true
 	}
+	if a, ok := t.s.FindAppointment(h.AppointmentID); ok && t.providerChanged && t.s.ProviderID != "" && a.ProviderID != t.s.ProviderID {
+		// Another provider asked for: their times, from the same wish.
+		if svc, ok := t.service(Understanding{}); ok {
+			if p, ok := t.c.ProviderByID(t.s.ProviderID); ok && p.Performs(svc.ID) {
+				t.releaseHold()
+				t.setPhase(PhaseQualifying)
+				t.notice = join(t.notice, "Sure, I've released "+slotText(t.c, h.Start)+withProvider(t.c, a.ProviderID)+".")
+				t.offer(svc, u, learned)
+				return true
+			}
+		}
+	}
 	switch {
 	case u.Intent == IntentNo || u.Intent == IntentCancel:
 		t.releaseHold()
