@@ -51,6 +51,8 @@ func (a *clinicActor) Receive(ctx actor.Context) {
 		a.hold(ctx, m)
 	case *blockCall:
 		a.changeBlock(ctx, m)
+	case *calendarBusyCall:
+		a.calendarBusy(ctx, m)
 	case *delivery:
 		ref, ok := a.leads[m.leadID]
 		if !ok {

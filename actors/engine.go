@@ -61,6 +61,9 @@ type Config struct {
 	// tried before it is dead-lettered (default 3). Store errors are retried
 	// in place until the store answers.
 	MaxAttempts int
+	// CalendarSync, when set, syncs the providers' external calendars
+	// (actors/calsync.go).
+	CalendarSync *CalendarSync
 }
 
 func (c *Config) defaults() {
@@ -107,6 +110,7 @@ type Engine struct {
 
 	inflight atomic.Int64 // deliveries handed to actors and not finished
 	live     sync.Map     // "clinic/lead" -> *actor.PID of the conversations in memory
+	cals     *calendarSyncer
 }
 
 // New returns an engine; Run starts it.
@@ -166,6 +170,16 @@ func (e *Engine) Run(ctx context.Context) error {
 		logger.Warn("calendar blocks will not be answered", slog.String("error", err.Error()))
 	} else {
 		defer func() { _ = sub.Unsubscribe() }()
+	}
+
+	if e.cfg.CalendarSync != nil {
+		e.cals = newCalendarSyncer(e, *e.cfg.CalendarSync)
+		bg(func(context.Context) { e.cals.loop(ctx) })
+		if sub, err := e.serveCalendarSync(e.cfg.JS.Conn(), e.cals); err != nil {
+			logger.Warn("calendar sync requests will not be answered", slog.String("error", err.Error()))
+		} else {
+			defer func() { _ = sub.Unsubscribe() }()
+		}
 	}
 
 	placed := make(chan struct{})

@@ -27,6 +27,7 @@ type Metrics struct {
 	restarted       prometheus.Counter
 	brokenCalendars prometheus.Gauge
 	ops             *opsMetrics
+	calendar        *calendarMetrics
 }
 
 // NewMetrics registers the engine's metrics.
@@ -62,12 +63,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Conversations started again from a new state because their stored snapshot could not be decoded (the snapshot is kept in the dead letter)."}),
 		brokenCalendars: prometheus.NewGauge(prometheus.GaugeOpts{Name: "medspa_clinic_calendars_unreadable",
 			Help: "Clinics of this node whose stored calendar cannot be decoded: their holds are refused until it is repaired."}),
-		ops: newOpsMetrics(),
+		ops:      newOpsMetrics(),
+		calendar: newCalendarMetrics(),
 	}
 	if reg != nil {
 		reg.MustRegister(m.processed, m.latency, m.activeLeads, m.passivated, m.retries, m.deadLetters, m.batchSize, m.commitTime, m.queued,
 			m.catchUp, m.timersFired, m.timerLag, m.partitionsOwned, m.settingsUpdates, m.keptAlive, m.restarted, m.brokenCalendars)
 		reg.MustRegister(m.ops.collectors()...)
+		reg.MustRegister(m.calendar.collectors()...)
 	}
 	return m
 }

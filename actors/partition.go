@@ -43,6 +43,13 @@ func (a *partitionActor) Receive(ctx actor.Context) {
 			return
 		}
 		ctx.Forward(pid)
+	case *calendarBusyCall:
+		pid := a.clinic(ctx, m.clinicID)
+		if pid == nil {
+			ctx.Respond(&calendarBusyReply{err: errUnknownClinic(m.clinicID)})
+			return
+		}
+		ctx.Forward(pid)
 	}
 }
 
