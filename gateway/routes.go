@@ -66,6 +66,7 @@ func routes(cfg Config) http.Handler {
 			r.Method(http.MethodGet, "/reports/funnel.csv", handleFunnelReport(cfg.Clinics, cfg.Store, cfg.Now, true))
 			r.Method(http.MethodPost, "/events/ticket", handleStreamTicket(cfg.Tickets, cfg.Now))
 			r.Method(http.MethodPut, "/settings", handlePutSettings(cfg.Clinics, cfg.Store, cfg.Settings))
+			r.Method(http.MethodPost, "/calendar/sync", handleCalendarSync(cfg.CalendarSync))
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(requireStreamAuth(cfg), clinicAccess(cfg.Clinics))

@@ -100,6 +100,9 @@ type Config struct {
 	// Blocks hands block changes to the clinic actors; nil answers the
 	// blocks routes 503.
 	Blocks BlockChanger
+	// CalendarSync asks for a sync of a clinic's external calendars; nil
+	// answers POST /v1/clinics/{clinic_id}/calendar/sync 503.
+	CalendarSync CalendarSyncer
 	// Admin configures the admin API's calls to Telnyx.
 	Admin AdminConfig
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it

@@ -46,6 +46,7 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("NATS_PASSWORD", &c.NATSPassword)
 	str("NATS_CREDS", &c.NATSCredsFile)
 	str("CLINICS_FILE", &c.ClinicsFile)
+	str("SECRETS_FILE", &c.SecretsFile)
 	str("TELNYX_PUBLIC_KEY", &c.TelnyxPublicKey)
 	str("TELNYX_API_KEY", &c.TelnyxAPIKey)
 	str("TELNYX_API_BASE_URL", &c.TelnyxAPIBaseURL)
@@ -134,7 +135,7 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	for _, d := range []struct {
 		name string
 		to   *time.Duration
-	}{{"IDLE_TIMEOUT", &c.IdleTimeout}, {"SETTINGS_RELOAD", &c.SettingsReload}} {
+	}{{"IDLE_TIMEOUT", &c.IdleTimeout}, {"SETTINGS_RELOAD", &c.SettingsReload}, {"CALENDAR_SYNC", &c.CalendarSync}} {
 		if v := getenv(d.name); v != "" {
 			t, err := time.ParseDuration(v)
 			if err != nil || t <= 0 {

@@ -142,7 +142,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		}
 		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
 			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement,
-			Assistant: assistant})
+			Assistant: assistant, CalendarSync: calendarSync(cfg)})
 		g.Go(func() error { return eng.Run(gctx) })
 		pending := bus.NewPendingCollector(js, reg, log.With(slog.String("role", "engine")))
 		g.Go(func() error { return pending.Run(gctx) })
@@ -185,6 +185,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	gwCfg.LiveState = liveState(nc)
 	gwCfg.Settings = settingsUpdater(nc)
 	gwCfg.Blocks = blockChanger(nc)
+	gwCfg.CalendarSync = calendarSyncer(nc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {

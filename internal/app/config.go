@@ -107,6 +107,13 @@ type Config struct {
 	// SettingsReload is how often every process rereads all clinic
 	// settings, in case it missed a settings.changed event.
 	SettingsReload time.Duration
+	// CalendarSync is the pace of the providers' external calendar sync
+	// (CALENDAR_SYNC, default 1m).
+	CalendarSync time.Duration
+	// SecretsFile holds `name: user:password` lines of the credentials the
+	// providers' calendars name (SECRETS_FILE); CALDAV_SECRET_<NAME> in the
+	// environment comes first.
+	SecretsFile string
 }
 
 // Defaults returns the configuration of `make run`.
@@ -129,6 +136,7 @@ func Defaults() Config {
 		Partitions:         8,
 		IdleTimeout:        2 * time.Minute,
 		SettingsReload:     30 * time.Second,
+		CalendarSync:       time.Minute,
 		LLMTimeout:         2 * time.Second,
 		StreamReplicas:     1,
 		TokenMaxLifetime:   gateway.DefaultTokenMaxLifetime,
