@@ -122,10 +122,10 @@ func (s *calendarSyncer) syncClinic(ctx context.Context, c *clinic.Clinic) {
 		if p.Calendar == nil || (p.Calendar.CalDAV == "" && p.Calendar.ICS == "") {
 			continue
 		}
-		err := s.syncProvider(ctx, pid, c, p)
-		key := c.ID + "/" + p.ID
-		r := s.remotes[key]
 		m := s.e.cfg.Metrics.calendar
+		m.errors.WithLabelValues(c.ID, p.ID) // shown as 0 before the first failure
+		err := s.syncProvider(ctx, pid, c, p)
+		r := s.remotes[c.ID+"/"+p.ID]
 		if err != nil {
 			m.errors.WithLabelValues(c.ID, p.ID).Inc()
 			if r != nil && !r.failing {
@@ -143,6 +143,7 @@ func (s *calendarSyncer) syncClinic(ctx context.Context, c *clinic.Clinic) {
 			s.e.cfg.Logger.Info("calendar sync works again", slog.String("clinic_id", c.ID), slog.String("provider_id", p.ID))
 		}
 		m.up.WithLabelValues(c.ID, p.ID).Set(1)
+		m.syncs.WithLabelValues(c.ID, p.ID).Inc()
 		m.last.WithLabelValues(c.ID, p.ID).Set(float64(s.e.cfg.Now().Unix()))
 	}
 }
@@ -382,6 +383,7 @@ type calendarMetrics struct {
 	up     *prometheus.GaugeVec
 	blocks *prometheus.GaugeVec
 	writes *prometheus.CounterVec
+	syncs  *prometheus.CounterVec
 }
 
 func newCalendarMetrics() *calendarMetrics {
@@ -397,9 +399,11 @@ func newCalendarMetrics() *calendarMetrics {
 			Help: "Busy intervals read from a provider's external calendar at its last sync."}, l),
 		writes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_calendar_writes_total",
 			Help: "Events the engine put on or deleted from a provider's CalDAV calendar (holds, bookings, their changes)."}, l),
+		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_calendar_syncs_total",
+			Help: "Completed syncs of a provider's external calendar (read, applied to the clinic, written)."}, l),
 	}
 }
 
 func (m *calendarMetrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.errors, m.last, m.up, m.blocks, m.writes}
+	return []prometheus.Collector{m.errors, m.last, m.up, m.blocks, m.writes, m.syncs}
 }
