@@ -110,7 +110,7 @@ func TestCalendarSyncWithRadicale(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
 	cfg.StripeWebhookSecret = stripeSecret
 	cfg.ClinicsFile = writeCalendarClinics(t, calURL)
-	cfg.CalendarSync = time.Hour // the test asks for each sync
+	cfg.CalendarSync = time.Hour    // the test asks for each sync
 	sys := start(t, cfg, priv, tel) // Tue Dec 8 2026, 2pm in Chicago
 
 	// Thursday afternoon is open before the calendar says otherwise.
