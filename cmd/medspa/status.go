@@ -37,8 +37,9 @@ type statusReport struct {
 	DLQBy     map[string]uint64 // dead letters by source; nil when unknown
 	Dead      []deadStatus      // the last dead letters, newest first
 	Gateway   string
-	Outbox    *outboxStatus // nil when the gateway's metrics were not reachable
-	Problems  []string      // what could not be read
+	Outbox    *outboxStatus    // nil when the gateway's metrics were not reachable
+	Calendars []calendarStatus // provider calendars, from the same metrics
+	Problems  []string         // what could not be read
 }
 
 type streamStatus struct {
@@ -93,6 +94,7 @@ func runStatus(ctx context.Context, args []string, getenv func(string) string, s
 	collectNodes(ctx, js, &r)
 	collectDead(ctx, js, *last, &r)
 	collectOutbox(ctx, *gw, &r)
+	collectCalendars(ctx, *gw, &r)
 	r.write(stdout)
 	return nil
 }
@@ -303,6 +305,7 @@ func (r statusReport) write(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "Outbox: unknown (no engine metrics at %s/metrics)\n", strings.TrimSuffix(r.Gateway, "/"))
 	}
+	writeCalendars(w, r.Calendars)
 	fmt.Fprintf(w, "Dead letters: %d%s\n", r.DLQ, bySource(r.DLQBy))
 	if len(r.Dead) > 0 {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
