@@ -6,9 +6,10 @@ import (
 	"path"
 )
 
-// The staff inbox: one page, a script and a style sheet, embedded.
+// The staff inbox: one page, a script and a style sheet, and the Reports
+// page with its script, embedded.
 //
-//go:embed inbox/index.html inbox/app.js inbox/inbox.css
+//go:embed inbox/index.html inbox/app.js inbox/inbox.css inbox/reports.html inbox/reports.js
 var inboxFS embed.FS
 
 // inboxCSP allows the inbox's own files and requests only.

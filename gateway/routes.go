@@ -43,6 +43,8 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/inbox/", handleInboxPage()) // invite links: /inbox/#invite=<token>
 	r.Method(http.MethodGet, "/inbox/app.js", handleInboxAsset("app.js"))
 	r.Method(http.MethodGet, "/inbox/inbox.css", handleInboxAsset("inbox.css"))
+	r.Method(http.MethodGet, "/inbox/reports.html", handleInboxAsset("reports.html"))
+	r.Method(http.MethodGet, "/inbox/reports.js", handleInboxAsset("reports.js"))
 	r.Method(http.MethodGet, "/deposits/{clinic_id}/{lead_id}/{appointment_id}", handleDepositPage(cfg.Store))
 	r.Method(http.MethodGet, "/deposits/{appointment_id}", handleDepositPage(cfg.Store)) // links made before: 404
 
