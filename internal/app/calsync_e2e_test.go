@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/calsync"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/testkit"
@@ -110,8 +112,9 @@ func TestCalendarSyncWithRadicale(t *testing.T) {
 	cfg, priv, tel := newConfig(t, "")
 	cfg.StripeWebhookSecret = stripeSecret
 	cfg.ClinicsFile = writeCalendarClinics(t, calURL)
-	cfg.CalendarSync = time.Hour    // the test asks for each sync
-	sys := start(t, cfg, priv, tel) // Tue Dec 8 2026, 2pm in Chicago
+	cfg.CalendarSync = time.Hour // the test asks for each sync
+	logs := &lockedBuffer{}
+	sys := startWith(t, cfg, priv, tel, app.Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}) // Tue Dec 8 2026, 2pm in Chicago
 
 	// Thursday afternoon is open before the calendar says otherwise.
 	ask := "Hi! Can I get botox thursday afternoon?"
@@ -183,12 +186,31 @@ func TestCalendarSyncWithRadicale(t *testing.T) {
 	require.Equal(t, http.StatusOK, first(sys.sms("cal-e-1", e, ask)))
 	offerE := tel.WaitFor(t, e, 1, 10*time.Second)
 	require.NotRegexp(t, offeredThursday, offerE[0].Text, "the last known calendar still blocks Thursday afternoon")
-	require.NotContains(t, sys.metric("medspa_calendar_sync_errors_total", kimLabels), rad.Password)
+	require.Equal(t, 1, logs.count("calendar sync failed"), "the outage is logged once")
 
 	// And catches up when it is back.
 	require.NoError(t, rad.Start())
 	sys.syncCalendars(false)
 	require.Equal(t, "1", sys.metric("medspa_calendar_sync_up", kimLabels))
+	require.Equal(t, 1, logs.count("calendar sync works again"))
+
+	// The credential is in no log, metric or settings response.
+	resp, err := sys.client.Get(sys.baseURL + "/metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, sys.baseURL+"/v1/clinics/"+clinicID+"/settings", nil)
+	req.Header.Set("Authorization", "Bearer "+sys.token())
+	resp, err = sys.client.Do(req)
+	require.NoError(t, err)
+	settings, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(settings), `"secret":"dr-kim"`, "the settings name the secret")
+	require.Zero(t, logs.count(rad.Password), "the logs show the calendar password")
+	require.NotZero(t, logs.count(`"provider_id":"dr-kim"`), "the sync logs")
+	for name, text := range map[string]string{"metrics": string(metrics), "settings": string(settings)} {
+		require.NotContains(t, text, rad.Password, "%s show the calendar password", name)
+	}
 }
 
 // putEvent stores one VEVENT as another calendar client would.
