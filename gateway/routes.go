@@ -57,7 +57,7 @@ func routes(cfg Config) http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(requireStaff(cfg), clinicAccess(cfg.Clinics))
 			r.Method(http.MethodGet, "/conversations", handleListConversations(cfg.Store))
-			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Clinics, cfg.Store, cfg.LiveState))
+			r.Method(http.MethodGet, "/conversations/{conversation_id}", handleGetConversation(cfg.Clinics, cfg.Store, cfg.LiveState, cfg.Now))
 			r.Method(http.MethodPost, "/conversations/{conversation_id}/actions", handleAction(cfg.Store, cfg.Publisher, cfg.Now))
 			r.Method(http.MethodGet, "/appointments", handleListAppointments(cfg.Clinics, cfg.Store, cfg.Now))
 			r.Method(http.MethodPost, "/blocks", handleAddBlock(cfg.Clinics, cfg.Blocks, cfg.Now))

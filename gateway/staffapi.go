@@ -46,6 +46,9 @@ type appointmentView struct {
 	ProviderName string `json:"provider_name,omitempty"`
 	RoomID       string `json:"room_id,omitempty"`
 	Attendance   string `json:"attendance,omitempty"`
+	// AttendanceNext is what staff may record now (conversation detail
+	// only; by the server's clock, so the inbox needs none of its own).
+	AttendanceNext []string `json:"attendance_next,omitempty"`
 }
 
 type timerView struct {
@@ -100,7 +103,7 @@ var hiddenFields = []string{"recent", "initiated"}
 // handleGetConversation returns one conversation: transcript with delivery
 // status, the fields of its state, its appointments, pending timers and
 // consent ledger.
-func handleGetConversation(dir *clinic.Directory, store persistence.Store, live LiveState) http.Handler {
+func handleGetConversation(dir *clinic.Directory, store persistence.Store, live LiveState, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID := chi.URLParam(r, "clinic_id")
@@ -166,7 +169,11 @@ func handleGetConversation(dir *clinic.Directory, store persistence.Store, live 
 				if a.Attendance == "" {
 					a.Attendance = attendance[a.ID]
 				}
-				out.Appointments = append(out.Appointments, appointmentOf(c, a))
+				v := appointmentOf(c, a)
+				if a.Status == clinic.StatusBooked {
+					v.AttendanceNext = clinic.AttendanceChoices(a.Attendance, a.Start, now())
+				}
+				out.Appointments = append(out.Appointments, v)
 			}
 		}
 		timers, err := store.LeadTimers(ctx, clinicID, s.LeadID)

@@ -445,9 +445,41 @@
         const move = el("button", { type: "button", className: "reschedule", textContent: "Reschedule" });
         move.setAttribute("aria-label", "Reschedule " + label);
         move.addEventListener("click", () => startReschedule(a));
-        li.append(el("div", { className: "actions" }, cancel, move));
+        li.append(el("div", { className: "actions" }, cancel, move, ...attendanceButtons(a, label)));
       }
       ul.append(li);
+    }
+  }
+
+  // Attendance: the server lists what may be recorded now (from an hour
+  // before the visit; completed is final), so the buttons follow its clock.
+  const attendanceLabel = { arrived: "Arrived", completed: "Completed", no_show: "No-show" };
+  function attendanceButtons(a, label) {
+    return (a.attendance_next || []).filter((s) => attendanceLabel[s]).map((s) => {
+      const b = el("button", { type: "button", className: "attendance", textContent: attendanceLabel[s] });
+      b.dataset.status = s;
+      b.setAttribute("aria-label", "Mark " + label + " " + attendanceLabel[s].toLowerCase());
+      b.addEventListener("click", () => recordAttendance(a, s));
+      return b;
+    });
+  }
+
+  async function recordAttendance(a, s) {
+    const status = $("action-status");
+    status.textContent = "Sending…";
+    try {
+      const res = await api("/appointments/" + encodeURIComponent(a.id) + "/status", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ status: s }),
+      });
+      status.textContent = "Recorded: " + attendanceLabel[s].toLowerCase() + ".";
+      status.dataset.actionId = res.body.action_id;
+      status.dataset.code = String(res.status);
+      scheduleReload();
+    } catch (e) {
+      status.textContent = "Not recorded: " + e.message;
+      status.dataset.code = "error";
     }
   }
 
@@ -508,6 +540,20 @@
   });
   $("reply-text").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) $("reply").requestSubmit();
+  });
+
+  // The providers' external calendars are read and written on a schedule;
+  // this asks for a sync now (the result shows in the appointments).
+  $("sync-calendars").addEventListener("click", async () => {
+    const status = $("sync-status");
+    status.textContent = "Syncing…";
+    try {
+      await api("/calendar/sync", { method: "POST" });
+      status.textContent = "Sync requested.";
+      scheduleReload();
+    } catch (e) {
+      status.textContent = "Not synced: " + e.message;
+    }
   });
 
   async function loadAppointments() {

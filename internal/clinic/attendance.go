@@ -41,3 +41,18 @@ func AttendanceProblem(from, to string, start, now time.Time) string {
 	}
 	return fmt.Sprintf("the visit is recorded as %s; it cannot become %s", from, to)
 }
+
+// AttendanceChoices lists what staff may record next for a booked visit
+// starting at start and recorded as from, at now: the statuses
+// AttendanceProblem allows other than from itself, in the order a visit
+// goes (arrived, completed, no-show). It is empty before the visit opens
+// and after it is completed.
+func AttendanceChoices(from string, start, now time.Time) []string {
+	var out []string
+	for _, to := range []string{AttendanceArrived, AttendanceCompleted, AttendanceNoShow} {
+		if to != from && AttendanceProblem(from, to, start, now) == "" {
+			out = append(out, to)
+		}
+	}
+	return out
+}

@@ -118,3 +118,23 @@ func TestAttendanceTransitions(t *testing.T) {
 		}
 	}
 }
+
+func TestAttendanceChoices(t *testing.T) {
+	start := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		from string
+		now  time.Time
+		want string
+	}{
+		{"", start.Add(-2 * time.Hour), ""},
+		{"", start.Add(-30 * time.Minute), "arrived completed no_show"},
+		{AttendanceArrived, start, "completed"},
+		{AttendanceNoShow, start.Add(time.Hour), "arrived completed"},
+		{AttendanceCompleted, start.Add(time.Hour), ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(AttendanceChoices(tt.from, start, tt.now), " "); got != tt.want {
+			t.Errorf("from %q at %s: %q, want %q", tt.from, tt.now.Sub(start), got, tt.want)
+		}
+	}
+}
