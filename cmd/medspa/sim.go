@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	from := fs.String("from", "+13125550123", "the lead's number")
 	to := fs.String("to", "", "the clinic number (default: the first clinic's first number)")
+	clinicID := fs.String("clinic", "", "the clinic that owns --to, for a clinic added without the clinics file (POST /admin/clinics, medspa clinic add)")
 	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
 	wait := fs.Duration("wait", 10*time.Second, "how long to wait for the reply")
 	if err := fs.Parse(args); err != nil {
@@ -60,19 +62,28 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return fmt.Errorf("--from: %w", err)
 	}
+	secret, err := jwtSecret(getenv)
+	if err != nil {
+		return err
+	}
 	c, ok := dir.ByNumber(*to)
+	if !ok && *clinicID != "" {
+		// A clinic added at run time lives in the store: ask the gateway
+		// for its settings, as its staff would.
+		c, err = clinicFromGateway(ctx, *base, secret, *clinicID)
+		if err != nil {
+			return err
+		}
+		ok = slices.Contains(c.PhoneNumbers, *to)
+	}
 	if !ok {
-		return fmt.Errorf("--to %s is not a number of any configured clinic", *to)
+		return fmt.Errorf("--to %s is not a number of any clinic in the clinics file (for a clinic added since, name it with --clinic)", *to)
 	}
 	var priv ed25519.PrivateKey
 	if c.CarrierFor(*to) == messages.CarrierTelnyx {
 		if priv, err = app.DevTelnyxKey(cfg.DataDir); err != nil {
 			return err
 		}
-	}
-	secret, err := jwtSecret(getenv)
-	if err != nil {
-		return err
 	}
 	token, err := gateway.IssueToken(secret, "sim", "staff", c.ID, time.Hour, time.Now())
 	if err != nil {
@@ -247,4 +258,34 @@ func (s staffClient) outbound(ctx context.Context, lead string) ([]string, error
 		}
 	}
 	return out, nil
+}
+
+// clinicFromGateway reads a clinic's settings through the staff API, for
+// a clinic that is in the store but not in the clinics file.
+func clinicFromGateway(ctx context.Context, base string, secret []byte, id string) (*clinic.Clinic, error) {
+	token, err := gateway.IssueToken(secret, "sim", "staff", id, time.Minute, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/clinics/"+url.PathEscape(id)+"/settings", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("read the settings of %s (is `make run` running?): %w", id, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("settings of %s: gateway answered %s: %s", id, resp.Status, body)
+	}
+	var doc struct {
+		Clinic clinic.Clinic `json:"clinic"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("settings of %s: %w", id, err)
+	}
+	return &doc.Clinic, nil
 }
