@@ -125,6 +125,7 @@ func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
 			a.version++
 			a.view.store(next)
 			ctx.Respond(&holdReply{res: res})
+			a.engine.calendarChanged(a.view.clinic())
 			return
 		}
 		if errors.Is(err, persistence.ErrVersionConflict) {

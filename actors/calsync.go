@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -50,6 +51,9 @@ type calendarSyncer struct {
 	cfg     CalendarSync
 	kick    chan string
 	remotes map[string]*remoteCalendar // "clinic/provider"
+
+	mu      sync.Mutex
+	waiting map[string]bool // clinics kicked and not yet synced
 }
 
 // remoteCalendar is one provider's external calendar as this node knows it.
@@ -67,7 +71,7 @@ func newCalendarSyncer(e *Engine, cfg CalendarSync) *calendarSyncer {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 20 * time.Second}
 	}
-	return &calendarSyncer{e: e, cfg: cfg, kick: make(chan string, 64), remotes: map[string]*remoteCalendar{}}
+	return &calendarSyncer{e: e, cfg: cfg, kick: make(chan string, 64), remotes: map[string]*remoteCalendar{}, waiting: map[string]bool{}}
 }
 
 // loop syncs the calendars of the clinics whose partitions this
@@ -84,6 +88,9 @@ func (s *calendarSyncer) loop(ctx context.Context) {
 		case <-t.C:
 			s.syncAll(ctx)
 		case id := <-s.kick:
+			s.mu.Lock()
+			delete(s.waiting, id)
+			s.mu.Unlock()
 			if c, ok := s.e.cfg.Clinics.ByID(id); ok {
 				s.syncClinic(ctx, c)
 			}
@@ -91,14 +98,38 @@ func (s *calendarSyncer) loop(ctx context.Context) {
 	}
 }
 
-// Kick asks for a sync of a clinic's calendars; false when one is already
-// waiting for many clinics.
+// Kick asks for a sync of a clinic's calendars. A clinic already waiting
+// is not queued twice (that sync reads and writes everything that changed
+// meanwhile); false when syncs are waiting for many clinics.
 func (s *calendarSyncer) Kick(clinicID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.waiting[clinicID] {
+		return true
+	}
 	select {
 	case s.kick <- clinicID:
+		s.waiting[clinicID] = true
 		return true
 	default:
 		return false
+	}
+}
+
+// calendarChanged is called by a clinic actor once a change of its
+// calendar (a hold, a booking, a move, a cancellation, an expiry) is
+// stored: a clinic whose providers keep an external calendar has it
+// written now, not at the next scheduled sync, so the front desk sees the
+// hold where it looks within moments.
+func (e *Engine) calendarChanged(c *clinic.Clinic) {
+	if e.cals == nil || c == nil {
+		return
+	}
+	for _, p := range c.Providers {
+		if p.Calendar != nil && p.Calendar.CalDAV != "" {
+			e.cals.Kick(c.ID)
+			return
+		}
 	}
 }
 

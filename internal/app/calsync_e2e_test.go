@@ -133,19 +133,25 @@ func TestCalendarSyncWithRadicale(t *testing.T) {
 	require.NotRegexp(t, offeredThursday, offerB[0].Text, "Thursday afternoon is busy in the calendar: %q", offerB[0].Text)
 	require.Equal(t, "10", sys.metric("medspa_calendar_busy_blocks", kimLabels), "the meeting and nine Thursdays of the weekly event within 62 days")
 
-	// A hold appears as a tentative event, the booking confirms it.
+	// A hold appears as a tentative event, the booking confirms it; both
+	// are written when they happen, with no sync asked for (the scheduled
+	// one is an hour away).
 	c := "+13125550183"
 	appt := holdWithDeposit(t, sys, tel, c, "cal-c")
-	sys.syncCalendars(false)
-	ev, ok := serverEvents(t, rad, calURL)[appt]
-	require.True(t, ok, "the hold is on the calendar")
+	var ev calsync.Written
+	require.Eventually(t, func() bool {
+		var ok bool
+		ev, ok = serverEvents(t, rad, calURL)[appt]
+		return ok
+	}, 20*time.Second, 50*time.Millisecond, "the hold is written to the calendar")
 	require.True(t, ev.Tentative)
 	require.NotContains(t, ev.Summary, c[2:], "no phone number on the calendar")
 	require.Equal(t, http.StatusOK, sys.stripeEvent("evt_cal_paid", c, appt, "pi_cal"))
 	tel.WaitFor(t, c, 4, 10*time.Second)
-	sys.syncCalendars(false)
-	ev = serverEvents(t, rad, calURL)[appt]
-	require.False(t, ev.Tentative, "the booking is confirmed on the calendar")
+	require.Eventually(t, func() bool {
+		ev = serverEvents(t, rad, calURL)[appt]
+		return !ev.Tentative
+	}, 20*time.Second, 50*time.Millisecond, "the booking is confirmed on the calendar")
 
 	// Staff move it: the event moves.
 	newStart := time.Date(2026, 12, 15, 10, 0, 0, 0, chicago)
