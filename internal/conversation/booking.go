@@ -459,7 +459,7 @@ func ApplyHoldResult(s State, env Env, r HoldResult, now time.Time) (State, []Ef
 			t.s.Offered = t.s.Offers
 		}
 		t.s.Offers = nil
-		t.event(EventSlotHeld, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339))
+		t.event(EventSlotHeld, seated([]string{"appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.UTC().Format(time.RFC3339)}, a.ProviderID, a.RoomID)...)
 		svc, _ := t.c.ServiceByID(a.ServiceID)
 		rec := Appointment{ID: a.ID, ServiceID: a.ServiceID, Start: a.Start.UTC(), End: a.End.UTC(), Status: ApptHeld,
 			ProviderID: a.ProviderID, RoomID: a.RoomID}

@@ -62,7 +62,7 @@ func (t *turn) booked(a Appointment, cal clinic.Appointment) {
 		t.releaseHold()
 	}
 	t.s.Pending = nil // a hold answered later is released by ApplyHoldResult
-	t.event(EventBooked, "appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.Format(time.RFC3339))
+	t.event(EventBooked, seated([]string{"appointment_id", a.ID, "service_id", a.ServiceID, "start", a.Start.Format(time.RFC3339)}, a.ProviderID, a.RoomID)...)
 	if t.quiet() {
 		return
 	}

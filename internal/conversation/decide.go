@@ -185,6 +185,18 @@ func (t *turn) event(typ string, kv ...string) {
 	t.effects = append(t.effects, Event{Type: typ, Data: data})
 }
 
+// seated adds who gives an appointment and where to an event's pairs,
+// when the clinic has providers or the service needs a room.
+func seated(kv []string, providerID, roomID string) []string {
+	if providerID != "" {
+		kv = append(kv, "provider_id", providerID)
+	}
+	if roomID != "" {
+		kv = append(kv, "room_id", roomID)
+	}
+	return kv
+}
+
 // purposeInitiated marks a text the lead did not just ask for.
 const purposeInitiated = messages.PurposeInitiated
 
