@@ -7,29 +7,35 @@ import (
 	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/medspa/engine/internal/bus"
+	"github.com/medspa/engine/messages"
 )
 
 // TicketsBucket is the JetStream key-value bucket of stream tickets.
-const TicketsBucket = "medspa-stream-tickets"
+const TicketsBucket = messages.BucketTickets
 
 // NATSTickets keeps stream tickets in a JetStream key-value bucket, so that
 // a ticket one gateway issued opens a stream at any gateway, once.
 type NATSTickets struct{ KV jetstream.KeyValue }
 
-// OpenNATSTickets creates or updates the tickets bucket: in memory, each
-// key kept twice a ticket's lifetime.
-func OpenNATSTickets(ctx context.Context, js jetstream.JetStream, replicas int) (NATSTickets, error) {
-	if replicas < 1 {
-		replicas = 1
-	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+// TicketsBucketConfig is the tickets bucket: in memory, each key kept
+// twice a ticket's lifetime.
+func TicketsBucketConfig(replicas int) jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{
 		Bucket:      TicketsBucket,
 		Description: "single-use tickets that open staff event streams",
 		History:     1,
 		TTL:         2 * StreamTicketTTL,
 		Storage:     jetstream.MemoryStorage,
-		Replicas:    replicas,
-	})
+		Replicas:    max(replicas, 1),
+	}
+}
+
+// OpenNATSTickets opens the tickets bucket, creating or updating it only
+// when it is missing or differs (bus.EnsureKeyValue).
+func OpenNATSTickets(ctx context.Context, js jetstream.JetStream, replicas int) (NATSTickets, error) {
+	kv, err := bus.EnsureKeyValue(ctx, js, TicketsBucketConfig(replicas))
 	if err != nil {
 		return NATSTickets{}, fmt.Errorf("tickets bucket: %w", err)
 	}

@@ -36,6 +36,11 @@ const (
 	// has the conversation's actor in memory answers with its state.
 	SubjectLiveState = "medspa.rpc.state" // medspa.rpc.state.<clinic>.<lead>
 
+	// BucketNodes is the key-value bucket of engine node heartbeats;
+	// BucketTickets the one of the staff event streams' single-use tickets.
+	BucketNodes   = "medspa-nodes"
+	BucketTickets = "medspa-stream-tickets"
+
 	// HeaderOrigin carries the gateway's acceptance time (RFC 3339 nano) on
 	// inbound messages, for end-to-end latency measurement.
 	HeaderOrigin = "Medspa-Origin"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/bus"
 )
 
 // loadConfig reads every setting from the environment over the defaults.
@@ -40,11 +41,22 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("NATS_URL", &c.NATSURL)
 	str("NATS_LISTEN", &c.NATSListen)
-	str("NATS_ENGINE_PASSWORD", &c.NATSEnginePassword)
-	str("NATS_WATCH_PASSWORD", &c.NATSWatchPassword)
+	for _, role := range bus.Roles {
+		var p string
+		str(app.NATSPasswordEnv(role), &p)
+		if p != "" {
+			if c.NATSRolePasswords == nil {
+				c.NATSRolePasswords = map[string]string{}
+			}
+			c.NATSRolePasswords[role] = p
+		}
+	}
 	str("NATS_USER", &c.NATSUser)
 	str("NATS_PASSWORD", &c.NATSPassword)
 	str("NATS_CREDS", &c.NATSCredsFile)
+	str("NATS_CA_FILE", &c.NATSTLS.CAFile)
+	str("NATS_CERT_FILE", &c.NATSTLS.CertFile)
+	str("NATS_KEY_FILE", &c.NATSTLS.KeyFile)
 	str("CLINICS_FILE", &c.ClinicsFile)
 	str("SECRETS_FILE", &c.SecretsFile)
 	str("TELNYX_PUBLIC_KEY", &c.TelnyxPublicKey)

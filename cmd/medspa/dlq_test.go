@@ -281,12 +281,13 @@ func TestOperatorCommandsFindServe(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	// serve's passwords, created in DATA_DIR/dev-keys as make run does.
-	enginePass, watchPass, err := app.NATSPasswords(app.Config{DataDir: dataDir})
+	passwords, err := app.NATSPasswords(app.Config{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
+	opsPass, watchPass := passwords[bus.RoleOps], passwords[bus.RoleWatch]
 	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(dataDir, "nats"), Listen: addr,
-		AddressFile: filepath.Join(dataDir, "nats-address"), EnginePassword: enginePass, WatchPassword: watchPass})
+		AddressFile: filepath.Join(dataDir, "nats-address"), Passwords: passwords})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,16 +319,16 @@ func TestOperatorCommandsFindServe(t *testing.T) {
 	}
 	// NATS_LISTEN: the address serve was given, with the password from
 	// the environment.
-	if out, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_ENGINE_PASSWORD": enginePass}); err != nil || !strings.Contains(out, addr) {
+	if out, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_OPS_PASSWORD": opsPass}); err != nil || !strings.Contains(out, addr) {
 		t.Errorf("status with NATS_LISTEN: %v\n%s", err, out)
 	}
-	// Without the engine password (another DATA_DIR) or with the watch
+	// Without the ops password (another DATA_DIR) or with the watch
 	// user's: refused by the server.
 	if _, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr}); err == nil || !strings.Contains(err.Error(), "uthorization") {
 		t.Errorf("status without credentials: %v", err)
 	}
-	if _, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_ENGINE_PASSWORD": watchPass}); err == nil {
-		t.Error("status with the watch password connected as engine")
+	if _, err := status(map[string]string{"DATA_DIR": t.TempDir(), "NATS_LISTEN": addr, "NATS_OPS_PASSWORD": watchPass}); err == nil {
+		t.Error("status with the watch password connected as ops")
 	}
 	// Another NATS server at the address: refused, not reported on.
 	stranger := strings.TrimPrefix(testkit.NATS(t), "nats://")

@@ -20,26 +20,33 @@ type natsTarget struct {
 	url      string
 	embedded bool   // medspa serve's embedded server: its name is checked
 	how      string // where the address came from, for error messages
-	creds    []nats.Option
+	creds    bus.Client
 	credsHow string // where the credentials came from, for error messages
 }
 
-// natsCredentials returns how an operator command authenticates: with
-// NATS_URL, NATS_CREDS or NATS_USER and NATS_PASSWORD; with medspa serve's
-// embedded server, as the user engine with NATS_ENGINE_PASSWORD, else the
-// development password serve created in DATA_DIR/dev-keys.
-func natsCredentials(getenv func(string) string, dataDir string, embedded bool) ([]nats.Option, string) {
+// natsCredentials returns how an operator command authenticates: as the
+// user ops (RolePermissions: only ops may read and replay dead letters).
+// With NATS_URL: NATS_CREDS, or NATS_USER (default ops) with NATS_PASSWORD
+// (default NATS_OPS_PASSWORD), and NATS_CA_FILE, NATS_CERT_FILE and
+// NATS_KEY_FILE for TLS; with medspa serve's embedded server:
+// NATS_OPS_PASSWORD, else the development password serve created in
+// DATA_DIR/dev-keys.
+func natsCredentials(getenv func(string) string, dataDir string, embedded bool) (bus.Client, string) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	opsEnv := app.NATSPasswordEnv(bus.RoleOps)
 	if !embedded {
-		return bus.Credentials(env("NATS_USER"), env("NATS_PASSWORD"), env("NATS_CREDS")), "NATS_CREDS or NATS_USER/NATS_PASSWORD"
+		cfg := app.Config{NATSUser: env("NATS_USER"), NATSPassword: env("NATS_PASSWORD"), NATSCredsFile: env("NATS_CREDS"),
+			NATSRolePasswords: map[string]string{bus.RoleOps: env(opsEnv)},
+			NATSTLS:           bus.ClientTLS{CAFile: env("NATS_CA_FILE"), CertFile: env("NATS_CERT_FILE"), KeyFile: env("NATS_KEY_FILE")}}
+		return app.NATSClient(cfg, bus.RoleOps), "NATS_CREDS, NATS_USER/NATS_PASSWORD or " + opsEnv
 	}
-	if p := env("NATS_ENGINE_PASSWORD"); p != "" {
-		return bus.Credentials(bus.UserEngine, p, ""), "NATS_ENGINE_PASSWORD"
+	if p := env(opsEnv); p != "" {
+		return bus.Client{User: bus.RoleOps, Password: p}, opsEnv
 	}
-	if p, err := app.DevNATSEnginePassword(dataDir); err == nil {
-		return bus.Credentials(bus.UserEngine, p, ""), "DATA_DIR/dev-keys"
+	if p, err := app.DevNATSPassword(dataDir, bus.RoleOps); err == nil {
+		return bus.Client{User: bus.RoleOps, Password: p}, "DATA_DIR/dev-keys/" + app.DevNATSPasswordFile(bus.RoleOps)
 	}
-	return nil, "no NATS_ENGINE_PASSWORD and no password in DATA_DIR/dev-keys"
+	return bus.Client{}, "no " + opsEnv + " and no password in DATA_DIR/dev-keys"
 }
 
 // findNATS reads NATS_URL, NATS_LISTEN and DATA_DIR: with NATS_URL, that
@@ -90,7 +97,11 @@ func findNATSAddress(getenv func(string) string) (natsTarget, error) {
 // server it checks that the server answering is that one, not another NATS
 // server that happens to listen at the address.
 func (t natsTarget) connect(name string) (*nats.Conn, error) {
-	opts := append([]nats.Option{nats.Name(name), nats.Timeout(3 * time.Second), nats.MaxReconnects(0)}, t.creds...)
+	copts, err := t.creds.Options()
+	if err != nil {
+		return nil, err
+	}
+	opts := append([]nats.Option{nats.Name(name), nats.Timeout(3 * time.Second), nats.MaxReconnects(0)}, copts...)
 	nc, err := nats.Connect(t.url, opts...)
 	if err != nil {
 		hint := ""

@@ -7,7 +7,11 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/persistence/postgres"
 	"github.com/medspa/engine/persistence/sqlite"
 )
@@ -47,5 +51,23 @@ func runMigrate(ctx context.Context, getenv func(string) string, stderr io.Write
 		return err
 	}
 	log.Info("migrations applied", slog.String("store", map[bool]string{true: "postgres", false: "embedded"}[cfg.DatabaseURL != ""]))
+	if cfg.Embedded() {
+		return nil // medspa serve sets up its embedded server's streams itself
+	}
+	// The roles' NATS users may only look the streams and buckets up: set
+	// them up here, as ops.
+	nc, err := bus.Dial(cfg.NATSURL, "medspa-migrate", app.NATSClient(cfg, bus.RoleOps), nats.MaxReconnects(0))
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	if err := app.SetupBus(ctx, js, cfg); err != nil {
+		return err
+	}
+	log.Info("streams and buckets set up", slog.Int("partitions", cfg.Partitions), slog.Int("replicas", cfg.StreamReplicas))
 	return nil
 }

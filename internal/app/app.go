@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
@@ -96,21 +95,23 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		cfg.TwilioAuthToken = keys.TwilioToken
 	}
 
-	nc, shutdownNATS, err := connectNATS(cfg, log)
+	conns, err := connectNATS(cfg, o.Roles, log)
 	if err != nil {
 		return err
 	}
-	defer shutdownNATS()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	topo := bus.DefaultTopology()
-	topo.Partitions = cfg.Partitions
-	topo.Replicas = cfg.StreamReplicas
-	if err := bus.EnsureStreams(ctx, js, topo); err != nil {
+	defer conns.close()
+	// A process running every role (`medspa serve`, as ops) sets up the
+	// streams and buckets; a role's process, whose user may only look them
+	// up, checks that `medspa migrate` did.
+	topo := topology(cfg)
+	if natsRole(o.Roles) == bus.RoleOps {
+		if err := SetupBus(ctx, conns.js(bus.RoleOps), cfg); err != nil {
+			return err
+		}
+	} else if err := bus.EnsureStreams(ctx, conns.js(bus.RoleOps), topo); err != nil {
 		return fmt.Errorf("set up streams: %w", err)
 	}
+	nc := conns.setup
 
 	store, err := OpenStore(ctx, cfg, log, o.Now)
 	if err != nil {
@@ -140,11 +141,11 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		if err != nil {
 			return err
 		}
-		eng := actors.New(actors.Config{JS: js, Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
+		eng := actors.New(actors.Config{JS: conns.js(bus.RoleEngine), Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
 			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement,
 			Assistant: assistant, CalendarSync: calendarSync(cfg)})
 		g.Go(func() error { return eng.Run(gctx) })
-		pending := bus.NewPendingCollector(js, reg, log.With(slog.String("role", "engine")))
+		pending := bus.NewPendingCollector(conns.js(bus.RoleEngine), reg, log.With(slog.String("role", "engine")))
 		g.Go(func() error { return pending.Run(gctx) })
 	}
 	if o.Roles.Sender {
@@ -152,7 +153,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		if c == nil {
 			c = carriers(cfg, o.Console, log)
 		}
-		snd := sender.New(sender.Config{JS: js, Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
+		snd := sender.New(sender.Config{JS: conns.js(bus.RoleSender), Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
 			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst, InDoubtWait: cfg.SendInDoubtWait})
 		g.Go(func() error { return snd.Run(gctx) })
 		var api payments.API = &payments.DevCheckout{W: o.Console, BaseURL: keys.PublicBaseURL}
@@ -163,7 +164,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		} else {
 			log.Info("STRIPE_SECRET_KEY is not set: deposit links are local development links (pay with `medspa sim pay`)")
 		}
-		pw := payments.NewWorker(payments.WorkerConfig{JS: js, Stripe: api, Logger: log.With(slog.String("role", "payments")), Metrics: payments.NewMetrics(reg), Now: o.Now})
+		pw := payments.NewWorker(payments.WorkerConfig{JS: conns.js(bus.RoleSender), Stripe: api, Logger: log.With(slog.String("role", "payments")), Metrics: payments.NewMetrics(reg), Now: o.Now})
 		g.Go(func() error { return pw.Run(gctx) })
 	}
 	// Every process serves health and metrics; only the gateway role also
@@ -172,20 +173,23 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
 		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone,
 		LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
-	gwCfg.Events = gateway.NATSEvents{Conn: nc} // live updates for the staff inbox
+	gwCfg.Events = gateway.NATSEvents{Conn: conns.conn(bus.RoleGateway)} // live updates for the staff inbox
 	gwCfg.TokenMaxLifetime = cfg.TokenMaxLifetime
 	gwCfg.TrustProxy = cfg.TrustProxy
 	gwCfg.SessionLifetime, gwCfg.SessionIdle = cfg.SessionLifetime, cfg.SessionIdle
 	gwCfg.InsecureCookie = cfg.LoopbackDevelopment()
 	// Stream tickets are kept in JetStream: any gateway takes a ticket
 	// another one issued, once.
-	if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, js, cfg.StreamReplicas); err != nil {
-		return err
+	gwc := conns.conn(bus.RoleGateway)
+	if o.Roles.Gateway {
+		if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, conns.js(bus.RoleGateway), cfg.StreamReplicas); err != nil {
+			return err
+		}
 	}
-	gwCfg.LiveState = liveState(nc)
-	gwCfg.Settings = settingsUpdater(nc)
-	gwCfg.Blocks = blockChanger(nc)
-	gwCfg.CalendarSync = calendarSyncer(nc)
+	gwCfg.LiveState = liveState(gwc)
+	gwCfg.Settings = settingsUpdater(gwc)
+	gwCfg.Blocks = blockChanger(gwc)
+	gwCfg.CalendarSync = calendarSyncer(gwc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
 	if o.Roles.Gateway {
@@ -193,7 +197,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		gwCfg.TwilioAuthToken = keys.TwilioToken
 		gwCfg.PublicBaseURL = keys.PublicBaseURL
 		gwCfg.StripeWebhookSecret = keys.StripeWebhookSecret
-		gwCfg.Publisher = bus.Publisher{JS: js}
+		gwCfg.Publisher = bus.Publisher{JS: conns.js(bus.RoleGateway)}
 	}
 	srv := gateway.NewHTTPServer(gateway.NewServer(gwCfg))
 	ln := o.Listener
@@ -219,7 +223,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		slog.Bool("engine", o.Roles.Engine), slog.Bool("sender", o.Roles.Sender), slog.Int("clinics", len(clinicList)),
 		slog.String("store", storeKind(cfg)))
 	if o.Roles == All && o.Demo {
-		if err := seedDemo(ctx, cfg, store, bus.Publisher{JS: js}, clinics, o.Now(), log); err != nil {
+		if err := seedDemo(ctx, cfg, store, bus.Publisher{JS: conns.js(bus.RoleOps)}, clinics, o.Now(), log); err != nil {
 			log.Warn("demo conversations not started", slog.String("error", err.Error()))
 		}
 	}
@@ -227,35 +231,6 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		o.Started()
 	}
 	return g.Wait()
-}
-
-// connectNATS connects to NATS_URL, or starts the embedded server.
-func connectNATS(cfg Config, log *slog.Logger) (*nats.Conn, func(), error) {
-	if !cfg.Embedded() {
-		nc, err := bus.Dial(cfg.NATSURL, "medspa", bus.Credentials(cfg.NATSUser, cfg.NATSPassword, cfg.NATSCredsFile)...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return nc, func() { _ = nc.Drain() }, nil
-	}
-	enginePass, watchPass, err := NATSPasswords(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen,
-		AddressFile: NATSAddressFile(cfg), EnginePassword: enginePass, WatchPassword: watchPass, Logger: log})
-	if err != nil {
-		return nil, nil, err
-	}
-	if emb.Listening != "" {
-		log.Info("embedded NATS accepting clients", slog.String("nats_listen", emb.Listening))
-	}
-	nc, err := emb.Connect("medspa")
-	if err != nil {
-		emb.Shutdown()
-		return nil, nil, fmt.Errorf("connect embedded nats: %w", err)
-	}
-	return nc, func() { _ = nc.Drain(); emb.Shutdown() }, nil
 }
 
 // NATSAddressFile is where the embedded NATS server records the address

@@ -11,11 +11,13 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/sender"
 )
@@ -31,15 +33,22 @@ type Config struct {
 	NATSURL     string // external NATS; empty means an embedded server
 	NATSListen  string // client address of the embedded server
 
-	// The embedded server's passwords (users engine and watch); empty
-	// means development passwords kept in DataDir/dev-keys.
-	NATSEnginePassword string
-	NATSWatchPassword  string
+	// NATSRolePasswords are the passwords of the NATS users by role
+	// (bus.Roles; NATS_<ROLE>_PASSWORD). The embedded server takes them,
+	// with development passwords kept in DataDir/dev-keys for those
+	// missing; with an external NATS_URL a process connects as its role's
+	// user with its role's password unless NATSUser, NATSPassword or
+	// NATSCredsFile say otherwise.
+	NATSRolePasswords map[string]string
 	// Credentials for an external NATS_URL: a creds file, or a user and
 	// password.
 	NATSUser      string
 	NATSPassword  string
 	NATSCredsFile string
+	// NATSTLS is TLS to an external NATS_URL: the CA of the servers'
+	// certificates and a client certificate and key (NATS_CA_FILE,
+	// NATS_CERT_FILE, NATS_KEY_FILE).
+	NATSTLS bus.ClientTLS
 
 	ClinicsFile string // empty means the built-in demo clinics
 
@@ -236,10 +245,21 @@ func (c *Config) Validate() error {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
 	}
-	for name, v := range map[string]string{"NATS_ENGINE_PASSWORD": c.NATSEnginePassword, "NATS_WATCH_PASSWORD": c.NATSWatchPassword} {
-		if v != "" && len(v) < minDevSecret {
-			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", name, len(v), minDevSecret))
+	for _, role := range bus.Roles {
+		if v := c.NATSRolePasswords[role]; v != "" && len(v) < minDevSecret {
+			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", NATSPasswordEnv(role), len(v), minDevSecret))
 		}
+	}
+	for role := range c.NATSRolePasswords {
+		if !slices.Contains(bus.Roles, role) {
+			errs = append(errs, fmt.Errorf("NATS password for an unknown role %q", role))
+		}
+	}
+	if err := c.NATSTLS.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.NATSTLS.Enabled() && c.Embedded() {
+		errs = append(errs, errors.New("NATS_CA_FILE, NATS_CERT_FILE and NATS_KEY_FILE are for an external NATS_URL; the embedded server is reached in-process"))
 	}
 	if !c.Embedded() {
 		if c.TelnyxPublicKey == "" {

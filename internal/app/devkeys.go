@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/telnyxsig"
 )
 
@@ -23,36 +24,35 @@ const (
 	devJWTFile       = "jwt_secret"
 	devTwilioFile    = "twilio_auth_token"
 	devStripeFile    = "stripe_webhook_secret"
-	devNATSEngine    = "nats_engine.pass" // password of the embedded NATS user engine
-	devNATSWatch     = "nats_watch.pass"  // password of the read-only NATS user watch
 )
 
-// NATSPasswords returns the embedded NATS server's passwords for the users
-// engine and watch: the configured ones, else development passwords
+// DevNATSPasswordFile is the file in DATA_DIR/dev-keys of the development
+// password of role's user of the embedded NATS server.
+func DevNATSPasswordFile(role string) string { return "nats_" + role + ".pass" }
+
+// NATSPasswords returns the embedded NATS server's password of every role's
+// user (bus.Roles): the configured ones, else development passwords
 // created in DataDir/dev-keys.
-func NATSPasswords(cfg Config) (engine, watch string, err error) {
-	engine, watch = cfg.NATSEnginePassword, cfg.NATSWatchPassword
-	if engine == "" {
-		b, err := devNamedSecret(cfg.DataDir, devNATSEngine)
-		if err != nil {
-			return "", "", fmt.Errorf("NATS engine password: %w", err)
+func NATSPasswords(cfg Config) (map[string]string, error) {
+	out := make(map[string]string, len(bus.Roles))
+	for _, role := range bus.Roles {
+		if p := cfg.NATSRolePasswords[role]; p != "" {
+			out[role] = p
+			continue
 		}
-		engine = string(b)
-	}
-	if watch == "" {
-		b, err := devNamedSecret(cfg.DataDir, devNATSWatch)
+		b, err := devNamedSecret(cfg.DataDir, DevNATSPasswordFile(role))
 		if err != nil {
-			return "", "", fmt.Errorf("NATS watch password: %w", err)
+			return nil, fmt.Errorf("NATS %s password: %w", role, err)
 		}
-		watch = string(b)
+		out[role] = string(b)
 	}
-	return engine, watch, nil
+	return out, nil
 }
 
-// DevNATSEnginePassword returns the development password of the embedded
-// NATS user engine kept in dataDir, for the operator commands.
-func DevNATSEnginePassword(dataDir string) (string, error) {
-	b, err := readDevSecret(dataDir, devNATSEngine)
+// DevNATSPassword returns the development password of role's user of the
+// embedded NATS server kept in dataDir, for the operator commands.
+func DevNATSPassword(dataDir, role string) (string, error) {
+	b, err := readDevSecret(dataDir, DevNATSPasswordFile(role))
 	if err != nil {
 		return "", err
 	}

@@ -125,7 +125,7 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 	s := &system{cfg: cfg, dir: clinic.NewDirectory(cfg.Clinics), reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if cfg.NATSURL != "" {
-		nc, err := bus.Dial(cfg.NATSURL, "baseline")
+		nc, err := bus.Dial(cfg.NATSURL, "baseline", bus.Client{})
 		if err != nil {
 			return nil, err
 		}

@@ -13,10 +13,14 @@ import (
 	"github.com/medspa/engine/internal/bus"
 )
 
-const (
-	testEnginePass = "engine-password-of-at-least-32-bytes!"
-	testWatchPass  = "watch-password-of-at-least-32-bytes!!"
-)
+// testPasswords are a password per role.
+var testPasswords = map[string]string{}
+
+func init() {
+	for _, role := range bus.Roles {
+		testPasswords[role] = role + "-password-of-at-least-32-bytes!!!!!!"
+	}
+}
 
 func startAuthEmbedded(t *testing.T) *bus.Embedded {
 	t.Helper()
@@ -27,7 +31,7 @@ func startAuthEmbedded(t *testing.T) *bus.Embedded {
 	addr := ln.Addr().String()
 	ln.Close()
 	e, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(t.TempDir(), "js"), Listen: addr,
-		EnginePassword: testEnginePass, WatchPassword: testWatchPass})
+		Passwords: testPasswords})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +47,8 @@ func TestEmbeddedRefusesUnauthenticatedClients(t *testing.T) {
 	url := "nats://" + e.Listening
 	for name, opts := range map[string][]nats.Option{
 		"no credentials": nil,
-		"wrong password": {nats.UserInfo(bus.UserEngine, "not-the-password")},
-		"unknown user":   {nats.UserInfo("admin", testEnginePass)},
+		"wrong password": {nats.UserInfo(bus.RoleOps, "not-the-password")},
+		"unknown user":   {nats.UserInfo("admin", testPasswords[bus.RoleOps])},
 	} {
 		opts = append(opts, nats.Timeout(2*time.Second), nats.MaxReconnects(0))
 		nc, err := nats.Connect(url, opts...)
@@ -77,12 +81,14 @@ func TestEmbeddedRefusesUnauthenticatedClients(t *testing.T) {
 	if !strings.Contains(string(got), "Authorization Violation") || strings.Contains(string(got), "PONG") {
 		t.Errorf("raw CONNECT {} got %q, want an authorization violation and no PONG", got)
 	}
-	// The engine user and the in-process connection get in.
-	nc, err := nats.Connect(url, nats.UserInfo(bus.UserEngine, testEnginePass), nats.Timeout(2*time.Second))
-	if err != nil {
-		t.Fatalf("engine user: %v", err)
+	// Every role's user and the in-process connection get in.
+	for _, role := range bus.Roles {
+		nc, err := nats.Connect(url, nats.UserInfo(role, testPasswords[role]), nats.Timeout(2*time.Second))
+		if err != nil {
+			t.Fatalf("%s user: %v", role, err)
+		}
+		nc.Close()
 	}
-	nc.Close()
 	ip, err := e.Connect("test")
 	if err != nil {
 		t.Fatalf("in-process: %v", err)
@@ -101,7 +107,7 @@ func TestEmbeddedWatchUserOnlyReadsEvents(t *testing.T) {
 	}
 	defer engine.Close()
 	errs := make(chan error, 10)
-	watch, err := nats.Connect(url, nats.UserInfo(bus.UserWatch, testWatchPass), nats.Timeout(2*time.Second),
+	watch, err := nats.Connect(url, nats.UserInfo(bus.RoleWatch, testPasswords[bus.RoleWatch]), nats.Timeout(2*time.Second),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { errs <- err }))
 	if err != nil {
 		t.Fatalf("watch user: %v", err)

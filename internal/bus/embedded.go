@@ -4,6 +4,7 @@
 package bus
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,41 +29,13 @@ type EmbeddedOptions struct {
 	// `medspa dlq`) find this server and no other; it is removed on
 	// Shutdown.
 	AddressFile string
-	// EnginePassword, when set, makes the server accept only authenticated
-	// clients, on its client port and in-process alike: the user "engine"
-	// (UserEngine) with this password may do anything, and, when
-	// WatchPassword is set too, the user "watch" (UserWatch) may only
-	// subscribe to events. The process itself connects as engine.
-	EnginePassword string
-	WatchPassword  string
-	Logger         *slog.Logger
-}
-
-// The users of an embedded server with passwords (EmbeddedOptions).
-const (
-	UserEngine = "engine" // everything: the process itself and operator commands
-	UserWatch  = "watch"  // read-only: subscribe to medspa.evt.> and nothing else
-)
-
-// WatchSubjects are the subjects the watch user may subscribe to: the
-// events, never commands, inbound messages or dead letters.
-var WatchSubjects = []string{"medspa.evt.>"}
-
-// embeddedUsers returns the server's users for o, or nil when the server
-// takes unauthenticated clients (tests that pass no password).
-func embeddedUsers(o EmbeddedOptions) []*server.User {
-	if o.EnginePassword == "" {
-		return nil
-	}
-	users := []*server.User{{Username: UserEngine, Password: o.EnginePassword}}
-	if o.WatchPassword != "" {
-		users = append(users, &server.User{Username: UserWatch, Password: o.WatchPassword,
-			Permissions: &server.Permissions{
-				Publish:   &server.SubjectPermission{Deny: []string{">"}},
-				Subscribe: &server.SubjectPermission{Allow: WatchSubjects},
-			}})
-	}
-	return users
+	// Passwords, when set, makes the server accept only authenticated
+	// clients, on its client port and in-process alike: one user per role
+	// (Roles) with a password here, each with its role's permissions
+	// (RolePermissions). The process itself connects as ops (Connect) or
+	// as a role (ConnectAs).
+	Passwords map[string]string
+	Logger    *slog.Logger
 }
 
 // EmbeddedServerName is the server name of the embedded server: operator
@@ -75,9 +48,9 @@ type Embedded struct {
 	Server *server.Server
 	// Listening is the address outside clients can reach, or "" when the
 	// server accepts in-process connections only.
-	Listening      string
-	addressFile    string
-	enginePassword string
+	Listening   string
+	addressFile string
+	passwords   map[string]string
 }
 
 // StartEmbedded starts an embedded server. If the listen address is taken,
@@ -95,7 +68,7 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		NoSigs:     true,
 		NoLog:      true,
 		DontListen: true,
-		Users:      embeddedUsers(o),
+		Users:      RoleUsers(o.Passwords),
 	}
 	listening := ""
 	if o.Listen != "" {
@@ -132,7 +105,7 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded nats: not ready after 10s")
 	}
-	e := &Embedded{Server: ns, Listening: listening, enginePassword: o.EnginePassword}
+	e := &Embedded{Server: ns, Listening: listening, passwords: o.Passwords}
 	if o.AddressFile != "" {
 		if err := os.WriteFile(o.AddressFile, []byte(listening+"\n"), 0o644); err != nil {
 			log.Warn("cannot record the NATS client address for operator commands", slog.String("error", err.Error()))
@@ -143,14 +116,24 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 	return e, nil
 }
 
-// Connect opens an in-process client connection, as the engine user when
-// the server has passwords.
-func (e *Embedded) Connect(name string) (*nats.Conn, error) {
+// Connect opens an in-process client connection, as the ops user when the
+// server has passwords.
+func (e *Embedded) Connect(name string, opts ...nats.Option) (*nats.Conn, error) {
+	return e.ConnectAs(RoleOps, name, opts...)
+}
+
+// ConnectAs opens an in-process client connection as role's user when the
+// server has passwords (unauthenticated otherwise).
+func (e *Embedded) ConnectAs(role, name string, extra ...nats.Option) (*nats.Conn, error) {
 	opts := []nats.Option{nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1)}
-	if e.enginePassword != "" {
-		opts = append(opts, nats.UserInfo(UserEngine, e.enginePassword))
+	if len(e.passwords) > 0 {
+		p := e.passwords[role]
+		if p == "" {
+			return nil, fmt.Errorf("embedded nats: no password for the user %s", role)
+		}
+		opts = append(opts, nats.UserInfo(role, p))
 	}
-	return nats.Connect("", opts...)
+	return nats.Connect("", append(opts, extra...)...)
 }
 
 // Shutdown stops the server and waits for it.
@@ -162,10 +145,63 @@ func (e *Embedded) Shutdown() {
 	}
 }
 
-// Dial connects to an external NATS server; opts carry its credentials
-// (Credentials).
-func Dial(url, name string, opts ...nats.Option) (*nats.Conn, error) {
-	opts = append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}, opts...)
+// Client is how a process authenticates to an external NATS server: a
+// creds file (an nkey/JWT user of a NATS account) or a user and password,
+// and TLS.
+type Client struct {
+	User, Password, CredsFile string
+	TLS                       ClientTLS
+}
+
+// ClientTLS is the client side of TLS to NATS: the CA file that signs the
+// servers' certificates (the system's roots when empty), and a client
+// certificate and its key for servers that verify clients. A certificate
+// without its key, or a key without its certificate, is refused.
+type ClientTLS struct{ CAFile, CertFile, KeyFile string }
+
+// Enabled reports whether any TLS setting is given.
+func (t ClientTLS) Enabled() bool { return t.CAFile != "" || t.CertFile != "" || t.KeyFile != "" }
+
+// Validate refuses a partial client certificate.
+func (t ClientTLS) Validate() error {
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return errors.New("NATS_CERT_FILE and NATS_KEY_FILE go together: set both for a client certificate, or neither")
+	}
+	return nil
+}
+
+// Options returns the connect options of c: none when it is empty. A creds
+// file wins over a password.
+func (c Client) Options() ([]nats.Option, error) {
+	if err := c.TLS.Validate(); err != nil {
+		return nil, err
+	}
+	var opts []nats.Option
+	switch {
+	case c.CredsFile != "":
+		opts = append(opts, nats.UserCredentials(c.CredsFile))
+	case c.User != "" || c.Password != "":
+		opts = append(opts, nats.UserInfo(c.User, c.Password))
+	}
+	if c.TLS.Enabled() { // before the files: it would replace their configuration
+		opts = append(opts, nats.Secure(&tls.Config{MinVersion: tls.VersionTLS12}))
+	}
+	if c.TLS.CAFile != "" {
+		opts = append(opts, nats.RootCAs(c.TLS.CAFile))
+	}
+	if c.TLS.CertFile != "" {
+		opts = append(opts, nats.ClientCert(c.TLS.CertFile, c.TLS.KeyFile))
+	}
+	return opts, nil
+}
+
+// Dial connects to an external NATS server as c.
+func Dial(url, name string, c Client, opts ...nats.Option) (*nats.Conn, error) {
+	copts, err := c.Options()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}, copts...), opts...)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats: %w", err)
@@ -183,17 +219,4 @@ func splitHostPort(hp string) (string, int, error) {
 		return "", 0, fmt.Errorf("bad port %q", p)
 	}
 	return h, port, nil
-}
-
-// Credentials returns the connect options for a user and password, or a
-// creds file (an nkey/JWT user of a NATS account), or none when all are
-// empty. A creds file wins over a password.
-func Credentials(user, password, credsFile string) []nats.Option {
-	switch {
-	case credsFile != "":
-		return []nats.Option{nats.UserCredentials(credsFile)}
-	case user != "" || password != "":
-		return []nats.Option{nats.UserInfo(user, password)}
-	}
-	return nil
 }

@@ -13,13 +13,14 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/messages"
 )
 
 // NodesBucket is the JetStream key-value bucket in which every engine node
 // keeps a heartbeat key. A key lives for the bucket's TTL after its last
 // refresh: a node that stops refreshing drops out of the membership without
 // anyone having to declare it dead.
-const NodesBucket = "medspa-nodes"
+const NodesBucket = messages.BucketNodes
 
 // MembershipConfig configures a node's membership in the nodes bucket.
 type MembershipConfig struct {
@@ -79,13 +80,25 @@ type Membership struct {
 	members map[string]bool
 }
 
-// OpenMembership creates or updates the nodes bucket. Expired keys leave a
+// OpenMembership opens the nodes bucket, creating or updating it when it is
+// missing or differs (EnsureKeyValue). Expired keys leave a
 // marker that watchers see, so a dead node is noticed when its key expires.
 func OpenMembership(ctx context.Context, js jetstream.JetStream, cfg MembershipConfig) (*Membership, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := EnsureKeyValue(ctx, js, NodesBucketConfig(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("nodes bucket: %w", err)
+	}
+	return &Membership{cfg: cfg, kv: kv, members: map[string]bool{}}, nil
+}
+
+// NodesBucketConfig is the nodes bucket of cfg (the defaults where unset).
+func NodesBucketConfig(cfg MembershipConfig) jetstream.KeyValueConfig {
+	cfg.NodeID = "x"
+	_ = cfg.defaults()
+	return jetstream.KeyValueConfig{
 		Bucket:         cfg.Bucket,
 		Description:    "engine node heartbeats: a key per live node",
 		History:        1,
@@ -93,11 +106,7 @@ func OpenMembership(ctx context.Context, js jetstream.JetStream, cfg MembershipC
 		LimitMarkerTTL: cfg.TTL,
 		Storage:        jetstream.MemoryStorage,
 		Replicas:       cfg.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("nodes bucket: %w", err)
 	}
-	return &Membership{cfg: cfg, kv: kv, members: map[string]bool{}}, nil
 }
 
 // NodeID is this node's id.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -40,15 +41,35 @@ const SenderConsumer = "sender"
 // PaymentsConsumer is the durable name of the payment-command consumer.
 const PaymentsConsumer = "payments"
 
-// EnsureStreams creates or updates the engine's streams and consumers.
+// EnsureStreams makes the engine's streams and consumers what this version
+// expects. It looks each one up first and creates or updates only what is
+// missing or different, so a role whose NATS user may not create streams
+// (every role but ops, RolePermissions) starts against the streams that
+// `medspa migrate` set up; when it would have to change something, it
+// fails with ErrStreamsMissing and what differs.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, t Topology) error {
 	if t.Partitions < 1 || t.Partitions > 1024 {
 		return fmt.Errorf("partitions %d out of range 1..1024", t.Partitions)
 	}
+	for _, sc := range StreamConfigs(t) {
+		if err := ensureStream(ctx, js, sc); err != nil {
+			return err
+		}
+	}
+	for _, c := range consumerConfigs(t) {
+		if err := ensureConsumer(ctx, js, c.stream, c.cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StreamConfigs are the engine's streams for topology t.
+func StreamConfigs(t Topology) []jetstream.StreamConfig {
 	if t.Replicas < 1 {
 		t.Replicas = 1
 	}
-	streams := []jetstream.StreamConfig{{
+	return []jetstream.StreamConfig{{
 		Name:        messages.StreamInbound,
 		Description: "inbound work for conversations, partitioned by clinic",
 		Subjects:    []string{messages.SubjectInbound},
@@ -87,45 +108,194 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, t Topology) erro
 		Replicas:    t.Replicas,
 		MaxAge:      30 * 24 * time.Hour,
 	}}
-	for _, sc := range streams {
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
-			return fmt.Errorf("stream %s: %w", sc.Name, err)
-		}
-	}
-	in, err := js.Stream(ctx, messages.StreamInbound)
-	if err != nil {
-		return fmt.Errorf("stream %s: %w", messages.StreamInbound, err)
-	}
+}
+
+type streamConsumer struct {
+	stream string
+	cfg    jetstream.ConsumerConfig
+}
+
+// consumerConfigs are the durable consumers, in the order they are set up:
+// the sender's filter is set before the payments consumer is created, as
+// consumers of a work queue must not overlap.
+func consumerConfigs(t Topology) []streamConsumer {
+	var out []streamConsumer
 	for p := 0; p < t.Partitions; p++ {
-		if _, err := in.CreateOrUpdateConsumer(ctx, PartitionConsumerConfig(p, t)); err != nil {
-			return fmt.Errorf("consumer %s: %w", messages.PartitionConsumer(p), err)
-		}
+		out = append(out, streamConsumer{messages.StreamInbound, PartitionConsumerConfig(p, t)})
 	}
-	out, err := js.Stream(ctx, messages.StreamOutbound)
-	if err != nil {
-		return fmt.Errorf("stream %s: %w", messages.StreamOutbound, err)
-	}
-	// The sender's filter is set before the payments consumer is created:
-	// consumers of a work queue must not overlap.
-	if _, err := out.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+	return append(out, streamConsumer{messages.StreamOutbound, jetstream.ConsumerConfig{
 		Durable:       SenderConsumer,
 		FilterSubject: messages.SubjectSendSMS + ".>",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       t.AckWait,
 		MaxAckPending: 4096,
-	}); err != nil {
-		return fmt.Errorf("consumer %s: %w", SenderConsumer, err)
-	}
-	if _, err := out.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+	}}, streamConsumer{messages.StreamOutbound, jetstream.ConsumerConfig{
 		Durable:       PaymentsConsumer,
 		FilterSubject: messages.SubjectPaymentCmd + ".>",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       t.AckWait,
 		MaxAckPending: 1024,
-	}); err != nil {
-		return fmt.Errorf("consumer %s: %w", PaymentsConsumer, err)
+	}})
+}
+
+// setupHint ends the error of a role that may not set up the bus.
+const setupHint = "run `medspa migrate` with the NATS user ops first"
+
+// setupTimeout bounds a create or update: a user without the right gets no
+// answer at all (the server drops the request with a permission
+// violation), and the process should say so rather than hang.
+const setupTimeout = 5 * time.Second
+
+func setupCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, setupTimeout)
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
+	st, err := js.Stream(ctx, want.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		if _, err := js.CreateStream(cctx, want); err != nil {
+			return fmt.Errorf("%w: stream %s: create: %v (%s)", ErrStreamsMissing, want.Name, err, setupHint)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("stream %s: %w", want.Name, err)
+	}
+	have := st.CachedInfo().Config
+	if diff := streamDiff(have, want); diff != "" {
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		if _, err := js.UpdateStream(cctx, want); err != nil {
+			return fmt.Errorf("%w: stream %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Name, diff, err, setupHint)
+		}
 	}
 	return nil
+}
+
+// streamDiff names the first field of want that have does not match, or
+// returns "" (fields the server fills in itself are not compared).
+func streamDiff(have, want jetstream.StreamConfig) string {
+	switch {
+	case !slices.Equal(have.Subjects, want.Subjects):
+		return "subjects"
+	case have.Retention != want.Retention:
+		return "retention"
+	case have.Storage != want.Storage:
+		return "storage"
+	case have.Replicas != want.Replicas:
+		return "replicas"
+	case want.Duplicates != 0 && have.Duplicates != want.Duplicates:
+		return "duplicate window"
+	case have.MaxAge != want.MaxAge:
+		return "max age"
+	case have.AllowDirect != want.AllowDirect:
+		return "allow direct"
+	case have.Description != want.Description:
+		return "description"
+	case (have.SubjectTransform == nil) != (want.SubjectTransform == nil):
+		return "subject transform"
+	case want.SubjectTransform != nil && *have.SubjectTransform != *want.SubjectTransform:
+		return "subject transform"
+	}
+	return ""
+}
+
+func ensureConsumer(ctx context.Context, js jetstream.JetStream, stream string, want jetstream.ConsumerConfig) error {
+	c, err := js.Consumer(ctx, stream, want.Durable)
+	switch {
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		if _, err := js.CreateConsumer(cctx, stream, want); err != nil {
+			return fmt.Errorf("%w: consumer %s of %s: create: %v (%s)", ErrStreamsMissing, want.Durable, stream, err, setupHint)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("consumer %s of %s: %w", want.Durable, stream, err)
+	}
+	if diff := consumerDiff(c.CachedInfo().Config, want); diff != "" {
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		if _, err := js.UpdateConsumer(cctx, stream, want); err != nil {
+			return fmt.Errorf("%w: consumer %s of %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Durable, stream, diff, err, setupHint)
+		}
+	}
+	return nil
+}
+
+func consumerDiff(have, want jetstream.ConsumerConfig) string {
+	switch {
+	case have.FilterSubject != want.FilterSubject:
+		return "filter subject"
+	case have.AckPolicy != want.AckPolicy:
+		return "ack policy"
+	case want.AckWait != 0 && have.AckWait != want.AckWait:
+		return "ack wait"
+	case have.MaxAckPending != want.MaxAckPending:
+		return "max ack pending"
+	case !slices.Equal(have.PriorityGroups, want.PriorityGroups):
+		return "priority groups"
+	case have.PriorityPolicy != want.PriorityPolicy:
+		return "priority policy"
+	case want.PinnedTTL != 0 && have.PinnedTTL != want.PinnedTTL:
+		return "pinned ttl"
+	}
+	return ""
+}
+
+// EnsureKeyValue opens the bucket of want, creating it when it is missing
+// and updating it when it differs, as EnsureStreams does for streams.
+func EnsureKeyValue(ctx context.Context, js jetstream.JetStream, want jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := js.KeyValue(ctx, want.Bucket)
+	switch {
+	case errors.Is(err, jetstream.ErrBucketNotFound):
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		kv, err = js.CreateKeyValue(cctx, want)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bucket %s: create: %v (%s)", ErrStreamsMissing, want.Bucket, err, setupHint)
+		}
+		return kv, nil
+	case err != nil:
+		return nil, fmt.Errorf("bucket %s: %w", want.Bucket, err)
+	}
+	st, err := js.Stream(ctx, "KV_"+want.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", want.Bucket, err)
+	}
+	if diff := bucketDiff(st.CachedInfo().Config, want); diff != "" {
+		cctx, cancel := setupCtx(ctx)
+		defer cancel()
+		if kv, err = js.UpdateKeyValue(cctx, want); err != nil {
+			return nil, fmt.Errorf("%w: bucket %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Bucket, diff, err, setupHint)
+		}
+	}
+	return kv, nil
+}
+
+func bucketDiff(have jetstream.StreamConfig, want jetstream.KeyValueConfig) string {
+	history := int64(want.History)
+	if history < 1 {
+		history = 1
+	}
+	replicas := max(want.Replicas, 1)
+	switch {
+	case have.MaxMsgsPerSubject != history:
+		return "history"
+	case have.MaxAge != want.TTL:
+		return "ttl"
+	case have.Storage != want.Storage:
+		return "storage"
+	case have.Replicas != replicas:
+		return "replicas"
+	case have.SubjectDeleteMarkerTTL != want.LimitMarkerTTL:
+		return "limit marker ttl"
+	case have.Description != want.Description:
+		return "description"
+	}
+	return ""
 }
 
 // PartitionConsumerConfig is the configuration of partition p's consumer.
