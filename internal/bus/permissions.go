@@ -161,10 +161,23 @@ func RolePermissions(role string) *server.Permissions {
 		}
 	}
 	return &server.Permissions{
-		Publish:   &server.SubjectPermission{Allow: pub},
-		Subscribe: &server.SubjectPermission{Allow: sub},
+		Publish:   &server.SubjectPermission{Allow: unique(pub)},
+		Subscribe: &server.SubjectPermission{Allow: unique(sub)},
 		Response:  resp,
 	}
+}
+
+// unique drops repeated subjects, keeping the first of each.
+func unique(subjects []string) []string {
+	seen := make(map[string]bool, len(subjects))
+	out := subjects[:0]
+	for _, s := range subjects {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // RoleUsers returns one user per role with its password and permissions,
