@@ -15,6 +15,7 @@ const (
 	OutcomeHoneypot      = "honeypot"
 	OutcomeRateLimited   = "rate_limited"
 	OutcomeNotFound      = "not_found"
+	OutcomeForbidden     = "forbidden"
 )
 
 var outcomes = []string{

@@ -32,6 +32,7 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodPost, "/webhooks/telnyx/hosted", handleTelnyxHosted(cfg.TelnyxPublicKey, cfg.Store, cfg.Metrics, cfg.Now))
 	r.Route("/admin", adminRoutes(cfg, cfg.Admin))
 	r.Method(http.MethodPost, "/webhooks/stripe", handleStripe(cfg.StripeWebhookSecret, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
+	r.Method(http.MethodOptions, "/leads/web", handleWebLeadPreflight(cfg.Clinics))
 	r.Method(http.MethodPost, "/leads/web", handleWebLead(webLeadDeps{
 		clinics: cfg.Clinics, pub: cfg.Publisher, metrics: cfg.Metrics, now: cfg.Now, trustProxy: cfg.TrustProxy,
 		byIP: newLimiter(cfg.LeadLimitIP), limits: webLeadLimits{counts: cfg.RateCounts,

@@ -50,6 +50,7 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			d.metrics.webhookDuration.WithLabelValues(ProviderWeb).Observe(start.Elapsed().Seconds())
 		}()
 		outcome := func(o string) { d.metrics.webhook(ProviderWeb, o) }
+		allowOrigin(w, r, d.clinics)
 		at := d.now()
 		ip := clientIP(r, d.trustProxy)
 		if ok, wait := d.byIP.allow(ip, at); !ok {
@@ -79,6 +80,11 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
 			return
 		}
+		if why := c.WebFormProblem(q.FormKey, r.Header.Get("Origin")); why != "" {
+			outcome(OutcomeForbidden)
+			Error(w, r, fmt.Errorf("%w: %s", ErrForbidden, why))
+			return
+		}
 		number, lead := q.lead(ip)
 		if !d.admit(w, r, c, number, ip, at, outcome) {
 			return
@@ -95,6 +101,40 @@ func handleWebLead(d webLeadDeps) http.Handler {
 		}
 		outcome(OutcomeAccepted)
 		writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: env.LeadID, Status: OutcomeAccepted})
+	})
+}
+
+// allowOrigin lets a browser on one of the sites a clinic lists for its
+// form (clinic.WebForm) read the answer: the request's Origin is echoed
+// when some clinic lists it. Which clinic the form is for, and whether its
+// key matches, is checked with the body (Clinic.WebFormProblem).
+func allowOrigin(w http.ResponseWriter, r *http.Request, clinics *clinic.Directory) bool {
+	w.Header().Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	for _, c := range clinics.All() {
+		if c.AllowsOrigin(origin) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			return true
+		}
+	}
+	return false
+}
+
+// handleWebLeadPreflight answers a browser's CORS preflight for
+// POST /leads/web from a clinic's own site: JSON bodies need one. Other
+// sites get no Access-Control-Allow-Origin, so their browsers never send
+// the form.
+func handleWebLeadPreflight(clinics *clinic.Directory) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allowOrigin(w, r, clinics) {
+			w.Header().Set("Access-Control-Allow-Methods", "POST")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+			w.Header().Set("Access-Control-Max-Age", "600")
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 }
 

@@ -27,6 +27,9 @@ type webLeadRequest struct {
 	UTMCampaign string `json:"utm_campaign"`
 	UTMTerm     string `json:"utm_term"`
 	UTMContent  string `json:"utm_content"`
+	// FormKey is the clinic's public form key, when its settings have one
+	// (clinic.WebForm).
+	FormKey string `json:"form_key"`
 	// Website is a honeypot: a field people never see, so never fill.
 	Website string `json:"website"`
 }

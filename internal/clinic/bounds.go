@@ -135,6 +135,9 @@ func (c *Clinic) validateBounds(bad func(field, format string, args ...any)) {
 	if n := len(c.WebLeadCountryCodes); n > MaxWebLeadCountryCodes {
 		bad("web_lead_country_codes", "%d codes, at most %d", n, MaxWebLeadCountryCodes)
 	}
+	if c.WebForm != nil {
+		c.WebForm.validate(bad)
+	}
 	codes := map[string]bool{}
 	for i, cc := range c.WebLeadCountryCodes {
 		field := fmt.Sprintf("web_lead_country_codes[%d]", i)

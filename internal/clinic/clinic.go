@@ -50,6 +50,9 @@ type Clinic struct {
 	// Canadian numbers, whose numbers the web form accepts ("44" for the
 	// United Kingdom); empty means US and Canadian numbers only.
 	WebLeadCountryCodes []string `yaml:"web_lead_country_codes,omitempty" json:"web_lead_country_codes,omitempty"`
+	// WebForm, when set, makes the web form of this clinic take only
+	// submissions that carry its key and come from one of its sites.
+	WebForm *WebForm `yaml:"web_form,omitempty" json:"web_form,omitempty"`
 	// Assistant tunes the language model that may read this clinic's
 	// texts and suggest replies; the zero value lets it answer in the
 	// default tone.
