@@ -61,6 +61,7 @@ func (e *Engine) startPartition(ctx context.Context, p int) error {
 	r.cc = cc
 	e.parts.runs[p] = r
 	e.cfg.Metrics.partitionsOwned.Set(float64(len(e.parts.runs)))
+	e.partitionTaken(p)
 	return nil
 }
 
