@@ -42,7 +42,10 @@ type Config struct {
 	// NATSURL is an external NATS server; empty starts an embedded one
 	// with its file store under DataDir.
 	NATSURL string
-	DataDir string
+	// NATSClient is how it authenticates to NATSURL (bus.Client: an ops
+	// user, as the baselines set up their own streams).
+	NATSClient bus.Client
+	DataDir    string
 	// Store is the durable state (opened and closed by the caller); the
 	// sender records its sends in it, the conventional design everything.
 	Store   persistence.Store
@@ -125,7 +128,7 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 	s := &system{cfg: cfg, dir: clinic.NewDirectory(cfg.Clinics), reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if cfg.NATSURL != "" {
-		nc, err := bus.Dial(cfg.NATSURL, "baseline", bus.Client{})
+		nc, err := bus.Dial(cfg.NATSURL, "baseline", cfg.NATSClient)
 		if err != nil {
 			return nil, err
 		}
