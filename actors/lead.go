@@ -13,6 +13,8 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -68,7 +70,10 @@ func (a *leadActor) Receive(ctx actor.Context) {
 	case *actor.ReceiveTimeout:
 		ctx.Send(ctx.Parent(), &passivate{pid: ctx.Self(), leadID: a.leadID, processed: a.processed})
 	case *delivery:
-		a.engine.cfg.Metrics.queued.Observe(a.engine.cfg.Now().Sub(m.arrived).Seconds())
+		now := a.engine.cfg.Now()
+		a.engine.cfg.Metrics.queued.Observe(now.Sub(m.arrived).Seconds())
+		a.engine.cfg.Metrics.stages.Observe(stage.ActorQueue, now.Sub(m.arrived))
+		a.engine.cfg.Metrics.stages.Since(stage.Delivery, m.origin, m.arrived)
 		a.clinic = a.view.clinic()
 		if !a.caughtUp {
 			a.catchUp(ctx, m)
@@ -189,7 +194,9 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 	}
 	denv := a.env()
 	denv.Assist = a.assist(env, start, now)
+	decided := clock.Start()
 	next, effects, err := safeDecide(start, denv, env, now)
+	a.engine.cfg.Metrics.stages.Observe(stage.Decide, decided.Elapsed())
 	if err != nil {
 		return "", nil, &permanentError{err: err, reason: "decide_failed"}
 	}
@@ -216,7 +223,10 @@ func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldReques
 	}
 	ctx, cancel := context.WithTimeout(a.engine.ctx, 30*time.Second)
 	defer cancel()
-	if err := a.engine.commit.commit(ctx, c); err != nil {
+	began := clock.Start()
+	err = a.engine.commit.commit(ctx, c)
+	a.engine.cfg.Metrics.stages.Observe(stage.Commit, began.Elapsed())
+	if err != nil {
 		if errors.Is(err, persistence.ErrRejected) {
 			return nil, &permanentError{err: err, reason: "store_rejected"}
 		}

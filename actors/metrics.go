@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/medspa/engine/internal/outbox"
+	"github.com/medspa/engine/internal/stage"
 )
 
 // Metrics are the engine's Prometheus metrics.
@@ -28,6 +29,7 @@ type Metrics struct {
 	brokenCalendars prometheus.Gauge
 	ops             *opsMetrics
 	calendar        *calendarMetrics
+	stages          *stage.Timer
 }
 
 // NewMetrics registers the engine's metrics.
@@ -72,5 +74,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		reg.MustRegister(m.ops.collectors()...)
 		reg.MustRegister(m.calendar.collectors()...)
 	}
+	m.stages = stage.New(reg)
 	return m
 }

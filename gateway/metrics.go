@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/stage"
 )
 
 // Webhook outcomes, the values of the outcome label.
@@ -42,6 +44,7 @@ type Metrics struct {
 
 	webhooks        *prometheus.CounterVec
 	webhookDuration *prometheus.HistogramVec
+	stages          *stage.Timer
 }
 
 // NewMetrics creates the gateway's collectors and registers them with reg.
@@ -62,6 +65,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"provider"}),
 	}
 	reg.MustRegister(m.webhooks, m.webhookDuration)
+	m.stages = stage.New(reg)
 	if g, ok := reg.(prometheus.Gatherer); ok {
 		m.Gatherer = g
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -143,6 +144,7 @@ func (c Config) withDefaults() Config {
 	if c.Publisher == nil {
 		c.Publisher = noPublisher{}
 	}
+	c.Publisher = timedPublisher{pub: c.Publisher, stages: c.Metrics.stages}
 	if c.LeadLimitIP.Burst <= 0 || c.LeadLimitIP.Per <= 0 {
 		c.LeadLimitIP = DefaultLeadLimitIP
 	}
@@ -188,6 +190,21 @@ func (c Config) withDefaults() Config {
 // NewServer returns the gateway's HTTP handler.
 func NewServer(cfg Config) http.Handler {
 	return routes(cfg.withDefaults())
+}
+
+// timedPublisher times each durable publish (stage publish).
+type timedPublisher struct {
+	pub    Publisher
+	stages *stage.Timer
+}
+
+func (p timedPublisher) Publish(ctx context.Context, subject, msgID string, data []byte, origin time.Time) error {
+	began := clock.Start()
+	err := p.pub.Publish(ctx, subject, msgID, data, origin)
+	if err == nil {
+		p.stages.Observe(stage.Publish, began.Elapsed())
+	}
+	return err
 }
 
 // noPublisher stands in for a missing Publisher: every webhook that would

@@ -12,6 +12,7 @@ import (
 	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/telnyxsig"
 	"github.com/medspa/engine/messages"
 )
@@ -57,7 +58,9 @@ func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() tim
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := clock.Start()
 		defer func() {
-			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(start.Elapsed().Seconds())
+			took := start.Elapsed()
+			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(took.Seconds())
+			m.stages.Observe(stage.Gateway, took)
 		}()
 		outcome := func(o string) { m.webhook(ProviderTelnyx, o) }
 

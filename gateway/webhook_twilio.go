@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/twiliosig"
 	"github.com/medspa/engine/messages"
 )
@@ -38,7 +39,9 @@ func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := clock.Start()
 		defer func() {
-			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(start.Elapsed().Seconds())
+			took := start.Elapsed()
+			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(took.Seconds())
+			h.metrics.stages.Observe(stage.Gateway, took)
 		}()
 		outcome := func(o string) { h.metrics.webhook(ProviderTwilio, o) }
 

@@ -1,6 +1,10 @@
 package outbox
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/stage"
+)
 
 // Metrics are the relay's Prometheus metrics.
 type Metrics struct {
@@ -9,6 +13,7 @@ type Metrics struct {
 	age       prometheus.Gauge
 	published prometheus.Counter
 	swept     prometheus.Counter
+	stages    *stage.Timer
 }
 
 // NewMetrics registers the relay's metrics with reg (nil: unregistered).
@@ -23,5 +28,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	if reg != nil {
 		reg.MustRegister(m.overflow, m.backlog, m.age, m.published, m.swept)
 	}
+	m.stages = stage.New(reg)
 	return m
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -109,8 +110,9 @@ func (r *Relay) sweepOnce(ctx context.Context) {
 // stored ones. A row that fails stays in the outbox for the next sweep.
 func (r *Relay) publish(ctx context.Context, rows []persistence.OutboxRow) {
 	type pending struct {
-		id string
-		f  jetstream.PubAckFuture
+		id      string
+		created time.Time
+		f       jetstream.PubAckFuture
 	}
 	futures := make([]pending, 0, len(rows))
 	for _, row := range rows {
@@ -122,7 +124,7 @@ func (r *Relay) publish(ctx context.Context, rows []persistence.OutboxRow) {
 			r.log.Warn("outbox publish", slog.String("outbox_id", row.ID), slog.String("error", err.Error()))
 			continue
 		}
-		futures = append(futures, pending{row.ID, f})
+		futures = append(futures, pending{row.ID, row.Created, f})
 	}
 	done := make([]string, 0, len(futures))
 	timeout := time.NewTimer(10 * time.Second)
@@ -132,6 +134,7 @@ wait:
 		select {
 		case <-p.f.Ok():
 			done = append(done, p.id)
+			r.metrics.stages.Since(stage.Relay, p.created, r.now())
 		case err := <-p.f.Err():
 			r.log.Warn("outbox publish", slog.String("outbox_id", p.id), slog.String("error", err.Error()))
 		case <-timeout.C:
