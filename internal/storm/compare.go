@@ -47,10 +47,14 @@ type CompareOptions struct {
 	// GoroutineProfile, when set, receives every goroutine's stack half way
 	// through the engine's closed-loop phase: where messages wait.
 	GoroutineProfile string
-	Seed             uint64
-	TempDir          string
-	Logger           *slog.Logger // the systems' logs
-	Progress         io.Writer    // a line per phase
+	// ProfileDir, when set, receives the CPU, block and mutex profiles, an
+	// execution trace and the goroutines of every system's closed-loop
+	// phase (profile.go).
+	ProfileDir string
+	Seed       uint64
+	TempDir    string
+	Logger     *slog.Logger // the systems' logs
+	Progress   io.Writer    // a line per phase
 }
 
 func (o *CompareOptions) defaults() {
@@ -89,6 +93,28 @@ type SystemResult struct {
 	System string  `json:"system"`
 	Peak   *Report `json:"peak"`
 	Open   *Report `json:"open,omitempty"`
+	// CPU the whole process (system, load generator and stub) used in
+	// each phase: cores busy on average, and CPU time per accepted
+	// message. The latter depends little on what else the machine runs.
+	PeakCPU CPUUse `json:"peak_cpu"`
+	OpenCPU CPUUse `json:"open_cpu"`
+}
+
+// CPUUse is the process's CPU over one phase.
+type CPUUse struct {
+	Cores        float64 `json:"cores"`
+	MicrosPerMsg float64 `json:"cpu_us_per_msg"`
+}
+
+func cpuUse(cpu, wall time.Duration, msgPerSec float64) CPUUse {
+	u := CPUUse{}
+	if wall > 0 {
+		u.Cores = cpu.Seconds() / wall.Seconds()
+	}
+	if msgPerSec > 0 {
+		u.MicrosPerMsg = u.Cores / msgPerSec * 1e6
+	}
+	return u
 }
 
 // MemoryResult is the engine's memory during the same storm with Count
@@ -194,8 +220,26 @@ func measure(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, nam
 		t := time.AfterFunc(o.Duration/2, func() { _ = writeGoroutines(o.GoroutineProfile) })
 		defer t.Stop()
 	}
+	var profiles *profileSet
+	if o.ProfileDir != "" {
+		if profiles, err = startProfiles(o.ProfileDir, name, o.Duration); err != nil {
+			stopProfile()
+			stubLn.Close()
+			return res, err
+		}
+	}
+	cpu0, wall0 := cpuTime(), time.Now()
 	res.Peak, err = Run(ctx, o.stormOptions(sys, clinics, stubLn, 0))
+	cpu1, wall1 := cpuTime(), time.Now()
 	stopProfile()
+	if profiles != nil {
+		if perr := profiles.stop(); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	if res.Peak != nil {
+		res.PeakCPU = cpuUse(cpu1-cpu0, wall1.Sub(wall0), res.Peak.MessagesPerSec*res.Peak.LoadSeconds/wall1.Sub(wall0).Seconds())
+	}
 	if err != nil {
 		return res, fmt.Errorf("%s closed loop: %w", name, err)
 	}
@@ -209,7 +253,12 @@ func measure(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, nam
 		return res, fmt.Errorf("stub listen again: %w", err)
 	}
 	fmt.Fprintf(o.Progress, "compare: %s, open loop, %.0f msg/s, %s\n", name, *openRate, o.Duration)
+	cpu0, wall0 = cpuTime(), time.Now()
 	res.Open, err = Run(ctx, o.stormOptions(sys, clinics, stubLn, *openRate))
+	cpu1, wall1 = cpuTime(), time.Now()
+	if res.Open != nil {
+		res.OpenCPU = cpuUse(cpu1-cpu0, wall1.Sub(wall0), res.Open.MessagesPerSec*res.Open.LoadSeconds/wall1.Sub(wall0).Seconds())
+	}
 	if err != nil {
 		return res, fmt.Errorf("%s open loop: %w", name, err)
 	}

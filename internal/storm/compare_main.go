@@ -19,6 +19,7 @@ type compareCLI struct {
 	systems     string
 	cpuProfile  string
 	goProfile   string
+	profileDir  string
 	pooled      bool
 	openRate    float64
 	runs        int
@@ -32,6 +33,7 @@ func compareFlags(fs *flag.FlagSet, getenv func(string) string) *compareCLI {
 	fs.StringVar(&c.systems, "systems", "engine,bare,conventional", "with --compare: the systems to measure, in order")
 	fs.StringVar(&c.cpuProfile, "cpu-profile", "", "with --compare: write a CPU profile of the engine's closed-loop phase here")
 	fs.StringVar(&c.goProfile, "goroutine-profile", "", "with --compare: write every goroutine's stack (text) half way through the engine's closed-loop phase")
+	fs.StringVar(&c.profileDir, "profile", "", "with --compare: write CPU, block and mutex profiles, an execution trace and the goroutines of every system's closed-loop phase into this directory")
 	fs.BoolVar(&c.pooled, "pooled-carrier", false, "with --compare/--prefill: give every system's sender a carrier client that keeps its connections (see docs/PERFORMANCE.md)")
 	fs.Float64Var(&c.openRate, "open-rate", 0, "with --compare: open-loop rate (0: half of the engine's measured peak)")
 	fs.IntVar(&c.runs, "runs", 1, "with --compare: repeat the whole comparison this many times and judge the targets on the medians")
@@ -44,7 +46,7 @@ func (c *compareCLI) enabled() bool { return c.compare || c.prefill != "" }
 // --leads, --concurrency, --duration, --dup, --bad-sig, --seed.
 func (c *compareCLI) run(ctx context.Context, fs *flag.FlagSet, o Options, asJSON bool, stdout, stderr io.Writer) error {
 	co := CompareOptions{DatabaseURL: c.databaseURL, Clinics: o.ClinicCount, Concurrency: o.Concurrency, Duration: o.Duration,
-		OpenRate: c.openRate, DupShare: o.DupShare, BadSigShare: o.BadSigShare, CPUProfile: c.cpuProfile, GoroutineProfile: c.goProfile, PooledCarrier: c.pooled, Seed: o.Seed,
+		OpenRate: c.openRate, DupShare: o.DupShare, BadSigShare: o.BadSigShare, CPUProfile: c.cpuProfile, GoroutineProfile: c.goProfile, ProfileDir: c.profileDir, PooledCarrier: c.pooled, Seed: o.Seed,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})), Progress: stderr}
 	leadsSet := false
 	fs.Visit(func(f *flag.Flag) { leadsSet = leadsSet || f.Name == "leads" })

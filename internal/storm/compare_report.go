@@ -26,6 +26,16 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		fmt.Fprintln(tw, "system\tpeak cores\tpeak CPU µs/msg\t|\topen cores\topen CPU µs/msg\t")
+		for _, r := range c.Results {
+			fmt.Fprintf(tw, "%s\t%.2f\t%.0f\t|\t%.2f\t%.0f\t\n", r.System, r.PeakCPU.Cores, r.PeakCPU.MicrosPerMsg, r.OpenCPU.Cores, r.OpenCPU.MicrosPerMsg)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if err := c.writeStages(w); err != nil {
+			return err
+		}
 		fmt.Fprintf(w, "open loop at %.1f msg/s (half of the engine's peak)\n", c.OpenRate)
 		if c.EngineOverBare > 0 {
 			fmt.Fprintf(w, "engine / bare:         %.2f  (target >= 0.50)\n", c.EngineOverBare)
@@ -63,4 +73,38 @@ func verdict(reps ...*Report) string {
 		}
 	}
 	return "PASS"
+}
+
+// stageOrder is the order a text meets the stages (internal/stage).
+var stageOrder = []string{"gateway", "publish", "delivery", "actor_queue", "decide", "commit", "relay",
+	"send_delivery", "send_checks", "send_intent", "carrier", "send_record"}
+
+// writeStages prints each system's mean time per stage in its closed-loop
+// phase, for the stages it has.
+func (c *Comparison) writeStages(w io.Writer) error {
+	have := false
+	for _, r := range c.Results {
+		have = have || len(r.Peak.Engine.Stages) > 0
+	}
+	if !have {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "closed loop, mean ms\t")
+	for _, st := range stageOrder {
+		fmt.Fprintf(tw, "%s\t", st)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range c.Results {
+		fmt.Fprintf(tw, "%s\t", r.System)
+		for _, st := range stageOrder {
+			if v, ok := r.Peak.Engine.Stages[st]; ok {
+				fmt.Fprintf(tw, "%.2f\t", v)
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
 }

@@ -74,6 +74,29 @@ func Scrape(ctx context.Context, client *http.Client, url string) (Samples, erro
 	return ParseSamples(resp.Body)
 }
 
+// StageMeans returns the mean duration in milliseconds of each stage of
+// medspa_stage_seconds observed between before and after.
+func StageMeans(before, after Samples) map[string]float64 {
+	const sum, count = "medspa_stage_seconds_sum{", "medspa_stage_seconds_count{"
+	out := map[string]float64{}
+	for k, v := range after {
+		if !strings.HasPrefix(k, sum) {
+			continue
+		}
+		labels := k[len(sum):]
+		n := after[count+labels] - before[count+labels]
+		if n <= 0 {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(labels, `stage="`), `"}`)
+		out[name] = (v - before[k]) / n * 1000
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // CounterDeltas returns, for every medspa_ counter (a name ending in
 // _total, or a histogram's _count), how much it grew from before to after.
 func CounterDeltas(before, after Samples) map[string]float64 {

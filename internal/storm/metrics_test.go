@@ -44,3 +44,13 @@ func TestParseSamplesAndCounterDeltas(t *testing.T) {
 		}
 	}
 }
+
+func TestStageMeans(t *testing.T) {
+	before := Samples{`medspa_stage_seconds_sum{stage="commit"}`: 1, `medspa_stage_seconds_count{stage="commit"}`: 10}
+	after := Samples{`medspa_stage_seconds_sum{stage="commit"}`: 1.5, `medspa_stage_seconds_count{stage="commit"}`: 110,
+		`medspa_stage_seconds_sum{stage="carrier"}`: 0, `medspa_stage_seconds_count{stage="carrier"}`: 0}
+	got := StageMeans(before, after)
+	if len(got) != 1 || got["commit"] < 4.999 || got["commit"] > 5.001 {
+		t.Fatalf("StageMeans = %v, want commit 5 ms only", got)
+	}
+}

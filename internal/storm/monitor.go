@@ -18,6 +18,9 @@ type EngineStats struct {
 	HeapInuseAfter     float64            `json:"heap_inuse_bytes_after"`
 	HeapInusePeak      float64            `json:"heap_inuse_bytes_peak"`
 	Counters           map[string]float64 `json:"counters,omitempty"` // medspa_ counter growth during the run
+	// Stages is the mean time per message of each pipeline stage during
+	// the run (medspa_stage_seconds, internal/stage), in milliseconds.
+	Stages map[string]float64 `json:"stages_ms,omitempty"`
 	scrapes, scrapeErr int
 }
 
@@ -98,5 +101,6 @@ func (m *monitor) result() EngineStats {
 	st.RSSBefore, st.RSSAfter = m.before[metricRSS], m.after[metricRSS]
 	st.HeapInuseBefore, st.HeapInuseAfter = m.before[metricHeapInuse], m.after[metricHeapInuse]
 	st.Counters = CounterDeltas(m.before, m.after)
+	st.Stages = StageMeans(m.before, m.after)
 	return st
 }
