@@ -353,11 +353,8 @@ func callbackBase(cfg Config, path string) string {
 // A carrier without API credentials gets the console sender, which prints
 // the texts, so `make run` shows replies without any account.
 func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
-	// Keep connections to the carrier open for every sender lane; the
-	// default transport keeps two per host and dials a new one per text.
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
-	client := &http.Client{Timeout: 15 * time.Second, Transport: tr}
+	// Keep connections to the carrier open for every sender lane.
+	client := carrier.NewHTTPClient()
 	con := &carrier.Console{W: console}
 	r := carrier.Router{messages.CarrierTelnyx: con, messages.CarrierTwilio: con}
 	if cfg.TelnyxAPIKey != "" {

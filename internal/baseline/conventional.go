@@ -37,7 +37,7 @@ func RunConventional(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.close()
-	rl := outbox.New(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, nil)
+	rl := outbox.New(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, outbox.NewMetrics(s.reg))
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.Enqueue, cfg.Now))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))

@@ -249,7 +249,5 @@ func CompareClinics(n int) []clinic.Clinic {
 // per host: with more concurrent sends than that, the default transport
 // opens (and leaves in TIME_WAIT) a new connection for most texts.
 func PooledCarrierClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 512, 256
-	return &http.Client{Timeout: 15 * time.Second, Transport: t}
+	return carrier.NewHTTPClient()
 }

@@ -1,0 +1,16 @@
+package carrier
+
+import (
+	"net/http"
+	"time"
+)
+
+// NewHTTPClient is the HTTP client carrier senders use: it keeps a
+// connection open for every concurrent send. http.DefaultTransport keeps
+// two idle connections per host, so with more sends in flight than that it
+// dials (and leaves in TIME_WAIT) a new connection for most texts.
+func NewHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
+	return &http.Client{Timeout: 15 * time.Second, Transport: tr}
+}
