@@ -24,6 +24,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -136,8 +137,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	defer stopRec()
 	stopLater := context.AfterFunc(ctx, func() { time.AfterFunc(10*time.Second, stopRec) })
 	defer stopLater()
-	go func() { defer close(recorded); s.recordLoop(recCtx) }()
-	go s.intentLoop(ctx)
+	go func() { defer close(recorded); s.logLoop(ctx, recCtx) }()
 	if err := bus.ConsumeInLanes(ctx, cons, s.cfg.Workers, 512, func(m jetstream.Msg) { s.handle(ctx, m) }); err != nil {
 		close(s.records)
 		<-recorded
@@ -155,6 +155,8 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		s.dead(ctx, m, err, "invalid")
 		return
 	}
+	s.cfg.Metrics.stages.Since(stage.SendDelivery, cmd.Created, s.cfg.Now())
+	checks := clock.Start()
 	log = log.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
 	again := false // sent once more after its first carrier call was left in doubt
 	if rec, err := s.cfg.Store.LookupSend(ctx, cmd.ID); err == nil && rec.Status != persistence.SendRefused {
@@ -207,12 +209,16 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 		_ = m.NakWithDelay(d)
 		return
 	}
+	s.cfg.Metrics.stages.Observe(stage.SendChecks, checks.Elapsed())
 	if !again {
 		// The intent is durable before the carrier is called, so a crash
 		// from here on leaves the command in doubt, not forgotten.
 		rec := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier),
 			Status: persistence.SendInFlight, SentAt: s.cfg.Now()}
-		if err := s.recordIntent(ctx, rec); err != nil {
+		intended := clock.Start()
+		err := s.recordIntent(ctx, rec)
+		s.cfg.Metrics.stages.Observe(stage.SendIntent, intended.Elapsed())
+		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("record send intent; will retry", slog.String("error", err.Error()))
 				_ = m.NakWithDelay(time.Second)
@@ -255,7 +261,7 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	now := s.cfg.Now()
 	s.records <- sent{
 		rec: persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now},
-		msg: m, origin: cmd.Origin, first: cmd.First,
+		msg: m, origin: cmd.Origin, first: cmd.First, accepted: clock.Start(),
 	}
 }
 
@@ -267,7 +273,7 @@ type intent struct {
 }
 
 // recordIntent stores that cmd's carrier call begins, in one transaction
-// with the intents of the other lanes (intentLoop).
+// with whatever else the sender has to write (logLoop).
 func (s *Sender) recordIntent(ctx context.Context, rec persistence.Send) error {
 	in := intent{rec: rec, done: make(chan error, 1)}
 	select {
@@ -283,65 +289,52 @@ func (s *Sender) recordIntent(ctx context.Context, rec persistence.Send) error {
 	}
 }
 
-// intentLoop writes in-flight records in batches: whatever lanes are
-// waiting share one transaction.
-func (s *Sender) intentLoop(ctx context.Context) {
-	batch := make([]intent, 0, 256)
-	recs := make([]persistence.Send, 0, 256)
-	for {
-		batch, recs = batch[:0], recs[:0]
-		select {
-		case in := <-s.intents:
-			batch = append(batch, in)
-		case <-ctx.Done():
-			return
-		}
-	fill:
-		for len(batch) < cap(batch) {
-			select {
-			case in := <-s.intents:
-				batch = append(batch, in)
-			default:
-				break fill
-			}
-		}
-		for _, in := range batch {
-			recs = append(recs, in.rec)
-		}
-		err := s.cfg.Store.RecordSends(ctx, recs)
-		for _, in := range batch {
-			in.done <- err
-		}
-	}
-}
-
 // sent is a command the carrier accepted, waiting to be recorded and acked.
 type sent struct {
-	rec    persistence.Send
-	msg    jetstream.Msg
-	origin time.Time
-	first  bool // the first text to a new lead (speed to lead)
+	rec      persistence.Send
+	msg      jetstream.Msg
+	origin   time.Time
+	first    bool            // the first text to a new lead (speed to lead)
+	accepted clock.Stopwatch // since the carrier accepted it
 }
 
-// recordLoop writes the send records of accepted commands in batches (one
-// transaction for all that finished meanwhile) and acks each command only
-// after its record is stored: a redelivered command finds its record and is
-// not sent again.
-func (s *Sender) recordLoop(ctx context.Context) {
-	batch := make([]sent, 0, 256)
-	recs := make([]persistence.Send, 0, 256)
-	for {
-		batch, recs = batch[:0], recs[:0]
-		r, ok := <-s.records
-		if !ok {
-			return
+// maxLogBatch bounds the records of one log transaction.
+const maxLogBatch = 512
+
+// logLoop writes the sender's records in batches, one transaction for
+// everything that waits: the in-flight records of texts about to be handed
+// to their carrier (their lanes wait for the commit), and the send records
+// of texts the carrier accepted (each command is acked only after its
+// record is stored: a redelivered command finds its record and is not sent
+// again). Intents and records share the transaction, so a busy sender
+// takes the store's writer once per round instead of twice.
+//
+// Intents are taken until ctx ends; records until the records channel is
+// closed, and written on recCtx, which outlives ctx by a grace period.
+func (s *Sender) logLoop(ctx, recCtx context.Context) {
+	intents := make([]intent, 0, maxLogBatch)
+	batch := make([]sent, 0, maxLogBatch)
+	recs := make([]persistence.Send, 0, maxLogBatch)
+	records := s.records
+	for records != nil {
+		intents, batch = intents[:0], batch[:0]
+		select {
+		case in := <-s.intents:
+			intents = append(intents, in)
+		case r, ok := <-records:
+			if !ok {
+				return
+			}
+			batch = append(batch, r)
 		}
-		batch = append(batch, r)
 	fill:
-		for len(batch) < cap(batch) {
+		for len(intents)+len(batch) < maxLogBatch {
 			select {
-			case r, ok := <-s.records:
+			case in := <-s.intents:
+				intents = append(intents, in)
+			case r, ok := <-records:
 				if !ok {
+					records = nil // write what is here, then end
 					break fill
 				}
 				batch = append(batch, r)
@@ -349,33 +342,77 @@ func (s *Sender) recordLoop(ctx context.Context) {
 				break fill
 			}
 		}
+		if ctx.Err() != nil {
+			// Stopping: the lanes no longer call their carrier, so no
+			// intent is stored that no call follows.
+			for _, in := range intents {
+				in.done <- ctx.Err()
+			}
+			intents = intents[:0]
+		}
+		recs = recs[:0]
+		for _, in := range intents {
+			recs = append(recs, in.rec)
+		}
 		for _, r := range batch {
 			recs = append(recs, r.rec)
 		}
-		for attempt := 0; ; attempt++ {
-			err := s.cfg.Store.RecordSends(ctx, recs)
-			if err == nil {
-				break
-			}
-			if ctx.Err() != nil {
+		err := s.cfg.Store.RecordSends(recCtx, recs)
+		for _, in := range intents {
+			in.done <- err // a lane whose intent failed puts its command back
+		}
+		if err != nil && len(batch) > 0 {
+			if recCtx.Err() != nil {
 				return // unacked: redelivered, found unrecorded, sent again (the one window)
 			}
-			s.cfg.Logger.Warn("record sends; retrying", slog.Int("records", len(recs)), slog.String("error", err.Error()))
-			for _, r := range batch {
-				_ = r.msg.InProgress()
+			s.cfg.Logger.Warn("record sends; retrying", slog.Int("records", len(batch)), slog.String("error", err.Error()))
+			if !s.recordSent(recCtx, batch, recs[len(intents):]) {
+				return
 			}
-			bus.Sleep(ctx, s.backoff(attempt))
+		} else if len(batch) > 0 {
+			s.acked(batch)
+		}
+	}
+}
+
+// recordSent stores the send records of batch, retrying until the store
+// answers, then acks each command. It reports false when recCtx ended
+// first: the commands stay unacked, are redelivered, found unrecorded and
+// sent again (the one window).
+func (s *Sender) recordSent(recCtx context.Context, batch []sent, recs []persistence.Send) bool {
+	for attempt := 0; ; attempt++ {
+		if recCtx.Err() != nil {
+			return false
 		}
 		for _, r := range batch {
-			s.cfg.Metrics.sent.WithLabelValues(r.rec.Carrier).Inc()
-			if !r.origin.IsZero() {
-				s.cfg.Metrics.endToEnd.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
-				if r.first {
-					s.cfg.Metrics.speedToLead.WithLabelValues(r.rec.ClinicID).Observe(r.rec.SentAt.Sub(r.origin).Seconds())
-				}
-			}
-			_ = r.msg.Ack()
+			_ = r.msg.InProgress()
 		}
+		bus.Sleep(recCtx, s.backoff(attempt))
+		err := s.cfg.Store.RecordSends(recCtx, recs)
+		if err == nil {
+			break
+		}
+		if recCtx.Err() != nil {
+			return false
+		}
+		s.cfg.Logger.Warn("record sends; retrying", slog.Int("records", len(recs)), slog.String("error", err.Error()))
+	}
+	s.acked(batch)
+	return true
+}
+
+// acked counts and acks commands whose send records are stored.
+func (s *Sender) acked(batch []sent) {
+	for _, r := range batch {
+		s.cfg.Metrics.sent.WithLabelValues(r.rec.Carrier).Inc()
+		if !r.origin.IsZero() {
+			s.cfg.Metrics.endToEnd.Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+			if r.first {
+				s.cfg.Metrics.speedToLead.WithLabelValues(r.rec.ClinicID).Observe(r.rec.SentAt.Sub(r.origin).Seconds())
+			}
+		}
+		_ = r.msg.Ack()
+		s.cfg.Metrics.stages.Observe(stage.SendRecord, r.accepted.Elapsed())
 	}
 }
 
@@ -396,7 +433,9 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 			return "", ctx.Err()
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		called := clock.Start()
 		id, err := s.cfg.Carrier.Send(cctx, cmd)
+		s.cfg.Metrics.stages.Observe(stage.Carrier, called.Elapsed())
 		cancel()
 		if err == nil {
 			return id, nil
@@ -440,6 +479,7 @@ type Metrics struct {
 	// inDoubt counts commands found in flight after a crash: put back to
 	// wait for their receipt, or sent once more when none came.
 	inDoubt *prometheus.CounterVec
+	stages  *stage.Timer
 }
 
 // NewMetrics registers the sender's metrics.
@@ -461,5 +501,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	if reg != nil {
 		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed, m.speedToLead, m.inDoubt)
 	}
+	m.stages = stage.New(reg)
 	return m
 }
