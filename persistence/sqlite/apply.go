@@ -9,10 +9,12 @@ import (
 	"github.com/medspa/engine/persistence/internal/normalize"
 )
 
-// Apply writes the batch in one transaction. The transaction holds the
-// database's write lock from BEGIN (IMMEDIATE), and each commit checks its
-// dedup key and version fence before it writes anything, so a failed commit
-// leaves nothing behind without the cost of a savepoint.
+// Apply writes the batch in one transaction, which it may share with other
+// writes waiting for the writer at the same time (combine.go). The
+// transaction holds the database's write lock from BEGIN (IMMEDIATE), and
+// each commit checks its dedup key and version fence before it writes
+// anything, so a failed commit leaves nothing behind without the cost of a
+// savepoint.
 func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]error, error) {
 	if len(commits) == 0 {
 		return nil, nil
@@ -25,22 +27,20 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 			return nil, fmt.Errorf("apply commit %d: %w", i, err)
 		}
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("apply: begin: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	results := make([]error, len(cs))
-	for i, c := range cs {
-		results[i], err = applyOne(ctx, preparedTx{tx: tx, cache: s.stmts}, c)
-		if err != nil {
-			return nil, rejected(fmt.Errorf("apply commit %d: %w", i, err))
+	err := s.write(ctx, func(ctx context.Context, tx execer) error {
+		for i, c := range cs {
+			var err error
+			results[i], err = applyOne(ctx, tx, c)
+			if err != nil {
+				return rejected(fmt.Errorf("apply commit %d: %w", i, err))
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("apply: commit: %w", err)
-	}
-	s.stmts.prepareMissing(ctx)
 	return results, nil
 }
 

@@ -41,7 +41,11 @@ func (s *Store) MarkPublished(ctx context.Context, ids []string) error {
 			args[i] = id
 		}
 		q := "DELETE FROM outbox WHERE id IN (?" + strings.Repeat(", ?", n-1) + ")"
-		if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
+		if err := s.write(ctx, func(ctx context.Context, tx execer) error {
+			// Unprepared: one statement per chunk size would fill the cache.
+			_, err := tx.(preparedTx).tx.ExecContext(ctx, q, args...)
+			return err
+		}); err != nil {
 			return fmt.Errorf("mark published: %w", err)
 		}
 		ids = ids[n:]
@@ -83,37 +87,33 @@ func (s *Store) RecordSend(ctx context.Context, send persistence.Send) error {
 	return nil
 }
 
-// RecordSends stores many send records in one transaction, ignoring those
+// RecordSends stores many send records in one transaction (shared with
+// other writes waiting at the same time, combine.go), ignoring those
 // already recorded.
 func (s *Store) RecordSends(ctx context.Context, sends []persistence.Send) error {
 	if len(sends) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record sends: %w", err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO UPDATE
-		SET provider_id = excluded.provider_id, status = excluded.status, error_code = excluded.error_code, sent_at = excluded.sent_at
-		WHERE sends.status IN ('in_flight', 'refused')`)
-	if err != nil {
-		return fmt.Errorf("record sends: %w", err)
-	}
-	defer stmt.Close()
 	now := s.now()
-	for _, send := range sends {
-		if _, err := stmt.ExecContext(ctx, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID, send.Status, send.ErrorCode,
-			normalize.Time(send.SentAt, now).UnixMicro()); err != nil {
-			return fmt.Errorf("record sends: %w", err)
+	err := s.write(ctx, func(ctx context.Context, tx execer) error {
+		for _, send := range sends {
+			if _, err := tx.ExecContext(ctx, recordSendSQL, send.CommandID, send.ClinicID, send.LeadID, send.Carrier, send.ProviderID,
+				send.Status, send.ErrorCode, normalize.Time(send.SentAt, now).UnixMicro()); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("record sends: %w", err)
 	}
 	return nil
 }
+
+const recordSendSQL = `INSERT INTO sends (command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO UPDATE
+		SET provider_id = excluded.provider_id, status = excluded.status, error_code = excluded.error_code, sent_at = excluded.sent_at
+		WHERE sends.status IN ('in_flight', 'refused')`
 
 // LookupSend returns a command's send record or persistence.ErrNotFound.
 func (s *Store) LookupSend(ctx context.Context, commandID string) (persistence.Send, error) {

@@ -46,6 +46,7 @@ type Store struct {
 	w         *sql.DB    // writer: one connection
 	r         *readDB    // readers
 	stmts     *stmtCache // statements prepared on the writer
+	comb      combiner   // frequent writes share transactions
 	log       *slog.Logger
 	now       func() time.Time
 	closeOnce sync.Once
