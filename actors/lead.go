@@ -14,8 +14,8 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
-	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )

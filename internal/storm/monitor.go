@@ -9,18 +9,18 @@ import (
 
 // EngineStats is what the engine's metrics showed over the run.
 type EngineStats struct {
-	Scraped            bool               `json:"scraped"`
-	Error              string             `json:"error,omitempty"`
-	RSSBefore          float64            `json:"rss_bytes_before"`
-	RSSAfter           float64            `json:"rss_bytes_after"`
-	RSSPeak            float64            `json:"rss_bytes_peak"`
-	HeapInuseBefore    float64            `json:"heap_inuse_bytes_before"`
-	HeapInuseAfter     float64            `json:"heap_inuse_bytes_after"`
-	HeapInusePeak      float64            `json:"heap_inuse_bytes_peak"`
-	Counters           map[string]float64 `json:"counters,omitempty"` // medspa_ counter growth during the run
+	Scraped         bool               `json:"scraped"`
+	Error           string             `json:"error,omitempty"`
+	RSSBefore       float64            `json:"rss_bytes_before"`
+	RSSAfter        float64            `json:"rss_bytes_after"`
+	RSSPeak         float64            `json:"rss_bytes_peak"`
+	HeapInuseBefore float64            `json:"heap_inuse_bytes_before"`
+	HeapInuseAfter  float64            `json:"heap_inuse_bytes_after"`
+	HeapInusePeak   float64            `json:"heap_inuse_bytes_peak"`
+	Counters        map[string]float64 `json:"counters,omitempty"` // medspa_ counter growth during the run
 	// Stages is the mean time per message of each pipeline stage during
 	// the run (medspa_stage_seconds, internal/stage), in milliseconds.
-	Stages map[string]float64 `json:"stages_ms,omitempty"`
+	Stages             map[string]float64 `json:"stages_ms,omitempty"`
 	scrapes, scrapeErr int
 }
 
