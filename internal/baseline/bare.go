@@ -38,17 +38,28 @@ func RunBare(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	defer s.shutdown()
+	pjs, err := s.roleJS("gateway")
+	if err != nil {
+		return err
+	}
+	cjs, err := s.roleJS("consumers")
+	if err != nil {
+		return err
+	}
+	snd, err := s.sender(true)
+	if err != nil {
+		return err
+	}
 	gw := gateway.NewServer(gateway.Config{TelnyxPublicKey: cfg.TelnyxPublicKey, Clinics: s.dir, Store: cfg.Store,
-		Publisher: bus.Publisher{JS: s.js}, Logger: cfg.Logger.With(slog.String("role", "gateway")),
+		Publisher: bus.Publisher{JS: pjs}, Logger: cfg.Logger.With(slog.String("role", "gateway")),
 		Metrics: gateway.NewMetrics(s.reg), Now: cfg.Now})
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 5 * time.Second}
 
 	g, gctx := errgroup.WithContext(ctx)
-	snd := s.sender(true)
 	g.Go(func() error { return snd.Run(gctx) })
-	b := &bare{js: s.js, log: cfg.Logger.With(slog.String("role", "bare")), now: cfg.Now}
-	stream, err := s.js.Stream(ctx, messages.StreamInbound)
+	b := &bare{js: cjs, log: cfg.Logger.With(slog.String("role", "bare")), now: cfg.Now}
+	stream, err := cjs.Stream(ctx, messages.StreamInbound)
 	if err != nil {
 		return fmt.Errorf("inbound stream: %w", err)
 	}

@@ -122,6 +122,33 @@ type system struct {
 	dir   *clinic.Directory
 	reg   *prometheus.Registry
 	close func()
+	// connect opens another connection to the same server: the busy parts
+	// get one each, as the engine's roles do (internal/app).
+	connect func(name string) (*nats.Conn, error)
+	conns   []*nats.Conn
+}
+
+// roleJS is JetStream over a connection of the role's own, drained when
+// the system closes.
+func (s *system) roleJS(role string) (jetstream.JetStream, error) {
+	nc, err := s.connect("baseline-" + role)
+	if err != nil {
+		return nil, fmt.Errorf("nats connection for %s: %w", role, err)
+	}
+	s.conns = append(s.conns, nc)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream for %s: %w", role, err)
+	}
+	return js, nil
+}
+
+// shutdown drains the role connections, then closes the system.
+func (s *system) shutdown() {
+	for _, c := range s.conns {
+		_ = c.Drain()
+	}
+	s.close()
 }
 
 func open(ctx context.Context, cfg Config) (*system, error) {
@@ -133,6 +160,7 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 			return nil, err
 		}
 		s.nc, s.close = nc, func() { _ = nc.Drain() }
+		s.connect = func(name string) (*nats.Conn, error) { return bus.Dial(cfg.NATSURL, name, cfg.NATSClient) }
 	} else {
 		emb, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: filepath.Join(cfg.DataDir, "nats"), Logger: cfg.Logger})
 		if err != nil {
@@ -144,6 +172,7 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 			return nil, fmt.Errorf("connect embedded nats: %w", err)
 		}
 		s.nc, s.close = nc, func() { _ = nc.Drain(); emb.Shutdown() }
+		s.connect = func(name string) (*nats.Conn, error) { return emb.Connect(name) }
 	}
 	js, err := jetstream.New(s.nc)
 	if err != nil {
@@ -163,7 +192,11 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 // sender is the engine's own sender, talking to the configured carrier.
 // The bare system keeps no leads, so its recipients are checked against
 // the number their lead id is derived from.
-func (s *system) sender(bare bool) *sender.Sender {
+func (s *system) sender(bare bool) (*sender.Sender, error) {
+	js, err := s.roleJS("sender")
+	if err != nil {
+		return nil, err
+	}
 	client := s.cfg.CarrierClient
 	if client == nil {
 		client = carrier.NewHTTPClient() // the engine's (internal/app), so that no design is handicapped
@@ -173,9 +206,9 @@ func (s *system) sender(bare bool) *sender.Sender {
 	if bare {
 		leads = sender.LeadOfNumber
 	}
-	return sender.New(sender.Config{JS: s.js, Store: s.cfg.Store, Carrier: carrier.Router{messages.CarrierTelnyx: c},
+	return sender.New(sender.Config{JS: js, Store: s.cfg.Store, Carrier: carrier.Router{messages.CarrierTelnyx: c},
 		Logger: s.cfg.Logger.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(s.reg), Now: s.cfg.Now,
-		RatePerNumber: s.cfg.SendRatePerNumber, RateBurst: s.cfg.SendBurst, Leads: leads})
+		RatePerNumber: s.cfg.SendRatePerNumber, RateBurst: s.cfg.SendBurst, Leads: leads}), nil
 }
 
 // serve runs srv on the listener until ctx ends.

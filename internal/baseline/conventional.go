@@ -36,15 +36,22 @@ func RunConventional(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	defer s.close()
-	rl := outbox.New(s.js, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, outbox.NewMetrics(s.reg))
+	defer s.shutdown()
+	rjs, err := s.roleJS("relay")
+	if err != nil {
+		return err
+	}
+	snd, err := s.sender(false)
+	if err != nil {
+		return err
+	}
+	rl := outbox.New(rjs, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, outbox.NewMetrics(s.reg))
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.Enqueue, cfg.Now))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
 	g, gctx := errgroup.WithContext(ctx)
-	snd := s.sender(false)
 	g.Go(func() error { return snd.Run(gctx) })
 	g.Go(func() error { rl.Run(gctx); return nil })
 	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
