@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/medspa
 PKGS    := ./...
 
-.PHONY: run build test test-short vet fuzz bench sim token clean
+.PHONY: run build test test-short vet fuzz bench bench-profile sim token clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/medspa
@@ -37,6 +37,13 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./persistence/... ./actors/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/app/
 	$(GO) run ./cmd/medspa storm --compare $(COMPARE_ARGS)
+
+# The comparison with CPU, block and mutex profiles, an execution trace and
+# the goroutines of every system's closed-loop phase in PROFILE_DIR
+# (docs/PERFORMANCE.md, Method and Findings).
+PROFILE_DIR ?= profiles
+bench-profile:
+	$(GO) run ./cmd/medspa storm --compare $(COMPARE_ARGS) --profile $(PROFILE_DIR)
 
 # Talk to a running `make run`: make sim TEXT="How much is Botox?"
 TEXT ?= How much is Botox?
