@@ -195,6 +195,10 @@ type Store interface {
 
 	// LoadSnapshot returns a conversation's snapshot or ErrNotFound.
 	LoadSnapshot(ctx context.Context, clinicID, leadID string) (Snapshot, error)
+	// LeadPhone returns the number stored with a conversation (its
+	// snapshot's Phone) or ErrNotFound, without reading the state: the
+	// sender checks every text's recipient with it.
+	LeadPhone(ctx context.Context, clinicID, leadID string) (string, error)
 	// ListConversations returns a page of a clinic's conversations.
 	ListConversations(ctx context.Context, q ConversationQuery) (ConversationPage, error)
 	// Transcript returns a conversation's messages in order, at most limit

@@ -82,14 +82,14 @@ func (s *Sender) recipientIsTheLead(ctx context.Context, cmd messages.SendSMS) (
 	if s.cfg.Leads != nil {
 		return s.cfg.Leads(ctx, cmd)
 	}
-	snap, err := s.cfg.Store.LoadSnapshot(ctx, cmd.ClinicID, cmd.LeadID)
+	phone, err := s.cfg.Store.LeadPhone(ctx, cmd.ClinicID, cmd.LeadID)
 	if errors.Is(err, persistence.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("load lead: %w", err)
 	}
-	return snap.Phone == cmd.To, nil
+	return phone == cmd.To, nil
 }
 
 // LeadOfNumber is a Config.Leads for a system that keeps no leads (the

@@ -40,6 +40,20 @@ func (s *Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (pers
 	return snap, nil
 }
 
+// LeadPhone returns the number stored with a conversation or
+// persistence.ErrNotFound.
+func (s *Store) LeadPhone(ctx context.Context, clinicID, leadID string) (string, error) {
+	var phone string
+	err := s.r.QueryRowContext(ctx, "SELECT phone FROM conversations WHERE clinic_id = ? AND lead_id = ?", clinicID, leadID).Scan(&phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", persistence.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("lead phone: %w", err)
+	}
+	return phone, nil
+}
+
 // ListConversations returns a page of a clinic's conversations, newest
 // first. The filters are conditions of one query over the clinic's rows in
 // the order of the keyset cursor; see migration 0005 for the indexes.

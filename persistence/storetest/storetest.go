@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ApplyCreatesSnapshot", testApplyCreatesSnapshot},
 		{"ApplyDefaultsTimes", testApplyDefaultsTimes},
 		{"LoadSnapshotNotFound", testLoadSnapshotNotFound},
+		{"LeadPhone", testLeadPhone},
 		{"ApplyUpdatesWithVersionFence", testApplyUpdates},
 		{"DuplicateWritesNothing", testDuplicateWritesNothing},
 		{"VersionConflictWritesNothing", testVersionConflictWritesNothing},
