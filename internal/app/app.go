@@ -312,14 +312,17 @@ func newAssistant(cfg Config, log *slog.Logger, reg prometheus.Registerer) (acto
 	return &llm.Fallback{Model: client, Logger: log, Metrics: m}, nil
 }
 
+// PostgresPoolSize is the Postgres pool of a process: every role shares
+// one pool (group commits, snapshot loads, send records and the relay), and
+// pgxpool's default (max(4, CPUs)) queues them.
+const PostgresPoolSize = 16
+
 // OpenStore opens Postgres when DATABASE_URL is set, the embedded store
 // otherwise; both migrate on open. now is the clock of the timestamps the
 // store writes itself (clock.Real when nil).
 func OpenStore(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (persistence.Store, error) {
 	if cfg.DatabaseURL != "" {
-		// Every role shares one pool: group commits, snapshot loads, send
-		// records and the relay. pgxpool's default (max(4, CPUs)) queues them.
-		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: 16, Now: now})
+		s, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: PostgresPoolSize, Now: now})
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}

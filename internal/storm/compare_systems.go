@@ -67,7 +67,10 @@ func newSandbox(parent, dbBase, name string) (*sandbox, error) {
 // openStore opens (and migrates) the sandbox's store.
 func (s *sandbox) openStore(ctx context.Context) (persistence.Store, error) {
 	if s.dbBase != "" {
-		st, err := postgres.Open(ctx, s.dbBase, postgres.Options{Schema: s.schema})
+		// The engine's pool size (app.OpenStore): pgxpool's default of 4
+		// connections would hold the conventional design's 64 concurrent
+		// transactions to 4.
+		st, err := postgres.Open(ctx, s.dbBase, postgres.Options{Schema: s.schema, MaxConns: app.PostgresPoolSize})
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
