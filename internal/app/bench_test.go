@@ -169,6 +169,7 @@ func BenchmarkSpeedToLeadWebForm(b *testing.B) {
 				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 				b.ReportMetric(float64(leads)/elapsed.Seconds(), "leads/s")
 			}
+			dumpMetrics(b, sys.baseURL)
 		})
 	}
 }
