@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/messages"
 )
 
@@ -33,7 +34,7 @@ func activity(in *messages.Envelope) (string, map[string]string, bool) {
 		return EventMessageStatus, data, true
 	case in.Staff != nil:
 		return EventStaffAction, map[string]string{"action_id": in.ID, "action": in.Staff.Type, "user": in.Staff.UserID}, true
-	case inboundText(*in) != "":
+	case conversation.InboundText(*in) != "":
 		return EventMessageReceived, map[string]string{"message_id": in.ID, "kind": string(in.Kind)}, true
 	}
 	return "", nil, false

@@ -43,7 +43,7 @@ func TestCommitActivityEvents(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.in
 			effects := []conversation.Effect{conversation.Event{Type: "x.y", Data: map[string]any{}}}
-			c, _, err := a.buildCommit(decision{key: in.ID, in: &in, next: next, effects: effects}, now)
+			c, _, err := a.buildCommit(decision{key: in.ID, in: &in, step: conversation.Settle(in.ID, nil, next, &in, effects, now)}, now)
 			if err != nil {
 				t.Fatal(err)
 			}

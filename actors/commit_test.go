@@ -29,7 +29,7 @@ func TestCommitSnapshotHasBooking(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			next := conversation.State{ClinicID: "c1", LeadID: "l1", Phase: conversation.PhaseBooked, Appointments: tt.appts}
-			c, _, err := a.buildCommit(decision{key: "k1", next: next}, now)
+			c, _, err := a.buildCommit(decision{key: "k1", step: conversation.Settle("k1", nil, next, nil, nil, now)}, now)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -39,9 +39,10 @@ type Config struct {
 	// Assistant, when set, is a language model consulted before each
 	// decision on an inbound text (LLM_BASE_URL).
 	Assistant Assistant
-	// PublicBaseURL is the gateway's public address; deposit checkouts
-	// return there.
-	PublicBaseURL string
+	// DepositURL is the public page of an appointment's deposit, where a
+	// deposit checkout returns (gateway.DepositURL); deposits cannot be
+	// asked for without it.
+	DepositURL func(clinicID, leadID, appointmentID string) string
 	// Partitions this node consumes; nil means all of them. Ignored when
 	// Placement is set.
 	Partitions []int

@@ -29,8 +29,10 @@ func (a *leadActor) askClinic(actx actor.Context, key string, reqs []conversatio
 		now := a.engine.cfg.Now()
 		next, effects := conversation.ApplyHoldResult(a.state, a.env(), res, now)
 		prev := a.state
+		k := fmt.Sprintf("%s/clinic/%d", key, i)
+		step := conversation.Settle(k, &prev, next, nil, effects, now)
 		for attempt := 0; ; attempt++ {
-			more, err := a.commit(decision{key: fmt.Sprintf("%s/clinic/%d", key, i), prev: &prev, next: next, effects: effects, origin: origin}, now)
+			more, err := a.commit(decision{key: k, step: step, origin: origin}, now)
 			if err == nil || errors.Is(err, persistence.ErrDuplicate) {
 				reqs = append(reqs, more...)
 				break

@@ -135,7 +135,7 @@ func (a *leadActor) handle(actx actor.Context, d *delivery) {
 			return // shutting down; JetStream redelivers
 		}
 		outcome, holds, err := a.apply(actx, d, env)
-		if errors.Is(err, errNoConversation) {
+		if errors.Is(err, conversation.ErrNoConversation) {
 			a.dead(d, err, "unknown_conversation", nil)
 			return
 		}
@@ -178,29 +178,27 @@ func (a *leadActor) apply(actx actor.Context, d *delivery, env messages.Envelope
 	}
 	now := a.engine.cfg.Now()
 	var prev *conversation.State
-	start := a.state
+	start := conversation.State{}
 	if a.exists {
-		prev = &a.state
-	} else {
-		switch env.Kind {
-		case messages.KindTimer, messages.KindReceipt:
-			// Nothing to fire or mark for a conversation that does not
-			// exist: acknowledged, not stored.
-			return "no_conversation", nil, nil
-		case messages.KindPayment:
-			return "", nil, errNoConversation
-		}
-		start = conversation.New(env, a.clinic, now)
+		prev, start = &a.state, a.state
 	}
 	denv := a.env()
 	denv.Assist = a.assist(env, start, now)
 	decided := clock.Start()
-	next, effects, err := safeDecide(start, denv, env, now)
+	step, err := safeApply(env.ID, prev, denv, env, now)
 	a.engine.cfg.Metrics.stages.Observe(stage.Decide, decided.Elapsed())
+	if errors.Is(err, conversation.ErrNoConversation) {
+		return "", nil, err
+	}
 	if err != nil {
 		return "", nil, &permanentError{err: err, reason: "decide_failed"}
 	}
-	holds, err := a.commit(decision{key: env.ID, in: &env, prev: prev, next: next, effects: effects, origin: d.origin}, now)
+	if !step.Store {
+		// Nothing to fire, mark or act on for a conversation that does
+		// not exist: acknowledged, not stored.
+		return "no_conversation", nil, nil
+	}
+	holds, err := a.commit(decision{key: env.ID, in: &env, step: step, origin: d.origin}, now)
 	if errors.Is(err, persistence.ErrDuplicate) {
 		return "duplicate", nil, nil
 	}
@@ -232,10 +230,10 @@ func (a *leadActor) commit(d decision, now time.Time) ([]conversation.HoldReques
 		}
 		return nil, err
 	}
-	a.state, a.exists = d.next, true
+	a.state, a.exists = d.step.State, true
 	a.version++
 	a.engine.cfg.Metrics.committed(a.clinic.ID, a.phase, d)
-	a.phase = string(d.next.Phase)
+	a.phase = string(d.step.State.Phase)
 	a.engine.relay.Enqueue(c.Outbox)
 	return holds, nil
 }
@@ -324,10 +322,6 @@ func (a *leadActor) dead(d *delivery, err error, label string, broken *persisten
 	return true
 }
 
-// errNoConversation: a payment for a conversation that does not exist. It
-// goes to the dead-letter subject for a person to look at.
-var errNoConversation = fmt.Errorf("%w: payment for a conversation that does not exist", messages.ErrInvalid)
-
 // permanentError marks a failure that retrying cannot fix; reason labels
 // it (decide_failed, store_rejected, snapshot_undecodable).
 type permanentError struct {
@@ -341,15 +335,15 @@ const reasonSnapshot = "snapshot_undecodable"
 func (p *permanentError) Error() string { return p.err.Error() }
 func (p *permanentError) Unwrap() error { return p.err }
 
-// safeDecide runs the pure core and turns a panic into an error, so one bad
+// safeApply runs the pure core and turns a panic into an error, so one bad
 // message cannot take its conversation down with it.
-func safeDecide(s conversation.State, env conversation.Env, in messages.Envelope, now time.Time) (next conversation.State, effects []conversation.Effect, err error) {
+func safeApply(key string, prev *conversation.State, env conversation.Env, in messages.Envelope, now time.Time) (step conversation.Step, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("decide panicked: %v", r)
 		}
 	}()
-	return conversation.DecideWith(s, env, in, now)
+	return conversation.Apply(key, prev, env, in, now)
 }
 
 func backoff(attempt int) time.Duration {

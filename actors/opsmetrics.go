@@ -50,8 +50,8 @@ func (m *Metrics) watchInflight(n *atomic.Int64) { m.ops.source.Store(n) }
 // has it; from is the phase the conversation was stored in ("" when it was
 // not stored).
 func (m *Metrics) committed(clinic, from string, d decision) {
-	m.ops.phases.move(clinic, from, string(d.next.Phase))
-	for _, eff := range d.effects {
+	m.ops.phases.move(clinic, from, string(d.step.State.Phase))
+	for _, eff := range d.step.Effects {
 		if ev, ok := eff.(conversation.Event); ok && ev.Type == conversation.EventOptedOut {
 			m.ops.optOuts.Inc()
 		}

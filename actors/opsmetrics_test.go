@@ -24,18 +24,18 @@ func TestCommittedCountsPhasesAndOptOuts(t *testing.T) {
 		return gatheredLabels(t, reg, "medspa_conversations_by_phase", map[string]string{"clinic": clinicID, "phase": string(p)})
 	}
 	first := conversation.State{Phase: conversation.PhaseQualifying}
-	m.committed(clinicID, "", decision{next: first})
+	m.committed(clinicID, "", decision{step: conversation.Step{State: first}})
 	require.Equal(t, 1.0, phase(conversation.PhaseQualifying))
 
 	same := first
-	m.committed(clinicID, string(first.Phase), decision{prev: &first, next: same})
+	m.committed(clinicID, string(first.Phase), decision{step: conversation.Step{Prev: &first, State: same}})
 	require.Equal(t, 1.0, phase(conversation.PhaseQualifying), "a commit in the same phase moves nothing")
 
 	out := conversation.State{Phase: conversation.PhaseOptedOut}
-	m.committed(clinicID, string(first.Phase), decision{prev: &first, next: out, effects: []conversation.Effect{
+	m.committed(clinicID, string(first.Phase), decision{step: conversation.Step{Prev: &first, State: out, Effects: []conversation.Effect{
 		conversation.Event{Type: conversation.EventPhaseChanged},
 		conversation.Event{Type: conversation.EventOptedOut},
-	}})
+	}}})
 	require.Equal(t, 0.0, phase(conversation.PhaseQualifying))
 	require.Equal(t, 1.0, phase(conversation.PhaseOptedOut))
 	require.Equal(t, 1.0, gathered(t, reg, "medspa_opt_outs_total", ""))
@@ -101,7 +101,7 @@ func TestFirstTextOfANewLeadIsMarked(t *testing.T) {
 	next := conversation.State{Phase: conversation.PhaseQualifying, Phone: "+13125550123", CreatedAt: now}
 	replies := []conversation.Effect{conversation.Reply{Text: "Hi!"}, conversation.Reply{Text: "And more."}}
 	firsts := func(prev *conversation.State) []bool {
-		c, _, err := a.buildCommit(decision{key: "in-1", prev: prev, next: next, effects: replies}, now)
+		c, _, err := a.buildCommit(decision{key: "in-1", step: conversation.Settle("in-1", prev, next, nil, replies, now)}, now)
 		require.NoError(t, err)
 		var got []bool
 		for _, row := range c.Outbox {

@@ -134,6 +134,18 @@ func depositStateOf(a depositRecord, returned bool) string {
 	return depositClosed
 }
 
+// DepositURL returns the public address of an appointment's deposit page
+// below base, the gateway's public address: where development deposit
+// links and Stripe's success (with ?paid=1) and cancel URLs point. The
+// engine is given it (actors.Config.DepositURL), so the route is known
+// only here and in messages.DepositPath.
+func DepositURL(base string) func(clinicID, leadID, appointmentID string) string {
+	base = strings.TrimRight(base, "/")
+	return func(clinicID, leadID, appointmentID string) string {
+		return base + messages.DepositPath(clinicID, leadID, appointmentID)
+	}
+}
+
 // handleDepositPage serves GET /deposits/{clinic_id}/{lead_id}/{appointment_id}
 // (messages.DepositPath): the page development deposit links open, and
 // Stripe's success (?paid=1) and cancel URLs. It shows the appointment as

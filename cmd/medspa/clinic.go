@@ -32,7 +32,7 @@ func runClinic(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, clinicUsage)
 		return errors.New("clinic: want add FILE")
 	}
-	clinics, err := clinic.LoadFile(args[1])
+	clinics, err := clinicsync.LoadFile(args[1])
 	if err != nil {
 		return err
 	}

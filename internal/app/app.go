@@ -142,7 +142,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 			return err
 		}
 		eng := actors.New(actors.Config{JS: conns.js(bus.RoleEngine), Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
-			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, PublicBaseURL: keys.PublicBaseURL, Placement: placement,
+			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, DepositURL: gateway.DepositURL(keys.PublicBaseURL), Placement: placement,
 			Assistant: assistant, CalendarSync: calendarSync(cfg)})
 		g.Go(func() error { return eng.Run(gctx) })
 		pending := bus.NewPendingCollector(conns.js(bus.RoleEngine), reg, log.With(slog.String("role", "engine")))

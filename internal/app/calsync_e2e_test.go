@@ -19,6 +19,7 @@ import (
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/calsync"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 )
@@ -43,7 +44,7 @@ func writeCalendarClinics(t *testing.T, calURL string) string {
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "clinics.yaml")
 	require.NoError(t, os.WriteFile(p, b, 0o600))
-	_, err = clinic.LoadFile(p)
+	_, err = clinicsync.LoadFile(p)
 	require.NoError(t, err, "the clinics file is valid")
 	return p
 }

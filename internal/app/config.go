@@ -19,6 +19,7 @@ import (
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/sender"
 )
 
@@ -283,7 +284,7 @@ func (c *Config) LoadClinics() ([]clinic.Clinic, error) {
 	if c.ClinicsFile == "" {
 		return clinic.Demo(), nil
 	}
-	return clinic.LoadFile(c.ClinicsFile)
+	return clinicsync.LoadFile(c.ClinicsFile)
 }
 
 // Keys are the secrets in force: configured, or development keys.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -15,16 +14,7 @@ type file struct {
 	Clinics []Clinic `yaml:"clinics"`
 }
 
-// LoadFile reads, parses and validates a clinics file (YAML or JSON).
-func LoadFile(path string) ([]Clinic, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load clinics: %w", err)
-	}
-	return Parse(path, data)
-}
-
-// Parse decodes a clinics file named name (used in error messages), applies
+// Parse decodes a clinics file named name (clinicsync.LoadFile reads one) (used in error messages), applies
 // defaults and validates every clinic and the file as a whole: clinic ids
 // and phone numbers must be unique across clinics. Unknown fields are
 // errors. All problems found are reported together.

@@ -1,8 +1,6 @@
 package clinic
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -156,27 +154,6 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(y))
 	if err == nil || !strings.Contains(err.Error(), "timezone") || !strings.Contains(err.Error(), "duration_minutes") {
 		t.Fatalf("want both problems reported, got %v", err)
-	}
-}
-
-func TestLoadFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "clinics.yaml")
-	if err := os.WriteFile(p, []byte(validClinic), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := LoadFile(p)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("LoadFile = %v, %v", cs, err)
-	}
-	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
-		t.Fatal("missing file: no error")
-	}
-	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(bad, []byte("clinics: [{id: x, zzz: 1}]"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadFile(bad); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "zzz") {
-		t.Fatalf("want error naming file and field, got %v", err)
 	}
 }
 

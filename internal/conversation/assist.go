@@ -33,6 +33,10 @@ type Assist struct {
 	Reply string
 	// Source is who gave Understanding: SourceModel or SourceBuiltin.
 	Source string
+	// builtin is the built-in reading the consultation made (Consult),
+	// reused when basis matches the decision's.
+	builtin Understanding
+	basis   *basis
 }
 
 // understand reads an inbound text as the answer to the question asked
@@ -46,7 +50,7 @@ type Assist struct {
 // or change the treatment already chosen. So a model that errs costs at most what the templates would
 // have missed anyway.
 func (t *turn) understand(text string, asked Question) Understanding {
-	b := readAnswer(text, t.c, t.now, asked, len(t.s.Offers))
+	b := t.builtin(text, asked)
 	if t.assist == nil || handsOff(b.Intent) || answers(b, asked) {
 		return b
 	}

@@ -101,15 +101,16 @@ func (t *turn) webConsent(w *messages.WebLead) {
 // onReceipt reads a delivery receipt. A refusal because the recipient
 // opted out at the carrier opts the lead out (without a confirmation: the
 // carrier would refuse it too); another failure is reported as an event.
-// Other receipts change nothing.
+// Other receipts, and any for a conversation that does not exist, change
+// nothing.
 func onReceipt(s State, env Env, in messages.Envelope, now time.Time) (State, []Effect, error) {
+	if s.Phase == "" {
+		return s, nil, nil
+	}
 	r := in.Receipt
 	if compliance.CarrierOptOut(r.ErrorCode) {
 		if s.Phase == PhaseOptedOut {
 			return s, nil, nil
-		}
-		if s.Phase == "" {
-			s = New(in, env.Clinic, now)
 		}
 		t := &turn{s: s, c: env.Clinic, cal: env.Calendar, now: now}
 		t.s.UpdatedAt = now

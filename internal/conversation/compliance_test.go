@@ -213,10 +213,11 @@ func TestReceipts(t *testing.T) {
 			t.Errorf("status %s: event data %v", st, ev.Data)
 		}
 	}
-	// A carrier opt-out for a conversation the store does not know yet.
-	got, _, _ := Decide(State{}, c, receipt(c, "failed", "40300"), t0)
-	if got.Phase != PhaseOptedOut || got.Phone != leadPhone {
-		t.Errorf("carrier opt-out of an unknown conversation: %+v", got)
+	// A carrier opt-out for a conversation the store does not know opens
+	// none (only the lead's own messages do, Opens).
+	got, effects, _ := Decide(State{}, c, receipt(c, "failed", "40300"), t0)
+	if got.Phase != "" || len(effects) != 0 {
+		t.Errorf("carrier opt-out of an unknown conversation: %+v, %+v", got, effects)
 	}
 }
 

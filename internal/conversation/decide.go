@@ -142,7 +142,7 @@ func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
 	t.s.Turns++
 	t.s.LastInboundAt = now
 	t.s.UpdatedAt = now
-	t.s.record(DirIn, inboundText(in), now)
+	t.s.record(DirIn, InboundText(in), now)
 	if t.s.Phase == PhaseLost {
 		t.setPhase(PhaseQualifying) // a lead who went quiet or said no writes again
 	}
@@ -264,30 +264,6 @@ func ownsNumber(c *clinic.Clinic, n string) bool {
 		}
 	}
 	return false
-}
-
-// inboundText is the transcript line of an inbound message.
-func inboundText(in messages.Envelope) string {
-	switch {
-	case in.SMS != nil:
-		text := in.SMS.Text
-		if n := len(in.SMS.Media); n > 0 {
-			text = strings.TrimSpace(fmt.Sprintf("%s (%d attachment(s))", text, n))
-		}
-		return text
-	case in.Missed != nil:
-		return "(missed call)"
-	case in.Web != nil:
-		parts := []string{"(web form)"}
-		if in.Web.Service != "" {
-			parts = append(parts, "service: "+in.Web.Service)
-		}
-		if in.Web.Message != "" {
-			parts = append(parts, "message: "+in.Web.Message)
-		}
-		return strings.Join(parts, " ")
-	}
-	return ""
 }
 
 // truncate shortens text to at most n characters, at a word boundary when

@@ -21,6 +21,7 @@ import (
 
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/storm"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
@@ -294,7 +295,7 @@ func manyClinics(t *testing.T, n int) ([]clinic.Clinic, string) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := clinic.LoadFile(path)
+	loaded, err := clinicsync.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,8 @@ func (e *engine) text(body string, now time.Time) ([]string, error) {
 			From: e.phone, To: e.to, Text: body},
 	}
 	env := conversation.Env{Clinic: e.c, Calendar: e.cal}
-	if e.assistant != nil {
-		env.Assist, _ = llm.AssistFor(context.Background(), e.assistant, e.c, e.s, body, now)
+	if q, ok := conversation.Consultation(e.s, e.c, in, now); ok && e.assistant != nil {
+		env.Assist, _ = llm.AssistFor(context.Background(), e.assistant, e.c, q, now)
 	}
 	next, effects, err := conversation.DecideWith(e.s, env, in, now)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/internal/conversation"
 )
 
@@ -16,30 +15,20 @@ type Assistant interface {
 	Understand(ctx context.Context, req Request, builtin conversation.Understanding) Result
 }
 
-// AssistFor asks m about a lead's inbound text before the decision, with
-// the dialogue state the conversation holds (what it asked last, the times
-// on offer), and returns the input the decision takes (Env.Assist). It
-// returns nil when the model may not read the text: keywords (STOP, HELP),
-// opted-out leads, conversations staff have taken over, clinics that keep
-// theirs from the model.
-func AssistFor(ctx context.Context, m Assistant, c *clinic.Clinic, prev conversation.State, text string, now time.Time) (*conversation.Assist, Result) {
-	if m == nil || c.Assistant.Off {
-		return nil, Result{}
-	}
-	optedOut := prev.Phase == conversation.PhaseOptedOut
-	if optedOut || prev.Phase == conversation.PhaseHandedToStaff || compliance.Classify(text, optedOut) != compliance.KeywordNone {
-		return nil, Result{}
-	}
-	builtin := conversation.UnderstandAnswer(text, c, now, prev.Asked)
+// AssistFor asks m what the core's consultation q asks
+// (conversation.Consultation says whether the model may read a text and
+// what to ask; the caller asks only then), and returns the input the
+// decision takes (Env.Assist).
+func AssistFor(ctx context.Context, m Assistant, c *clinic.Clinic, q conversation.Consult, now time.Time) (*conversation.Assist, Result) {
 	names := []string{}
-	for _, n := range []string{prev.Name, builtin.Name} {
+	for _, n := range []string{q.LeadName, q.Builtin.Name} {
 		if n != "" {
 			names = append(names, n)
 		}
 	}
 	res := m.Understand(ctx, Request{
-		Text: text, Window: WindowFrom(prev.Recent, 4), Facts: FactsFromClinic(c, conversation.OfferTexts(c, prev.Offers)),
-		Persona: c.Assistant.Persona, Names: names, LeadName: prev.Name, Asked: string(prev.Asked),
-	}, builtin)
-	return &conversation.Assist{Understanding: res.Understanding(now, c.Location()), Reply: res.SuggestedReply, Source: string(res.Source)}, res
+		Text: q.Text, Window: WindowFrom(q.Recent, 4), Facts: FactsFromClinic(c, q.Offers),
+		Persona: c.Assistant.Persona, Names: names, LeadName: q.LeadName, Asked: string(q.Asked),
+	}, q.Builtin)
+	return q.Assist(res.Understanding(now, c.Location()), res.SuggestedReply, string(res.Source)), res
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/storm"
 	"github.com/medspa/engine/internal/testkit"
 )
@@ -90,7 +91,7 @@ func manyClinics(t *testing.T, n int, twilio ...bool) ([]clinic.Clinic, string) 
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "clinics.json")
 	require.NoError(t, os.WriteFile(path, b, 0o600))
-	loaded, err := clinic.LoadFile(path)
+	loaded, err := clinicsync.LoadFile(path)
 	require.NoError(t, err)
 	return loaded, path
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/messages"
 )
 
@@ -127,7 +128,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	if *clinicsFile == "" {
 		o.Clinics = clinic.Demo()
-	} else if o.Clinics, err = clinic.LoadFile(*clinicsFile); err != nil {
+	} else if o.Clinics, err = clinicsync.LoadFile(*clinicsFile); err != nil {
 		return err
 	}
 	o.StubListener, err = net.Listen("tcp", *stubListen)
