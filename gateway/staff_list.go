@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/persistence"
 )
@@ -22,7 +23,7 @@ import (
 const (
 	defaultListLimit = 50
 	maxListLimit     = 200
-	phaseHandedOver  = "handed_to_staff"
+	phaseHandedOver  = string(conversation.PhaseHandedToStaff)
 )
 
 // conversationItem is one row of the conversation list.
@@ -129,8 +130,15 @@ func parseBool(s string) (b *bool, ok bool) {
 	return &v, true
 }
 
-// phases are the conversation phases of the core (conversation.Phase).
-var phases = []string{"new", "qualifying", "offering", "held", "deposit_requested", "booked", phaseHandedOver, "opted_out", "lost"}
+// phases are the conversation phases of the core, as the store and the
+// API name them.
+var phases = func() []string {
+	var out []string
+	for _, p := range conversation.Phases() {
+		out = append(out, string(p))
+	}
+	return out
+}()
 
 // handleListConversations lists a clinic's conversations, newest first.
 func handleListConversations(store persistence.Store) http.Handler {

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/persistence"
 )
 
 // nameStaff sets the author name of the messages written by staff users
 // and returns the names of every staff user id in them and in the notes
-// of the state's fields. Ids that are no user (a bearer token's subject)
+// of the conversation. Ids that are no user (a bearer token's subject)
 // stay unnamed; without a user store nothing is named.
-func nameStaff(ctx context.Context, store persistence.Store, msgs []transcriptMessage, fields map[string]any) (map[string]string, error) {
+func nameStaff(ctx context.Context, store persistence.Store, msgs []transcriptMessage, notes []conversation.Note) (map[string]string, error) {
 	names := map[string]string{}
 	users, ok := store.(persistence.Users)
 	if !ok {
@@ -46,11 +47,8 @@ func nameStaff(ctx context.Context, store persistence.Store, msgs []transcriptMe
 		}
 		msgs[i].AuthorName = n
 	}
-	notes, _ := fields["notes"].([]any)
 	for _, n := range notes {
-		note, _ := n.(map[string]any)
-		id, _ := note["user_id"].(string)
-		if _, err := name(id); err != nil {
+		if _, err := name(n.UserID); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/timeparse"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -85,7 +87,7 @@ type conversationDetail struct {
 	// Source says where the state was read: "actor" (the conversation's
 	// actor in memory) or "snapshot" (the last persisted state).
 	Source       string              `json:"source"`
-	Fields       map[string]any      `json:"fields"`
+	Fields       conversationFields  `json:"fields"`
 	Messages     []transcriptMessage `json:"messages"`
 	Appointments []appointmentView   `json:"appointments"`
 	Timers       []timerView         `json:"timers"`
@@ -95,108 +97,141 @@ type conversationDetail struct {
 	StaffNames map[string]string `json:"staff_names"`
 }
 
-// hiddenFields are keys of the state JSON the detail leaves out of fields:
-// the recent transcript (messages has all of it) and the bookkeeping of
-// compliance caps.
-var hiddenFields = []string{"recent", "initiated"}
+// conversationFields are what the conversation knows of the lead and of
+// where it stands, as staff read them: named fields of the core's state,
+// not the state itself (its bookkeeping stays inside).
+type conversationFields struct {
+	ServiceID  string `json:"service_id,omitempty"`
+	ProviderID string `json:"provider_id,omitempty"`
+	// Patient is new or returning once the lead says; ForOther: the name
+	// is of someone the lead books for.
+	Patient  string                `json:"patient,omitempty"`
+	ForOther bool                  `json:"for_other,omitempty"`
+	Want     *timeparse.Preference `json:"want,omitempty"`
+	// Asked is the question the last reply ended with.
+	Asked         conversation.Question `json:"asked,omitempty"`
+	Offers        []clinic.Slot         `json:"offers,omitempty"`
+	Hold          *conversation.Hold    `json:"hold,omitempty"`
+	Turns         int                   `json:"turns"`
+	LastInboundAt time.Time             `json:"last_inbound_at,omitzero"`
+	// Consent is how the lead first agreed to texts.
+	Consent        string                     `json:"consent,omitempty"`
+	RecipientState string                     `json:"recipient_state,omitempty"`
+	RecipientTZ    string                     `json:"recipient_tz,omitempty"`
+	Urgent         bool                       `json:"urgent,omitempty"`
+	StaffFrom      conversation.Phase         `json:"staff_from,omitempty"`
+	OptedOutFrom   conversation.Phase         `json:"opted_out_from,omitempty"`
+	Notes          []conversation.Note        `json:"notes,omitempty"`
+	Deferred       []conversation.Deferred    `json:"deferred,omitempty"`
+	Appointments   []conversation.Appointment `json:"appointments,omitempty"`
+}
+
+func fieldsOf(s conversation.State) conversationFields {
+	return conversationFields{
+		ServiceID: s.ServiceID, ProviderID: s.ProviderID, Patient: s.Patient, ForOther: s.ForOther, Want: s.Want,
+		Asked: s.Asked, Offers: s.Offers, Hold: s.Hold, Turns: s.Turns, LastInboundAt: s.LastInboundAt,
+		Consent: s.Consent, RecipientState: s.RecipientState, RecipientTZ: s.RecipientTZ, Urgent: s.Urgent,
+		StaffFrom: s.StaffFrom, OptedOutFrom: s.OptedOutFrom, Notes: s.Notes, Deferred: s.Deferred, Appointments: s.Appointments,
+	}
+}
 
 // handleGetConversation returns one conversation: transcript with delivery
-// status, the fields of its state, its appointments, pending timers and
-// consent ledger.
+// status, what its state knows, its appointments, pending timers and
+// consent ledger, read from the store in one call
+// (persistence.ConversationRecord) and, when the conversation's actor is
+// in memory, with the actor's state.
 func handleGetConversation(dir *clinic.Directory, store persistence.Store, live LiveState, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		clinicID := chi.URLParam(r, "clinic_id")
-		s, err := loadConversation(ctx, store, clinicID, chi.URLParam(r, "conversation_id"))
-		if err != nil {
-			Error(w, r, err)
+		clinicID, id := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "conversation_id")
+		if !messages.ValidToken(id) {
+			Error(w, r, fmt.Errorf("%w: no such conversation", ErrNotFound))
 			return
 		}
-		out := conversationDetail{
-			ID: s.LeadID, ClinicID: s.ClinicID, Phone: s.Phone, Name: s.Name, Phase: s.Phase,
-			NeedsPerson: s.Phase == phaseHandedOver, Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-			Source: "snapshot", Fields: map[string]any{},
-			Messages: []transcriptMessage{}, Appointments: []appointmentView{}, Timers: []timerView{},
-			Consent: consentView{Ledger: []consentEntry{}},
+		rec, err := store.ReadConversation(ctx, clinicID, id, transcriptLimit)
+		if errors.Is(err, persistence.ErrNotFound) {
+			Error(w, r, fmt.Errorf("%w: no such conversation", ErrNotFound))
+			return
 		}
+		if err != nil {
+			Error(w, r, fmt.Errorf("read conversation: %w", err))
+			return
+		}
+		source := "snapshot"
 		if live != nil {
 			// The actor's state, when one is in memory, is at least as new
 			// as the snapshot and says so.
-			if st, v, ok := live(ctx, clinicID, s.LeadID); ok && v >= s.Version {
-				s.State, out.Version, out.Source = st, v, "actor"
+			if st, v, ok := live(ctx, clinicID, id); ok && v >= rec.Snapshot.Version {
+				rec.Snapshot.State, rec.Snapshot.Version, source = st, v, "actor"
 			}
-		}
-		if len(s.State) > 0 {
-			if err := json.Unmarshal(s.State, &out.Fields); err != nil {
-				Error(w, r, fmt.Errorf("decode state: %w", err))
-				return
-			}
-			for _, k := range hiddenFields {
-				delete(out.Fields, k)
-			}
-			var web struct {
-				Email string        `json:"email"`
-				UTM   *messages.UTM `json:"utm"`
-			}
-			if err := json.Unmarshal(s.State, &web); err == nil {
-				out.Email = web.Email
-				if !web.UTM.Empty() {
-					out.UTM = web.UTM
-				}
-			}
-		}
-		entries, err := store.Transcript(ctx, clinicID, s.LeadID, transcriptLimit)
-		if err != nil {
-			Error(w, r, fmt.Errorf("load transcript: %w", err))
-			return
-		}
-		for _, e := range entries {
-			out.Messages = append(out.Messages, transcriptMessage{ID: e.ID, Direction: e.Direction, Author: e.Author, Text: e.Text, At: e.At, Status: e.Status})
-		}
-		if out.StaffNames, err = nameStaff(ctx, store, out.Messages, out.Fields); err != nil {
-			Error(w, r, err)
-			return
-		}
-		cal, err := loadCalendar(ctx, store, clinicID)
-		if err != nil {
-			Error(w, r, err)
-			return
 		}
 		c, _ := dir.ByID(clinicID)
-		attendance := stateAttendance(s.State)
-		for _, a := range cal.Appointments {
-			if a.LeadID == s.LeadID {
-				if a.Attendance == "" {
-					a.Attendance = attendance[a.ID]
-				}
-				v := appointmentOf(c, a)
-				if a.Status == clinic.StatusBooked {
-					v.AttendanceNext = clinic.AttendanceChoices(a.Attendance, a.Start, now())
-				}
-				out.Appointments = append(out.Appointments, v)
-			}
-		}
-		timers, err := store.LeadTimers(ctx, clinicID, s.LeadID)
+		out, err := detailOf(rec, c, source, now())
 		if err != nil {
-			Error(w, r, fmt.Errorf("load timers: %w", err))
+			Error(w, r, err)
 			return
 		}
-		for _, t := range timers {
-			out.Timers = append(out.Timers, timerView{ID: t.ID, Kind: t.Kind, DueAt: t.DueAt})
-		}
-		if s.Phone != "" {
-			ledger, err := store.ConsentLedger(ctx, clinicID, s.Phone)
-			if err != nil {
-				Error(w, r, fmt.Errorf("load consent ledger: %w", err))
-				return
-			}
-			for _, c := range ledger {
-				out.Consent.Ledger = append(out.Consent.Ledger, consentEntry{At: c.At, Kind: c.Kind, Source: c.Source})
-				out.Consent.State = c.Kind
-			}
+		if out.StaffNames, err = nameStaff(ctx, store, out.Messages, out.Fields.Notes); err != nil {
+			Error(w, r, err)
+			return
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
+}
+
+// detailOf is the staff's view of a conversation's record: the state's
+// fields, the transcript, the lead's appointments on the clinic's
+// calendar with the attendance the conversation recorded, the timers and
+// the consent ledger with its state as the core reads it; now is the
+// server's time, which says what attendance staff may record.
+func detailOf(rec persistence.ConversationRecord, c *clinic.Clinic, source string, now time.Time) (conversationDetail, error) {
+	snap := rec.Snapshot
+	out := conversationDetail{
+		ID: snap.LeadID, ClinicID: snap.ClinicID, Phone: snap.Phone, Name: snap.Name, Phase: snap.Phase,
+		NeedsPerson: snap.Phase == phaseHandedOver, Version: snap.Version, CreatedAt: snap.CreatedAt, UpdatedAt: snap.UpdatedAt,
+		Source: source, Messages: []transcriptMessage{}, Appointments: []appointmentView{}, Timers: []timerView{},
+		Consent: consentView{Ledger: []consentEntry{}},
+	}
+	var s conversation.State
+	if len(snap.State) > 0 {
+		if err := json.Unmarshal(snap.State, &s); err != nil {
+			return conversationDetail{}, fmt.Errorf("decode state: %w", err)
+		}
+	}
+	out.Fields, out.Email = fieldsOf(s), s.Email
+	if !s.UTM.Empty() {
+		out.UTM = s.UTM
+	}
+	for _, e := range rec.Transcript {
+		out.Messages = append(out.Messages, transcriptMessage{ID: e.ID, Direction: e.Direction, Author: e.Author, Text: e.Text, At: e.At, Status: e.Status})
+	}
+	cal, err := decodeCalendar(rec.Clinic.State)
+	if err != nil {
+		return conversationDetail{}, err
+	}
+	for _, a := range cal.Appointments {
+		if a.LeadID != snap.LeadID {
+			continue
+		}
+		if a.Attendance == "" {
+			if x, ok := s.FindAppointment(a.ID); ok {
+				a.Attendance = x.Attendance
+			}
+		}
+		v := appointmentOf(c, a)
+		if a.Status == clinic.StatusBooked {
+			v.AttendanceNext = clinic.AttendanceChoices(a.Attendance, a.Start, now)
+		}
+		out.Appointments = append(out.Appointments, v)
+	}
+	for _, t := range rec.Timers {
+		out.Timers = append(out.Timers, timerView{ID: t.ID, Kind: t.Kind, DueAt: t.DueAt})
+	}
+	for _, e := range rec.Consent {
+		out.Consent.Ledger = append(out.Consent.Ledger, consentEntry{At: e.At, Kind: e.Kind, Source: e.Source})
+	}
+	out.Consent.State = persistence.Ledger(rec.Consent).State()
+	return out, nil
 }
 
 // loadConversation returns a conversation of the clinic, or an error that
@@ -218,15 +253,24 @@ func loadConversation(ctx context.Context, store persistence.Store, clinicID, id
 // loadCalendar reads a clinic's persisted calendar (empty when it has
 // none). It is the last state the clinic actor saved.
 func loadCalendar(ctx context.Context, store persistence.Store, clinicID string) (clinic.Calendar, error) {
-	var cal clinic.Calendar
 	snap, err := store.LoadClinic(ctx, clinicID)
 	if errors.Is(err, persistence.ErrNotFound) {
-		return cal, nil
+		return clinic.Calendar{}, nil
 	}
 	if err != nil {
-		return cal, fmt.Errorf("load clinic calendar: %w", err)
+		return clinic.Calendar{}, fmt.Errorf("load clinic calendar: %w", err)
 	}
-	if err := json.Unmarshal(snap.State, &cal); err != nil {
+	return decodeCalendar(snap.State)
+}
+
+// decodeCalendar decodes a clinic actor's saved calendar (empty for no
+// state), its appointments in order of start.
+func decodeCalendar(state []byte) (clinic.Calendar, error) {
+	var cal clinic.Calendar
+	if len(state) == 0 {
+		return cal, nil
+	}
+	if err := json.Unmarshal(state, &cal); err != nil {
 		return cal, fmt.Errorf("decode clinic calendar: %w", err)
 	}
 	slices.SortFunc(cal.Appointments, func(a, b clinic.Appointment) int { return a.Start.Compare(b.Start) })

@@ -28,6 +28,10 @@ func (downStore) LoadSnapshot(context.Context, string, string) (persistence.Snap
 	return persistence.Snapshot{}, refused("load snapshot")
 }
 
+func (downStore) ReadConversation(context.Context, string, string, int) (persistence.ConversationRecord, error) {
+	return persistence.ConversationRecord{}, refused("read conversation")
+}
+
 func (downStore) ListConversations(context.Context, persistence.ConversationQuery) (persistence.ConversationPage, error) {
 	return persistence.ConversationPage{}, refused("list conversations")
 }

@@ -199,6 +199,11 @@ type Store interface {
 	// snapshot's Phone) or ErrNotFound, without reading the state: the
 	// sender checks every text's recipient with it.
 	LeadPhone(ctx context.Context, clinicID, leadID string) (string, error)
+	// ReadConversation returns the staff's read model of a conversation:
+	// its snapshot, the newest transcriptLimit transcript lines with
+	// delivery status, its timers, its number's consent ledger and the
+	// clinic's calendar; ErrNotFound when it has no snapshot.
+	ReadConversation(ctx context.Context, clinicID, leadID string, transcriptLimit int) (ConversationRecord, error)
 	// ListConversations returns a page of a clinic's conversations.
 	ListConversations(ctx context.Context, q ConversationQuery) (ConversationPage, error)
 	// Transcript returns a conversation's messages in order, at most limit

@@ -38,9 +38,12 @@ func (c Consent) Apply(ev ConsentEvent) Consent {
 	return Consent{Events: append(events, ev)}
 }
 
-// OptedOut reports whether the latest event (by time; among equal times, the
-// one applied last) is a revocation. Events of unknown kinds are ignored.
-func (c Consent) OptedOut() bool {
+// State is the kind of the latest event (by time; among equal times, the
+// one applied last): ConsentGranted, ConsentRevoked or ConsentRegranted,
+// "" when there is none. Events of unknown kinds are ignored. It is the
+// one reading of a ledger: the sender's check before a send and the staff
+// view both use it.
+func (c Consent) State() string {
 	var last *ConsentEvent
 	for i := range c.Events {
 		ev := &c.Events[i]
@@ -53,5 +56,11 @@ func (c Consent) OptedOut() bool {
 			last = ev
 		}
 	}
-	return last != nil && last.Kind == ConsentRevoked
+	if last == nil {
+		return ""
+	}
+	return last.Kind
 }
+
+// OptedOut reports whether the ledger's State is a revocation.
+func (c Consent) OptedOut() bool { return c.State() == ConsentRevoked }

@@ -29,6 +29,13 @@ const (
 	PhaseLost          Phase = "lost"
 )
 
+// Phases returns every phase: those of the booking flow in order, then
+// the side ones.
+func Phases() []Phase {
+	return []Phase{PhaseNew, PhaseQualifying, PhaseOffering, PhaseHeld, PhaseDeposit, PhaseBooked,
+		PhaseHandedToStaff, PhaseOptedOut, PhaseLost}
+}
+
 // Directions of a transcript line.
 const (
 	DirIn  = "in"

@@ -29,11 +29,7 @@ func (s *Sender) optedOut(ctx context.Context, cmd messages.SendSMS) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("consent ledger: %w", err)
 	}
-	var ledger compliance.Consent
-	for _, ev := range events {
-		ledger = ledger.Apply(compliance.ConsentEvent{At: ev.At, Kind: ev.Kind, Source: ev.Source, Text: ev.Text})
-	}
-	return ledger.OptedOut(), nil
+	return persistence.Ledger(events).OptedOut(), nil
 }
 
 // quietDelay returns how long an initiated text must wait for the

@@ -144,3 +144,9 @@ func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit i
 	}
 	return out, nil
 }
+
+// ReadConversation returns the staff's read model of a conversation
+// (persistence.ReadConversation).
+func (s *Store) ReadConversation(ctx context.Context, clinicID, leadID string, transcriptLimit int) (persistence.ConversationRecord, error) {
+	return persistence.ReadConversation(ctx, s, clinicID, leadID, transcriptLimit)
+}

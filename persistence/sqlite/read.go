@@ -135,3 +135,9 @@ func (s *Store) Transcript(ctx context.Context, clinicID, leadID string, limit i
 	) n LEFT JOIN sends sd ON n.direction = 'out' AND sd.command_id = n.id
 	ORDER BY n.seq`, clinicID, leadID, limit)
 }
+
+// ReadConversation returns the staff's read model of a conversation
+// (persistence.ReadConversation).
+func (s *Store) ReadConversation(ctx context.Context, clinicID, leadID string, transcriptLimit int) (persistence.ConversationRecord, error) {
+	return persistence.ReadConversation(ctx, s, clinicID, leadID, transcriptLimit)
+}

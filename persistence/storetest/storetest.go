@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"LeadTimersEmpty", testLeadTimersEmpty},
 		{"FailedCommitWritesNoExtras", testFailedCommitWritesNoExtras},
 		{"ConsentLedger", testConsentLedger},
+		{"ReadConversation", testReadConversation},
 		{"ConsentOrderIsTime", testConsentOrderIsTime},
 		{"DeliveryReceipts", testDeliveryReceipts},
 		{"FunnelStages", testFunnelStages},
