@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,24 +13,18 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
-// validator is a request that validates itself.
-type validator interface {
-	Valid(ctx context.Context) map[string]string
-}
+// adminBody is how admin routes read their bodies.
+var adminBody = bodyRules{limit: maxAdminBody, shape: "a JSON object"}
 
-// decodeAdmin decodes and validates an admin request; on failure it
-// answers 400 and returns false. extra adds checks that need the handler's
-// dependencies.
-func decodeAdmin(w http.ResponseWriter, r *http.Request, q validator, extra func(map[string]string)) bool {
-	if err := decodeJSONBody(w, r, maxAdminBody, q); err != nil {
-		Error(w, r, err)
-		return false
+// decode reads and checks an admin request into q (readJSON, check); on
+// failure it answers 400 and returns false. extra adds checks that need
+// the handler's dependencies and reads q as decoded.
+func (d adminDeps) decode(w http.ResponseWriter, r *http.Request, q request, extra func(map[string]string)) bool {
+	err := readJSON(w, r, adminBody, q)
+	if err == nil {
+		err = check(q, d.now(), extra)
 	}
-	f := q.Valid(r.Context())
-	if extra != nil {
-		extra(f)
-	}
-	if err := invalid(f); err != nil {
+	if err != nil {
 		Error(w, r, err)
 		return false
 	}
@@ -45,7 +38,7 @@ func handleCreateBrand(d adminDeps) http.Handler {
 			return
 		}
 		var q brandRequest
-		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID); checkIdempotencyKey(f, r) }) {
+		if !d.decode(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID); checkIdempotencyKey(f, r) }) {
 			return
 		}
 		brand := q.telnyx()
@@ -72,7 +65,7 @@ func handleCreateCampaign(d adminDeps) http.Handler {
 		}
 		var q campaignRequest
 		var lookupErr error
-		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
+		ok := d.decode(w, r, &q, func(f map[string]string) {
 			d.checkClinic(f, q.ClinicID)
 			checkIdempotencyKey(f, r)
 			if _, bad := f["brand_id"]; bad {
@@ -116,7 +109,7 @@ func handleCreateHostedOrder(d adminDeps) http.Handler {
 			return
 		}
 		var q hostedOrderRequest
-		ok := decodeAdmin(w, r, &q, func(f map[string]string) {
+		ok := d.decode(w, r, &q, func(f map[string]string) {
 			d.checkClinic(f, q.ClinicID)
 			checkIdempotencyKey(f, r)
 			if q.MessagingProfileID == "" && d.profileID == "" {
@@ -167,7 +160,7 @@ func handleAdminSend(d adminDeps) http.Handler {
 			return
 		}
 		var q sendRequest
-		if !decodeAdmin(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID) }) {
+		if !d.decode(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID) }) {
 			return
 		}
 		number, _ := phone.Normalize(q.To)

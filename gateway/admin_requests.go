@@ -1,12 +1,12 @@
 package gateway
 
 import (
-	"context"
 	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/medspa/engine/internal/phone"
@@ -42,7 +42,7 @@ var (
 )
 
 // Valid returns what is wrong with the request, field by field.
-func (q brandRequest) Valid(context.Context) map[string]string {
+func (q brandRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"
@@ -142,7 +142,7 @@ const (
 var keywordRE = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
 
 // Valid returns what is wrong with the request, field by field.
-func (q campaignRequest) Valid(context.Context) map[string]string {
+func (q campaignRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"
@@ -239,7 +239,7 @@ type hostedOrderRequest struct {
 const maxHostedNumbers = 20
 
 // Valid returns what is wrong with the request, field by field.
-func (q hostedOrderRequest) Valid(context.Context) map[string]string {
+func (q hostedOrderRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"
@@ -286,7 +286,7 @@ const maxSendText = 1600
 // Valid returns what is wrong with the request, field by field; messages
 // never repeat the values. The text is checked as it will be sent: without
 // its control characters but newline and tab (safetext.Body).
-func (q sendRequest) Valid(context.Context) map[string]string {
+func (q sendRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidToken(q.ClinicID) {
 		f["clinic_id"] = "required: a clinic id"

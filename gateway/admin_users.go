@@ -117,7 +117,7 @@ func handleCreateUser(cfg Config) http.Handler {
 			return
 		}
 		var q NewUserRequest
-		if err := decodeAuthJSON(w, r, &q); err != nil {
+		if err := readJSON(w, r, authBody, &q); err != nil {
 			Error(w, r, err)
 			return
 		}

@@ -2,9 +2,7 @@ package gateway
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -23,6 +21,18 @@ const maxAttendanceBody = 1 << 10
 // /v1/clinics/{clinic_id}/appointments/{appointment_id}/status.
 type attendanceRequest struct {
 	Status string `json:"status"`
+}
+
+// attendanceBody is how the attendance route reads its body.
+var attendanceBody = bodyRules{limit: maxAttendanceBody, strict: true,
+	shape: `a JSON object {"status": "arrived" | "completed" | "no_show"}`}
+
+// Valid names a status that is not one staff record.
+func (q attendanceRequest) Valid(time.Time) map[string]string {
+	if !clinic.ValidAttendance(q.Status) {
+		return map[string]string{"status": "one of arrived, completed, no_show"}
+	}
+	return nil
 }
 
 // attendanceAccepted answers an attendance record: the appointment as it
@@ -54,19 +64,10 @@ func handleAttendance(dir *clinic.Directory, store persistence.Store, live LiveS
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID, apptID := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "appointment_id")
-		var req attendanceRequest
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAttendanceBody))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			Error(w, r, invalid(map[string]string{"body": `a JSON object {"status": "arrived" | "completed" | "no_show"}: ` + err.Error()}))
-			return
-		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			Error(w, r, invalid(map[string]string{"body": "one JSON object only"}))
-			return
-		}
-		if !clinic.ValidAttendance(req.Status) {
-			Error(w, r, invalid(map[string]string{"status": "one of arrived, completed, no_show"}))
+		t := now()
+		req, err := decodeRequest[attendanceRequest](w, r, attendanceBody, t, nil)
+		if err != nil {
+			Error(w, r, err)
 			return
 		}
 		cal, err := loadCalendar(ctx, store, clinicID)
@@ -97,7 +98,6 @@ func handleAttendance(dir *clinic.Directory, store persistence.Store, live LiveS
 			Error(w, r, fmt.Errorf("decode state: %w", err))
 			return
 		}
-		t := now()
 		rec := stateAppointment{Status: "unknown to the conversation"}
 		for _, x := range st.Appointments {
 			if x.ID == apptID {

@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -142,8 +140,8 @@ func handleAddBlock(dir *clinic.Directory, blocks BlockChanger, now func() time.
 			Error(w, r, fmt.Errorf("%w: no such clinic", ErrNotFound))
 			return
 		}
-		req, err := decodeBlock(w, r)
-		if err != nil {
+		var req blockRequest
+		if err := readJSON(w, r, blockBody, &req); err != nil {
 			Error(w, r, err)
 			return
 		}
@@ -215,20 +213,6 @@ func changeBlock(ctx context.Context, blocks BlockChanger, req messages.BlockCha
 	return rep, fmt.Errorf("%w: block not changed: %s", ErrUnavailable, rep.Detail)
 }
 
-// decodeBlock reads a JSON block body: one object, known fields only.
-func decodeBlock(w http.ResponseWriter, r *http.Request) (blockRequest, error) {
-	var req blockRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBlockBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return req, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxBlockBody)
-		}
-		return req, invalid(map[string]string{"body": "a JSON object with provider_id or room_id (or neither), start, end, reason: " + err.Error()})
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return req, invalid(map[string]string{"body": "one JSON object only"})
-	}
-	return req, nil
-}
+// blockBody is how the blocks route reads its body.
+var blockBody = bodyRules{limit: maxBlockBody, strict: true,
+	shape: "a JSON object with provider_id or room_id (or neither), start, end, reason"}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -36,19 +35,8 @@ func handleCreateClinic(d adminDeps) http.Handler {
 			return
 		}
 		var req newClinic
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSettingsBody))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				Error(w, r, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxSettingsBody))
-				return
-			}
-			Error(w, r, invalid(map[string]string{"body": `a JSON object {"clinic": {...}}: ` + err.Error()}))
-			return
-		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			Error(w, r, invalid(map[string]string{"body": "one JSON object only"}))
+		if err := readJSON(w, r, bodyRules{limit: maxSettingsBody, strict: true, shape: `a JSON object {"clinic": {...}}`}, &req); err != nil {
+			Error(w, r, err)
 			return
 		}
 		c, err := validClinic(req.Clinic, "")

@@ -1,13 +1,10 @@
 package gateway
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,7 +61,7 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-func (q loginRequest) Valid() map[string]string {
+func (q loginRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if strings.TrimSpace(q.Email) == "" || len(q.Email) > maxEmail {
 		f["email"] = "required, at most 254 characters"
@@ -80,7 +77,7 @@ type inviteRequest struct {
 	Password string `json:"password"`
 }
 
-func (q inviteRequest) Valid() map[string]string {
+func (q inviteRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
 	if why := password.Check(q.Password); why != "" {
 		f["password"] = why
@@ -88,27 +85,10 @@ func (q inviteRequest) Valid() map[string]string {
 	return f
 }
 
-// decodeAuthJSON reads a small JSON body: Content-Type application/json
-// (a cross-site form cannot send it without a CORS preflight), one object,
-// known fields only.
-func decodeAuthJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return invalid(map[string]string{"Content-Type": "must be application/json"})
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAuthBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxAuthBody)
-		}
-		return invalid(map[string]string{"body": "a JSON object: " + err.Error()})
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return invalid(map[string]string{"body": "one JSON object only"})
-	}
-	return nil
-}
+// authBody is how the sign-in, invite and user routes read their bodies:
+// Content-Type application/json (a cross-site form cannot send it without
+// a CORS preflight), one object, known fields only.
+var authBody = bodyRules{limit: maxAuthBody, strict: true, jsonType: true, shape: "a JSON object"}
 
 // loginChecks are the failure counters of a sign-in: per email (hashed,
 // whether or not a user has it) and per client address.
@@ -170,12 +150,8 @@ func handleLogin(cfg Config) http.Handler {
 		if !usersReady(w, r, cfg) {
 			return
 		}
-		var q loginRequest
-		if err := decodeAuthJSON(w, r, &q); err != nil {
-			Error(w, r, err)
-			return
-		}
-		if err := invalid(q.Valid()); err != nil {
+		q, err := decodeRequest[loginRequest](w, r, authBody, cfg.Now(), nil)
+		if err != nil {
 			Error(w, r, err)
 			return
 		}
@@ -225,12 +201,8 @@ func handleAcceptInvite(cfg Config) http.Handler {
 		if !usersReady(w, r, cfg) {
 			return
 		}
-		var q inviteRequest
-		if err := decodeAuthJSON(w, r, &q); err != nil {
-			Error(w, r, err)
-			return
-		}
-		if err := invalid(q.Valid()); err != nil {
+		q, err := decodeRequest[inviteRequest](w, r, authBody, cfg.Now(), nil)
+		if err != nil {
 			Error(w, r, err)
 			return
 		}

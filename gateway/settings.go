@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -185,17 +184,8 @@ func handlePutSettings(dir *clinic.Directory, store persistence.Store, update Se
 // and the whole clinic, whose id may be left out but must not differ.
 func decodeSettingsUpdate(w http.ResponseWriter, r *http.Request, id string) (int64, clinic.Clinic, error) {
 	var req settingsUpdate
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSettingsBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return 0, clinic.Clinic{}, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxSettingsBody)
-		}
-		return 0, clinic.Clinic{}, invalid(map[string]string{"body": `a JSON object {"version": n, "clinic": {...}}: ` + err.Error()})
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return 0, clinic.Clinic{}, invalid(map[string]string{"body": "one JSON object only"})
+	if err := readJSON(w, r, bodyRules{limit: maxSettingsBody, strict: true, shape: `a JSON object {"version": n, "clinic": {...}}`}, &req); err != nil {
+		return 0, clinic.Clinic{}, err
 	}
 	version, err := requestedVersion(r, req.Version)
 	if err != nil {

@@ -1,12 +1,8 @@
 package gateway
 
 import (
-	"context"
 	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -35,11 +31,10 @@ type actionRequest struct {
 	NewStart      *time.Time `json:"new_start,omitempty"`
 }
 
-// Valid names what is wrong with the request, field by field; the clock is
-// taken from ctx (withNow) to refuse a reschedule into the past. The text
-// is checked as it will be sent or noted: without its control characters
-// (decodeAction removes them).
-func (a actionRequest) Valid(ctx context.Context) map[string]string {
+// Valid names what is wrong with the request, field by field; now refuses
+// a reschedule into the past. The text is checked as it will be sent or
+// noted: without its control characters (the handler removes them).
+func (a actionRequest) Valid(now time.Time) map[string]string {
 	f := map[string]string{}
 	if !messages.ValidStaffAction(a.Type) {
 		f["type"] = "one of " + strings.Join(messages.StaffActionTypes, ", ")
@@ -47,16 +42,17 @@ func (a actionRequest) Valid(ctx context.Context) map[string]string {
 	}
 	needText := a.Type == messages.StaffSend || a.Type == messages.StaffNote
 	needAppt := a.Type == messages.StaffCancelAppointment || a.Type == messages.StaffRescheduleAppointment
-	switch text := strings.TrimSpace(safetext.Body(a.Text)); {
-	case needText && text == "":
+	text := safetext.Body(a.Text)
+	switch {
+	case needText && strings.TrimSpace(text) == "":
 		f["text"] = "required for " + a.Type
-	case !needText && a.Text != "":
+	case !needText && text != "":
 		f["text"] = "not used by " + a.Type
-	case !utf8.ValidString(a.Text):
+	case !utf8.ValidString(text):
 		f["text"] = "not valid UTF-8"
-	case a.Type == messages.StaffSend && utf8.RuneCountInString(a.Text) > maxStaffSend:
+	case a.Type == messages.StaffSend && utf8.RuneCountInString(text) > maxStaffSend:
 		f["text"] = fmt.Sprintf("at most %d characters", maxStaffSend)
-	case a.Type == messages.StaffNote && utf8.RuneCountInString(a.Text) > maxStaffNote:
+	case a.Type == messages.StaffNote && utf8.RuneCountInString(text) > maxStaffNote:
 		f["text"] = fmt.Sprintf("at most %d characters", maxStaffNote)
 	}
 	switch {
@@ -68,7 +64,7 @@ func (a actionRequest) Valid(ctx context.Context) map[string]string {
 	switch {
 	case a.Type == messages.StaffRescheduleAppointment && a.NewStart == nil:
 		f["new_start"] = "required for " + a.Type + ": an RFC 3339 time"
-	case a.Type == messages.StaffRescheduleAppointment && !a.NewStart.After(nowFrom(ctx)):
+	case a.Type == messages.StaffRescheduleAppointment && !a.NewStart.After(now):
 		f["new_start"] = "must be in the future"
 	case a.Type != messages.StaffRescheduleAppointment && a.NewStart != nil:
 		f["new_start"] = "not used by " + a.Type
@@ -86,28 +82,24 @@ type actionAccepted struct {
 // does shows in the transcript and the event stream.
 func handleAction(store persistence.Store, pub Publisher, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := withNow(r.Context(), now())
+		ctx, t := r.Context(), now()
 		clinicID := chi.URLParam(r, "clinic_id")
 		s, err := loadConversation(ctx, store, clinicID, chi.URLParam(r, "conversation_id"))
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
-		req, err := decodeAction(w, r)
+		req, err := decodeRequest[actionRequest](w, r, actionBody, t, nil)
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
-		if err := invalid(req.Valid(ctx)); err != nil {
-			Error(w, r, err)
-			return
-		}
+		req.Text = safetext.Body(req.Text) // a text to send or note loses its control characters but newline and tab
 		id, err := newActionID()
 		if err != nil {
 			Error(w, r, err)
 			return
 		}
-		t := nowFrom(ctx)
 		env := messages.Envelope{
 			V: messages.Version, ID: id, Kind: messages.KindStaff, ClinicID: clinicID, LeadID: s.LeadID, Phone: s.Phone, Received: t,
 			Staff: &messages.StaffAction{Type: req.Type, UserID: claimsFrom(ctx).Subject, UserName: claimsFrom(ctx).Name, Text: req.Text, AppointmentID: req.AppointmentID},
@@ -134,25 +126,9 @@ func handleAction(store persistence.Store, pub Publisher, now func() time.Time) 
 	})
 }
 
-// decodeAction reads a JSON action body: one object, known fields only. A
-// text to send or note loses its control characters but newline and tab.
-func decodeAction(w http.ResponseWriter, r *http.Request) (actionRequest, error) {
-	var req actionRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return req, fmt.Errorf("%w: at most %d bytes", ErrTooLarge, maxActionBody)
-		}
-		return req, invalid(map[string]string{"body": "a JSON object with type and, as the type needs, text, appointment_id, new_start: " + err.Error()})
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return req, invalid(map[string]string{"body": "one JSON object only"})
-	}
-	req.Text = safetext.Body(req.Text)
-	return req, nil
-}
+// actionBody is how the actions route reads its body.
+var actionBody = bodyRules{limit: maxActionBody, strict: true,
+	shape: "a JSON object with type and, as the type needs, text, appointment_id, new_start"}
 
 // newActionID is "staff:" and a random (version 4) UUID.
 func newActionID() (string, error) {
@@ -163,17 +139,4 @@ func newActionID() (string, error) {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("staff:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
-}
-
-type nowKey struct{}
-
-func withNow(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, nowKey{}, t)
-}
-
-// nowFrom is the instant withNow put in ctx (the gateway's clock when the
-// request arrived); handleAction always sets it.
-func nowFrom(ctx context.Context) time.Time {
-	t, _ := ctx.Value(nowKey{}).(time.Time)
-	return t
 }

@@ -3,10 +3,7 @@ package gateway
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/netip"
@@ -58,8 +55,8 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			tooMany(w, r, wait, "too many submissions from this address")
 			return
 		}
-		var q webLeadRequest
-		if err := decodeJSONBody(w, r, maxWebLeadBody, &q); err != nil {
+		q, err := decodeRequest[webLeadRequest](w, r, webLeadBody, at, nil)
+		if err != nil {
 			outcome(OutcomeBadRequest)
 			Error(w, r, err)
 			return
@@ -67,11 +64,6 @@ func handleWebLead(d webLeadDeps) http.Handler {
 		if q.Website != "" {
 			outcome(OutcomeHoneypot)
 			writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: "ld_" + randomHex(10), Status: OutcomeAccepted})
-			return
-		}
-		if err := invalid(q.Valid(r.Context())); err != nil {
-			outcome(OutcomeBadRequest)
-			Error(w, r, err)
 			return
 		}
 		c, ok := d.clinics.ByID(q.ClinicID)
@@ -138,21 +130,9 @@ func handleWebLeadPreflight(clinics *clinic.Directory) http.Handler {
 	})
 }
 
-// decodeJSONBody decodes one JSON object of at most limit bytes into v.
-func decodeJSONBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
-		}
-		return fmt.Errorf("%w: malformed JSON body", ErrInvalid)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%w: data after the JSON object", ErrInvalid)
-	}
-	return nil
-}
+// webLeadBody is how the public web form reads its body: unknown fields
+// are ignored and a body that is not JSON is told so without detail.
+var webLeadBody = bodyRules{limit: maxWebLeadBody, shape: "a JSON object"}
 
 // tooMany answers 429 with a Retry-After in whole seconds.
 func tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, why string) {
