@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -43,15 +44,7 @@ func (c *committer) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
-	fill:
-		for len(batch) < c.maxBatch {
-			select {
-			case r := <-c.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch = wait.Gather(c.reqs, batch, c.maxBatch)
 		live := batch[:0]
 		for _, r := range batch {
 			if r.ctx.Err() != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/stage"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -346,16 +347,10 @@ func safeApply(key string, prev *conversation.State, env conversation.Env, in me
 	return conversation.Apply(key, prev, env, in, now)
 }
 
-func backoff(attempt int) time.Duration {
-	d := 50 * time.Millisecond << min(attempt, 7)
-	return min(d, 5*time.Second)
-}
+// retryBackoff is how long a failed step waits before it is tried again.
+var retryBackoff = wait.Backoff{Base: 50 * time.Millisecond, Max: 5 * time.Second}
 
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
+func backoff(attempt int) time.Duration { return retryBackoff.Delay(attempt) }
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) { wait.Sleep(ctx, d) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -21,7 +22,7 @@ import (
 // the store's dedup keys make the overlap harmless too. While the store
 // fails, the loop polls less often and says so once a minute (storeOutage).
 func (e *Engine) timerLoop(ctx context.Context) {
-	e.pollTimers(ctx, sleepUnlessDone, clock.Start().Elapsed)
+	e.pollTimers(ctx, wait.Sleep, clock.Start().Elapsed)
 }
 
 // pollTimers is the timer loop: wait(ctx, d) sleeps d between polls
@@ -59,18 +60,6 @@ func (e *Engine) fireAllDue(ctx context.Context, pub bus.Publisher) error {
 		if err != nil || n < timerBatch {
 			return err
 		}
-	}
-}
-
-// sleepUnlessDone sleeps d unless ctx ends first; false when it did.
-func sleepUnlessDone(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 

@@ -3,9 +3,7 @@ package bus
 import (
 	"context"
 	"hash/fnv"
-	"math/rand/v2"
 	"sync"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -50,32 +48,4 @@ func ConsumeInLanes(ctx context.Context, cons jetstream.Consumer, n, maxMessages
 	<-cc.Closed()
 	closeLanes()
 	return nil
-}
-
-// Backoff is exponential backoff with jitter: attempt k waits a random time
-// in [d/2, d] where d = Base·2^k, capped at Max.
-type Backoff struct {
-	Base, Max time.Duration
-}
-
-// Delay is the wait before retry number attempt (0-based).
-func (b Backoff) Delay(attempt int) time.Duration {
-	d := b.Base << min(attempt, 16)
-	if d > b.Max || d <= 0 {
-		d = b.Max
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// Sleep waits d, or less if ctx ends first; it reports whether it waited
-// the whole time.
-func Sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/messages"
 )
 
@@ -231,7 +232,7 @@ func (m *Membership) watch(ctx context.Context, notify func()) {
 		w, err := m.kv.WatchAll(ctx)
 		if err != nil {
 			m.cfg.Logger.Debug("watch nodes", slog.String("error", err.Error()))
-			sleep(ctx, time.Second)
+			wait.Sleep(ctx, time.Second)
 			continue
 		}
 		updates := w.Updates()
@@ -265,13 +266,4 @@ func (m *Membership) leave() {
 		m.cfg.Logger.Debug("leave nodes bucket", slog.String("error", err.Error()))
 	}
 	m.set(m.cfg.NodeID, false)
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/medspa/engine/internal/timeparse"
 )
 
 // Days are the keys of Clinic.Hours, in week order starting on Monday.
@@ -97,7 +99,7 @@ func (c *Clinic) OpeningHoursText() string {
 		h := c.HoursOn(time.Weekday((i + 1) % 7))
 		text := "closed"
 		if !h.Closed {
-			text = clockText(h.Open) + "-" + clockText(h.Close)
+			text = timeparse.Clock12(h.Open) + "-" + timeparse.Clock12(h.Close)
 		}
 		if n := len(runs); n > 0 && runs[n-1].text == text {
 			runs[n-1].to = i
@@ -117,23 +119,6 @@ func (c *Clinic) OpeningHoursText() string {
 }
 
 func dayTitle(i int) string { return strings.ToUpper(Days[i][:1]) + Days[i][1:] }
-
-// clockText formats minutes after midnight as "9am", "6:30pm", "12pm".
-func clockText(min int) string {
-	h, m := min/60%24, min%60
-	suffix := "am"
-	if h >= 12 {
-		suffix = "pm"
-	}
-	h12 := h % 12
-	if h12 == 0 {
-		h12 = 12
-	}
-	if m == 0 {
-		return fmt.Sprintf("%d%s", h12, suffix)
-	}
-	return fmt.Sprintf("%d:%02d%s", h12, m, suffix)
-}
 
 // locations caches loaded time zones by name; shared by all clinics.
 var locations sync.Map // string -> *time.Location

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/stage"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -77,15 +78,7 @@ func (r *Relay) Run(ctx context.Context) {
 		case row := <-r.queue:
 			batch = append(batch, row)
 		}
-	fill:
-		for len(batch) < cap(batch) {
-			select {
-			case row := <-r.queue:
-				batch = append(batch, row)
-			default:
-				break fill
-			}
-		}
+		batch = wait.Gather(r.queue, batch, cap(batch))
 		r.publish(ctx, batch)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/messages"
 )
 
@@ -173,7 +174,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 			return
 		}
 		_ = m.InProgress()
-		bus.Sleep(ctx, w.backoff(attempt))
+		wait.Sleep(ctx, w.backoff(attempt))
 	}
 	log.Info("payment command done")
 	_ = m.Ack()
@@ -187,7 +188,7 @@ func (w *Worker) withRetry(ctx context.Context, m jetstream.Msg, kind string, ca
 		if attempt > 0 {
 			w.cfg.Metrics.retries.WithLabelValues(kind).Inc()
 			_ = m.InProgress()
-			if !bus.Sleep(ctx, w.backoff(attempt-1)) {
+			if !wait.Sleep(ctx, w.backoff(attempt-1)) {
 				return ctx.Err()
 			}
 		}
@@ -207,7 +208,7 @@ func (w *Worker) withRetry(ctx context.Context, m jetstream.Msg, kind string, ca
 
 // backoff is exponential with full jitter: a random wait in [d/2, d).
 func (w *Worker) backoff(attempt int) time.Duration {
-	return bus.Backoff{Base: w.cfg.BaseBackoff, Max: w.cfg.MaxBackoff}.Delay(attempt)
+	return wait.Backoff{Base: w.cfg.BaseBackoff, Max: w.cfg.MaxBackoff, Jitter: true}.Delay(attempt)
 }
 
 func (w *Worker) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 )
 
 // limiter is a token bucket per sending number, shared by all lanes:
@@ -82,7 +82,7 @@ func (l *limiter) wait(ctx context.Context, m jetstream.Msg, from string) bool {
 	d := l.reserve(from)
 	for d > 0 {
 		step := min(d, 5*time.Second)
-		if !bus.Sleep(ctx, step) {
+		if !wait.Sleep(ctx, step) {
 			return false
 		}
 		d -= step

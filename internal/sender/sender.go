@@ -25,6 +25,7 @@ import (
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/stage"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -387,7 +388,7 @@ func (s *Sender) recordSent(recCtx context.Context, batch []sent, recs []persist
 		for _, r := range batch {
 			_ = r.msg.InProgress()
 		}
-		bus.Sleep(recCtx, s.backoff(attempt))
+		wait.Sleep(recCtx, s.backoff(attempt))
 		err := s.cfg.Store.RecordSends(recCtx, recs)
 		if err == nil {
 			break
@@ -425,7 +426,7 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 		if attempt > 0 {
 			s.cfg.Metrics.retries.WithLabelValues(string(cmd.Carrier)).Inc()
 			_ = m.InProgress()
-			if !bus.Sleep(ctx, s.backoff(attempt-1)) {
+			if !wait.Sleep(ctx, s.backoff(attempt-1)) {
 				return "", ctx.Err()
 			}
 		}
@@ -450,7 +451,7 @@ func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd message
 
 // backoff is exponential with full jitter: a random wait in [d/2, d).
 func (s *Sender) backoff(attempt int) time.Duration {
-	return bus.Backoff{Base: s.cfg.BaseBackoff, Max: s.cfg.MaxBackoff}.Delay(attempt)
+	return wait.Backoff{Base: s.cfg.BaseBackoff, Max: s.cfg.MaxBackoff, Jitter: true}.Delay(attempt)
 }
 
 func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
