@@ -15,7 +15,7 @@ import (
 // others queue behind the transaction in flight; when it finishes, everything
 // that queued meanwhile goes into the next one.
 type committer struct {
-	store    persistence.Store
+	store    batchStore
 	reqs     chan commitReq
 	maxBatch int
 	batches  func(n int, took time.Duration) // observes each batch: its size and how long Apply took
@@ -27,7 +27,12 @@ type commitReq struct {
 	done   chan error
 }
 
-func newCommitter(store persistence.Store, workers, maxBatch int, observe func(int, time.Duration)) *committer {
+// batchStore writes batches of commits (persistence.Store.Apply).
+type batchStore interface {
+	Apply(ctx context.Context, commits []persistence.Commit) ([]error, error)
+}
+
+func newCommitter(store batchStore, workers, maxBatch int, observe func(int, time.Duration)) *committer {
 	c := &committer{store: store, reqs: make(chan commitReq, maxBatch*workers), maxBatch: maxBatch, batches: observe}
 	return c
 }

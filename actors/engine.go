@@ -27,10 +27,26 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
+// Store is what the engine reads and writes (persistence.Store has it):
+// conversations through the committer and the relay, timers, the clinic
+// actors' calendars and settings, and the census of phases.
+type Store interface {
+	batchStore
+	outbox.Store
+	LoadSnapshot(ctx context.Context, clinicID, leadID string) (persistence.Snapshot, error)
+	ConversationsByPhase(ctx context.Context) ([]persistence.PhaseCount, error)
+	DueTimers(ctx context.Context, t time.Time, limit int) ([]persistence.Timer, error)
+	DeleteTimers(ctx context.Context, fired []persistence.Timer) error
+	LoadClinic(ctx context.Context, clinicID string) (persistence.ClinicSnapshot, error)
+	SaveClinic(ctx context.Context, s persistence.ClinicSnapshot) error
+	LoadClinicSettings(ctx context.Context, clinicID string) (persistence.ClinicSettings, error)
+	SaveClinicSettings(ctx context.Context, s persistence.ClinicSettings) error
+}
+
 // Config configures an Engine.
 type Config struct {
 	JS       jetstream.JetStream
-	Store    persistence.Store
+	Store    Store
 	Clinics  *clinic.Directory
 	Topology bus.Topology
 	Logger   *slog.Logger

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -141,7 +142,13 @@ var phases = func() []string {
 }()
 
 // handleListConversations lists a clinic's conversations, newest first.
-func handleListConversations(store persistence.Store) http.Handler {
+// conversationLister pages through a clinic's conversations
+// (persistence.Store has it).
+type conversationLister interface {
+	ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error)
+}
+
+func handleListConversations(store conversationLister) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q, err := parseListQuery(r, chi.URLParam(r, "clinic_id"))
 		if err != nil {
@@ -170,7 +177,7 @@ func handleListConversations(store persistence.Store) http.Handler {
 // possible medical emergency no person answered yet), newest first. They
 // are handed to staff, so only that phase is read, and only when q lists
 // it.
-func urgentConversations(r *http.Request, store persistence.Store, q persistence.ConversationQuery) ([]persistence.Snapshot, error) {
+func urgentConversations(r *http.Request, store conversationLister, q persistence.ConversationQuery) ([]persistence.Snapshot, error) {
 	if len(q.Phases) > 0 && !slices.Contains(q.Phases, phaseHandedOver) {
 		return nil, nil
 	}

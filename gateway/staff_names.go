@@ -14,7 +14,7 @@ import (
 // and returns the names of every staff user id in them and in the notes
 // of the conversation. Ids that are no user (a bearer token's subject)
 // stay unnamed; without a user store nothing is named.
-func nameStaff(ctx context.Context, store persistence.Store, msgs []transcriptMessage, notes []conversation.Note) (map[string]string, error) {
+func nameStaff(ctx context.Context, store any, msgs []transcriptMessage, notes []conversation.Note) (map[string]string, error) {
 	names := map[string]string{}
 	users, ok := store.(persistence.Users)
 	if !ok {

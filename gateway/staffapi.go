@@ -140,7 +140,14 @@ func fieldsOf(s conversation.State) conversationFields {
 // consent ledger, read from the store in one call
 // (persistence.ConversationRecord) and, when the conversation's actor is
 // in memory, with the actor's state.
-func handleGetConversation(dir *clinic.Directory, store persistence.Store, live LiveState, now func() time.Time) http.Handler {
+// conversationReader reads the staff's read model of a conversation
+// (persistence.Store has it; staff user names come from persistence.Users
+// when the store has those too).
+type conversationReader interface {
+	ReadConversation(ctx context.Context, clinicID, leadID string, transcriptLimit int) (persistence.ConversationRecord, error)
+}
+
+func handleGetConversation(dir *clinic.Directory, store conversationReader, live LiveState, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID, id := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "conversation_id")

@@ -26,6 +26,15 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
+// Store is what clinicsync reads and writes of the stored clinic settings
+// (persistence.Store has it).
+type Store interface {
+	SeedClinicSettings(ctx context.Context, seeds []persistence.ClinicSettings) (int, error)
+	SaveClinicSettings(ctx context.Context, s persistence.ClinicSettings) error
+	LoadClinicSettings(ctx context.Context, clinicID string) (persistence.ClinicSettings, error)
+	ListClinicSettings(ctx context.Context) ([]persistence.ClinicSettings, error)
+}
+
 // Bootstrap seeds the store with the file's clinics it does not hold yet
 // and returns a directory of the stored settings. A stored clinic whose
 // settings no longer validate (written by an older version, say) keeps the
@@ -37,7 +46,7 @@ import (
 // loaded, and an error is logged, so that every process still starts with
 // the other clinics. Fixing the file (or the other clinic's numbers) and
 // restarting adds it.
-func Bootstrap(ctx context.Context, store persistence.Store, file []clinic.Clinic, log *slog.Logger) (*clinic.Directory, error) {
+func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog.Logger) (*clinic.Directory, error) {
 	before, err := store.ListClinicSettings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load clinic settings: %w", err)
@@ -169,7 +178,7 @@ func problem(err error) slog.Attr {
 // Follow reloads a clinic into dir whenever its settings.changed event is
 // published, and every clinic each period (DefaultPeriod when not
 // positive), until ctx ends.
-func Follow(ctx context.Context, nc *nats.Conn, store persistence.Store, dir *clinic.Directory, period time.Duration, log *slog.Logger) error {
+func Follow(ctx context.Context, nc *nats.Conn, store Store, dir *clinic.Directory, period time.Duration, log *slog.Logger) error {
 	if period <= 0 {
 		period = DefaultPeriod
 	}
@@ -207,7 +216,7 @@ func Follow(ctx context.Context, nc *nats.Conn, store persistence.Store, dir *cl
 }
 
 // Reload brings one clinic up to its stored settings.
-func Reload(ctx context.Context, store persistence.Store, dir *clinic.Directory, clinicID string, log *slog.Logger) error {
+func Reload(ctx context.Context, store Store, dir *clinic.Directory, clinicID string, log *slog.Logger) error {
 	s, err := store.LoadClinicSettings(ctx, clinicID)
 	if err != nil {
 		return err
@@ -217,7 +226,7 @@ func Reload(ctx context.Context, store persistence.Store, dir *clinic.Directory,
 }
 
 // ReloadAll brings every clinic up to its stored settings.
-func ReloadAll(ctx context.Context, store persistence.Store, dir *clinic.Directory, log *slog.Logger) error {
+func ReloadAll(ctx context.Context, store Store, dir *clinic.Directory, log *slog.Logger) error {
 	all, err := store.ListClinicSettings(ctx)
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ type Announcer func(ctx context.Context, subject, msgID string, data []byte) err
 // number to the clinic it loaded first and logs the other (Bootstrap,
 // refresh). A failed announcement is returned after the clinic is stored:
 // the other processes load it at their next periodic reload.
-func Create(ctx context.Context, store persistence.Store, dir *clinic.Directory, c clinic.Clinic, by string, now time.Time, announce Announcer) (persistence.ClinicSettings, error) {
+func Create(ctx context.Context, store Store, dir *clinic.Directory, c clinic.Clinic, by string, now time.Time, announce Announcer) (persistence.ClinicSettings, error) {
 	if _, ok := dir.ByID(c.ID); ok {
 		return persistence.ClinicSettings{}, fmt.Errorf("%w: %q", ErrClinicExists, c.ID)
 	}

@@ -15,6 +15,14 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
+// Store is what the relay reads and deletes of the outbox
+// (persistence.Store has it).
+type Store interface {
+	PendingOutbox(ctx context.Context, olderThan time.Time, limit int) ([]persistence.OutboxRow, error)
+	MarkPublished(ctx context.Context, ids []string) error
+	OutboxBacklog(ctx context.Context, now time.Time) (n int, oldest time.Duration, err error)
+}
+
 // Relay publishes committed outbox rows to JetStream and deletes them once
 // stored. Rows handed over right after commit go out at once (the fast
 // path); a sweep publishes whatever a crash left behind. Both publish with
@@ -22,7 +30,7 @@ import (
 // published twice is still sent once.
 type Relay struct {
 	js      jetstream.JetStream
-	store   persistence.Store
+	store   Store
 	log     *slog.Logger
 	now     func() time.Time
 	queue   chan persistence.OutboxRow
@@ -35,7 +43,7 @@ type Relay struct {
 
 // New returns a relay that sweeps every second for rows older than 3 s.
 // metrics may be nil.
-func New(js jetstream.JetStream, store persistence.Store, log *slog.Logger, now func() time.Time, metrics *Metrics) *Relay {
+func New(js jetstream.JetStream, store Store, log *slog.Logger, now func() time.Time, metrics *Metrics) *Relay {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}

@@ -30,10 +30,19 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
+// Store is what the sender reads and writes (persistence.Store has it):
+// the lead's number and consent before a send, the send records after.
+type Store interface {
+	LoadSnapshot(ctx context.Context, clinicID, leadID string) (persistence.Snapshot, error)
+	ConsentLedger(ctx context.Context, clinicID, phone string) ([]persistence.ConsentEvent, error)
+	LookupSend(ctx context.Context, commandID string) (persistence.Send, error)
+	RecordSends(ctx context.Context, sends []persistence.Send) error
+}
+
 // Config configures a Sender.
 type Config struct {
 	JS      jetstream.JetStream
-	Store   persistence.Store
+	Store   Store
 	Carrier carrier.Sender
 	Logger  *slog.Logger
 	Metrics *Metrics
