@@ -15,6 +15,7 @@ import (
 	"github.com/medspa/engine/actors"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -322,9 +323,18 @@ func TestConversationsByPhaseIsTheStore(t *testing.T) {
 		require.Equal(t, want, got)
 	}
 
+	// handled waits until n messages were handled: the transcript is in the
+	// store a moment before the committing actor counts the commit.
+	handled := func(reg *prometheus.Registry, n float64) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			return testkit.Counter(t, reg, "medspa_messages_processed_total", nil) >= n
+		}, 15*time.Second, 10*time.Millisecond)
+	}
 	reg, stop := r.runStop(t, nil)
 	r.publish(t, "ph-0", "+13125550180", "How much is Botox?")
 	r.answered(t, "+13125550180", "How much is Botox?")
+	handled(reg, 1)
 	same(reg) // counted on start, before the other messages
 	leads := []string{"+13125550181", "+13125550182", "+13125550183"}
 	for i, lead := range leads {
@@ -340,10 +350,12 @@ func TestConversationsByPhaseIsTheStore(t *testing.T) {
 	for _, lead := range leads {
 		r.answered(t, lead, "START")
 	}
+	handled(reg, 1+2+3+4)
 	same(reg)
 	stop()
 	reg = r.runOn(t, nil)
 	r.publish(t, "ph-y", "+13125550180", "Thanks")
 	r.answered(t, "+13125550180", "Thanks")
+	handled(reg, 1)
 	same(reg) // after a restart
 }
