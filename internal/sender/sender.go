@@ -33,7 +33,7 @@ import (
 // Store is what the sender reads and writes (persistence.Store has it):
 // the lead's number and consent before a send, the send records after.
 type Store interface {
-	LoadSnapshot(ctx context.Context, clinicID, leadID string) (persistence.Snapshot, error)
+	LeadPhone(ctx context.Context, clinicID, leadID string) (string, error)
 	ConsentLedger(ctx context.Context, clinicID, phone string) ([]persistence.ConsentEvent, error)
 	LookupSend(ctx context.Context, commandID string) (persistence.Send, error)
 	RecordSends(ctx context.Context, sends []persistence.Send) error
