@@ -26,7 +26,12 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 	case PhaseHeld, PhaseDeposit:
 		return t.changeHold(u, learned)
 	case PhaseBooked:
-		return t.changeBooking(u, learned)
+		if t.changeBooking(u, learned) {
+			return true
+		}
+		if !t.newBooking(u) {
+			return false
+		}
 	}
 	svc, ok := t.service(Understanding{})
 	if !ok || t.s.Pending != nil {
@@ -41,6 +46,16 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 	}
 	t.offer(svc, u, learned)
 	return true
+}
+
+// newBooking reports whether a booked lead asks for another visit: their
+// booking took place, or they ask times for another treatment.
+func (t *turn) newBooking(u Understanding) bool {
+	a, ok := t.s.Booked()
+	if !ok {
+		return true
+	}
+	return !a.Start.After(t.now) || u.ServiceID != "" && u.ServiceID != a.ServiceID
 }
 
 // wantsTimes reports the intents that, once the treatment is known, are
@@ -328,7 +343,7 @@ func (t *turn) offerWith(svc clinic.Service, opening, info, source string) bool 
 		want = *t.s.Want
 	}
 	provider, note := t.offerProvider(svc)
-	slots, exact := t.cal.SuggestWith(t.c, svc, provider, want, t.now, maxOffers)
+	slots, exact := suggest(t.cal, t.c, svc, provider, want, t.now)
 	slots = utcSlots(slots)
 	opening = join(opening, note)
 	parts := []string{opening, info}

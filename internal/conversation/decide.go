@@ -226,11 +226,26 @@ func (t *turn) noteWant(w *timeparse.Preference) {
 // learnName remembers the name for the booking, the lead's own or, when
 // forOther, the patient's; it reports whether it is new.
 func (t *turn) learnName(name string, forOther bool) bool {
-	if name == "" || name == t.s.Name {
+	if name == "" || name == t.s.Name || sameName(t.s.Name, name) && forOther == t.s.ForOther {
 		return false
 	}
 	t.s.Name, t.s.ForOther = name, forOther
 	t.event(EventNameLearned, "name", name)
+	return true
+}
+
+// sameName reports whether name is the known name, or its first words,
+// written alike: "it's Hannah again" from Hannah Price keeps the surname.
+func sameName(known, name string) bool {
+	k, n := strings.Fields(strings.ToLower(known)), strings.Fields(strings.ToLower(name))
+	if len(n) == 0 || len(n) > len(k) {
+		return false
+	}
+	for i := range n {
+		if strings.TrimSuffix(n[i], ".") != strings.TrimSuffix(k[i], ".") {
+			return false
+		}
+	}
 	return true
 }
 

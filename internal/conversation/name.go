@@ -230,7 +230,7 @@ func init() {
 		unsure afraid allergic pregnant able unable kinda sorta pretty super
 		booked scheduled coming inquiring reaching following
 		flexible sick ill stuck running btw lol tired off away traveling travelling home
-		hoping wanting gonna able around`) {
+		hoping wanting gonna able around again`) {
 		notNames[w] = true
 	}
 }

@@ -67,7 +67,7 @@ func nameTokens(t []token, c *clinic.Clinic) (string, bool) {
 		if last && i > 0 && initial(w) {
 			continue
 		}
-		if !answerNameWord(w, c) || !last && w.end {
+		if !answerNameWord(w, c) && !(i > 0 && surname(w, t[0], c)) || !last && w.end {
 			return "", false
 		}
 	}
@@ -174,6 +174,21 @@ func answerNameWord(w token, c *clinic.Clinic) bool {
 	}
 	return (letters > 1 || letters == 1 && w.orig[0] >= 0x80) && !isTreatment(w, c)
 }
+
+// surname reports whether w, after the first word of a capitalised name,
+// is a surname that is also a word never taken alone as a name ("Hannah
+// Price", "Dana Little"): written capitalised after a capitalised first
+// name, and no common word, treatment or day.
+func surname(w, first token, c *clinic.Clinic) bool {
+	if !(answerNotNames[w.lower] || surnames[w.lower]) || !capitalized(w.orig) || !capitalized(first.orig) {
+		return false
+	}
+	return (surnames[w.lower] || !notNames[w.lower]) && !isTreatment(w, c) && len([]rune(w.orig)) > 1
+}
+
+// surnames are common surnames that are also words read as no name
+// (notNames): taken only in surname place, capitalised.
+var surnames = map[string]bool{"price": true, "good": true, "early": true}
 
 // initial is a one-letter token: the "M." of "Olivia M.".
 func initial(w token) bool {

@@ -99,6 +99,9 @@ func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 		out.Name = ""
 	}
 	out.Option = extractOption(u)
+	if out.Option == 0 && out.Name != "" {
+		out.Option = extractOption(withoutName(u, out.Name)) // "1 please, my name is Zoë"
+	}
 	out.Patient = extractPatient(u)
 	if out.Option == 0 {
 		if p, ok := timeparse.Parse(text, now, loc); ok {
@@ -107,6 +110,27 @@ func UnderstandAt(text string, c *clinic.Clinic, now time.Time) Understanding {
 	}
 	out.Intent = classify(u, out)
 	return out
+}
+
+// withoutName is u without the clauses that give the name: "1 please, my
+// name is Zoë" is "1 please".
+func withoutName(u *utterance, name string) *utterance {
+	first := strings.ToLower(strings.Fields(name)[0])
+	var keep, clause []string
+	named := false
+	for _, tk := range u.tokens {
+		clause = append(clause, tk.orig)
+		if strings.ToLower(tk.orig) == first {
+			named = true
+		}
+		if tk.end {
+			if !named {
+				keep = append(keep, strings.Join(clause, " "))
+			}
+			clause, named = nil, false
+		}
+	}
+	return newUtterance(strings.Join(keep, ". "))
 }
 
 // beforeInstead is the part of a text before "instead of": "lips instead
@@ -233,7 +257,7 @@ var classifiers = []struct {
 	{IntentReschedule, func(u *utterance, _ Understanding) bool { return isReschedule(u) }},
 	{IntentPick, func(_ *utterance, x Understanding) bool { return x.Option > 0 }},
 	{IntentPrice, func(u *utterance, _ Understanding) bool { return isPrice(u) }},
-	{IntentHours, func(u *utterance, _ Understanding) bool { return isHours(u) }},
+	{IntentHours, func(u *utterance, x Understanding) bool { return isHours(u) && !asksOpenSlot(u, x) }},
 	{IntentBook, func(u *utterance, x Understanding) bool {
 		return isBook(u) || x.When != nil && (!isNo(u) || isCorrection(u))
 	}},
@@ -278,6 +302,15 @@ func isHours(u *utterance) bool {
 		return false
 	}
 	return u.any("when", "what", "are", "you", "late") || u.any(dayWords...)
+}
+
+// asksOpenSlot reads "open" about a time for a treatment rather than the
+// clinic's hours: "botox thursday afternoon, is 2:30 open?", "are you open
+// saturday for a facial?". Hours words ("hours", "address", "what time do
+// you close") keep it a question about the hours.
+func asksOpenSlot(u *utterance, x Understanding) bool {
+	return x.ServiceID != "" && x.When != nil &&
+		!u.any("hours", "address", "located", "location", "directions", "close", "closing", "closed")
 }
 
 func isBook(u *utterance) bool {

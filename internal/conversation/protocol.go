@@ -130,6 +130,28 @@ func (r HoldResult) OK() bool {
 // maxOffers is how many times one reply offers.
 const maxOffers = 3
 
+// offerGrace is how long an offered time stays bookable: times are offered
+// only when they still clear the clinic's lead time this long after the
+// offer, so the soonest one offered is not gone when the lead picks it a
+// few minutes later.
+const offerGrace = 5 * time.Minute
+
+// suggest offers times for a wish, those that clear the clinic's lead time
+// by offerGrace first; only when none of those matches the wish are times
+// inside the grace offered (the only time left today is better offered
+// than lost). Holds and bookings keep the clinic's own lead time.
+func suggest(cal clinic.Calendar, c *clinic.Clinic, svc clinic.Service, providerID string, want timeparse.Preference, now time.Time) ([]clinic.Slot, bool) {
+	o := *c
+	o.LeadTimeMinutes += int(offerGrace / time.Minute)
+	slots, exact := cal.SuggestWith(&o, svc, providerID, want, now, maxOffers)
+	if !exact {
+		if near, ok := cal.SuggestWith(c, svc, providerID, want, now, maxOffers); ok {
+			return near, true
+		}
+	}
+	return slots, exact
+}
+
 // DecideClinic applies one lead's request to the clinic's calendar. It is
 // pure: the clinic actor persists the returned calendar and sends the
 // result to the lead.
@@ -162,7 +184,7 @@ func DecideClinic(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now ti
 	default:
 		res.Outcome = ResultUnavailable
 	}
-	res.Alternatives, _ = cal.SuggestWith(c, svc, req.ProviderID, req.Want, now, maxOffers)
+	res.Alternatives, _ = suggest(cal, c, svc, req.ProviderID, req.Want, now)
 	res.Alternatives = utcSlots(res.Alternatives)
 	return cal, res
 }

@@ -123,7 +123,7 @@ func decideBooking(cal clinic.Calendar, c *clinic.Clinic, req HoldRequest, now t
 		res.Outcome = ResultTaken
 	}
 	if known {
-		res.Alternatives, _ = cal.Suggest(c, svc, req.Want, now, maxOffers)
+		res.Alternatives, _ = suggest(cal, c, svc, "", req.Want, now)
 		res.Alternatives = utcSlots(res.Alternatives)
 	}
 	return cal, res

@@ -17,8 +17,11 @@ func (t *turn) holding() bool {
 // moving the booking (times picked then move it; the deposit stays).
 func (t *turn) changeBooking(u Understanding, learned bool) bool {
 	a, ok := t.s.Booked()
-	if !ok {
-		return false
+	if !ok || !a.Start.After(t.now) {
+		return false // a visit that took place is no booking to change: a new one is
+	}
+	if u.ServiceID != "" && u.ServiceID != a.ServiceID && u.Intent != IntentCancel && u.Intent != IntentReschedule {
+		return false // another treatment asked for is a booking of its own
 	}
 	if s, ok := t.repick(u); ok && t.justBooked(a) && !s.Start.Equal(a.Start) {
 		// "oops, I meant the third one" right after a booking that needed

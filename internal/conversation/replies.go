@@ -316,6 +316,11 @@ func answerHuman(*turn, Understanding) answer { return answer{} }
 
 // answerPick answers a pick, cancel or move with nothing on offer or held.
 func answerPick(t *turn, u Understanding) answer {
+	if t.holding() && u.Intent == IntentPick {
+		// A pick of the time already held (or of nothing left on offer):
+		// the hold stands, and what it still needs is asked (place).
+		return answer{text: "You're all set with " + slotText(t.c, t.s.Hold.Start) + "."}
+	}
 	if _, ok := t.service(u); !ok {
 		return answer{}
 	}
