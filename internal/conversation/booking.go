@@ -119,6 +119,11 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	case u.Intent == IntentYes && len(offers) == 1:
 		t.requestHold(offers[0])
 		return true
+	case u.Intent == IntentYes && u.When == nil && t.s.Want != nil && t.s.Want.ASAP:
+		// "ok" to the soonest times offered to a lead who asked for the
+		// soonest: the first. The reply names it; "the other one" moves it.
+		t.requestHold(offers[0])
+		return true
 	case u.Intent == IntentYes:
 		t.reply(join(t.opener(learned), "Great! Which one? "+t.ask(AskPick, offerList(t.c, offers)+" "+pickPrompt(len(offers)))))
 		return true

@@ -12,6 +12,7 @@ const (
 	reasonNoAvailability = "no availability"
 	reasonDepositFailed  = "deposit link failed"
 	reasonPayment        = "payment did not match"
+	reasonLanguage       = "another language"
 )
 
 // maxMisses is how many messages in a row may go not understood before a
@@ -59,6 +60,10 @@ func (t *turn) handoffFor(u Understanding) bool {
 		}
 		t.handoff(reason, "Happy to help with that.")
 	default:
+		if t.text != "" && isSpanish(t.said()) {
+			t.handoff(reasonLanguage, "¡Gracias por escribirnos! Una persona de nuestro equipo le responderá pronto.")
+			return true
+		}
 		if t.s.Misses < maxMisses {
 			return false
 		}

@@ -161,3 +161,35 @@ func extractPatient(u *utterance) string {
 	}
 	return ""
 }
+
+// spanishWords are common Spanish words that are not English ones.
+var spanishWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`
+		hola quisiera quiero queria necesito una unos unas cita citas para por los las del
+		tienen tiene hay cuanto cuánto cuesta cuestan precio precios gracias muchas favor buenas buenos
+		dias días tardes noches tarde mañana manana hoy lunes martes miércoles miercoles jueves viernes
+		sábado sabado domingo semana próxima proxima primera primero segunda segundo sí entiendo
+		habla hablan español espanol inglés ingles puedo puede hacer mis usted ustedes
+		qué cómo cuándo cuando dónde donde está están estan soy pero también
+		tambien vale claro disponible disponibilidad horario labios relleno depilación`) {
+		spanishWords[w] = true
+	}
+}
+
+// isSpanish reads a text written in Spanish: most of its words Spanish
+// ones, at least two of them, or Spanish punctuation ("¿", "¡") with one.
+// The engine answers in English only, so a person takes over.
+func isSpanish(u *utterance) bool {
+	n := 0
+	for _, w := range u.words {
+		if spanishWords[w] {
+			n++
+		}
+	}
+	if n >= 1 && strings.ContainsAny(u.raw, "¿¡") {
+		return true
+	}
+	return n >= 2 && 2*n >= len(u.words)
+}

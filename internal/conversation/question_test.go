@@ -29,6 +29,12 @@ func TestReadAnswer(t *testing.T) {
 		{"hi this is mei chen, looking for a hydrafacial", AskNothing, 0, "hydrafacial", "Mei Chen"},
 		{"this is so exciting, botox please", AskNothing, 0, "botox", ""},
 		{"i'm free friday, botox please", AskNothing, 0, "botox", ""},
+		{"1 please, my name is Zoë", AskPick, 1, "", "Zoë"},
+		{"Dana here. the 2nd one", AskPick, 2, "", "Dana"},
+		{"Hannah Price", AskName, 0, "", "Hannah Price"},
+		{"Jo Good", AskName, 0, "", "Jo Good"},
+		{"price", AskName, 0, "", ""},
+		{"hi it's Hannah again, botox please", AskNothing, 0, "botox", "Hannah"},
 	}
 	for _, tt := range tests {
 		u := UnderstandAnswer(tt.text, c, now, tt.asked)

@@ -1,0 +1,71 @@
+package conversation
+
+import (
+	"testing"
+	"time"
+)
+
+// TestOpenSlotIsNoHoursQuestion: "open" about a time for a treatment asks
+// for that time; about the clinic it asks for the hours.
+func TestOpenSlotIsNoHoursQuestion(t *testing.T) {
+	c := glow(t)
+	now := time.Date(2026, 12, 8, 14, 0, 0, 0, time.UTC)
+	tests := []struct {
+		text string
+		want Intent
+	}{
+		{"need a botox touch up thursday afternoon, is 2:30 open?", IntentBook},
+		{"hydrafacial monday at 1 still open?", IntentBook},
+		{"are you open saturday?", IntentHours},
+		{"what are your hours on saturday for botox", IntentHours},
+		{"botox friday, what time do you close?", IntentHours},
+	}
+	for _, tt := range tests {
+		if got := UnderstandAt(tt.text, c, now).Intent; got != tt.want {
+			t.Errorf("%q: intent %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestSameName: a first name already known in full keeps the full name.
+func TestSameName(t *testing.T) {
+	tests := []struct {
+		known, name string
+		want        bool
+	}{
+		{"Hannah Price", "Hannah", true},
+		{"Hannah Price", "hannah price", true},
+		{"Olivia M.", "Olivia M", true},
+		{"Hannah", "Hannah Price", false},
+		{"Hannah Price", "Anna", false},
+		{"", "Anna", false},
+	}
+	for _, tt := range tests {
+		if got := sameName(tt.known, tt.name); got != tt.want {
+			t.Errorf("sameName(%q, %q) = %v, want %v", tt.known, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestIsSpanish: texts in Spanish are told apart from English ones that
+// borrow a word or two.
+func TestIsSpanish(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Hola, quisiera una cita para botox el viernes por la tarde", true},
+		{"hola! cuánto cuesta el microneedling?", true},
+		{"¿tienen citas el sábado?", true},
+		{"no me neither", false},
+		{"gracias!", false},
+		{"hola, botox on friday?", false},
+		{"I live in los angeles, any facial on saturday", false},
+		{"Lucía", false},
+	}
+	for _, tt := range tests {
+		if got := isSpanish(newUtterance(tt.text)); got != tt.want {
+			t.Errorf("isSpanish(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
