@@ -50,7 +50,8 @@ func TestMigrateSetsUpTheBusAsOps(t *testing.T) {
 		t.Fatalf("migrate as ops: %v", err)
 	}
 
-	nc, err := nats.Connect("nats://"+addr, nats.UserInfo(bus.RoleGateway, passwords[bus.RoleGateway]), nats.Timeout(3*time.Second))
+	nc, err := nats.Connect("nats://"+addr, nats.UserInfo(bus.RoleGateway, passwords[bus.RoleGateway]), nats.Timeout(3*time.Second),
+		nats.CustomInboxPrefix(bus.InboxPrefix(bus.RoleGateway)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -272,7 +272,13 @@ func TestRoleUsersAreRefusedWhatTheyDoNotNeed(t *testing.T) {
 	for _, role := range []string{bus.RoleGateway, bus.RoleEngine, bus.RoleSender, bus.RoleWatch} {
 		subscribeRefused(role, messages.SubjectCommands+".>")
 	}
+	// Replies, acks and pulled messages (the sender's texts) reach a client
+	// on its inbox: no role reads another's, nor the shared default.
 	subscribeRefused(bus.RoleWatch, "_INBOX.>")
+	subscribeRefused(bus.RoleGateway, "_INBOX.>")
+	subscribeRefused(bus.RoleGateway, bus.InboxPrefix(bus.RoleSender)+".>")
+	subscribeRefused(bus.RoleEngine, bus.InboxPrefix(bus.RoleGateway)+".>")
+	subscribeRefused(bus.RoleSender, bus.InboxPrefix(bus.RoleEngine)+".>")
 
 	// None but ops creates, updates or deletes a stream, consumer or bucket.
 	for _, role := range []string{bus.RoleGateway, bus.RoleEngine, bus.RoleSender, bus.RoleWatch} {

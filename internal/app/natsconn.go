@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nats-io/nats.go"
@@ -33,15 +34,19 @@ func natsRole(r Roles) string {
 
 // NATSClient is how a process connects to an external NATS_URL as role's
 // user: NATS_CREDS, else NATS_USER (default the role's name) with
-// NATS_PASSWORD (default the role's NATS_<ROLE>_PASSWORD), and TLS. Without
-// a password or creds it connects without credentials.
+// NATS_PASSWORD (default the role's NATS_<ROLE>_PASSWORD), and TLS, with
+// the inbox prefix of its user's role (bus.InboxPrefix). Without a password or creds it connects without
+// credentials.
 func NATSClient(cfg Config, role string) bus.Client {
-	c := bus.Client{CredsFile: cfg.NATSCredsFile, User: cfg.NATSUser, Password: cfg.NATSPassword, TLS: cfg.NATSTLS}
+	c := bus.Client{CredsFile: cfg.NATSCredsFile, User: cfg.NATSUser, Password: cfg.NATSPassword, TLS: cfg.NATSTLS, Role: role}
 	if c.User == "" {
 		c.User = role
 	}
 	if c.Password == "" {
 		c.Password = cfg.NATSRolePasswords[c.User]
+	}
+	if slices.Contains(bus.Roles, c.User) {
+		c.Role = c.User // the inbox its user may subscribe to
 	}
 	if c.Password == "" && c.CredsFile == "" {
 		c.User = ""

@@ -125,7 +125,8 @@ func (e *Embedded) Connect(name string, opts ...nats.Option) (*nats.Conn, error)
 // ConnectAs opens an in-process client connection as role's user when the
 // server has passwords (unauthenticated otherwise).
 func (e *Embedded) ConnectAs(role, name string, extra ...nats.Option) (*nats.Conn, error) {
-	opts := []nats.Option{nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1)}
+	opts := []nats.Option{nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1),
+		nats.CustomInboxPrefix(InboxPrefix(role))}
 	if len(e.passwords) > 0 {
 		p := e.passwords[role]
 		if p == "" {
@@ -147,10 +148,12 @@ func (e *Embedded) Shutdown() {
 
 // Client is how a process authenticates to an external NATS server: a
 // creds file (an nkey/JWT user of a NATS account) or a user and password,
-// and TLS.
+// and TLS. Role, when set, gives the connection its role's inbox prefix
+// (InboxPrefix), the only one its user may subscribe to.
 type Client struct {
 	User, Password, CredsFile string
 	TLS                       ClientTLS
+	Role                      string
 }
 
 // ClientTLS is the client side of TLS to NATS: the CA file that signs the
@@ -177,6 +180,9 @@ func (c Client) Options() ([]nats.Option, error) {
 		return nil, err
 	}
 	var opts []nats.Option
+	if c.Role != "" {
+		opts = append(opts, nats.CustomInboxPrefix(InboxPrefix(c.Role)))
+	}
 	switch {
 	case c.CredsFile != "":
 		opts = append(opts, nats.UserCredentials(c.CredsFile))

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 
 	"github.com/medspa/engine/messages"
 )
@@ -26,9 +27,21 @@ var Roles = []string{RoleGateway, RoleEngine, RoleSender, RoleWatch, RoleOps}
 // events, never commands, inbound messages or dead letters.
 var WatchSubjects = []string{messages.SubjectEvents + ".>"}
 
-// inbox is where replies reach a client: nats.go's request and JetStream
-// reply subjects (its default inbox prefix).
-const inbox = "_INBOX.>"
+// InboxPrefix is the reply-subject prefix of role's connections: replies,
+// JetStream acknowledgements and the messages a pull consumer delivers
+// (texts and numbers, for the sender) reach a client on its inbox, so each
+// role may subscribe to its own prefix only, never to another role's
+// (nats.go's default "_INBOX" would let any role read every reply). Ops
+// keeps the default.
+func InboxPrefix(role string) string {
+	switch role {
+	case RoleGateway, RoleEngine, RoleSender:
+		return "_INBOX_" + role
+	}
+	return nats.InboxPrefix[:len(nats.InboxPrefix)-1]
+}
+
+func inbox(role string) string { return InboxPrefix(role) + ".>" }
 
 func jsAPI(s string) string { return "$JS.API." + s }
 
@@ -132,7 +145,7 @@ func RolePermissions(role string) *server.Permissions {
 		pub = append(pub, settingsChanged, "medspa.rpc.>")
 		pub = append(pub, lookupStreams()...)
 		pub = append(pub, kvUse(messages.BucketTickets, false)...)
-		sub = []string{messages.SubjectEvents + ".>", inbox}
+		sub = []string{messages.SubjectEvents + ".>", inbox(role)}
 	case RoleEngine:
 		pub = append(pub, inbound(messages.KindTimer, messages.KindStaff)...)
 		pub = append(pub, messages.SubjectCommands+".>", messages.SubjectEvents+".>", messages.DeadSubject("inbound"))
@@ -145,7 +158,7 @@ func RolePermissions(role string) *server.Permissions {
 			jsAPI("CONSUMER.LIST."+messages.StreamInbound),       // pending-work metrics
 			jsAPI("CONSUMER.LIST."+messages.StreamOutbound))
 		pub = append(pub, kvUse(messages.BucketNodes, true)...)
-		sub = []string{"medspa.rpc.>", settingsChanged, inbox}
+		sub = []string{"medspa.rpc.>", settingsChanged, inbox(role)}
 		resp = &server.ResponsePermission{MaxMsgs: server.DEFAULT_ALLOW_RESPONSE_MAX_MSGS, Expires: server.DEFAULT_ALLOW_RESPONSE_EXPIRATION}
 	case RoleSender:
 		pub = append(pub, inbound(messages.KindReceipt, messages.KindPayment)...)
@@ -153,7 +166,7 @@ func RolePermissions(role string) *server.Permissions {
 		pub = append(pub, lookupStreams()...)
 		pub = append(pub, consume(messages.StreamOutbound, SenderConsumer)...)
 		pub = append(pub, consume(messages.StreamOutbound, PaymentsConsumer)...)
-		sub = []string{settingsChanged, inbox}
+		sub = []string{settingsChanged, inbox(role)}
 	default:
 		return &server.Permissions{
 			Publish:   &server.SubjectPermission{Deny: []string{">"}},

@@ -32,7 +32,7 @@ import (
 // (a permission violation above all) fails the test.
 func roleConn(t *testing.T, e *bus.Embedded, role string) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
-	nc, err := bus.Dial("nats://"+e.Listening, role, bus.Client{User: role, Password: testPasswords[role]},
+	nc, err := bus.Dial("nats://"+e.Listening, role, bus.Client{User: role, Password: testPasswords[role], Role: role},
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { t.Errorf("%s: %v", role, err) }))
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +323,7 @@ func TestEnsureStreamsLooksUpFirst(t *testing.T) {
 	}
 	created := st.CachedInfo().Created
 
-	nc, err := bus.Dial("nats://"+e.Listening, "engine", bus.Client{User: bus.RoleEngine, Password: testPasswords[bus.RoleEngine]})
+	nc, err := bus.Dial("nats://"+e.Listening, "engine", bus.Client{User: bus.RoleEngine, Password: testPasswords[bus.RoleEngine], Role: bus.RoleEngine})
 	if err != nil {
 		t.Fatal(err)
 	}
