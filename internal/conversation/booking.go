@@ -274,6 +274,13 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 			}
 		}
 	}
+	if u.When != nil && (u.Intent == IntentBook || u.Intent == IntentReschedule) {
+		w := t.heldRelative(*u.When)
+		u.When, t.s.Want = &w, &w
+		if t.moveHoldTo(w) {
+			return true
+		}
+	}
 	switch {
 	case u.Intent == IntentNo || u.Intent == IntentCancel:
 		t.releaseHold()
@@ -294,6 +301,42 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 		return true
 	}
 	return false
+}
+
+// heldRelative reads a wish said while a time is held against that time:
+// "same time" is its time of day ("friday same time"), and a time alone
+// ("the 7pm", "can you do 10:30 instead?") is on its day.
+func (t *turn) heldRelative(w timeparse.Preference) timeparse.Preference {
+	held := t.s.Hold.Start.In(t.c.Location())
+	if len(w.Times) == 0 && len(w.Windows) == 0 && t.said().phrase("same time") {
+		w.Times = []int{held.Hour()*60 + held.Minute()}
+	}
+	if w.From.IsZero() && w.To.IsZero() && len(w.Weekdays) == 0 && !w.ASAP && len(w.Times) == 1 {
+		w.From, w.To = timeparse.DateOf(held), timeparse.DateOf(held)
+	}
+	return w
+}
+
+// moveHoldTo moves the hold straight to the one time a wish names on one
+// day, when that time is open: asked for exactly, it needs no offer.
+func (t *turn) moveHoldTo(w timeparse.Preference) bool {
+	if len(w.Times) != 1 || w.From.IsZero() || w.From != w.To {
+		return false
+	}
+	svc, ok := t.service(Understanding{})
+	if !ok {
+		return false
+	}
+	slots, exact := suggest(t.cal, t.c, svc, t.s.ProviderID, w, t.now)
+	h := t.s.Hold
+	if !exact || len(slots) != 1 || slots[0].Start.Equal(h.Start) {
+		return false
+	}
+	t.releaseHold()
+	t.setPhase(PhaseOffering)
+	t.notice = join(t.notice, "Sure, I've released "+slotText(t.c, h.Start)+".")
+	t.requestHold(slots[0])
+	return true
 }
 
 // repick finds another of the times a hold was picked from that the

@@ -340,7 +340,29 @@ func isGroup(u *utterance) bool {
 		"bring someone", "bring a buddy", "two of us", "both of us", "three of us", "group booking", "a group",
 		"couples", "for two people", "for 2 people", "me and my friend", "me and a friend", "my friend and i",
 		"bridal party", "girls day", "book together", "come together", "back to back", "come with me",
-		"friend come", "friend and me", "my friend too", "a friend too", "us both", "the two of us")
+		"friend come", "friend and me", "my friend too", "a friend too", "us both", "the two of us") ||
+		meAndRelation(u)
+}
+
+// meAndRelation reads a booking for the lead and a relation: "me and my
+// sister", "botox for me and a facial for my mom".
+func meAndRelation(u *utterance) bool {
+	w := u.words
+	for i := 0; i+3 < len(w); i++ {
+		if w[i] == "me" && w[i+1] == "and" && w[i+2] == "my" && relations[w[i+3]] {
+			return true
+		}
+	}
+	for i := 1; i+1 < len(w); i++ {
+		if w[i-1] == "for" && w[i] == "me" && w[i+1] == "and" {
+			for j := i + 2; j+2 < len(w); j++ {
+				if w[j] == "for" && w[j+1] == "my" && relations[w[j+2]] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func isNo(u *utterance) bool {

@@ -69,3 +69,23 @@ func TestIsSpanish(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupBooking: a booking for the lead and a relation goes to staff;
+// "for me" alone does not.
+func TestGroupBooking(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"I want to book botox for me and a facial for my mom", true},
+		{"can me and my sister both get botox saturday?", true},
+		{"it's for my mom, friday works for me", false},
+		{"that works for me and thanks", false},
+		{"botox for me please", false},
+	}
+	for _, tt := range tests {
+		if got := isGroup(newUtterance(tt.text)); got != tt.want {
+			t.Errorf("isGroup(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
