@@ -63,6 +63,9 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 	if simulating(args) {
 		return runSimulate(args, getenv, stdout) // the lead simulator, simulate.go
 	}
+	if peopling(args) {
+		return runPeople(args, stdout) // written conversations, people.go
+	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv",
 		"labelled set, development split: text<TAB>intent<TAB>entities[<TAB>asked]")

@@ -59,3 +59,19 @@ func TestEvalSimulateModel(t *testing.T) {
 		t.Errorf("no model column or no model call (%d calls):\n%s", calls.Load(), out.String())
 	}
 }
+
+// TestEvalPeople: eval --people plays a file of written conversations.
+func TestEvalPeople(t *testing.T) {
+	var out strings.Builder
+	err := run(context.Background(), []string{"eval", "--people", "../../internal/leadsim/testdata/people_dev.txt"},
+		func(string) string { return "" }, &out, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "written conversations ended as wanted") || !strings.Contains(out.String(), "engine ") {
+		t.Errorf("no summary or transcript in:\n%s", out.String())
+	}
+	if err := run(context.Background(), []string{"eval", "--people", "no-such-file.txt"}, func(string) string { return "" }, &out, &out); err == nil {
+		t.Error("a missing file was accepted")
+	}
+}
