@@ -127,6 +127,12 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	case u.Intent == IntentYes:
 		t.reply(join(t.opener(learned), "Great! Which one? "+t.ask(AskPick, offerList(t.c, offers)+" "+pickPrompt(len(offers)))))
 		return true
+	case u.Intent == IntentNo && u.When == nil && notNow(t.said()):
+		// "I'll think about it": not a wish for other times.
+		t.s.Offers = nil
+		t.setPhase(PhaseLost)
+		t.reply(join(t.opener(learned), "No problem! Text us here anytime when you're ready."))
+		return true
 	case u.Shift == ShiftOther || u.Intent == IntentNo || u.Intent == IntentCancel:
 		t.s.Offers = nil
 		t.s.Want = nil

@@ -372,6 +372,14 @@ func isNo(u *utterance) bool {
 			"not right now", "not at this time", "maybe another time", "ill get back to you", "ill let you know")
 }
 
+// notNow reads a no that puts booking off rather than asking for other
+// times: "I'll think about it", "maybe later", "just looking".
+func notNow(u *utterance) bool {
+	return u.whole("not now", "not interested", "not yet", "maybe later") ||
+		u.phrase("just looking", "think about it", "let me think", "check with my", "let me check", "ill pass",
+			"not right now", "not at this time", "maybe another time", "ill get back to you", "ill let you know")
+}
+
 func isYes(u *utterance) bool {
 	return u.first("yes", "yeah", "yep", "yup", "yea", "ya", "sure", "absolutely", "definitely", "y", "yess", "yesss",
 		"yas", "yeh", "ye", "yah", "certainly", "ofc") ||

@@ -89,3 +89,23 @@ func TestGroupBooking(t *testing.T) {
 		}
 	}
 }
+
+// TestNotNow: a no that puts booking off is told from one that declines
+// the times offered.
+func TestNotNow(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"ok thanks, I'll think about it", true},
+		{"maybe later", true},
+		{"just looking for now", true},
+		{"no those don't work", false},
+		{"no, thursday instead", false},
+	}
+	for _, tt := range tests {
+		if got := notNow(newUtterance(tt.text)); got != tt.want {
+			t.Errorf("notNow(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
