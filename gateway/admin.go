@@ -14,7 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -54,7 +54,7 @@ type adminDeps struct {
 	clinics   *clinic.Directory
 	pub       Publisher
 	now       func() time.Time
-	telnyx    *telnyxapi.Client // nil: no API key configured
+	telnyx    *telnyx.APIClient // nil: no API key configured
 	profileID string
 	// callTimeout bounds one call to Telnyx (AdminConfig.callTimeout).
 	callTimeout time.Duration
@@ -138,7 +138,7 @@ func checkIdempotencyKey(f map[string]string, r *http.Request) {
 // a request sent again, after a timeout or a cut connection, gets the
 // object Telnyx created for the first one (Telnyx replays successful
 // answers for 24 hours) rather than a second, paid, registration.
-func (d adminDeps) telnyxCall(r *http.Request, kind, clinicID string, body any) (context.Context, context.CancelFunc, telnyxapi.CallOption) {
+func (d adminDeps) telnyxCall(r *http.Request, kind, clinicID string, body any) (context.Context, context.CancelFunc, telnyx.CallOption) {
 	h := sha256.New()
 	if k := r.Header.Get("Idempotency-Key"); k != "" {
 		fmt.Fprintf(h, "key\x00%s\x00%s\x00%s", kind, clinicID, k)
@@ -149,7 +149,7 @@ func (d adminDeps) telnyxCall(r *http.Request, kind, clinicID string, body any) 
 	}
 	key := "medspa-" + kind + "-" + hex.EncodeToString(h.Sum(nil))[:48]
 	ctx, cancel := context.WithTimeout(r.Context(), d.callTimeout)
-	return ctx, cancel, telnyxapi.IdempotencyKey(key)
+	return ctx, cancel, telnyx.IdempotencyKey(key)
 }
 
 // newAdminRecord starts a record of kind for a clinic with its request.

@@ -4,14 +4,14 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // AdminConfig configures the admin API's calls to Telnyx (10DLC brands and
 // campaigns, hosted-messaging orders). Config holds it as Config.Admin.
 type AdminConfig struct {
 	// TelnyxAPIBaseURL is where Telnyx's API is reached
-	// (TELNYX_API_BASE_URL); telnyxapi.DefaultBaseURL when empty.
+	// (TELNYX_API_BASE_URL); telnyx.DefaultBaseURL when empty.
 	TelnyxAPIBaseURL string
 	// TelnyxAPIKey authenticates those calls. Without it the routes that
 	// call Telnyx answer 503.
@@ -42,7 +42,7 @@ func (c AdminConfig) callTimeout() time.Duration {
 }
 
 // telnyx returns the Telnyx client, or nil when no API key is configured.
-func (c AdminConfig) telnyx() *telnyxapi.Client {
+func (c AdminConfig) telnyx() *telnyx.APIClient {
 	if c.TelnyxAPIKey == "" {
 		return nil
 	}
@@ -50,5 +50,5 @@ func (c AdminConfig) telnyx() *telnyxapi.Client {
 	if hc == nil {
 		hc = &http.Client{Timeout: c.callTimeout()}
 	}
-	return &telnyxapi.Client{BaseURL: c.TelnyxAPIBaseURL, APIKey: c.TelnyxAPIKey, HTTP: hc}
+	return &telnyx.APIClient{BaseURL: c.TelnyxAPIBaseURL, APIKey: c.TelnyxAPIKey, HTTP: hc}
 }

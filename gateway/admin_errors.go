@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // telnyxFailure answers a failed call to Telnyx. A request Telnyx refused
@@ -18,7 +18,7 @@ import (
 // Anything else (429, 5xx, a refused API key, no answer) is 502. Both are
 // logged without Telnyx's texts, which may quote the request.
 func telnyxFailure(w http.ResponseWriter, r *http.Request, err error) {
-	var te *telnyxapi.Error
+	var te *telnyx.APIError
 	isTelnyx := errors.As(err, &te)
 	if isTelnyx && te.Rejected() {
 		status := http.StatusUnprocessableEntity
@@ -40,7 +40,7 @@ func telnyxFailure(w http.ResponseWriter, r *http.Request, err error) {
 		writeProblem(w, p)
 		return
 	}
-	if !isTelnyx && !errors.Is(err, telnyxapi.ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
+	if !isTelnyx && !errors.Is(err, telnyx.ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
 		Error(w, r, err)
 		return
 	}

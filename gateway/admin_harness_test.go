@@ -17,7 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -178,8 +178,8 @@ func (e *adminEnv) postHosted(body []byte, key ed25519.PrivateKey) (int, map[str
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
-	req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, stamp, body))
+	req.Header.Set(telnyx.HeaderTimestamp, stamp)
+	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
 	return e.do(req)
 }
 

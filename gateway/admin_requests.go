@@ -11,7 +11,7 @@ import (
 
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/safetext"
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 
@@ -50,7 +50,7 @@ func (q brandRequest) Valid(time.Time) map[string]string {
 	switch {
 	case q.EntityType == "SOLE_PROPRIETOR":
 		f["entity_type"] = "sole proprietor brands need an OTP verification this API does not do"
-	case !telnyxapi.Known(telnyxapi.EntityTypes, q.EntityType):
+	case !telnyx.Known(telnyx.EntityTypes, q.EntityType):
 		f["entity_type"] = "one of PRIVATE_PROFIT, PUBLIC_PROFIT, NON_PROFIT, GOVERNMENT"
 	}
 	lengthField(f, "display_name", q.DisplayName, 1, 255)
@@ -83,21 +83,21 @@ func (q brandRequest) Valid(time.Time) map[string]string {
 	if q.Website != "" && !httpURL(q.Website) {
 		f["website"] = "an http or https URL"
 	}
-	if !telnyxapi.Known(telnyxapi.Verticals, q.Vertical) {
-		f["vertical"] = "one of " + strings.Join(telnyxapi.Verticals, ", ")
+	if !telnyx.Known(telnyx.Verticals, q.Vertical) {
+		f["vertical"] = "one of " + strings.Join(telnyx.Verticals, ", ")
 	}
 	if q.EntityType == "PUBLIC_PROFIT" {
 		lengthField(f, "stock_symbol", q.StockSymbol, 1, 10)
-		if !telnyxapi.Known(telnyxapi.StockExchanges, q.StockExchange) {
-			f["stock_exchange"] = "required of a public company: one of " + strings.Join(telnyxapi.StockExchanges, ", ")
+		if !telnyx.Known(telnyx.StockExchanges, q.StockExchange) {
+			f["stock_exchange"] = "required of a public company: one of " + strings.Join(telnyx.StockExchanges, ", ")
 		}
 	}
 	return f
 }
 
-func (q brandRequest) telnyx() telnyxapi.Brand {
+func (q brandRequest) telnyx() telnyx.Brand {
 	number, _ := phone.Normalize(q.Phone)
-	return telnyxapi.Brand{
+	return telnyx.Brand{
 		EntityType: q.EntityType, DisplayName: q.DisplayName, CompanyName: q.CompanyName, EIN: q.EIN,
 		Phone: number, Street: q.Street, City: q.City, State: q.State, PostalCode: q.PostalCode,
 		Country: q.Country, Email: q.Email, Website: q.Website, Vertical: q.Vertical,
@@ -148,13 +148,13 @@ func (q campaignRequest) Valid(time.Time) map[string]string {
 		f["clinic_id"] = "required: a clinic id"
 	}
 	lengthField(f, "brand_id", q.BrandID, 1, 100)
-	if !telnyxapi.Known(telnyxapi.UseCases, q.Usecase) {
-		f["usecase"] = "one of " + strings.Join(telnyxapi.UseCases, ", ")
+	if !telnyx.Known(telnyx.UseCases, q.Usecase) {
+		f["usecase"] = "one of " + strings.Join(telnyx.UseCases, ", ")
 	}
 	if q.Usecase == "MIXED" || q.Usecase == "LOW_VOLUME" {
 		ok := len(q.SubUsecases) >= 2 && len(q.SubUsecases) <= 5
 		for _, s := range q.SubUsecases {
-			ok = ok && telnyxapi.Known(telnyxapi.StandardUseCases, s) && s != "MIXED" && s != "LOW_VOLUME"
+			ok = ok && telnyx.Known(telnyx.StandardUseCases, s) && s != "MIXED" && s != "LOW_VOLUME"
 		}
 		if !ok {
 			f["sub_usecases"] = "2 to 5 standard use cases (not MIXED or LOW_VOLUME)"
@@ -211,11 +211,11 @@ func keywordsField(f map[string]string, name string, kws []string, must string) 
 	}
 }
 
-func (q campaignRequest) telnyx() telnyxapi.Campaign {
+func (q campaignRequest) telnyx() telnyx.Campaign {
 	s := make([]string, maxSamples)
 	copy(s, q.SampleMessages)
 	kw := func(k []string) string { return strings.ToUpper(strings.Join(k, ",")) }
-	return telnyxapi.Campaign{
+	return telnyx.Campaign{
 		BrandID: q.BrandID, Usecase: q.Usecase, SubUsecases: q.SubUsecases,
 		Description: q.Description, MessageFlow: q.MessageFlow,
 		Sample1: s[0], Sample2: s[1], Sample3: s[2], Sample4: s[3], Sample5: s[4],
@@ -321,6 +321,6 @@ func httpURL(s string) bool {
 
 // telnyxOrder is the Telnyx order of a valid request, with the default
 // messaging profile when it names none.
-func telnyxOrder(q hostedOrderRequest, defaultProfile string) telnyxapi.HostedOrder {
-	return telnyxapi.HostedOrder{PhoneNumbers: q.numbers(), MessagingProfileID: firstNonEmpty(q.MessagingProfileID, defaultProfile)}
+func telnyxOrder(q hostedOrderRequest, defaultProfile string) telnyx.HostedOrder {
+	return telnyx.HostedOrder{PhoneNumbers: q.numbers(), MessagingProfileID: firstNonEmpty(q.MessagingProfileID, defaultProfile)}
 }

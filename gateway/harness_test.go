@@ -24,7 +24,7 @@ import (
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/sqlite"
@@ -205,8 +205,8 @@ func (e *env) postTelnyx(body []byte, key ed25519.PrivateKey, ts time.Time) *htt
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
-	req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, stamp, body))
+	req.Header.Set(telnyx.HeaderTimestamp, stamp)
+	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
 	return e.do(req)
 }
 

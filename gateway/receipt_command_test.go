@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 
@@ -24,8 +24,8 @@ func TestReceiptNamesItsCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
-		req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(e.priv, stamp, body))
+		req.Header.Set(telnyx.HeaderTimestamp, stamp)
+		req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(e.priv, stamp, body))
 		wantStatus(t, e.do(req), http.StatusOK)
 	}
 	post("/webhooks/telnyx/messages?command_id=telnyx%3Aev-7%230")

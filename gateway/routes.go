@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/medspa/engine/internal/twilio"
 )
 
 // routes is the gateway's whole URL space.
@@ -27,8 +29,8 @@ func routes(cfg Config) http.Handler {
 	r.Method(http.MethodPost, "/webhooks/telnyx/voice",
 		handleTelnyxVoice(cfg.TelnyxPublicKey, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))
 	tw := twilioHook{token: cfg.TwilioAuthToken, baseURL: cfg.PublicBaseURL, metrics: cfg.Metrics, now: cfg.Now}
-	r.Method(http.MethodPost, "/webhooks/twilio/messages", tw.handle(twilioInbound(cfg.Clinics), cfg.Publisher))
-	r.Method(http.MethodPost, "/webhooks/twilio/status", tw.handle(twilioStatus(cfg.Clinics), cfg.Publisher))
+	r.Method(http.MethodPost, "/webhooks/twilio/messages", tw.handle(twilio.Inbound(cfg.Clinics), cfg.Publisher))
+	r.Method(http.MethodPost, "/webhooks/twilio/status", tw.handle(twilio.Status(cfg.Clinics), cfg.Publisher))
 	r.Method(http.MethodPost, "/webhooks/telnyx/hosted", handleTelnyxHosted(cfg.TelnyxPublicKey, cfg.Store, cfg.Metrics, cfg.Now))
 	r.Route("/admin", adminRoutes(cfg, cfg.Admin))
 	r.Method(http.MethodPost, "/webhooks/stripe", handleStripe(cfg.StripeWebhookSecret, cfg.Clinics, cfg.Publisher, cfg.Metrics, cfg.Now))

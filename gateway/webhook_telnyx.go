@@ -9,11 +9,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/stage"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 
@@ -30,7 +29,7 @@ const (
 // and counted.
 func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
-		ev, err := telnyx.Parse(body)
+		ev, err := telnyx.ParseMessage(body)
 		if err != nil {
 			return messages.Envelope{}, "", err
 		}
@@ -170,12 +169,12 @@ func readWebhookBody(w http.ResponseWriter, r *http.Request, outcome func(string
 // verifyTelnyx checks a Telnyx webhook's signature over its raw body; on
 // failure it answers the request, counts it and returns false.
 func verifyTelnyx(w http.ResponseWriter, r *http.Request, key ed25519.PublicKey, body []byte, at time.Time, outcome func(string)) bool {
-	err := telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance)
+	err := telnyx.Verify(key, r.Header.Get(telnyx.HeaderSignature), r.Header.Get(telnyx.HeaderTimestamp), body, at, telnyx.DefaultTolerance)
 	if err == nil {
 		return true
 	}
 	outcome(OutcomeBadSignature)
-	if errors.Is(err, telnyxsig.ErrBadPublicKey) {
+	if errors.Is(err, telnyx.ErrBadPublicKey) {
 		Error(w, r, fmt.Errorf("verify telnyx signature: %w", err))
 		return false
 	}

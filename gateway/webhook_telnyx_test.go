@@ -14,7 +14,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 
@@ -115,27 +115,27 @@ func TestTelnyxSignatureRejected(t *testing.T) {
 		header func(e *env, req *http.Request)
 	}{
 		{"wrong key", func(e *env, req *http.Request) {
-			req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(otherKey, req.Header.Get(telnyxsig.HeaderTimestamp), body))
+			req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(otherKey, req.Header.Get(telnyx.HeaderTimestamp), body))
 		}},
 		{"stale timestamp", func(e *env, req *http.Request) {
 			ts := strconv.FormatInt(testNow.Add(-10*time.Minute).Unix(), 10)
-			req.Header.Set(telnyxsig.HeaderTimestamp, ts)
-			req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(e.priv, ts, body))
+			req.Header.Set(telnyx.HeaderTimestamp, ts)
+			req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(e.priv, ts, body))
 		}},
 		{"signature of another timestamp", func(e *env, req *http.Request) {
-			req.Header.Set(telnyxsig.HeaderTimestamp, strconv.FormatInt(testNow.Unix()+1, 10))
+			req.Header.Set(telnyx.HeaderTimestamp, strconv.FormatInt(testNow.Unix()+1, 10))
 		}},
-		{"no signature", func(e *env, req *http.Request) { req.Header.Del(telnyxsig.HeaderSignature) }},
-		{"no timestamp", func(e *env, req *http.Request) { req.Header.Del(telnyxsig.HeaderTimestamp) }},
-		{"garbage signature", func(e *env, req *http.Request) { req.Header.Set(telnyxsig.HeaderSignature, "not base64") }},
+		{"no signature", func(e *env, req *http.Request) { req.Header.Del(telnyx.HeaderSignature) }},
+		{"no timestamp", func(e *env, req *http.Request) { req.Header.Del(telnyx.HeaderTimestamp) }},
+		{"garbage signature", func(e *env, req *http.Request) { req.Header.Set(telnyx.HeaderSignature, "not base64") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			ts := strconv.FormatInt(testNow.Unix(), 10)
 			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/telnyx/messages", bytes.NewReader(body))
-			req.Header.Set(telnyxsig.HeaderTimestamp, ts)
-			req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(e.priv, ts, body))
+			req.Header.Set(telnyx.HeaderTimestamp, ts)
+			req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(e.priv, ts, body))
 			tt.header(e, req)
 			wantStatus(t, e.do(req), http.StatusUnauthorized)
 			if n := e.streamMsgs(); n != 0 {
@@ -152,11 +152,11 @@ func TestTelnyxTamperedBodyRejected(t *testing.T) {
 	e := newEnv(t)
 	body := fixture(t, "message.received.json")
 	ts := strconv.FormatInt(testNow.Unix(), 10)
-	sig := telnyxsig.Sign(e.priv, ts, body)
+	sig := telnyx.Sign(e.priv, ts, body)
 	tampered := bytes.Replace(body, []byte("Friday"), []byte("Monday"), 1)
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/telnyx/messages", bytes.NewReader(tampered))
-	req.Header.Set(telnyxsig.HeaderTimestamp, ts)
-	req.Header.Set(telnyxsig.HeaderSignature, sig)
+	req.Header.Set(telnyx.HeaderTimestamp, ts)
+	req.Header.Set(telnyx.HeaderSignature, sig)
 	wantStatus(t, e.do(req), http.StatusUnauthorized)
 	if n := e.streamMsgs(); n != 0 {
 		t.Fatalf("stream holds %d messages, want 0", n)

@@ -10,8 +10,7 @@ import (
 
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/stage"
-	"github.com/medspa/engine/internal/twiliosig"
-	"github.com/medspa/engine/messages"
+	"github.com/medspa/engine/internal/twilio"
 )
 
 // EmptyTwiML is the answer to every accepted Twilio webhook: replies go out
@@ -30,12 +29,9 @@ type twilioHook struct {
 	now     func() time.Time
 }
 
-// twilioMapper turns a verified webhook's parameters into an envelope. ok is
-// false when no clinic owns the number: the webhook is acknowledged and
-// counted. Its errors are fieldErrors.
-type twilioMapper func(p url.Values, at time.Time) (env messages.Envelope, ok bool, err error)
-
-func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler {
+// handle serves one Twilio webhook; toEnvelope maps its parameters. When no
+// clinic owns the number the webhook is acknowledged and counted.
+func (h twilioHook) handle(toEnvelope twilio.Mapper, pub Publisher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := clock.Start()
 		defer func() {
@@ -61,7 +57,7 @@ func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler 
 			return
 		}
 		signedURL := strings.TrimRight(h.baseURL, "/") + r.URL.RequestURI()
-		if err := twiliosig.Verify(h.token, signedURL, params, r.Header.Get(twiliosig.HeaderSignature)); err != nil {
+		if err := twilio.Verify(h.token, signedURL, params, r.Header.Get(twilio.HeaderSignature)); err != nil {
 			outcome(OutcomeBadSignature)
 			Error(w, r, fmt.Errorf("%w: %w", ErrForbidden, err))
 			return
@@ -70,7 +66,12 @@ func (h twilioHook) handle(toEnvelope twilioMapper, pub Publisher) http.Handler 
 		env, ok, err := toEnvelope(params, at)
 		if err != nil {
 			outcome(OutcomeBadRequest)
-			Error(w, r, err)
+			var fields twilio.FieldErrors
+			if errors.As(err, &fields) {
+				Error(w, r, &ValidationError{Fields: fields})
+				return
+			}
+			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
 			return
 		}
 		if !ok {

@@ -14,7 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/gateway"
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/twilio"
 	"github.com/medspa/engine/messages"
 )
 
@@ -43,7 +43,7 @@ func twilioSign(t *testing.T, token, path string, body []byte) string {
 	if err != nil {
 		t.Fatalf("parse form: %v", err)
 	}
-	return twiliosig.Sign(token, publicBaseURL+path, params)
+	return twilio.Sign(token, publicBaseURL+path, params)
 }
 
 // postTwilio posts a form body with a signature header (none when sig is "").
@@ -55,7 +55,7 @@ func (e *env) postTwilio(path string, body []byte, sig string) *http.Response {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if sig != "" {
-		req.Header.Set(twiliosig.HeaderSignature, sig)
+		req.Header.Set(twilio.HeaderSignature, sig)
 	}
 	return e.do(req)
 }

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
 
@@ -26,8 +26,8 @@ func (e *env) postVoice(body []byte, key ed25519.PrivateKey, ts time.Time) *http
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
-	req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, stamp, body))
+	req.Header.Set(telnyx.HeaderTimestamp, stamp)
+	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
 	return e.do(req)
 }
 

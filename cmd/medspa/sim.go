@@ -21,8 +21,8 @@ import (
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/phone"
-	"github.com/medspa/engine/internal/telnyxsig"
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/telnyx"
+	"github.com/medspa/engine/internal/twilio"
 	"github.com/medspa/engine/messages"
 )
 
@@ -139,7 +139,7 @@ func telnyxRequest(ctx context.Context, priv ed25519.PrivateKey, base, from, to,
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("telnyx-timestamp", ts)
-	req.Header.Set("telnyx-signature-ed25519", telnyxsig.Sign(priv, ts, body))
+	req.Header.Set("telnyx-signature-ed25519", telnyx.Sign(priv, ts, body))
 	return req, nil
 }
 
@@ -169,7 +169,7 @@ func twilioRequest(ctx context.Context, cfg app.Config, base, from, to, text str
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(twiliosig.HeaderSignature, twiliosig.Sign(token, public+path, form))
+	req.Header.Set(twilio.HeaderSignature, twilio.Sign(token, public+path, form))
 	return req, nil
 }
 

@@ -28,6 +28,8 @@ import (
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/internal/telnyx"
+	"github.com/medspa/engine/internal/twilio"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/postgres"
@@ -361,13 +363,13 @@ func carriers(cfg Config, console io.Writer, log *slog.Logger) carrier.Sender {
 	con := &carrier.Console{W: console}
 	r := carrier.Router{messages.CarrierTelnyx: con, messages.CarrierTwilio: con}
 	if cfg.TelnyxAPIKey != "" {
-		r[messages.CarrierTelnyx] = &carrier.Telnyx{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
+		r[messages.CarrierTelnyx] = &telnyx.Carrier{BaseURL: cfg.TelnyxAPIBaseURL, APIKey: cfg.TelnyxAPIKey,
 			MessagingProfileID: cfg.TelnyxMessagingProfileID, WebhookURL: callbackBase(cfg, "/webhooks/telnyx/messages"), Client: client}
 	} else {
 		log.Info("TELNYX_API_KEY is not set: Telnyx texts are printed to the console instead of sent")
 	}
 	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
-		r[messages.CarrierTwilio] = &carrier.Twilio{BaseURL: cfg.TwilioAPIBaseURL, AccountSID: cfg.TwilioAccountSID,
+		r[messages.CarrierTwilio] = &twilio.Carrier{BaseURL: cfg.TwilioAPIBaseURL, AccountSID: cfg.TwilioAccountSID,
 			AuthToken: cfg.TwilioAuthToken, StatusCallback: callbackBase(cfg, "/webhooks/twilio/status"), Client: client}
 	} else {
 		log.Info("TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: Twilio texts are printed to the console instead of sent")

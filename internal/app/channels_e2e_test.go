@@ -13,7 +13,7 @@ import (
 	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/internal/testkit"
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/twilio"
 	"github.com/medspa/engine/messages"
 )
 
@@ -36,7 +36,7 @@ func (s *system) twilioSMS(token, sid, from, text string) (int, string) {
 		"From": {from}, "To": {twilioNumber}, "Body": {text}, "NumMedia": {"0"}, "ToCountry": {"US"}, "ApiVersion": {"2010-04-01"}}
 	h := http.Header{}
 	h.Set("Content-Type", "application/x-www-form-urlencoded")
-	h.Set(twiliosig.HeaderSignature, twiliosig.Sign(token, publicBaseURL+"/webhooks/twilio/messages", form))
+	h.Set(twilio.HeaderSignature, twilio.Sign(token, publicBaseURL+"/webhooks/twilio/messages", form))
 	return testkit.Post(s.t, s.client, s.baseURL+"/webhooks/twilio/messages", h, []byte(form.Encode()))
 }
 

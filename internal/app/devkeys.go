@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/medspa/engine/internal/bus"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // Development key files, kept in DataDir so the simulator and `medspa token`
@@ -64,7 +64,7 @@ func DevNATSPassword(dataDir, role string) (string, error) {
 func ResolveKeys(cfg *Config) (Keys, error) {
 	var k Keys
 	if cfg.TelnyxPublicKey != "" {
-		pub, err := telnyxsig.ParsePublicKey(cfg.TelnyxPublicKey)
+		pub, err := telnyx.ParsePublicKey(cfg.TelnyxPublicKey)
 		if err != nil {
 			return Keys{}, fmt.Errorf("TELNYX_PUBLIC_KEY: %w", err)
 		}

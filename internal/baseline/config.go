@@ -33,6 +33,7 @@ import (
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -201,7 +202,7 @@ func (s *system) sender(bare bool) (*sender.Sender, error) {
 	if client == nil {
 		client = carrier.NewHTTPClient() // the engine's (internal/app), so that no design is handicapped
 	}
-	c := &carrier.Telnyx{BaseURL: s.cfg.CarrierBaseURL, APIKey: s.cfg.CarrierAPIKey, Client: client}
+	c := &telnyx.Carrier{BaseURL: s.cfg.CarrierBaseURL, APIKey: s.cfg.CarrierAPIKey, Client: client}
 	var leads func(context.Context, messages.SendSMS) (bool, error)
 	if bare {
 		leads = sender.LeadOfNumber

@@ -14,11 +14,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/medspa/engine/gateway/telnyx"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/outbox"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -79,11 +78,11 @@ func Conventional(key ed25519.PublicKey, dir *clinic.Directory, store persistenc
 			return
 		}
 		at := now()
-		if err := telnyxsig.Verify(key, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, at, telnyxsig.DefaultTolerance); err != nil {
+		if err := telnyx.Verify(key, r.Header.Get(telnyx.HeaderSignature), r.Header.Get(telnyx.HeaderTimestamp), body, at, telnyx.DefaultTolerance); err != nil {
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
-		ev, err := telnyx.Parse(body)
+		ev, err := telnyx.ParseMessage(body)
 		if err != nil {
 			http.Error(w, "bad webhook", http.StatusBadRequest)
 			return

@@ -14,3 +14,15 @@ func NewHTTPClient() *http.Client {
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
 	return &http.Client{Timeout: 15 * time.Second, Transport: tr}
 }
+
+// ClientOrDefault is c, or http.DefaultClient when c is nil.
+func ClientOrDefault(c *http.Client) *http.Client {
+	if c != nil {
+		return c
+	}
+	return http.DefaultClient
+}
+
+// RetryableStatus reports whether a provider's HTTP status is worth
+// retrying: 429 and every 5xx.
+func RetryableStatus(s int) bool { return s == http.StatusTooManyRequests || s >= 500 }

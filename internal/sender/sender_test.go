@@ -17,6 +17,7 @@ import (
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/sender"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -50,7 +51,7 @@ func newRig(t *testing.T, fail func(n int) (int, string), opts ...func(*sender.C
 	tel.Fail = fail
 	reg := prometheus.NewRegistry()
 	cfg := sender.Config{JS: js, Store: st, Metrics: sender.NewMetrics(reg),
-		Carrier:     &carrier.Telnyx{BaseURL: tel.URL, APIKey: tel.APIKey, Client: &http.Client{Timeout: 5 * time.Second}},
+		Carrier:     &telnyx.Carrier{BaseURL: tel.URL, APIKey: tel.APIKey, Client: &http.Client{Timeout: 5 * time.Second}},
 		BaseBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: 4, RatePerNumber: -1}
 	for _, o := range opts {
 		o(&cfg)

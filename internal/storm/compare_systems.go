@@ -22,6 +22,7 @@ import (
 	"github.com/medspa/engine/internal/baseline"
 	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/postgres"
@@ -152,7 +153,7 @@ func startSystem(ctx context.Context, name string, sb *sandbox, clinics []clinic
 		}
 		ao := app.Options{Roles: app.All, Listener: ln, Logger: log, Console: io.Discard, Started: func() { close(started) }}
 		if carrierClient != nil {
-			ao.Carrier = carrier.Router{messages.CarrierTelnyx: &carrier.Telnyx{BaseURL: stubURL, APIKey: apiKey, Client: carrierClient}}
+			ao.Carrier = carrier.Router{messages.CarrierTelnyx: &telnyx.Carrier{BaseURL: stubURL, APIKey: apiKey, Client: carrierClient}}
 		}
 		go func() { done <- app.Run(ctx, cfg, ao) }()
 	case SystemBare, SystemConventional:

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // fakeEngine verifies webhooks like the gateway, answers each new event id
@@ -33,7 +33,7 @@ type fakeEngine struct {
 
 func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if telnyxsig.Verify(f.pub, r.Header.Get(telnyxsig.HeaderSignature), r.Header.Get(telnyxsig.HeaderTimestamp), body, time.Now(), telnyxsig.DefaultTolerance) != nil {
+	if telnyx.Verify(f.pub, r.Header.Get(telnyx.HeaderSignature), r.Header.Get(telnyx.HeaderTimestamp), body, time.Now(), telnyx.DefaultTolerance) != nil {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // Reply is one text the engine handed to the carrier stub.
@@ -241,8 +241,8 @@ func (s *Stub) postReceipt(key ed25519.PrivateKey, url, msgID string, rep Reply)
 			return
 		}
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(telnyxsig.HeaderTimestamp, stamp)
-		req.Header.Set(telnyxsig.HeaderSignature, telnyxsig.Sign(key, stamp, body))
+		req.Header.Set(telnyx.HeaderTimestamp, stamp)
+		req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
 		resp, err := client.Do(req)
 		if err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // webhookPath is where the gateway takes Telnyx message webhooks.
@@ -95,9 +95,9 @@ func (p *poster) postBad(ctx context.Context, body []byte, kind BadSig) (int, er
 func (p *poster) send(ctx context.Context, signed, sent []byte, key ed25519.PrivateKey, at time.Time) (int, error) {
 	ts := strconv.FormatInt(at.Unix(), 10)
 	return postWebhook(ctx, p.client, p.url+webhookPath, sent, http.Header{
-		"Content-Type":            {"application/json"},
-		telnyxsig.HeaderTimestamp: {ts},
-		telnyxsig.HeaderSignature: {telnyxsig.Sign(key, ts, signed)},
+		"Content-Type":         {"application/json"},
+		telnyx.HeaderTimestamp: {ts},
+		telnyx.HeaderSignature: {telnyx.Sign(key, ts, signed)},
 	})
 }
 

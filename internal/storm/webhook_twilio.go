@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/twilio"
 )
 
 // twilioWebhookPath is where the gateway takes Twilio's incoming messages.
@@ -76,7 +76,7 @@ func (p *twilioPoster) send(ctx context.Context, signed, sent []byte, token, sig
 		return 0, fmt.Errorf("parse form: %w", err)
 	}
 	return postWebhook(ctx, p.client, p.url, sent, http.Header{
-		"Content-Type":            {"application/x-www-form-urlencoded"},
-		twiliosig.HeaderSignature: {twiliosig.Sign(token, signURL, params)},
+		"Content-Type":         {"application/x-www-form-urlencoded"},
+		twilio.HeaderSignature: {twilio.Sign(token, signURL, params)},
 	})
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // TelnyxAdmin behaves like Telnyx's 10DLC and hosted-messaging endpoints:
@@ -38,9 +38,9 @@ type TelnyxAdmin struct {
 
 	mu        sync.Mutex
 	seq       int
-	brands    map[string]telnyxapi.Brand
-	campaigns []telnyxapi.Campaign
-	orders    []telnyxapi.HostedOrder
+	brands    map[string]telnyx.Brand
+	campaigns []telnyx.Campaign
+	orders    []telnyx.HostedOrder
 	idem      map[string]*idemRecord // by path and Idempotency-Key
 	keys      []string               // the Idempotency-Keys received, in order
 }
@@ -55,7 +55,7 @@ type idemRecord struct {
 
 // NewTelnyxAdmin starts the stub.
 func NewTelnyxAdmin(t testing.TB) *TelnyxAdmin {
-	s := &TelnyxAdmin{APIKey: "KEY_test_telnyx_admin", brands: map[string]telnyxapi.Brand{}, idem: map[string]*idemRecord{}}
+	s := &TelnyxAdmin{APIKey: "KEY_test_telnyx_admin", brands: map[string]telnyx.Brand{}, idem: map[string]*idemRecord{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -77,17 +77,17 @@ func (s *TelnyxAdmin) Brands() int {
 }
 
 // Campaigns returns the campaigns registered so far.
-func (s *TelnyxAdmin) Campaigns() []telnyxapi.Campaign {
+func (s *TelnyxAdmin) Campaigns() []telnyx.Campaign {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]telnyxapi.Campaign(nil), s.campaigns...)
+	return append([]telnyx.Campaign(nil), s.campaigns...)
 }
 
 // HostedOrders returns the hosted orders accepted so far.
-func (s *TelnyxAdmin) HostedOrders() []telnyxapi.HostedOrder {
+func (s *TelnyxAdmin) HostedOrders() []telnyx.HostedOrder {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]telnyxapi.HostedOrder(nil), s.orders...)
+	return append([]telnyx.HostedOrder(nil), s.orders...)
 }
 
 type fieldErr struct{ pointer, detail string }
@@ -147,17 +147,17 @@ func (s *TelnyxAdmin) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/v2/10dlc/brand":
-		var b telnyxapi.Brand
+		var b telnyx.Brand
 		if decodeStub(w, r, &b) {
 			s.brand(w, r, b)
 		}
 	case "/v2/10dlc/campaignBuilder":
-		var c telnyxapi.Campaign
+		var c telnyx.Campaign
 		if decodeStub(w, r, &c) {
 			s.campaign(w, r, c)
 		}
 	case "/v2/messaging_hosted_number_orders":
-		var o telnyxapi.HostedOrder
+		var o telnyx.HostedOrder
 		if decodeStub(w, r, &o) {
 			s.hostedOrder(w, r, o)
 		}
@@ -215,18 +215,18 @@ func (w *recordingWriter) Write(b []byte) (int, error) {
 
 var einRE = regexp.MustCompile(`^\d{2}-?\d{7}$`)
 
-func (s *TelnyxAdmin) brand(w http.ResponseWriter, r *http.Request, b telnyxapi.Brand) {
+func (s *TelnyxAdmin) brand(w http.ResponseWriter, r *http.Request, b telnyx.Brand) {
 	var errs []fieldErr
 	req := func(ok bool, pointer, detail string) {
 		if !ok {
 			errs = append(errs, fieldErr{pointer, detail})
 		}
 	}
-	req(telnyxapi.Known(telnyxapi.EntityTypes, b.EntityType), "/entityType", "unknown entity type")
+	req(telnyx.Known(telnyx.EntityTypes, b.EntityType), "/entityType", "unknown entity type")
 	req(b.DisplayName != "", "/displayName", "required")
 	req(len(b.Country) == 2, "/country", "ISO 3166-1 alpha-2 code required")
 	req(strings.Contains(b.Email, "@"), "/email", "valid email required")
-	req(telnyxapi.Known(telnyxapi.Verticals, b.Vertical), "/vertical", "unknown vertical")
+	req(telnyx.Known(telnyx.Verticals, b.Vertical), "/vertical", "unknown vertical")
 	if b.EntityType != "SOLE_PROPRIETOR" {
 		req(b.CompanyName != "", "/companyName", "required for this entity type")
 		req(einRE.MatchString(b.EIN), "/ein", "invalid EIN")
@@ -250,7 +250,7 @@ func (s *TelnyxAdmin) brand(w http.ResponseWriter, r *http.Request, b telnyxapi.
 	})
 }
 
-func (s *TelnyxAdmin) campaign(w http.ResponseWriter, r *http.Request, c telnyxapi.Campaign) {
+func (s *TelnyxAdmin) campaign(w http.ResponseWriter, r *http.Request, c telnyx.Campaign) {
 	var errs []fieldErr
 	req := func(ok bool, pointer, detail string) {
 		if !ok {
@@ -261,7 +261,7 @@ func (s *TelnyxAdmin) campaign(w http.ResponseWriter, r *http.Request, c telnyxa
 	_, known := s.brands[c.BrandID]
 	s.mu.Unlock()
 	req(known, "/brandId", "brand not found")
-	req(telnyxapi.Known(telnyxapi.UseCases, c.Usecase), "/usecase", "unknown use case")
+	req(telnyx.Known(telnyx.UseCases, c.Usecase), "/usecase", "unknown use case")
 	req(len(c.Description) >= 40, "/description", "at least 40 characters")
 	req(len(c.MessageFlow) >= 40, "/messageFlow", "at least 40 characters")
 	req(c.Sample1 != "", "/sample1", "required")
@@ -289,7 +289,7 @@ func (s *TelnyxAdmin) campaign(w http.ResponseWriter, r *http.Request, c telnyxa
 
 var e164RE = regexp.MustCompile(`^\+[1-9]\d{7,14}$`)
 
-func (s *TelnyxAdmin) hostedOrder(w http.ResponseWriter, r *http.Request, o telnyxapi.HostedOrder) {
+func (s *TelnyxAdmin) hostedOrder(w http.ResponseWriter, r *http.Request, o telnyx.HostedOrder) {
 	var errs []fieldErr
 	if len(o.PhoneNumbers) == 0 {
 		errs = append(errs, fieldErr{"/phone_numbers", "at least one number required"})

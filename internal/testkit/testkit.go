@@ -17,7 +17,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 // NATS starts an embedded NATS server with JetStream on a random port and
@@ -131,7 +131,7 @@ func SignTelnyx(priv ed25519.PrivateKey, body []byte, at time.Time) http.Header 
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("telnyx-timestamp", ts)
-	h.Set("telnyx-signature-ed25519", telnyxsig.Sign(priv, ts, body))
+	h.Set("telnyx-signature-ed25519", telnyx.Sign(priv, ts, body))
 	return h
 }
 

@@ -1,7 +1,7 @@
-// Package telnyxsig signs and verifies Telnyx webhook signatures: an Ed25519
-// signature, base64 encoded, over the bytes timestamp + "|" + raw body, where
-// the timestamp is Unix seconds.
-package telnyxsig
+package telnyx
+
+// Webhook signatures: an Ed25519 signature, base64 encoded, over the bytes
+// timestamp + "|" + raw body, where the timestamp is Unix seconds.
 
 import (
 	"crypto/ed25519"

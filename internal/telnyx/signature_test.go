@@ -1,4 +1,4 @@
-package telnyxsig_test
+package telnyx_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/medspa/engine/internal/telnyxsig"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 func keys(t testing.TB, seed byte) (ed25519.PublicKey, ed25519.PrivateKey) {
@@ -29,7 +29,7 @@ func TestVerify(t *testing.T) {
 	now := time.Unix(1_790_000_000, 0)
 	ts := strconv.FormatInt(now.Unix(), 10)
 	body := []byte(`{"data":{"id":"x"}}`)
-	good := telnyxsig.Sign(priv, ts, body)
+	good := telnyx.Sign(priv, ts, body)
 
 	tsAt := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).Unix(), 10) }
 	past, future := tsAt(-6*time.Minute), tsAt(6*time.Minute)
@@ -45,25 +45,25 @@ func TestVerify(t *testing.T) {
 	}{
 		{"good", pub, good, ts, body, nil},
 		{"good with spaces", pub, " " + good + " ", ts, body, nil},
-		{"within tolerance", pub, telnyxsig.Sign(priv, nearPast, body), nearPast, body, nil},
-		{"tampered body", pub, good, ts, []byte(`{"data":{"id":"y"}}`), telnyxsig.ErrBadSignature},
-		{"timestamp not the signed one", pub, good, tsAt(time.Second), body, telnyxsig.ErrBadSignature},
-		{"wrong key", pub, telnyxsig.Sign(otherPriv, ts, body), ts, body, telnyxsig.ErrBadSignature},
-		{"stale", pub, telnyxsig.Sign(priv, past, body), past, body, telnyxsig.ErrStaleTimestamp},
-		{"future", pub, telnyxsig.Sign(priv, future, body), future, body, telnyxsig.ErrStaleTimestamp},
-		{"missing signature", pub, "", ts, body, telnyxsig.ErrMissingSignature},
-		{"missing timestamp", pub, good, "", body, telnyxsig.ErrMissingTimestamp},
-		{"timestamp not a number", pub, good, "yesterday", body, telnyxsig.ErrMalformedTimestamp},
-		{"negative timestamp", pub, good, "-5", body, telnyxsig.ErrMalformedTimestamp},
-		{"timestamp in milliseconds", pub, good, ts + "000", body, telnyxsig.ErrStaleTimestamp},
-		{"signature not base64", pub, "%%%not-base64%%%", ts, body, telnyxsig.ErrMalformedSignature},
-		{"signature too short", pub, base64.StdEncoding.EncodeToString([]byte("short")), ts, body, telnyxsig.ErrMalformedSignature},
-		{"signature url-safe encoding", pub, base64.URLEncoding.EncodeToString(make([]byte, 64)) + "!", ts, body, telnyxsig.ErrMalformedSignature},
-		{"no public key", nil, good, ts, body, telnyxsig.ErrBadPublicKey},
+		{"within tolerance", pub, telnyx.Sign(priv, nearPast, body), nearPast, body, nil},
+		{"tampered body", pub, good, ts, []byte(`{"data":{"id":"y"}}`), telnyx.ErrBadSignature},
+		{"timestamp not the signed one", pub, good, tsAt(time.Second), body, telnyx.ErrBadSignature},
+		{"wrong key", pub, telnyx.Sign(otherPriv, ts, body), ts, body, telnyx.ErrBadSignature},
+		{"stale", pub, telnyx.Sign(priv, past, body), past, body, telnyx.ErrStaleTimestamp},
+		{"future", pub, telnyx.Sign(priv, future, body), future, body, telnyx.ErrStaleTimestamp},
+		{"missing signature", pub, "", ts, body, telnyx.ErrMissingSignature},
+		{"missing timestamp", pub, good, "", body, telnyx.ErrMissingTimestamp},
+		{"timestamp not a number", pub, good, "yesterday", body, telnyx.ErrMalformedTimestamp},
+		{"negative timestamp", pub, good, "-5", body, telnyx.ErrMalformedTimestamp},
+		{"timestamp in milliseconds", pub, good, ts + "000", body, telnyx.ErrStaleTimestamp},
+		{"signature not base64", pub, "%%%not-base64%%%", ts, body, telnyx.ErrMalformedSignature},
+		{"signature too short", pub, base64.StdEncoding.EncodeToString([]byte("short")), ts, body, telnyx.ErrMalformedSignature},
+		{"signature url-safe encoding", pub, base64.URLEncoding.EncodeToString(make([]byte, 64)) + "!", ts, body, telnyx.ErrMalformedSignature},
+		{"no public key", nil, good, ts, body, telnyx.ErrBadPublicKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := telnyxsig.Verify(tt.pub, tt.sig, tt.ts, tt.body, now, telnyxsig.DefaultTolerance)
+			err := telnyx.Verify(tt.pub, tt.sig, tt.ts, tt.body, now, telnyx.DefaultTolerance)
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Fatalf("Verify = %v, want %v", err, tt.want)
 			}
@@ -73,7 +73,7 @@ func TestVerify(t *testing.T) {
 
 func TestParsePublicKey(t *testing.T) {
 	pub, _ := keys(t, 3)
-	got, err := telnyxsig.ParsePublicKey(base64.StdEncoding.EncodeToString(pub) + "\n")
+	got, err := telnyx.ParsePublicKey(base64.StdEncoding.EncodeToString(pub) + "\n")
 	if err != nil {
 		t.Fatalf("ParsePublicKey: %v", err)
 	}
@@ -81,7 +81,7 @@ func TestParsePublicKey(t *testing.T) {
 		t.Fatalf("ParsePublicKey = %x, want %x", got, pub)
 	}
 	for _, bad := range []string{"", "not base64!", base64.StdEncoding.EncodeToString(pub[:31])} {
-		if _, err := telnyxsig.ParsePublicKey(bad); !errors.Is(err, telnyxsig.ErrBadPublicKey) {
+		if _, err := telnyx.ParsePublicKey(bad); !errors.Is(err, telnyx.ErrBadPublicKey) {
 			t.Errorf("ParsePublicKey(%q) = %v, want ErrBadPublicKey", bad, err)
 		}
 	}
@@ -91,17 +91,17 @@ func FuzzVerify(f *testing.F) {
 	pub, priv := keys(f, 4)
 	now := time.Unix(1_790_000_000, 0)
 	ts := strconv.FormatInt(now.Unix(), 10)
-	f.Add(telnyxsig.Sign(priv, ts, []byte("{}")), ts, []byte("{}"))
+	f.Add(telnyx.Sign(priv, ts, []byte("{}")), ts, []byte("{}"))
 	f.Add("", "", []byte(nil))
 	f.Fuzz(func(t *testing.T, sig, ts string, body []byte) {
-		err := telnyxsig.Verify(pub, sig, ts, body, now, telnyxsig.DefaultTolerance)
+		err := telnyx.Verify(pub, sig, ts, body, now, telnyx.DefaultTolerance)
 		if err != nil {
 			return
 		}
 		// Ed25519 signatures are deterministic: whatever is accepted must be
 		// the one signature of the key over the trimmed timestamp and body.
 		got, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(sig))
-		want, _ := base64.StdEncoding.DecodeString(telnyxsig.Sign(priv, strings.TrimSpace(ts), body))
+		want, _ := base64.StdEncoding.DecodeString(telnyx.Sign(priv, strings.TrimSpace(ts), body))
 		if derr != nil || !bytes.Equal(got, want) {
 			t.Fatalf("accepted a signature that is not the key's: %q", sig)
 		}

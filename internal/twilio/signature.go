@@ -1,7 +1,11 @@
-// Package twiliosig signs and verifies Twilio webhook signatures: the
-// X-Twilio-Signature header is base64(HMAC-SHA1(auth token, full public URL
-// + every POST parameter's name and value, parameters sorted by name)).
-package twiliosig
+// Package twilio is everything the engine knows of Twilio: it signs and
+// verifies webhook signatures (Sign, Verify), maps verified webhook
+// parameters to envelopes (Inbound, Status; pure: no I/O, no HTTP) and sends
+// texts through the Programmable Messaging API (Carrier, a carrier.Sender).
+//
+// The X-Twilio-Signature header is base64(HMAC-SHA1(auth token, full public
+// URL + every POST parameter's name and value, parameters sorted by name)).
+package twilio
 
 import (
 	"crypto/hmac"

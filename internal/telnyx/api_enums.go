@@ -1,4 +1,4 @@
-package telnyxapi
+package telnyx
 
 // EntityTypes are the brand entity types The Campaign Registry knows.
 var EntityTypes = []string{"PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT", "SOLE_PROPRIETOR"}

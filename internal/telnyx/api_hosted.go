@@ -1,4 +1,4 @@
-package telnyxapi
+package telnyx
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type HostedOrderResult struct {
 
 // CreateHostedOrder creates a hosted-messaging order (POST
 // /v2/messaging_hosted_number_orders). Its status then arrives by webhook.
-func (c *Client) CreateHostedOrder(ctx context.Context, o HostedOrder, opts ...CallOption) (HostedOrderResult, error) {
+func (c *APIClient) CreateHostedOrder(ctx context.Context, o HostedOrder, opts ...CallOption) (HostedOrderResult, error) {
 	raw, err := c.post(ctx, "/v2/messaging_hosted_number_orders", o, opts...)
 	if err != nil {
 		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w", err)

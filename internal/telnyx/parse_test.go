@@ -76,12 +76,12 @@ func TestParseTelnyx(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(tt.body)
+			got, err := ParseMessage(tt.body)
 			if err != nil {
-				t.Fatalf("Parse: %v", err)
+				t.Fatalf("ParseMessage: %v", err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Parse =\n%+v %+v %+v\nwant\n%+v %+v %+v", got, got.Inbound, got.Receipt, tt.want, tt.want.Inbound, tt.want.Receipt)
+				t.Fatalf("ParseMessage =\n%+v %+v %+v\nwant\n%+v %+v %+v", got, got.Inbound, got.Receipt, tt.want, tt.want.Inbound, tt.want.Receipt)
 			}
 			if err := got.Valid(); err != nil {
 				t.Fatalf("valid: %v", err)
@@ -113,16 +113,16 @@ func TestParseTelnyxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse(tt.body)
+			_, err := ParseMessage(tt.body)
 			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("Parse error = %v, want ErrInvalid", err)
+				t.Fatalf("ParseMessage error = %v, want ErrInvalid", err)
 			}
 			if tt.field == "" {
 				return
 			}
 			var fe FieldErrors
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
-				t.Fatalf("Parse error = %v, want a message for %q", err, tt.field)
+				t.Fatalf("ParseMessage error = %v, want a message for %q", err, tt.field)
 			}
 		})
 	}
@@ -135,7 +135,7 @@ func FuzzParseTelnyx(f *testing.F) {
 	f.Add([]byte(`{"data":{"id":"x","event_type":"message.sent","payload":{"id":"m","from":{"phone_number":"+17735550100"},"to":[{"phone_number":"3125550123","status":"sent"}],"errors":[{"code":1}]}}}`))
 	f.Add([]byte(`{"data":{"id":"x","event_type":"message.received","payload":null}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ev, err := Parse(body)
+		ev, err := ParseMessage(body)
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error does not wrap ErrInvalid: %v", err)

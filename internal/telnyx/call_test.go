@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/medspa/engine/gateway/telnyx"
+	"github.com/medspa/engine/internal/telnyx"
 )
 
 func hangupFixture(t *testing.T) []byte {

@@ -1,8 +1,11 @@
-package gateway
+package twilio
 
 import (
+	"errors"
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -11,25 +14,32 @@ import (
 	"github.com/medspa/engine/messages"
 )
 
-// maxTwilioMedia is the most attachments Twilio delivers with one message.
-const maxTwilioMedia = 10
+// maxMedia is the most attachments Twilio delivers with one message.
+const maxMedia = 10
 
-// twilioInbound maps an incoming message webhook to a KindSMS envelope for
+// ErrInvalid marks webhook parameters that are not a usable Twilio webhook.
+var ErrInvalid = errors.New("invalid twilio webhook")
+
+// Mapper turns a verified webhook's parameters into an envelope. ok is false
+// when no clinic owns the number. Its errors are FieldErrors.
+type Mapper func(p url.Values, at time.Time) (env messages.Envelope, ok bool, err error)
+
+// Inbound maps an incoming message webhook to a KindSMS envelope for
 // the clinic that owns To. The body loses its control characters but
 // newline and tab (safetext.Body).
-func twilioInbound(dir *clinic.Directory) twilioMapper {
+func Inbound(dir *clinic.Directory) Mapper {
 	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
-		f := fieldErrors{}
+		f := FieldErrors{}
 		sid := f.id(p, "MessageSid")
 		from := f.phone(p, "From")
 		to := f.phone(p, "To")
 		var media []string
 		if n := p.Get("NumMedia"); n != "" {
 			count, err := strconv.Atoi(n)
-			if err != nil || count < 0 || count > maxTwilioMedia {
+			if err != nil || count < 0 || count > maxMedia {
 				f["NumMedia"] = "a number from 0 to 10"
 			}
-			for i := 0; i < count && i <= maxTwilioMedia; i++ {
+			for i := 0; i < count && i <= maxMedia; i++ {
 				k := "MediaUrl" + strconv.Itoa(i)
 				u := p.Get(k)
 				if u == "" {
@@ -57,11 +67,11 @@ func twilioInbound(dir *clinic.Directory) twilioMapper {
 	}
 }
 
-// twilioStatus maps a status callback of one of our texts to a KindReceipt
+// Status maps a status callback of one of our texts to a KindReceipt
 // envelope: From is the clinic number we sent from, To the lead.
-func twilioStatus(dir *clinic.Directory) twilioMapper {
+func Status(dir *clinic.Directory) Mapper {
 	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
-		f := fieldErrors{}
+		f := FieldErrors{}
 		sid := f.id(p, "MessageSid")
 		status := f.id(p, "MessageStatus")
 		from := f.phone(p, "From")
@@ -87,13 +97,36 @@ func twilioStatus(dir *clinic.Directory) twilioMapper {
 	}
 }
 
-// fieldErrors collects what is wrong with a request, field by field.
-type fieldErrors map[string]string
+// FieldErrors names, field by field, what is wrong with a webhook's
+// parameters. It matches ErrInvalid.
+type FieldErrors map[string]string
 
-func (f fieldErrors) err() error { return invalid(f) }
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + f[k]
+	}
+	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap makes FieldErrors match ErrInvalid.
+func (f FieldErrors) Unwrap() error { return ErrInvalid }
+
+// err is f as an error, or nil when nothing is wrong.
+func (f FieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
 
 // id returns p[k] when it is a usable provider id, else records an error.
-func (f fieldErrors) id(p url.Values, k string) string {
+func (f FieldErrors) id(p url.Values, k string) string {
 	v := p.Get(k)
 	if !validProviderID(v) {
 		f[k] = "required: 1 to 128 printable characters"
@@ -102,7 +135,7 @@ func (f fieldErrors) id(p url.Values, k string) string {
 }
 
 // phone returns p[k] in E.164, else records an error.
-func (f fieldErrors) phone(p url.Values, k string) string {
+func (f FieldErrors) phone(p url.Values, k string) string {
 	n, err := phone.Normalize(p.Get(k))
 	if err != nil {
 		f[k] = "required: a phone number"

@@ -1,4 +1,4 @@
-package telnyxapi
+package telnyx
 
 import (
 	"context"
@@ -67,7 +67,7 @@ type CampaignResult struct {
 
 // CreateCampaign registers a campaign of a brand (POST
 // /v2/10dlc/campaignBuilder).
-func (c *Client) CreateCampaign(ctx context.Context, cp Campaign, opts ...CallOption) (CampaignResult, error) {
+func (c *APIClient) CreateCampaign(ctx context.Context, cp Campaign, opts ...CallOption) (CampaignResult, error) {
 	raw, err := c.post(ctx, "/v2/10dlc/campaignBuilder", cp, opts...)
 	if err != nil {
 		return CampaignResult{}, fmt.Errorf("create campaign: %w", err)

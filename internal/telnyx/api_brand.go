@@ -1,4 +1,4 @@
-package telnyxapi
+package telnyx
 
 import (
 	"context"
@@ -43,7 +43,7 @@ type BrandResult struct {
 
 // CreateBrand registers a brand (POST /v2/10dlc/brand). Telnyx charges for
 // each registration: give a retried call the first one's IdempotencyKey.
-func (c *Client) CreateBrand(ctx context.Context, b Brand, opts ...CallOption) (BrandResult, error) {
+func (c *APIClient) CreateBrand(ctx context.Context, b Brand, opts ...CallOption) (BrandResult, error) {
 	raw, err := c.post(ctx, "/v2/10dlc/brand", b, opts...)
 	if err != nil {
 		return BrandResult{}, fmt.Errorf("create brand: %w", err)

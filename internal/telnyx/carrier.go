@@ -1,4 +1,4 @@
-package carrier
+package telnyx
 
 import (
 	"bytes"
@@ -9,16 +9,18 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/messages"
 )
 
-// Telnyx sends texts through the Telnyx v2 messaging API.
-type Telnyx struct {
+// Carrier sends texts through the Telnyx v2 messaging API; it is a
+// carrier.Sender.
+type Carrier struct {
 	BaseURL            string // e.g. https://api.telnyx.com
 	APIKey             string
 	MessagingProfileID string
 	// WebhookURL, when set, is where this message's receipts go (Telnyx
-	// webhook_url), with the command id added (CallbackURL).
+	// webhook_url), with the command id added (carrier.CallbackURL).
 	WebhookURL string
 	Client     *http.Client
 }
@@ -42,10 +44,10 @@ type telnyxSendResponse struct {
 	} `json:"errors"`
 }
 
-// Send implements Sender.
-func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
+// Send implements carrier.Sender.
+func (t *Carrier) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
 	body, err := json.Marshal(telnyxSendRequest{From: cmd.From, To: cmd.To, Text: cmd.Text, MessagingProfileID: t.MessagingProfileID,
-		WebhookURL: CallbackURL(t.WebhookURL, cmd.ID)})
+		WebhookURL: carrier.CallbackURL(t.WebhookURL, cmd.ID)})
 	if err != nil {
 		return "", fmt.Errorf("encode telnyx request: %w", err)
 	}
@@ -56,7 +58,7 @@ func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error)
 	req.Header.Set("Authorization", "Bearer "+t.APIKey)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	resp, err := httpClient(t.Client).Do(req)
+	resp, err := carrier.ClientOrDefault(t.Client).Do(req)
 	if err != nil {
 		return "", fmt.Errorf("telnyx send: %w", err)
 	}
@@ -69,11 +71,11 @@ func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error)
 	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
 	if resp.StatusCode/100 == 2 {
 		if out.Data.ID == "" {
-			return "", &Error{Status: resp.StatusCode, Detail: "telnyx: response without data.id", Retryable: false}
+			return "", &carrier.Error{Status: resp.StatusCode, Detail: "telnyx: response without data.id", Retryable: false}
 		}
 		return out.Data.ID, nil
 	}
-	ce := &Error{Status: resp.StatusCode, Retryable: retryableStatus(resp.StatusCode)}
+	ce := &carrier.Error{Status: resp.StatusCode, Retryable: carrier.RetryableStatus(resp.StatusCode)}
 	if len(out.Errors) > 0 {
 		ce.Code, ce.Detail = out.Errors[0].Code, out.Errors[0].Title
 		if out.Errors[0].Detail != "" {
@@ -82,13 +84,4 @@ func (t *Telnyx) Send(ctx context.Context, cmd messages.SendSMS) (string, error)
 	}
 	ce.OptedOut = ce.Code == "40300"
 	return "", ce
-}
-
-func retryableStatus(s int) bool { return s == http.StatusTooManyRequests || s >= 500 }
-
-func httpClient(c *http.Client) *http.Client {
-	if c != nil {
-		return c
-	}
-	return http.DefaultClient
 }

@@ -1,6 +1,9 @@
-// Package telnyx parses Telnyx v2 messaging webhook bodies into checked,
-// typed events. It is pure: no I/O, no HTTP. Signatures are verified before
-// parsing, by internal/telnyxsig.
+// Package telnyx is everything the engine knows of Telnyx: it verifies and
+// signs webhook signatures (Verify, Sign), parses v2 messaging and call
+// webhook bodies into checked, typed events (ParseMessage, ParseCall; pure:
+// no I/O, no HTTP, run only after Verify), sends texts through the v2
+// messaging API (Carrier, a carrier.Sender) and registers brands, campaigns
+// and hosted numbers through the admin API (APIClient).
 package telnyx
 
 import (
@@ -16,7 +19,7 @@ import (
 	"github.com/medspa/engine/internal/safetext"
 )
 
-// Message event types that Parse turns into an Inbound or a Receipt.
+// Message event types that ParseMessage turns into an Inbound or a Receipt.
 const (
 	EventReceived  = "message.received"
 	EventSent      = "message.sent"
@@ -141,9 +144,9 @@ type Receipt struct {
 	ErrorCode string
 }
 
-// Parse decodes and checks a Telnyx webhook body. Its errors wrap
+// ParseMessage decodes and checks a Telnyx webhook body. Its errors wrap
 // ErrInvalid; FieldErrors names the offending fields.
-func Parse(body []byte) (Event, error) {
+func ParseMessage(body []byte) (Event, error) {
 	var b webhookBody
 	if err := json.Unmarshal(body, &b); err != nil {
 		return Event{}, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
@@ -219,7 +222,7 @@ func Parse(body []byte) (Event, error) {
 	return ev, nil
 }
 
-// Valid checks the invariants of an Event that Parse returned.
+// Valid checks the invariants of an Event that ParseMessage returned.
 func (e *Event) Valid() error {
 	if !validID(e.ID) || !validID(e.Type) {
 		return errors.New("bad id or type")

@@ -1,11 +1,11 @@
-package twiliosig_test
+package twilio_test
 
 import (
 	"errors"
 	"net/url"
 	"testing"
 
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/twilio"
 )
 
 // Twilio's documented example: auth token 12345, this URL and these params.
@@ -26,7 +26,7 @@ func docParams() url.Values {
 }
 
 func TestSignMatchesTwilioExample(t *testing.T) {
-	if got := twiliosig.Sign(docToken, docURL, docParams()); got != docSig {
+	if got := twilio.Sign(docToken, docURL, docParams()); got != docSig {
 		t.Fatalf("Sign = %q, want %q", got, docSig)
 	}
 }
@@ -47,22 +47,22 @@ func TestVerify(t *testing.T) {
 	}{
 		{"good", docToken, docURL, docParams(), docSig, nil},
 		{"good with spaces around", docToken, docURL, docParams(), " " + docSig + " ", nil},
-		{"bad signature", docToken, docURL, docParams(), "RSOYDt4T1cUTdK1PDd93/VVr8B8X", twiliosig.ErrBadSignature},
-		{"not base64", docToken, docURL, docParams(), "%%%", twiliosig.ErrBadSignature},
-		{"missing signature", docToken, docURL, docParams(), "", twiliosig.ErrMissingSignature},
-		{"wrong token", "54321", docURL, docParams(), docSig, twiliosig.ErrBadSignature},
-		{"no token", "", docURL, docParams(), docSig, twiliosig.ErrNoAuthToken},
-		{"tampered param", docToken, docURL, with("Digits", "9999"), docSig, twiliosig.ErrBadSignature},
-		{"dropped param", docToken, docURL, func() url.Values { p := docParams(); p.Del("Caller"); return p }(), docSig, twiliosig.ErrBadSignature},
-		{"extra unknown param", docToken, docURL, with("NewField", "x"), docSig, twiliosig.ErrBadSignature},
+		{"bad signature", docToken, docURL, docParams(), "RSOYDt4T1cUTdK1PDd93/VVr8B8X", twilio.ErrBadSignature},
+		{"not base64", docToken, docURL, docParams(), "%%%", twilio.ErrBadSignature},
+		{"missing signature", docToken, docURL, docParams(), "", twilio.ErrMissingSignature},
+		{"wrong token", "54321", docURL, docParams(), docSig, twilio.ErrBadSignature},
+		{"no token", "", docURL, docParams(), docSig, twilio.ErrNoAuthToken},
+		{"tampered param", docToken, docURL, with("Digits", "9999"), docSig, twilio.ErrBadSignature},
+		{"dropped param", docToken, docURL, func() url.Values { p := docParams(); p.Del("Caller"); return p }(), docSig, twilio.ErrBadSignature},
+		{"extra unknown param", docToken, docURL, with("NewField", "x"), docSig, twilio.ErrBadSignature},
 		{"extra unknown param signed", docToken, docURL, with("NewField", "x"),
-			twiliosig.Sign(docToken, docURL, with("NewField", "x")), nil},
-		{"wrong URL", docToken, "https://mycompany.com/myapp.php?foo=1&bar=3", docParams(), docSig, twiliosig.ErrBadSignature},
-		{"http instead of https", docToken, "http://mycompany.com/myapp.php?foo=1&bar=2", docParams(), docSig, twiliosig.ErrBadSignature},
+			twilio.Sign(docToken, docURL, with("NewField", "x")), nil},
+		{"wrong URL", docToken, "https://mycompany.com/myapp.php?foo=1&bar=3", docParams(), docSig, twilio.ErrBadSignature},
+		{"http instead of https", docToken, "http://mycompany.com/myapp.php?foo=1&bar=2", docParams(), docSig, twilio.ErrBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := twiliosig.Verify(tt.token, tt.url, tt.params, tt.sig)
+			err := twilio.Verify(tt.token, tt.url, tt.params, tt.sig)
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Fatalf("Verify = %v, want %v", err, tt.want)
 			}
@@ -73,17 +73,17 @@ func TestVerify(t *testing.T) {
 func TestSignIndependentOfParamOrderButNotOfPairing(t *testing.T) {
 	a := url.Values{"A": {"1"}, "B": {"2"}}
 	b := url.Values{"B": {"2"}, "A": {"1"}}
-	if twiliosig.Sign("t", "u", a) != twiliosig.Sign("t", "u", b) {
+	if twilio.Sign("t", "u", a) != twilio.Sign("t", "u", b) {
 		t.Fatal("order of a map changed the signature")
 	}
 	// Repeated values are all signed, whatever order they arrived in.
 	r1 := url.Values{"Digits": {"5678", "1234"}}
 	r2 := url.Values{"Digits": {"1234", "5678"}}
 	r3 := url.Values{"Digits": {"1234"}}
-	if twiliosig.Sign("t", "u", r1) != twiliosig.Sign("t", "u", r2) {
+	if twilio.Sign("t", "u", r1) != twilio.Sign("t", "u", r2) {
 		t.Error("order of repeated values changed the signature")
 	}
-	if twiliosig.Sign("t", "u", r1) == twiliosig.Sign("t", "u", r3) {
+	if twilio.Sign("t", "u", r1) == twilio.Sign("t", "u", r3) {
 		t.Error("a dropped repeated value kept the signature")
 	}
 }
@@ -91,15 +91,15 @@ func TestSignIndependentOfParamOrderButNotOfPairing(t *testing.T) {
 func TestRepeatedValues(t *testing.T) {
 	p := url.Values{"Sid": {"CA123"}, "SidAccount": {"AC123"}, "Digits": {"5678", "1234", "1234"}}
 	// The vector of Twilio's libraries: each distinct value once, sorted.
-	if got, want := twiliosig.Sign(docToken, docURL, p), "IK+Dwps556ElfBT0I3Rgjkr1wJU="; got != want {
+	if got, want := twilio.Sign(docToken, docURL, p), "IK+Dwps556ElfBT0I3Rgjkr1wJU="; got != want {
 		t.Fatalf("Sign = %q, want %q", got, want)
 	}
 	// Signed once per occurrence, as other libraries do, it verifies too.
-	if err := twiliosig.Verify(docToken, docURL, p, "tM//N+MVWOh7+ol2z8YCNxSY0Eg="); err != nil {
+	if err := twilio.Verify(docToken, docURL, p, "tM//N+MVWOh7+ol2z8YCNxSY0Eg="); err != nil {
 		t.Fatalf("Verify per occurrence = %v", err)
 	}
 	// In arrival order it does not.
-	if err := twiliosig.Verify(docToken, docURL, p, "eMV0TTCyejiqoUSkV7IwWuk0CRc="); !errors.Is(err, twiliosig.ErrBadSignature) {
+	if err := twilio.Verify(docToken, docURL, p, "eMV0TTCyejiqoUSkV7IwWuk0CRc="); !errors.Is(err, twilio.ErrBadSignature) {
 		t.Fatalf("Verify unsorted = %v, want ErrBadSignature", err)
 	}
 }

@@ -1,4 +1,4 @@
-package telnyxapi_test
+package telnyx_test
 
 import (
 	"errors"
@@ -7,20 +7,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/medspa/engine/internal/telnyxapi"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/internal/testkit"
 )
 
-func brand() telnyxapi.Brand {
-	return telnyxapi.Brand{
+func brand() telnyx.Brand {
+	return telnyx.Brand{
 		EntityType: "PRIVATE_PROFIT", DisplayName: "Glow", CompanyName: "Glow Med Spa LLC", EIN: "12-3456789",
 		Phone: "+13125550100", Street: "1 Main St", City: "Chicago", State: "IL", PostalCode: "60601",
 		Country: "US", Email: "ops@glow.example", Vertical: "HEALTHCARE", Website: "https://glow.example",
 	}
 }
 
-func campaign(brandID string) telnyxapi.Campaign {
-	return telnyxapi.Campaign{
+func campaign(brandID string) telnyx.Campaign {
+	return telnyx.Campaign{
 		BrandID: brandID, Usecase: "MIXED", SubUsecases: []string{"CUSTOMER_CARE", "ACCOUNT_NOTIFICATION"},
 		Description:     "Appointment scheduling, reminders and answers to questions of med spa patients.",
 		MessageFlow:     "Patients opt in on the clinic's web form with an unchecked consent box.",
@@ -35,7 +35,7 @@ func campaign(brandID string) telnyxapi.Campaign {
 
 func TestCreateBrandCampaignOrder(t *testing.T) {
 	stub := testkit.NewTelnyxAdmin(t)
-	c := &telnyxapi.Client{BaseURL: stub.URL, APIKey: stub.APIKey}
+	c := &telnyx.APIClient{BaseURL: stub.URL, APIKey: stub.APIKey}
 	b, err := c.CreateBrand(t.Context(), brand())
 	if err != nil {
 		t.Fatalf("CreateBrand: %v", err)
@@ -53,7 +53,7 @@ func TestCreateBrandCampaignOrder(t *testing.T) {
 	if got := stub.Campaigns(); len(got) != 1 || got[0].OptoutKeywords != "STOP" || len(got[0].Samples()) != 2 {
 		t.Errorf("stub campaigns = %+v", got)
 	}
-	o, err := c.CreateHostedOrder(t.Context(), telnyxapi.HostedOrder{PhoneNumbers: []string{"+17735550100"}, MessagingProfileID: "prof-1"})
+	o, err := c.CreateHostedOrder(t.Context(), telnyx.HostedOrder{PhoneNumbers: []string{"+17735550100"}, MessagingProfileID: "prof-1"})
 	if err != nil {
 		t.Fatalf("CreateHostedOrder: %v", err)
 	}
@@ -64,12 +64,12 @@ func TestCreateBrandCampaignOrder(t *testing.T) {
 
 func TestErrorsAreClassified(t *testing.T) {
 	stub := testkit.NewTelnyxAdmin(t)
-	c := &telnyxapi.Client{BaseURL: stub.URL, APIKey: stub.APIKey}
+	c := &telnyx.APIClient{BaseURL: stub.URL, APIKey: stub.APIKey}
 
 	bad := brand()
 	bad.EIN = "123"
 	_, err := c.CreateBrand(t.Context(), bad)
-	var te *telnyxapi.Error
+	var te *telnyx.APIError
 	if !errors.As(err, &te) || te.Status != http.StatusUnprocessableEntity || !te.Rejected() || te.Temporary() {
 		t.Fatalf("invalid EIN: err = %v, want a rejected 422 *Error", err)
 	}
@@ -82,7 +82,7 @@ func TestErrorsAreClassified(t *testing.T) {
 		t.Errorf("unknown brand: err = %v, want a rejection at /brandId", err)
 	}
 
-	wrongKey := &telnyxapi.Client{BaseURL: stub.URL, APIKey: "nope"}
+	wrongKey := &telnyx.APIClient{BaseURL: stub.URL, APIKey: "nope"}
 	_, err = wrongKey.CreateBrand(t.Context(), brand())
 	if !errors.As(err, &te) || te.Status != http.StatusUnauthorized || te.Rejected() || te.Temporary() {
 		t.Errorf("wrong key: err = %v, want a 401 that is neither rejected nor temporary", err)
@@ -103,8 +103,8 @@ func TestErrorsAreClassified(t *testing.T) {
 func TestUnreachable(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	c := &telnyxapi.Client{BaseURL: dead.URL, APIKey: "k"}
-	if _, err := c.CreateBrand(t.Context(), brand()); !errors.Is(err, telnyxapi.ErrUnreachable) {
+	c := &telnyx.APIClient{BaseURL: dead.URL, APIKey: "k"}
+	if _, err := c.CreateBrand(t.Context(), brand()); !errors.Is(err, telnyx.ErrUnreachable) {
 		t.Errorf("closed server: err = %v, want ErrUnreachable", err)
 	}
 
@@ -116,11 +116,11 @@ func TestUnreachable(t *testing.T) {
 		_, _ = w.Write([]byte(`<html>`))
 	}))
 	t.Cleanup(garbage.Close)
-	c = &telnyxapi.Client{BaseURL: garbage.URL, APIKey: "k"}
-	if _, err := c.CreateBrand(t.Context(), brand()); !errors.Is(err, telnyxapi.ErrUnreachable) {
+	c = &telnyx.APIClient{BaseURL: garbage.URL, APIKey: "k"}
+	if _, err := c.CreateBrand(t.Context(), brand()); !errors.Is(err, telnyx.ErrUnreachable) {
 		t.Errorf("answer without brandId: err = %v, want ErrUnreachable", err)
 	}
-	if _, err := c.CreateHostedOrder(t.Context(), telnyxapi.HostedOrder{}); !errors.Is(err, telnyxapi.ErrUnreachable) {
+	if _, err := c.CreateHostedOrder(t.Context(), telnyx.HostedOrder{}); !errors.Is(err, telnyx.ErrUnreachable) {
 		t.Errorf("HTML answer: err = %v, want ErrUnreachable", err)
 	}
 }
@@ -132,8 +132,8 @@ func TestSendsBearerKeyAndJSON(t *testing.T) {
 		_, _ = w.Write([]byte(`{"data":{"id":"o1","status":"pending"}}`))
 	}))
 	t.Cleanup(srv.Close)
-	c := &telnyxapi.Client{BaseURL: srv.URL + "/", APIKey: "KEY123"}
-	if _, err := c.CreateHostedOrder(t.Context(), telnyxapi.HostedOrder{PhoneNumbers: []string{"+17735550100"}, MessagingProfileID: "p"}); err != nil {
+	c := &telnyx.APIClient{BaseURL: srv.URL + "/", APIKey: "KEY123"}
+	if _, err := c.CreateHostedOrder(t.Context(), telnyx.HostedOrder{PhoneNumbers: []string{"+17735550100"}, MessagingProfileID: "p"}); err != nil {
 		t.Fatal(err)
 	}
 	if auth != "Bearer KEY123" || ctype != "application/json" || path != "/v2/messaging_hosted_number_orders" {

@@ -1,8 +1,4 @@
-// Package telnyxapi is a client of Telnyx's 10DLC (brand and campaign
-// registration with The Campaign Registry) and hosted-messaging APIs. It is
-// reached through a base URL, so tests point it at a local server that
-// behaves like Telnyx (internal/testkit).
-package telnyxapi
+package telnyx
 
 import (
 	"bytes"
@@ -26,15 +22,18 @@ const maxResponse = 1 << 20
 // failure, timeout, unreadable response). It is worth retrying later.
 var ErrUnreachable = errors.New("telnyx unreachable")
 
-// Client calls the Telnyx API with a bearer API key.
-type Client struct {
+// APIClient calls Telnyx's 10DLC (brand and campaign registration with The
+// Campaign Registry) and hosted-messaging APIs with a bearer API key. It is
+// reached through a base URL, so tests point it at a local server that
+// behaves like Telnyx (internal/testkit).
+type APIClient struct {
 	BaseURL string // e.g. https://api.telnyx.com; DefaultBaseURL when empty
 	APIKey  string
 	HTTP    *http.Client // http.DefaultClient when nil
 }
 
-// ErrorDetail is one entry of a Telnyx error answer.
-type ErrorDetail struct {
+// APIErrorDetail is one entry of a Telnyx error answer.
+type APIErrorDetail struct {
 	Code   string `json:"code"`
 	Title  string `json:"title"`
 	Detail string `json:"detail"`
@@ -44,13 +43,13 @@ type ErrorDetail struct {
 	} `json:"source"`
 }
 
-// Error is a non-2xx answer of Telnyx.
-type Error struct {
+// APIError is a non-2xx answer of Telnyx.
+type APIError struct {
 	Status int // the HTTP status Telnyx answered
-	Errors []ErrorDetail
+	Errors []APIErrorDetail
 }
 
-func (e *Error) Error() string {
+func (e *APIError) Error() string {
 	if len(e.Errors) == 0 {
 		return fmt.Sprintf("telnyx: status %d", e.Status)
 	}
@@ -60,7 +59,7 @@ func (e *Error) Error() string {
 // Summary joins the errors' texts ("code title: detail (at pointer)").
 // Telnyx's texts describe the request, so they are safe to show the
 // caller who made it.
-func (e *Error) Summary() string {
+func (e *APIError) Summary() string {
 	parts := make([]string, 0, len(e.Errors))
 	for _, d := range e.Errors {
 		s := d.Title
@@ -80,13 +79,13 @@ func (e *Error) Summary() string {
 
 // Temporary reports whether the same request may succeed later: 429 and
 // 5xx.
-func (e *Error) Temporary() bool {
+func (e *APIError) Temporary() bool {
 	return e.Status == http.StatusTooManyRequests || e.Status >= 500
 }
 
 // Rejected reports whether Telnyx refused the request itself (a 4xx other
 // than 401, 403 and 429): resending it unchanged fails again.
-func (e *Error) Rejected() bool {
+func (e *APIError) Rejected() bool {
 	switch e.Status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
 		return false
@@ -118,8 +117,8 @@ func IdempotencyKey(key string) CallOption {
 }
 
 // post sends body as JSON to path and returns the raw 2xx answer, an
-// *Error for any other status, or an error wrapping ErrUnreachable.
-func (c *Client) post(ctx context.Context, path string, body any, opts ...CallOption) ([]byte, error) {
+// *APIError for any other status, or an error wrapping ErrUnreachable.
+func (c *APIClient) post(ctx context.Context, path string, body any, opts ...CallOption) ([]byte, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
@@ -152,9 +151,9 @@ func (c *Client) post(ctx context.Context, path string, body any, opts ...CallOp
 		return nil, fmt.Errorf("%w: read answer of POST %s: %w", ErrUnreachable, path, err)
 	}
 	if res.StatusCode/100 != 2 {
-		e := &Error{Status: res.StatusCode}
+		e := &APIError{Status: res.StatusCode}
 		var body struct {
-			Errors []ErrorDetail `json:"errors"`
+			Errors []APIErrorDetail `json:"errors"`
 		}
 		if json.Unmarshal(raw, &body) == nil {
 			e.Errors = body.Errors

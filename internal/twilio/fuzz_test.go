@@ -1,11 +1,11 @@
-package twiliosig_test
+package twilio_test
 
 import (
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/medspa/engine/internal/twiliosig"
+	"github.com/medspa/engine/internal/twilio"
 )
 
 func FuzzVerify(f *testing.F) {
@@ -18,17 +18,17 @@ func FuzzVerify(f *testing.F) {
 			return
 		}
 		// The right signature always verifies.
-		good := twiliosig.Sign(docToken, u, params)
-		if err := twiliosig.Verify(docToken, u, params, good); err != nil {
+		good := twilio.Sign(docToken, u, params)
+		if err := twilio.Verify(docToken, u, params, good); err != nil {
 			t.Fatalf("Verify(Sign) = %v", err)
 		}
 		// Anything else accepted must be the per-occurrence form, which
 		// differs only when a value repeats.
-		if twiliosig.Verify(docToken, u, params, sig) == nil && good != strings.TrimSpace(sig) && !repeats(params) {
+		if twilio.Verify(docToken, u, params, sig) == nil && good != strings.TrimSpace(sig) && !repeats(params) {
 			t.Fatalf("accepted %q, the signature is %q", sig, good)
 		}
 		// A changed URL is never accepted with the old signature.
-		if twiliosig.Verify(docToken, u+"x", params, good) == nil {
+		if twilio.Verify(docToken, u+"x", params, good) == nil {
 			t.Fatalf("signature of %q accepted for %q", u, u+"x")
 		}
 	})

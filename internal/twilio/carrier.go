@@ -1,4 +1,4 @@
-package carrier
+package twilio
 
 import (
 	"context"
@@ -9,23 +9,25 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/messages"
 )
 
-// Twilio sends texts through the Twilio Programmable Messaging API.
-type Twilio struct {
+// Carrier sends texts through the Twilio Programmable Messaging API; it is
+// a carrier.Sender.
+type Carrier struct {
 	BaseURL    string // e.g. https://api.twilio.com
 	AccountSID string
 	AuthToken  string
 	// StatusCallback, when set, is where this message's status callbacks
-	// go, with the command id added (CallbackURL); Twilio signs the whole
+	// go, with the command id added (carrier.CallbackURL); Twilio signs the whole
 	// URL, so the command id in it is authenticated.
 	StatusCallback string
 	Client         *http.Client
 }
 
-// TwilioOptedOut is Twilio's error code for a recipient who replied STOP.
-const TwilioOptedOut = "21610"
+// OptedOutCode is Twilio's error code for a recipient who replied STOP.
+const OptedOutCode = "21610"
 
 type twilioResponse struct {
 	SID     string      `json:"sid"`
@@ -33,10 +35,10 @@ type twilioResponse struct {
 	Message string      `json:"message"`
 }
 
-// Send implements Sender.
-func (t *Twilio) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
+// Send implements carrier.Sender.
+func (t *Carrier) Send(ctx context.Context, cmd messages.SendSMS) (string, error) {
 	form := url.Values{"From": {cmd.From}, "To": {cmd.To}, "Body": {cmd.Text}}
-	if cb := CallbackURL(t.StatusCallback, cmd.ID); cb != "" {
+	if cb := carrier.CallbackURL(t.StatusCallback, cmd.ID); cb != "" {
 		form.Set("StatusCallback", cb)
 	}
 	endpoint := strings.TrimRight(t.BaseURL, "/") + "/2010-04-01/Accounts/" + url.PathEscape(t.AccountSID) + "/Messages.json"
@@ -47,7 +49,7 @@ func (t *Twilio) Send(ctx context.Context, cmd messages.SendSMS) (string, error)
 	req.SetBasicAuth(t.AccountSID, t.AuthToken)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := httpClient(t.Client).Do(req)
+	resp, err := carrier.ClientOrDefault(t.Client).Do(req)
 	if err != nil {
 		return "", fmt.Errorf("twilio send: %w", err)
 	}
@@ -60,19 +62,19 @@ func (t *Twilio) Send(ctx context.Context, cmd messages.SendSMS) (string, error)
 	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
 	if resp.StatusCode/100 == 2 {
 		if out.SID == "" {
-			return "", &Error{Status: resp.StatusCode, Detail: "twilio: response without sid"}
+			return "", &carrier.Error{Status: resp.StatusCode, Detail: "twilio: response without sid"}
 		}
 		return out.SID, nil
 	}
-	ce := &Error{
+	ce := &carrier.Error{
 		Status:    resp.StatusCode,
 		Code:      out.Code.String(),
 		Detail:    out.Message,
-		Retryable: retryableStatus(resp.StatusCode),
+		Retryable: carrier.RetryableStatus(resp.StatusCode),
 	}
 	if ce.Detail == "" {
 		ce.Detail = http.StatusText(resp.StatusCode)
 	}
-	ce.OptedOut = ce.Code == TwilioOptedOut
+	ce.OptedOut = ce.Code == OptedOutCode
 	return "", ce
 }
