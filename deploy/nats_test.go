@@ -21,7 +21,6 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
 )
 
@@ -41,7 +40,7 @@ authorization {
   users: [
 `)
 	for _, role := range bus.Roles {
-		fmt.Fprintf(&b, "    {user: %s, password: $%s", role, app.NATSPasswordEnv(role))
+		fmt.Fprintf(&b, "    {user: %s, password: $%s", role, bus.PasswordEnv(role))
 		p := bus.RolePermissions(role)
 		if p == nil {
 			b.WriteString("}\n")
@@ -163,7 +162,7 @@ func loadNATSConf(t *testing.T, conf, certs string) (*server.Options, map[string
 	passwords := map[string]string{}
 	for _, role := range bus.Roles {
 		passwords[role] = role + "-password-of-at-least-32-bytes!!!!!!"
-		t.Setenv(app.NATSPasswordEnv(role), passwords[role])
+		t.Setenv(bus.PasswordEnv(role), passwords[role])
 	}
 	t.Setenv("POD_NAME", "nats-0")
 	opts, err := server.ProcessConfigFile(filepath.Join(dir, "nats.conf"))
@@ -186,7 +185,7 @@ func checkNATSOptions(t *testing.T, name string, opts *server.Options, passwords
 	for _, u := range opts.Users {
 		seen[u.Username] = true
 		if u.Password != passwords[u.Username] {
-			t.Errorf("%s: user %s does not take its password from %s", name, u.Username, app.NATSPasswordEnv(u.Username))
+			t.Errorf("%s: user %s does not take its password from %s", name, u.Username, bus.PasswordEnv(u.Username))
 		}
 		if want := bus.RolePermissions(u.Username); !reflect.DeepEqual(u.Permissions, want) {
 			t.Errorf("%s: user %s has permissions\n%+v\nwant\n%+v", name, u.Username, perms(u.Permissions), perms(want))
@@ -304,7 +303,7 @@ func TestComposeNATSUsersAndPorts(t *testing.T) {
 		if env["NATS_USER"] != role {
 			t.Errorf("service %s connects as NATS user %q, want %q", name, env["NATS_USER"], role)
 		}
-		if want := "${" + app.NATSPasswordEnv(role); !strings.HasPrefix(env["NATS_PASSWORD"], want) {
+		if want := "${" + bus.PasswordEnv(role); !strings.HasPrefix(env["NATS_PASSWORD"], want) {
 			t.Errorf("service %s's NATS_PASSWORD is %q, want %s...}", name, env["NATS_PASSWORD"], want)
 		}
 		if env["NATS_CA_FILE"] == "" || !strings.HasPrefix(env["NATS_URL"], "tls://") {
@@ -321,8 +320,8 @@ func TestComposeNATSUsersAndPorts(t *testing.T) {
 	for _, n := range []string{"nats-1", "nats-2", "nats-3"} {
 		s := c.Services[n]
 		for _, role := range bus.Roles {
-			if s.Environment[app.NATSPasswordEnv(role)] == "" {
-				t.Errorf("service %s lacks %s for its users", n, app.NATSPasswordEnv(role))
+			if s.Environment[bus.PasswordEnv(role)] == "" {
+				t.Errorf("service %s lacks %s for its users", n, bus.PasswordEnv(role))
 			}
 		}
 		want := map[string]bool{"./deploy/nats/" + n + ".conf:/etc/nats/nats.conf:ro": true, "./deploy/nats/auth.conf:/etc/nats/auth.conf:ro": true,
@@ -396,8 +395,8 @@ func TestKubernetesNATS(t *testing.T) {
 	c := get(ss.Raw, "spec", "template", "spec", "containers", 0)
 	env := containerEnv(c)
 	for _, role := range bus.Roles {
-		if env[app.NATSPasswordEnv(role)] != "secret:medspa-nats-users/"+role {
-			t.Errorf("nats: %s is %q, not from the Secret medspa-nats-users", app.NATSPasswordEnv(role), env[app.NATSPasswordEnv(role)])
+		if env[bus.PasswordEnv(role)] != "secret:medspa-nats-users/"+role {
+			t.Errorf("nats: %s is %q, not from the Secret medspa-nats-users", bus.PasswordEnv(role), env[bus.PasswordEnv(role)])
 		}
 	}
 	tlsFromSecret := false

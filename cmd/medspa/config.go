@@ -43,7 +43,7 @@ func loadConfig(getenv func(string) string) (app.Config, error) {
 	str("NATS_LISTEN", &c.NATSListen)
 	for _, role := range bus.Roles {
 		var p string
-		str(app.NATSPasswordEnv(role), &p)
+		str(bus.PasswordEnv(role), &p)
 		if p != "" {
 			if c.NATSRolePasswords == nil {
 				c.NATSRolePasswords = map[string]string{}

@@ -46,7 +46,7 @@ func TestMigrateSetsUpTheBusAsOps(t *testing.T) {
 	if err := migrate("NATS_USER", bus.RoleGateway, "NATS_PASSWORD", passwords[bus.RoleGateway]); !errors.Is(err, bus.ErrStreamsMissing) {
 		t.Fatalf("migrate as gateway: %v, want the streams refused", err)
 	}
-	if err := migrate(app.NATSPasswordEnv(bus.RoleOps), passwords[bus.RoleOps]); err != nil {
+	if err := migrate(bus.PasswordEnv(bus.RoleOps), passwords[bus.RoleOps]); err != nil {
 		t.Fatalf("migrate as ops: %v", err)
 	}
 

@@ -33,7 +33,7 @@ type natsTarget struct {
 // DATA_DIR/dev-keys.
 func natsCredentials(getenv func(string) string, dataDir string, embedded bool) (bus.Client, string) {
 	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	opsEnv := app.NATSPasswordEnv(bus.RoleOps)
+	opsEnv := bus.PasswordEnv(bus.RoleOps)
 	if !embedded {
 		cfg := app.Config{NATSUser: env("NATS_USER"), NATSPassword: env("NATS_PASSWORD"), NATSCredsFile: env("NATS_CREDS"),
 			NATSRolePasswords: map[string]string{bus.RoleOps: env(opsEnv)},

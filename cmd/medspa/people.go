@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/medspa/engine/internal/leadsim"
+	"github.com/medspa/engine/cmd/medspa/internal/leadsim"
 )
 
 // peopling reports whether eval's arguments ask to play written
@@ -26,13 +26,13 @@ func peopling(args []string) bool {
 // runPeople plays conversations written as people text against the core
 // and prints each with the engine's replies and how it ended:
 //
-//	medspa eval --people internal/leadsim/testdata/people_dev.txt [--failed]
+//	medspa eval --people cmd/medspa/internal/leadsim/testdata/people_dev.txt [--failed]
 //
-// The file has the format of internal/leadsim/testdata/people.txt (see
+// The file has the format of cmd/medspa/internal/leadsim/testdata/people.txt (see
 // people_dev.txt for the outcomes a conversation may want).
 func runPeople(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("eval --people", flag.ContinueOnError)
-	file := fs.String("people", "", "written conversations, in the format of internal/leadsim/testdata/people.txt")
+	file := fs.String("people", "", "written conversations, in the format of cmd/medspa/internal/leadsim/testdata/people.txt")
 	failed := fs.Bool("failed", false, "print only the conversations that did not end as wanted")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/medspa/engine/internal/leadsim"
+	"github.com/medspa/engine/cmd/medspa/internal/leadsim"
 	"github.com/medspa/engine/internal/llm"
 )
 

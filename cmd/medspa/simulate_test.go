@@ -63,7 +63,7 @@ func TestEvalSimulateModel(t *testing.T) {
 // TestEvalPeople: eval --people plays a file of written conversations.
 func TestEvalPeople(t *testing.T) {
 	var out strings.Builder
-	err := run(context.Background(), []string{"eval", "--people", "../../internal/leadsim/testdata/people_dev.txt"},
+	err := run(context.Background(), []string{"eval", "--people", "internal/leadsim/testdata/people_dev.txt"},
 		func(string) string { return "" }, &out, &out)
 	if err != nil {
 		t.Fatal(err)

@@ -248,7 +248,7 @@ func (c *Config) Validate() error {
 	}
 	for _, role := range bus.Roles {
 		if v := c.NATSRolePasswords[role]; v != "" && len(v) < minDevSecret {
-			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", NATSPasswordEnv(role), len(v), minDevSecret))
+			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", bus.PasswordEnv(role), len(v), minDevSecret))
 		}
 	}
 	for role := range c.NATSRolePasswords {

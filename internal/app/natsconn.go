@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -14,9 +13,6 @@ import (
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/bus"
 )
-
-// NATSPasswordEnv is the environment variable of role's NATS password.
-func NATSPasswordEnv(role string) string { return "NATS_" + strings.ToUpper(role) + "_PASSWORD" }
 
 // natsRole is the NATS user of a process running roles: its role's user
 // when it runs one, ops when it runs several (`medspa serve`).

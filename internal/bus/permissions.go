@@ -2,6 +2,7 @@ package bus
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -192,6 +193,9 @@ func unique(subjects []string) []string {
 	}
 	return out
 }
+
+// PasswordEnv is the environment variable of role's NATS password.
+func PasswordEnv(role string) string { return "NATS_" + strings.ToUpper(role) + "_PASSWORD" }
 
 // RoleUsers returns one user per role with its password and permissions,
 // for every role passwords has a non-empty password for.
