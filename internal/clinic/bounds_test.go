@@ -123,7 +123,7 @@ func TestValidateBoundsAtTheLimits(t *testing.T) {
 // The clinics the demo and the lead simulator ship validate under the
 // bounds.
 func TestShippedClinicFilesValidate(t *testing.T) {
-	for _, path := range []string{"demo/clinics.yaml", "../leadsim/clinics.yaml"} {
+	for _, path := range []string{"demo/clinics.yaml", "../../cmd/medspa/internal/leadsim/clinics.yaml"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
