@@ -35,7 +35,7 @@ fuzz:
 COMPARE_ARGS ?= --duration 15s --concurrency 64 --clinics 50 --dup 0.02 --bad-sig 0.01
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./persistence/... ./actors/...
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/app/
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./cmd/medspa/internal/app/
 	$(GO) run ./cmd/medspa storm --compare $(COMPARE_ARGS)
 
 # The comparison with CPU, block and mutex profiles, an execution trace and
@@ -62,4 +62,4 @@ clean:
 .PHONY: storm
 STORM_ARGS ?= --rate 100 --duration 30s
 storm:
-	$(GO) run ./cmd/storm $(STORM_ARGS)
+	$(GO) run ./cmd/medspa storm $(STORM_ARGS)

@@ -14,7 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clinicsync"

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/gateway"
-	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
 )
 

@@ -23,7 +23,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/medspa/engine/internal/storm"
+	"github.com/medspa/engine/cmd/medspa/internal/storm"
 )
 
 func main() {

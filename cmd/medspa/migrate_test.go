@@ -13,8 +13,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/gateway"
-	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/messages"
 )

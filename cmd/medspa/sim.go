@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/gateway"
-	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/telnyx"

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stripe/stripe-go/v85/webhook"
 
-	"github.com/medspa/engine/internal/app"
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/internal/payments"
 )
 

@@ -14,8 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/gateway"
-	"github.com/medspa/engine/internal/app"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/password"
 	"github.com/medspa/engine/persistence"

@@ -1,0 +1,175 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/medspa/engine/gateway"
+	"github.com/medspa/engine/internal/testkit"
+)
+
+// BenchmarkWebhookToReply measures the spine end to end: a signed Telnyx
+// webhook in, the reply handed to the carrier stub. Each of 64 simulated
+// leads sends its next text when the previous reply arrives (closed loop),
+// for 1,000+ messages in all. It reports the median and p99 latency from
+// the webhook post to the stub receiving the reply, and messages per second.
+//
+//	go test ./cmd/medspa/internal/app -run '^$' -bench WebhookToReply -benchtime 1x
+//	TEST_DATABASE_URL=... go test ./cmd/medspa/internal/app -run '^$' -bench WebhookToReply/postgres -benchtime 1x
+func BenchmarkWebhookToReply(b *testing.B) {
+	for _, sk := range stores {
+		b.Run(sk.name, func(b *testing.B) { benchSpine(b, sk) })
+	}
+}
+
+func benchSpine(b *testing.B, sk storeKind) {
+	const leads, perLead = 64, 16 // 1,024 messages per iteration
+	bt := b
+	cfg, priv, tel := newConfig(bt, sk.url(bt))
+	cfg.SendRatePerNumber, cfg.SendBurst = 1e6, 1e6 // measure the engine, not the 10DLC throttle
+	replies := make(map[string]chan time.Time, leads)
+	for i := range leads {
+		replies[leadNumber(i)] = make(chan time.Time, perLead*2)
+	}
+	tel.OnSend = func(m testkit.SentSMS) {
+		if ch, ok := replies[m.To]; ok {
+			ch <- m.At
+		}
+	}
+	sys := start(bt, cfg, priv, tel)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: leads}, Timeout: 10 * time.Second}
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		var mu sync.Mutex
+		var lat []time.Duration
+		began := time.Now()
+		var wg sync.WaitGroup
+		for i := range leads {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lead := leadNumber(i)
+				for j := range perLead {
+					body := testkit.TelnyxMessage(fmt.Sprintf("bench-%d-%d-%d", it, i, j), lead, clinicNumber, "How much is Botox?", time.Now())
+					sent := time.Now()
+					status, resp := testkit.Post(b, client, sys.baseURL+"/webhooks/telnyx/messages", testkit.SignTelnyx(priv, body, sent), body)
+					if status != http.StatusOK {
+						b.Errorf("webhook: %d %s", status, resp)
+						return
+					}
+					select {
+					case at := <-replies[lead]:
+						mu.Lock()
+						lat = append(lat, at.Sub(sent))
+						mu.Unlock()
+					case <-time.After(10 * time.Second):
+						b.Errorf("no reply for lead %d message %d", i, j)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		elapsed := time.Since(began)
+		slices.Sort(lat)
+		if len(lat) == 0 {
+			b.Fatal("no replies")
+		}
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "msgs/s")
+		b.ReportMetric(float64(len(lat)), "msgs")
+	}
+	b.StopTimer()
+	dumpMetrics(b, sys.baseURL)
+	sys.stop()
+}
+
+func leadNumber(i int) string { return fmt.Sprintf("+1312555%04d", 1000+i) }
+
+// BenchmarkSpeedToLeadWebForm measures speed to lead: 500 web form
+// submissions, 16 at a time, each from a new lead; the latency runs from the
+// POST to the first text reaching the carrier stub.
+//
+//	go test ./cmd/medspa/internal/app -run '^$' -bench SpeedToLead -benchtime 1x
+func BenchmarkSpeedToLeadWebForm(b *testing.B) {
+	for _, sk := range stores {
+		b.Run(sk.name, func(b *testing.B) {
+			const leads, workers = 500, 16
+			cfg, priv, tel := newConfig(b, sk.url(b))
+			cfg.WebLeadLimitIP = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			cfg.WebLeadLimitClinic = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			cfg.WebLeadLimitGlobal = gateway.RateLimit{Burst: 1 << 20, Per: time.Millisecond}
+			cfg.SendRatePerNumber, cfg.SendBurst = 1e6, 1e6 // measure the engine, not the 10DLC throttle
+			var mu sync.Mutex
+			arrived := map[string]time.Time{}
+			tel.OnSend = func(m testkit.SentSMS) {
+				mu.Lock()
+				if _, ok := arrived[m.To]; !ok {
+					arrived[m.To] = m.At
+				}
+				mu.Unlock()
+			}
+			sys := start(b, cfg, priv, tel)
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: 10 * time.Second}
+			b.ResetTimer()
+			for it := 0; it < b.N; it++ {
+				sent := make([]time.Time, leads)
+				numbers := make([]string, leads)
+				next := make(chan int)
+				var wg sync.WaitGroup
+				began := time.Now()
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range next {
+							numbers[i] = fmt.Sprintf("+1773%03d%04d", 200+it, i)
+							body := fmt.Sprintf(`{"clinic_id":"glow-chicago","name":"Bench Lead","phone":%q,"service":"botox","consent":true,"consent_text":"I agree to texts."}`, numbers[i])
+							h := http.Header{}
+							h.Set("Content-Type", "application/json")
+							sent[i] = time.Now()
+							if status, resp := testkit.Post(b, client, sys.baseURL+"/leads/web", h, []byte(body)); status != http.StatusAccepted {
+								b.Errorf("web lead: %d %s", status, resp)
+							}
+						}
+					}()
+				}
+				for i := range leads {
+					next <- i
+				}
+				close(next)
+				wg.Wait()
+				deadline := time.Now().Add(30 * time.Second)
+				var lat []time.Duration
+				for time.Now().Before(deadline) {
+					mu.Lock()
+					lat = lat[:0]
+					for i, n := range numbers {
+						if at, ok := arrived[n]; ok {
+							lat = append(lat, at.Sub(sent[i]))
+						}
+					}
+					mu.Unlock()
+					if len(lat) == leads {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				if len(lat) != leads {
+					b.Fatalf("%d of %d leads got their first text", len(lat), leads)
+				}
+				elapsed := time.Since(began)
+				slices.Sort(lat)
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+				b.ReportMetric(float64(leads)/elapsed.Seconds(), "leads/s")
+			}
+			dumpMetrics(b, sys.baseURL)
+		})
+	}
+}
