@@ -116,21 +116,6 @@ func (s *calendarSyncer) Kick(clinicID string) bool {
 	}
 }
 
-// partitionTaken is called once this node consumes partition p: its
-// clinics with external calendars are synced now, not at the next
-// scheduled pass, so a node taking over after a failover (or starting)
-// reads their busy time and writes their holds at once.
-func (e *Engine) partitionTaken(p int) {
-	if e.cals == nil {
-		return
-	}
-	for _, c := range e.cfg.Clinics.All() {
-		if messages.PartitionOf(c.ID, e.cfg.Topology.Partitions) == p {
-			e.calendarChanged(c)
-		}
-	}
-}
-
 // calendarChanged is called by a clinic actor once a change of its
 // calendar (a hold, a booking, a move, a cancellation, an expiry) is
 // stored: a clinic whose providers keep an external calendar has it

@@ -61,7 +61,6 @@ func (e *Engine) startPartition(ctx context.Context, p int) error {
 	r.cc = cc
 	e.parts.runs[p] = r
 	e.cfg.Metrics.partitionsOwned.Set(float64(len(e.parts.runs)))
-	e.partitionTaken(p)
 	return nil
 }
 
