@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -26,13 +28,13 @@ import (
 // from its next message on. The calendar is written only by the clinic
 // actor, always as a fresh copy, so readers never see it change under them.
 type clinicView struct {
-	dir  *clinic.Directory
+	dir  *directory.Directory
 	id   string
 	last *clinic.Clinic // used if the directory ever lost the clinic
 	cal  atomic.Pointer[clinic.Calendar]
 }
 
-func newClinicView(dir *clinic.Directory, c *clinic.Clinic) *clinicView {
+func newClinicView(dir *directory.Directory, c *clinic.Clinic) *clinicView {
 	return &clinicView{dir: dir, id: c.ID, last: c}
 }
 

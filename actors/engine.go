@@ -16,11 +16,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/bus"
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/outbox"
 	"github.com/medspa/engine/messages"
@@ -47,7 +48,7 @@ type Store interface {
 type Config struct {
 	JS       jetstream.JetStream
 	Store    Store
-	Clinics  *clinic.Directory
+	Clinics  *directory.Directory
 	Topology bus.Topology
 	Logger   *slog.Logger
 	Metrics  *Metrics

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,7 +65,7 @@ func (r *rig) ensure() error { return bus.EnsureStreams(context.Background(), r.
 
 // run starts an engine until the returned stop is called.
 func (r *rig) run(t *testing.T) (stop func()) {
-	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo,
+	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: directory.New(clinic.Demo()), Topology: r.topo,
 		Metrics: actors.NewMetrics(prometheus.NewRegistry())})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

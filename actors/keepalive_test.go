@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
@@ -44,7 +46,7 @@ func TestSlowMessagesAreKeptAliveNotRedelivered(t *testing.T) {
 	require.NoError(t, r.ensure())
 	reg := prometheus.NewRegistry()
 	slow := &slowAssistant{delay: 2 * time.Second}
-	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo,
+	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: directory.New(clinic.Demo()), Topology: r.topo,
 		Metrics: actors.NewMetrics(reg), Assistant: slow})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -80,7 +82,7 @@ func TestSlowMessagesAreKeptAliveNotRedelivered(t *testing.T) {
 func TestNoConversationFromTimerOrPayment(t *testing.T) {
 	r := newRig(t)
 	reg := prometheus.NewRegistry()
-	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo, Metrics: actors.NewMetrics(reg)})
+	eng := actors.New(actors.Config{JS: r.js, Store: r.store, Clinics: directory.New(clinic.Demo()), Topology: r.topo, Metrics: actors.NewMetrics(reg)})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- eng.Run(ctx) }()

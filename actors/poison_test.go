@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
@@ -42,7 +44,7 @@ func (r *rig) runStop(t *testing.T, store persistence.Store) (*prometheus.Regist
 		store = r.store
 	}
 	reg := prometheus.NewRegistry()
-	eng := actors.New(actors.Config{JS: r.js, Store: store, Clinics: clinic.NewDirectory(clinic.Demo()), Topology: r.topo,
+	eng := actors.New(actors.Config{JS: r.js, Store: store, Clinics: directory.New(clinic.Demo()), Topology: r.topo,
 		Metrics: actors.NewMetrics(reg), Now: clock.NewTest(tuesday).Now})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

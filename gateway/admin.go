@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/persistence"
 )
@@ -51,7 +52,7 @@ func adminRoutes(cfg Config, admin AdminConfig) func(chi.Router) {
 // adminDeps are what the admin handlers use.
 type adminDeps struct {
 	store     persistence.Store
-	clinics   *clinic.Directory
+	clinics   *directory.Directory
 	pub       Publisher
 	now       func() time.Time
 	telnyx    *telnyx.APIClient // nil: no API key configured

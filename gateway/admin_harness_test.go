@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -61,7 +63,7 @@ func newAdminEnv(t *testing.T, opts ...adminOpt) *adminEnv {
 		JWTSecret:       e.secret,
 		Store:           s,
 		Now:             func() time.Time { return adminNow },
-		Clinics: clinic.NewDirectory([]clinic.Clinic{
+		Clinics: directory.New([]clinic.Clinic{
 			{ID: "clinic_a", Name: "Glow Chicago", Timezone: "America/Chicago", PhoneNumbers: []string{adminClinicNumber}},
 			{ID: "clinic_b", Name: "Glow Miami", Timezone: "America/New_York", PhoneNumbers: []string{"+13055550100"}},
 		}),

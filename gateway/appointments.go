@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -33,7 +35,7 @@ type appointmentList struct {
 // handleListAppointments lists a clinic's upcoming appointments, soonest
 // first: booked ones that have not ended and holds that have not expired,
 // from the last calendar the clinic actor saved, and its blocks.
-func handleListAppointments(dir *clinic.Directory, store persistence.Store, now func() time.Time) http.Handler {
+func handleListAppointments(dir *directory.Directory, store persistence.Store, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := 50
 		if s := r.URL.Query().Get("limit"); s != "" {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -60,7 +62,7 @@ type stateAppointment struct {
 // so the review request follows a completed visit and a no-show gets its
 // one follow-up. The action's id derives from the appointment and the
 // status, so a retry is a duplicate; 202 either way.
-func handleAttendance(dir *clinic.Directory, store persistence.Store, live LiveState, pub Publisher, now func() time.Time) http.Handler {
+func handleAttendance(dir *directory.Directory, store persistence.Store, live LiveState, pub Publisher, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID, apptID := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "appointment_id")

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
 )
 
@@ -199,7 +200,7 @@ func claimsFrom(ctx context.Context) *Claims {
 
 // clinicAccess lets a request on /v1/clinics/{clinic_id} through when the
 // token may see that clinic (403 otherwise) and the clinic exists (404).
-func clinicAccess(dir *clinic.Directory) func(http.Handler) http.Handler {
+func clinicAccess(dir *directory.Directory) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := chi.URLParam(r, "clinic_id")

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -132,7 +134,7 @@ type blockCreated struct {
 // handleAddBlock adds a block through the clinic's actor and answers 201
 // with it and the appointments it overlaps; those stay where they are and
 // their conversations are handed to staff with a note naming both.
-func handleAddBlock(dir *clinic.Directory, blocks BlockChanger, now func() time.Time) http.Handler {
+func handleAddBlock(dir *directory.Directory, blocks BlockChanger, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		clinicID := chi.URLParam(r, "clinic_id")
 		c, ok := dir.ByID(clinicID)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
 )
@@ -18,7 +20,7 @@ func withSchedule() option {
 		a.Services = []clinic.Service{{ID: "botox", Name: "Botox", DurationMinutes: 30}}
 		a.Providers = []clinic.Provider{{ID: "dr-kim", Name: "Dr. Sarah Kim", Services: []string{"botox"}}}
 		a.Rooms = []clinic.Room{{ID: "room-1", Name: "Room 1", Services: []string{"botox"}}}
-		dir := clinic.NewDirectory([]clinic.Clinic{a, *cs[1]})
+		dir := directory.New([]clinic.Clinic{a, *cs[1]})
 		c.Clinics = dir
 	}
 }

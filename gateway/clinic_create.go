@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clinicsync"
 )
@@ -53,7 +55,7 @@ func handleCreateClinic(d adminDeps) http.Handler {
 		case errors.Is(err, clinicsync.ErrClinicExists):
 			Error(w, r, fmt.Errorf("%w: a clinic with id %q exists", ErrConflict, c.ID))
 			return
-		case errors.Is(err, clinic.ErrNumberTaken):
+		case errors.Is(err, directory.ErrNumberTaken):
 			Error(w, r, fmt.Errorf("%w: %v", ErrConflict, err))
 			return
 		case err != nil && s.Version == 0:

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -133,8 +135,8 @@ func withReady(f func(context.Context) error) option {
 	return func(c *gateway.Config) { c.Ready = f }
 }
 
-func testClinics() *clinic.Directory {
-	return clinic.NewDirectory([]clinic.Clinic{
+func testClinics() *directory.Directory {
+	return directory.New([]clinic.Clinic{
 		{ID: "clinic_a", Name: "Glow Chicago", Timezone: "America/Chicago", PhoneNumbers: []string{clinicNumber, twilioClinicNumber}},
 		{ID: "clinic_b", Name: "Glow Miami", Timezone: "America/New_York", PhoneNumbers: []string{"+13055550100"}},
 	})

@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/report"
 	"github.com/medspa/engine/persistence"
 )
@@ -17,7 +18,7 @@ import (
 // 30 days by default; at most 366): leads by source, how many reached each
 // stage, deposits, speed to lead and staff answer times, and a weekly
 // series. asCSV writes the same as CSV (the .csv route).
-func handleFunnelReport(dir *clinic.Directory, store persistence.Store, now func() time.Time, asCSV bool) http.Handler {
+func handleFunnelReport(dir *directory.Directory, store persistence.Store, now func() time.Time, asCSV bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := chi.URLParam(r, "clinic_id")
 		c, ok := dir.ByID(id)

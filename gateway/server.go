@@ -13,9 +13,10 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/persistence"
@@ -109,7 +110,7 @@ type Config struct {
 	// StripeWebhookSecret verifies Stripe webhooks (whsec_...). Without it
 	// every Stripe webhook is refused.
 	StripeWebhookSecret string
-	Clinics             *clinic.Directory
+	Clinics             *directory.Directory
 	Store               persistence.Store
 	Publisher           Publisher
 	Logger              *slog.Logger
@@ -161,7 +162,7 @@ func (c Config) withDefaults() Config {
 		c.RateCounts = c.Store
 	}
 	if c.Clinics == nil {
-		c.Clinics = clinic.NewDirectory(nil)
+		c.Clinics = directory.New(nil)
 	}
 	if c.TokenMaxLifetime <= 0 {
 		c.TokenMaxLifetime = DefaultTokenMaxLifetime

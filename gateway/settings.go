@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -60,7 +62,7 @@ func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + 
 
 // handleGetSettings answers a clinic's stored settings, with an ETag of the
 // version; If-None-Match with it answers 304.
-func handleGetSettings(dir *clinic.Directory, store persistence.Store) http.Handler {
+func handleGetSettings(dir *directory.Directory, store persistence.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := chi.URLParam(r, "clinic_id")
 		out, err := readSettings(r.Context(), dir, store, id)
@@ -81,7 +83,7 @@ func handleGetSettings(dir *clinic.Directory, store persistence.Store) http.Hand
 // readSettings reads a clinic's settings from the store; a clinic the
 // store does not hold (a process without stored settings) is answered
 // from the directory.
-func readSettings(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string) (clinicSettings, error) {
+func readSettings(ctx context.Context, dir *directory.Directory, store persistence.Store, id string) (clinicSettings, error) {
 	if store != nil {
 		s, err := store.LoadClinicSettings(ctx, id)
 		if err == nil {
@@ -110,7 +112,7 @@ func readSettings(ctx context.Context, dir *clinic.Directory, store persistence.
 // without a restart. Managers of the clinic and admins may do it; only
 // admins change the clinic's numbers (a number routes inbound texts to the
 // clinic, so claiming one takes another business's texts).
-func handlePutSettings(dir *clinic.Directory, store persistence.Store, update SettingsUpdater) http.Handler {
+func handlePutSettings(dir *directory.Directory, store persistence.Store, update SettingsUpdater) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		claims := claimsFrom(r.Context())
 		if claims.Role != RoleAdmin && claims.Role != RoleManager {
@@ -272,7 +274,7 @@ func (e *numbersForbidden) Unwrap() error { return ErrForbidden }
 // version is stale too, so that the caller rereads rather than learns it
 // may not. Stored settings are read without validation, so that settings
 // stored before a bound was added can still be corrected.
-func numbersUnchanged(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string, version int64, c clinic.Clinic) error {
+func numbersUnchanged(ctx context.Context, dir *directory.Directory, store persistence.Store, id string, version int64, c clinic.Clinic) error {
 	cur, curVersion, err := currentSettings(ctx, dir, store, id)
 	if err != nil {
 		return err
@@ -300,7 +302,7 @@ func numbersUnchanged(ctx context.Context, dir *clinic.Directory, store persiste
 
 // currentSettings is a clinic's stored settings, parsed but not validated,
 // and their version; from the directory when the store holds none.
-func currentSettings(ctx context.Context, dir *clinic.Directory, store persistence.Store, id string) (clinic.Clinic, int64, error) {
+func currentSettings(ctx context.Context, dir *directory.Directory, store persistence.Store, id string) (clinic.Clinic, int64, error) {
 	if store != nil {
 		s, err := store.LoadClinicSettings(ctx, id)
 		if err == nil {

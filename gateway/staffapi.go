@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -147,7 +149,7 @@ type conversationReader interface {
 	ReadConversation(ctx context.Context, clinicID, leadID string, transcriptLimit int) (persistence.ConversationRecord, error)
 }
 
-func handleGetConversation(dir *clinic.Directory, store conversationReader, live LiveState, now func() time.Time) http.Handler {
+func handleGetConversation(dir *directory.Directory, store conversationReader, live LiveState, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		clinicID, id := chi.URLParam(r, "clinic_id"), chi.URLParam(r, "conversation_id")

@@ -6,7 +6,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/payments"
 )
@@ -16,7 +17,7 @@ import (
 // becomes a payment envelope for its conversation (clinic and lead come from
 // the metadata we put on the Checkout Session), deduplicated on the event
 // id, and the answer is 200 only once it is durable in JetStream.
-func handleStripe(secret string, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
+func handleStripe(secret string, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	known := func(id string) bool { _, ok := dir.ByID(id); return ok }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := clock.Start()

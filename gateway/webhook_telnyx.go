@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/telnyx"
@@ -27,7 +28,7 @@ const (
 // the resulting envelope is durable in JetStream; a failed publish is a 503
 // so Telnyx retries. Unknown numbers and other event types are acknowledged
 // and counted.
-func handleTelnyxMessages(key ed25519.PublicKey, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
+func handleTelnyxMessages(key ed25519.PublicKey, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
 		ev, err := telnyx.ParseMessage(body)
 		if err != nil {
@@ -103,7 +104,7 @@ func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() tim
 // telnyxEnvelope turns a message event into an envelope for its clinic;
 // ok is false when no clinic owns the event's number, or the event carries
 // no message.
-func telnyxEnvelope(ev telnyx.Event, dir *clinic.Directory, at time.Time) (env messages.Envelope, ok bool) {
+func telnyxEnvelope(ev telnyx.Event, dir *directory.Directory, at time.Time) (env messages.Envelope, ok bool) {
 	env = messages.Envelope{V: messages.Version, ID: "telnyx:" + ev.ID, Received: at}
 	switch {
 	case ev.Inbound != nil:

@@ -5,7 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 )
@@ -15,7 +16,7 @@ import (
 // envelope, published durably before the 200; every other event is
 // acknowledged and counted as ignored. How often a caller is texted back,
 // and whether at all, is the conversation's decision.
-func handleTelnyxVoice(key ed25519.PublicKey, dir *clinic.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
+func handleTelnyxVoice(key ed25519.PublicKey, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
 		call, err := telnyx.ParseCall(body)
 		if err != nil {

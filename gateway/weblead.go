@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
@@ -19,7 +20,7 @@ import (
 const maxWebLeadBody = 64 << 10
 
 type webLeadDeps struct {
-	clinics    *clinic.Directory
+	clinics    *directory.Directory
 	pub        Publisher
 	metrics    *Metrics
 	now        func() time.Time
@@ -100,7 +101,7 @@ func handleWebLead(d webLeadDeps) http.Handler {
 // form (clinic.WebForm) read the answer: the request's Origin is echoed
 // when some clinic lists it. Which clinic the form is for, and whether its
 // key matches, is checked with the body (Clinic.WebFormProblem).
-func allowOrigin(w http.ResponseWriter, r *http.Request, clinics *clinic.Directory) bool {
+func allowOrigin(w http.ResponseWriter, r *http.Request, clinics *directory.Directory) bool {
 	w.Header().Add("Vary", "Origin")
 	origin := r.Header.Get("Origin")
 	if origin == "" {
@@ -119,7 +120,7 @@ func allowOrigin(w http.ResponseWriter, r *http.Request, clinics *clinic.Directo
 // POST /leads/web from a clinic's own site: JSON bodies need one. Other
 // sites get no Access-Control-Allow-Origin, so their browsers never send
 // the form.
-func handleWebLeadPreflight(clinics *clinic.Directory) http.Handler {
+func handleWebLeadPreflight(clinics *directory.Directory) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if allowOrigin(w, r, clinics) {
 			w.Header().Set("Access-Control-Allow-Methods", "POST")

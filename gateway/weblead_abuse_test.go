@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/messages"
@@ -34,7 +36,7 @@ func TestWebLeadNumbersOfOtherCountries(t *testing.T) {
 	wantStatus(t, e.postLead(withLead("phone", "+1 416 555 0123")), http.StatusAccepted) // Toronto
 
 	uk := newEnv(t, func(c *gateway.Config) {
-		c.Clinics = clinic.NewDirectory([]clinic.Clinic{{ID: "clinic_a", Name: "Glow London", Timezone: "Europe/London",
+		c.Clinics = directory.New([]clinic.Clinic{{ID: "clinic_a", Name: "Glow London", Timezone: "Europe/London",
 			PhoneNumbers: []string{clinicNumber}, WebLeadCountryCodes: []string{"44"}}})
 	})
 	m := wantStatus(t, uk.postLead(withLead("phone", "+44 20 7183 8750")), http.StatusAccepted)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
 )
@@ -12,7 +14,7 @@ const formKey = "pk_glow_chicago_2f8a1c"
 
 // keyedClinic is clinic_a with a form key and one site.
 func keyedClinic(c *gateway.Config) {
-	c.Clinics = clinic.NewDirectory([]clinic.Clinic{{ID: "clinic_a", Name: "Glow", Timezone: "America/Chicago",
+	c.Clinics = directory.New([]clinic.Clinic{{ID: "clinic_a", Name: "Glow", Timezone: "America/Chicago",
 		PhoneNumbers: []string{clinicNumber}, WebForm: &clinic.WebForm{Key: formKey, Origins: []string{"https://www.glow.example"}}}})
 }
 

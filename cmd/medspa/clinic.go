@@ -8,11 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/cmd/medspa/internal/app"
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/clock"
 )
@@ -71,7 +72,7 @@ func runClinic(ctx context.Context, args []string, getenv func(string) string, s
 		_, err := js.Publish(ctx, subject, data, jetstream.WithMsgID(msgID))
 		return err
 	}
-	dir := clinic.NewDirectory(nil)
+	dir := directory.New(nil)
 	for _, c := range clinics {
 		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		s, err := clinicsync.Create(cctx, store, dir, c, "cli", clock.Real(), announce)

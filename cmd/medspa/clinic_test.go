@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -88,7 +90,7 @@ func TestClinicAddReachesRunningProcesses(t *testing.T) {
 
 // waitFollowing returns once Follow's subscription is live: a settings
 // change of a demo clinic announced on NATS has been reloaded.
-func waitFollowing(t *testing.T, nc *nats.Conn, store persistence.Store, dir *clinic.Directory) {
+func waitFollowing(t *testing.T, nc *nats.Conn, store persistence.Store, dir *directory.Directory) {
 	t.Helper()
 	c := clinic.Demo()[0]
 	c.Name += " (renamed)"

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
@@ -78,7 +80,7 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID(*clinicID)
+	c, ok := directory.New(clinic.Demo()).ByID(*clinicID)
 	if !ok {
 		return fmt.Errorf("--clinic %q is not a demo clinic", *clinicID)
 	}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/cmd/medspa/internal/app"
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
@@ -54,7 +56,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	dir := clinic.NewDirectory(clinics)
+	dir := directory.New(clinics)
 	if *to == "" {
 		*to = clinics[0].PhoneNumbers[0]
 	}

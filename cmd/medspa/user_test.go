@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/persistence/sqlite"
@@ -66,7 +68,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	srv := httptest.NewServer(gateway.NewServer(gateway.Config{Store: store, Clinics: clinic.NewDirectory(clinic.Demo())}))
+	srv := httptest.NewServer(gateway.NewServer(gateway.Config{Store: store, Clinics: directory.New(clinic.Demo())}))
 	defer srv.Close()
 	post := func(path, body string) int {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))

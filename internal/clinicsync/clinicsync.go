@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -46,12 +48,12 @@ type Store interface {
 // loaded, and an error is logged, so that every process still starts with
 // the other clinics. Fixing the file (or the other clinic's numbers) and
 // restarting adds it.
-func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog.Logger) (*clinic.Directory, error) {
+func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog.Logger) (*directory.Directory, error) {
 	before, err := store.ListClinicSettings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load clinic settings: %w", err)
 	}
-	owned := clinic.NewDirectory(nil) // the numbers stored clinics hold
+	owned := directory.New(nil) // the numbers stored clinics hold
 	wasStored := make(map[string]bool, len(before))
 	for _, s := range before {
 		wasStored[s.ClinicID] = true
@@ -110,7 +112,7 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 		c       clinic.Clinic
 		version int64
 	}
-	taken := clinic.NewDirectory(nil)
+	taken := directory.New(nil)
 	chosen := make(map[string]loaded, len(order))
 	for _, id := range priority {
 		var err error
@@ -135,7 +137,7 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 		}
 		chosen[id] = loaded{c, 0}
 	}
-	dir := clinic.NewDirectory(nil)
+	dir := directory.New(nil)
 	for _, id := range order {
 		if l, ok := chosen[id]; ok {
 			if _, err := dir.Put(l.c, l.version); err != nil {
@@ -147,7 +149,7 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 }
 
 // put decodes stored settings into dir; false when they are unusable.
-func put(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) bool {
+func put(dir *directory.Directory, s persistence.ClinicSettings, log *slog.Logger) bool {
 	c, err := clinic.DecodeSettings(s.Settings)
 	if err == nil {
 		_, err = dir.Put(c, s.Version)
@@ -169,7 +171,7 @@ func problem(err error) slog.Attr {
 	if fields := clinic.FieldNames(err); len(fields) > 0 {
 		return slog.Any("fields", fields)
 	}
-	if errors.Is(err, clinic.ErrNumberTaken) {
+	if errors.Is(err, directory.ErrNumberTaken) {
 		return slog.String("error", err.Error()) // the number is masked
 	}
 	return slog.String("error", "settings do not parse")
@@ -178,7 +180,7 @@ func problem(err error) slog.Attr {
 // Follow reloads a clinic into dir whenever its settings.changed event is
 // published, and every clinic each period (DefaultPeriod when not
 // positive), until ctx ends.
-func Follow(ctx context.Context, nc *nats.Conn, store Store, dir *clinic.Directory, period time.Duration, log *slog.Logger) error {
+func Follow(ctx context.Context, nc *nats.Conn, store Store, dir *directory.Directory, period time.Duration, log *slog.Logger) error {
 	if period <= 0 {
 		period = DefaultPeriod
 	}
@@ -216,7 +218,7 @@ func Follow(ctx context.Context, nc *nats.Conn, store Store, dir *clinic.Directo
 }
 
 // Reload brings one clinic up to its stored settings.
-func Reload(ctx context.Context, store Store, dir *clinic.Directory, clinicID string, log *slog.Logger) error {
+func Reload(ctx context.Context, store Store, dir *directory.Directory, clinicID string, log *slog.Logger) error {
 	s, err := store.LoadClinicSettings(ctx, clinicID)
 	if err != nil {
 		return err
@@ -226,7 +228,7 @@ func Reload(ctx context.Context, store Store, dir *clinic.Directory, clinicID st
 }
 
 // ReloadAll brings every clinic up to its stored settings.
-func ReloadAll(ctx context.Context, store Store, dir *clinic.Directory, log *slog.Logger) error {
+func ReloadAll(ctx context.Context, store Store, dir *directory.Directory, log *slog.Logger) error {
 	all, err := store.ListClinicSettings(ctx)
 	if err != nil {
 		return err
@@ -238,7 +240,7 @@ func ReloadAll(ctx context.Context, store Store, dir *clinic.Directory, log *slo
 }
 
 // refresh puts stored settings newer than the directory's into it.
-func refresh(dir *clinic.Directory, s persistence.ClinicSettings, log *slog.Logger) {
+func refresh(dir *directory.Directory, s persistence.ClinicSettings, log *slog.Logger) {
 	if s.Version > dir.Version(s.ClinicID) {
 		put(dir, s, log)
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -42,7 +44,7 @@ func save(t *testing.T, s persistence.Store, version int64, c clinic.Clinic) {
 	}
 }
 
-func name(d *clinic.Directory, id string) string {
+func name(d *directory.Directory, id string) string {
 	c, _ := d.ByID(id)
 	return c.Name
 }

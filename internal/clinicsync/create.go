@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/messages"
@@ -24,13 +26,13 @@ type Announcer func(ctx context.Context, subject, msgID string, data []byte) err
 // announces it, so that every process (each reloads a clinic on its
 // settings.changed, Follow) routes its numbers from then on. c must be
 // valid (defaults applied). It fails with ErrClinicExists when the id is
-// stored or in dir, and with clinic.ErrNumberTaken when another stored or
+// stored or in dir, and with directory.ErrNumberTaken when another stored or
 // known clinic holds one of its numbers. Two creations racing in two
 // processes for one number are both stored; every process then gives the
 // number to the clinic it loaded first and logs the other (Bootstrap,
 // refresh). A failed announcement is returned after the clinic is stored:
 // the other processes load it at their next periodic reload.
-func Create(ctx context.Context, store Store, dir *clinic.Directory, c clinic.Clinic, by string, now time.Time, announce Announcer) (persistence.ClinicSettings, error) {
+func Create(ctx context.Context, store Store, dir *directory.Directory, c clinic.Clinic, by string, now time.Time, announce Announcer) (persistence.ClinicSettings, error) {
 	if _, ok := dir.ByID(c.ID); ok {
 		return persistence.ClinicSettings{}, fmt.Errorf("%w: %q", ErrClinicExists, c.ID)
 	}
@@ -55,7 +57,7 @@ func Create(ctx context.Context, store Store, dir *clinic.Directory, c clinic.Cl
 			other, _ = dir.Owner(c.ID, []string{n})
 		}
 		if other != "" {
-			return persistence.ClinicSettings{}, fmt.Errorf("%w: %s is clinic %q's", clinic.ErrNumberTaken, phone.Mask(n), other)
+			return persistence.ClinicSettings{}, fmt.Errorf("%w: %s is clinic %q's", directory.ErrNumberTaken, phone.Mask(n), other)
 		}
 	}
 	b, err := clinic.EncodeSettings(c)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -93,13 +95,13 @@ func TestCreateRefusesTakenIDAndNumbers(t *testing.T) {
 	if _, err := clinicsync.Create(ctx, store, dir, newClinic(demo[0].ID, "+13125557002"), "a", at, nil); !errors.Is(err, clinicsync.ErrClinicExists) {
 		t.Errorf("existing id: %v, want ErrClinicExists", err)
 	}
-	if _, err := clinicsync.Create(ctx, store, dir, newClinic("other", demo[1].PhoneNumbers[0]), "a", at, nil); !errors.Is(err, clinic.ErrNumberTaken) {
+	if _, err := clinicsync.Create(ctx, store, dir, newClinic("other", demo[1].PhoneNumbers[0]), "a", at, nil); !errors.Is(err, directory.ErrNumberTaken) {
 		t.Errorf("a stored clinic's number: %v, want ErrNumberTaken", err)
 	}
 	// A clinic another process stored, which this directory has not loaded
 	// yet, holds its numbers and its id too.
-	fresh := clinic.NewDirectory(nil)
-	if _, err := clinicsync.Create(ctx, store, fresh, newClinic("second", demo[0].PhoneNumbers[0]), "a", at, nil); !errors.Is(err, clinic.ErrNumberTaken) {
+	fresh := directory.New(nil)
+	if _, err := clinicsync.Create(ctx, store, fresh, newClinic("second", demo[0].PhoneNumbers[0]), "a", at, nil); !errors.Is(err, directory.ErrNumberTaken) {
 		t.Errorf("a number stored elsewhere: %v, want ErrNumberTaken", err)
 	}
 	if _, err := clinicsync.Create(ctx, store, fresh, newClinic(demo[1].ID, "+13125557003"), "a", at, nil); !errors.Is(err, clinicsync.ErrClinicExists) {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/messages"
@@ -244,7 +246,7 @@ func TestMissedCallTextBackOncePer12Hours(t *testing.T) {
 }
 
 func TestDeferredTimerAndCap(t *testing.T) {
-	miami, _ := clinic.NewDirectory(clinic.Demo()).ByID("radiance-miami")
+	miami, _ := directory.New(clinic.Demo()).ByID("radiance-miami")
 	// A Florida number: 8 am to 8 pm, at most 3 initiated texts per 24h.
 	s := State{ClinicID: miami.ID, LeadID: "ld_x", Phone: "+13055550177", Phase: PhaseQualifying,
 		ClinicNumber: miami.PhoneNumbers[0], Carrier: messages.CarrierTelnyx}

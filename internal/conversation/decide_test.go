@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/messages"
 )
@@ -230,7 +232,7 @@ func TestDecideIgnores(t *testing.T) {
 
 func TestDecideErrors(t *testing.T) {
 	c := glow(t)
-	miami, _ := clinic.NewDirectory(clinic.Demo()).ByID("radiance-miami")
+	miami, _ := directory.New(clinic.Demo()).ByID("radiance-miami")
 	s := started(t, c)
 	bad := sms(c, c.PhoneNumbers[0], "hi")
 	bad.V = 0

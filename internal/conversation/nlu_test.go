@@ -3,12 +3,14 @@ package conversation
 import (
 	"testing"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 )
 
 func glow(t testing.TB) *clinic.Clinic {
 	t.Helper()
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID("glow-chicago")
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
 	if !ok {
 		t.Fatal("demo clinic glow-chicago missing")
 	}

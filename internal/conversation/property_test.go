@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/messages"
@@ -30,7 +32,7 @@ var propertyTexts = []string{
 // and no initiated text leaves outside the recipient's window or over the
 // state's daily cap.
 func TestPropertyNothingReachesOptedOutOrQuietHours(t *testing.T) {
-	dir := clinic.NewDirectory(clinic.Demo())
+	dir := directory.New(clinic.Demo())
 	chicago, _ := dir.ByID("glow-chicago")
 	miami, _ := dir.ByID("radiance-miami")
 	phones := []string{"+13125550101", "+17735550102", "+13055550103", "+12145550104", "+19545550105", "+12065550106", "+16175550107"}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/messages"
 )
@@ -89,7 +91,7 @@ func TestTranscripts(t *testing.T) {
 // transcript is the running simulation of one file.
 type transcript struct {
 	t      *testing.T
-	dir    *clinic.Directory
+	dir    *directory.Directory
 	c      *clinic.Clinic
 	to     string
 	phone  string            // the unnamed lead
@@ -101,7 +103,7 @@ type transcript struct {
 
 func runTranscript(t *testing.T, data string) string {
 	t.Helper()
-	dir := clinic.NewDirectory(clinic.Demo())
+	dir := directory.New(clinic.Demo())
 	c, _ := dir.ByID("glow-chicago")
 	r := &transcript{t: t, dir: dir, c: c, to: c.PhoneNumbers[0], phone: "+13125550123",
 		phones: map[string]string{}, states: map[string]State{}}
@@ -365,7 +367,7 @@ func checkInvariants(t *testing.T, n int, before, after State, effects []Effect)
 	if len(after.Recent) > MaxRecent {
 		t.Errorf("line %d: %d recent lines, want at most %d", n, len(after.Recent), MaxRecent)
 	}
-	c, _ := clinic.NewDirectory(clinic.Demo()).ByID(after.ClinicID)
+	c, _ := directory.New(clinic.Demo()).ByID(after.ClinicID)
 	prices := map[string]bool{}
 	for _, s := range c.Services {
 		prices[clinic.FormatCents(s.PriceCents)] = true

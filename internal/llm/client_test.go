@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -29,7 +31,7 @@ func newHarness(t *testing.T, cfg Config, respond func(n int, w http.ResponseWri
 	t.Helper()
 	h := &harness{api: newFakeAPI(t, respond), reg: prometheus.NewRegistry()}
 	h.metrics = NewMetrics(h.reg)
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID("glow-chicago")
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
 	if !ok {
 		t.Fatal("demo clinic missing")
 	}

@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 )
 
 func glowFacts(t testing.TB, slots ...string) Facts {
 	t.Helper()
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID("glow-chicago")
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
 	if !ok {
 		t.Fatal("demo clinic glow-chicago missing")
 	}

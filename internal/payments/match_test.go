@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -38,7 +40,7 @@ const fixtureLead = "lead_01JD0EXAMPLE"
 
 func newDepositLead(t *testing.T, leadID string) *depositLead {
 	t.Helper()
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID("glow-chicago")
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
 	require.True(t, ok)
 	return &depositLead{t: t, c: c, leadID: leadID, now: time.Date(2026, 11, 20, 18, 10, 2, 0, time.UTC)}
 }

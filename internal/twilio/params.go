@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
@@ -27,7 +28,7 @@ type Mapper func(p url.Values, at time.Time) (env messages.Envelope, ok bool, er
 // Inbound maps an incoming message webhook to a KindSMS envelope for
 // the clinic that owns To. The body loses its control characters but
 // newline and tab (safetext.Body).
-func Inbound(dir *clinic.Directory) Mapper {
+func Inbound(dir *directory.Directory) Mapper {
 	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
 		f := FieldErrors{}
 		sid := f.id(p, "MessageSid")
@@ -69,7 +70,7 @@ func Inbound(dir *clinic.Directory) Mapper {
 
 // Status maps a status callback of one of our texts to a KindReceipt
 // envelope: From is the clinic number we sent from, To the lead.
-func Status(dir *clinic.Directory) Mapper {
+func Status(dir *directory.Directory) Mapper {
 	return func(p url.Values, at time.Time) (messages.Envelope, bool, error) {
 		f := FieldErrors{}
 		sid := f.id(p, "MessageSid")

@@ -6,8 +6,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/bus"
-	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -37,7 +38,7 @@ var demoLeads = []struct {
 // seedDemo starts the demo conversations once, through JetStream like any
 // inbound work, when the built-in demo clinics run on an empty store. The
 // envelope ids are fixed, so a restart never repeats them.
-func seedDemo(ctx context.Context, cfg Config, store persistence.Store, pub bus.Publisher, clinics *clinic.Directory, now time.Time, log *slog.Logger) error {
+func seedDemo(ctx context.Context, cfg Config, store persistence.Store, pub bus.Publisher, clinics *directory.Directory, now time.Time, log *slog.Logger) error {
 	if cfg.ClinicsFile != "" || !cfg.Embedded() {
 		return nil
 	}

@@ -23,6 +23,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -120,7 +122,7 @@ type system struct {
 	nc    *nats.Conn
 	js    jetstream.JetStream
 	topo  bus.Topology
-	dir   *clinic.Directory
+	dir   *directory.Directory
 	reg   *prometheus.Registry
 	close func()
 	// connect opens another connection to the same server: the busy parts
@@ -153,7 +155,7 @@ func (s *system) shutdown() {
 }
 
 func open(ctx context.Context, cfg Config) (*system, error) {
-	s := &system{cfg: cfg, dir: clinic.NewDirectory(cfg.Clinics), reg: prometheus.NewRegistry()}
+	s := &system{cfg: cfg, dir: directory.New(cfg.Clinics), reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if cfg.NATSURL != "" {
 		nc, err := bus.Dial(cfg.NATSURL, "baseline", cfg.NATSClient)

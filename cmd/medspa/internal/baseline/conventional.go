@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
@@ -70,7 +72,7 @@ const maxConflicts = 5
 // insert transcript and outbox rows; 200 only after the commit (a
 // duplicate is 200 without effects), 503 when the store fails. Committed
 // outbox rows go to published.
-func Conventional(key ed25519.PublicKey, dir *clinic.Directory, store persistence.Store, published func([]persistence.OutboxRow), now func() time.Time) http.Handler {
+func Conventional(key ed25519.PublicKey, dir *directory.Directory, store persistence.Store, published func([]persistence.OutboxRow), now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 		if err != nil {
@@ -151,7 +153,7 @@ func apply(ctx context.Context, store persistence.Store, c *clinic.Clinic, env m
 
 // inbound builds the envelope of an inbound text as the gateway does; ok is
 // false for other events and for numbers no clinic owns.
-func inbound(ev telnyx.Event, dir *clinic.Directory, at time.Time) (messages.Envelope, *clinic.Clinic, bool) {
+func inbound(ev telnyx.Event, dir *directory.Directory, at time.Time) (messages.Envelope, *clinic.Clinic, bool) {
 	if ev.Inbound == nil {
 		return messages.Envelope{}, nil, false
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/directory"
+
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/timeparse"
@@ -12,7 +14,7 @@ import (
 // scorePersona wants Tuesday 24 Nov 2026 in the afternoon at Glow Chicago.
 func scorePersona(t *testing.T) (*Persona, *time.Location) {
 	t.Helper()
-	c, ok := clinic.NewDirectory(clinic.Demo()).ByID("glow-chicago")
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
 	if !ok {
 		t.Fatal("no glow-chicago")
 	}
