@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/medspa
 PKGS    := ./...
 
-.PHONY: run build test test-short vet fuzz bench bench-profile sim token clean
+.PHONY: run build test test-short vet fuzz bench bench-memory bench-profile sim token clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/medspa
@@ -29,14 +29,26 @@ fuzz:
 	  done; \
 	done
 
-# Store and engine benchmarks, the spine benchmark, then the engine against
-# the bare path and the conventional design in one run (docs/PERFORMANCE.md).
-# With DATABASE_URL set the comparison runs on Postgres.
+# Store and engine benchmarks, the spine and speed-to-lead benchmarks, then
+# the engine against the bare path and the conventional design, medians of
+# RUNS runs, on the embedded store and, with TEST_DATABASE_URL set, on
+# Postgres too (docs/PERFORMANCE.md). bench-memory is the storm with 1,000
+# and 1,000,000 stored conversations on the same stores.
 COMPARE_ARGS ?= --duration 15s --concurrency 64 --clinics 50 --dup 0.02 --bad-sig 0.01
+RUNS ?= 3
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./persistence/... ./actors/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./cmd/medspa/internal/app/
-	$(GO) run ./cmd/medspa storm --compare $(COMPARE_ARGS)
+	$(GO) run ./cmd/medspa storm --compare --runs $(RUNS) $(COMPARE_ARGS) --database-url ''
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+	  $(GO) run ./cmd/medspa storm --compare --runs $(RUNS) $(COMPARE_ARGS) --database-url '$(TEST_DATABASE_URL)'; \
+	else echo "TEST_DATABASE_URL is not set: no Postgres comparison"; fi
+
+bench-memory:
+	$(GO) run ./cmd/medspa storm --prefill 1000,1000000 --duration 15s --concurrency 64 --database-url ''
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+	  $(GO) run ./cmd/medspa storm --prefill 1000,1000000 --duration 15s --concurrency 64 --database-url '$(TEST_DATABASE_URL)'; \
+	else echo "TEST_DATABASE_URL is not set: no Postgres memory test"; fi
 
 # The comparison with CPU, block and mutex profiles, an execution trace and
 # the goroutines of every system's closed-loop phase in PROFILE_DIR
