@@ -3,6 +3,7 @@ package actors
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/outbox"
 	"github.com/medspa/engine/internal/stage"
 )
@@ -44,8 +45,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		passivated:  prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_actors_passivated_total", Help: "Idle conversation actors stopped."}),
 		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_processing_retries_total",
 			Help: "Retries of an inbound message in place, by reason (store, version_conflict; and decide_failed, store_rejected, snapshot_undecodable, which are dead-lettered after a few tries)."}, []string{"reason"}),
-		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.",
-			ConstLabels: prometheus.Labels{"source": "inbound"}}, []string{"reason"}),
+		deadLetters: bus.NewDeadLetterCounter("inbound"),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_batch_size", Help: "Commits per store transaction (group commit).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
 		commitTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_commit_seconds", Help: "Duration of one group-commit store transaction.",

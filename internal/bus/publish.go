@@ -44,13 +44,6 @@ func Origin(h nats.Header) time.Time {
 	return t
 }
 
-// DeadLetter publishes a message that keeps failing to the dead-letter
-// subject of its source, with the reason.
-func DeadLetter(ctx context.Context, js jetstream.JetStream, source string, m jetstream.Msg, reason error, now time.Time) error {
-	_, err := PublishDeadLetter(ctx, js, NewDeadLetter(source, m, reason, "", now))
-	return err
-}
-
 // NewDeadLetter describes m, which failed for reason (label: a short name
 // of the reason, may be empty), as a dead letter of source: its data, its
 // headers and where a replay publishes it.

@@ -1,6 +1,10 @@
 package payments
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/medspa/engine/internal/bus"
+)
 
 // Metrics are the payments worker's Prometheus metrics.
 type Metrics struct {
@@ -16,8 +20,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Payment commands handled, by command and outcome."}, []string{"command", "outcome"}),
 		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_stripe_retries_total",
 			Help: "Stripe calls retried after a retryable failure."}, []string{"command"}),
-		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total",
-			Help: "Messages moved to a dead-letter subject.", ConstLabels: prometheus.Labels{"source": "payment"}}, []string{"reason"}),
+		deadLetters: bus.NewDeadLetterCounter("payment"),
 	}
 	if reg != nil {
 		reg.MustRegister(m.commands, m.retries, m.deadLetters)

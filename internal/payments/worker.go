@@ -2,7 +2,6 @@ package payments
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -37,15 +36,6 @@ func (c *WorkerConfig) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = 8
 	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 8
-	}
-	if c.BaseBackoff <= 0 {
-		c.BaseBackoff = 200 * time.Millisecond
-	}
-	if c.MaxBackoff <= 0 {
-		c.MaxBackoff = 10 * time.Second
-	}
 	if c.CallTimeout <= 0 {
 		c.CallTimeout = 20 * time.Second
 	}
@@ -73,151 +63,149 @@ func (c *WorkerConfig) defaults() {
 // Stripe keeps idempotency keys for at least 24 hours, far longer than a
 // command waits for redelivery.
 type Worker struct {
-	cfg WorkerConfig
+	cfg   WorkerConfig
+	retry bus.Retry
 }
 
 // NewWorker returns a Worker.
 func NewWorker(cfg WorkerConfig) *Worker {
 	cfg.defaults()
-	return &Worker{cfg: cfg}
+	retry := bus.Retry{MaxAttempts: cfg.MaxAttempts, BaseBackoff: cfg.BaseBackoff, MaxBackoff: cfg.MaxBackoff}.WithDefaults()
+	return &Worker{cfg: cfg, retry: retry}
 }
 
 // Run consumes payment commands until ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
-	cons, err := w.cfg.JS.Consumer(ctx, messages.StreamOutbound, bus.PaymentsConsumer)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped while starting
-		}
-		return fmt.Errorf("payments consumer: %w", err)
-	}
-	if err := bus.ConsumeInLanes(ctx, cons, w.cfg.Workers, 128, func(m jetstream.Msg) { w.handle(ctx, m) }); err != nil {
-		return fmt.Errorf("payments consume: %w", err)
-	}
-	return nil
+	return bus.Consume(ctx, w.cfg.JS, messages.StreamOutbound, bus.PaymentsConsumer, w.cfg.Workers, 128,
+		func(m jetstream.Msg) { w.handle(ctx, m) })
 }
 
+// outcome is what came of one payment command: the Stripe call's error,
+// and the payment to report to the command's conversation.
+type outcome struct {
+	id, clinicID, leadID, kind string
+	origin                     time.Time
+	payment                    messages.Payment
+	err                        error
+}
+
+// handle calls Stripe for one command and reports the outcome to the
+// conversation; the command is acked once the outcome is published.
 func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	cmd, err := messages.DecodePaymentCommand(m.Data())
 	if err != nil {
 		w.dead(ctx, m, err, "invalid")
 		return
 	}
-	var (
-		id, clinicID, leadID, kind string
-		origin                     time.Time
-		p                          messages.Payment
-	)
+	var o outcome
 	switch {
 	case cmd.Checkout != nil:
-		c := *cmd.Checkout
-		id, clinicID, leadID, kind, origin = c.ID, c.ClinicID, c.LeadID, "checkout", c.Origin
-		var sid, url string
-		err = w.withRetry(ctx, m, kind, func(cctx context.Context) (err error) {
-			sid, url, err = w.cfg.Stripe.CreateCheckout(cctx, c)
-			return err
-		})
-		p = messages.Payment{Type: messages.PaymentCheckoutCreated, AppointmentID: c.AppointmentID, SessionID: sid, URL: url,
-			AmountCents: c.AmountCents, Currency: c.Currency}
-		if err != nil {
-			p = messages.Payment{Type: messages.PaymentCheckoutFailed, AppointmentID: c.AppointmentID, AmountCents: c.AmountCents,
-				Currency: c.Currency, Error: err.Error()}
-		}
+		o = w.checkout(ctx, m, *cmd.Checkout)
 	case cmd.Refund != nil:
-		r := *cmd.Refund
-		id, clinicID, leadID, kind = r.ID, r.ClinicID, r.LeadID, "refund"
-		var rid string
-		err = w.withRetry(ctx, m, kind, func(cctx context.Context) (err error) {
-			rid, err = w.cfg.Stripe.Refund(cctx, r)
-			return err
-		})
-		p = messages.Payment{Type: messages.PaymentRefundCreated, AppointmentID: r.AppointmentID, PaymentIntent: r.PaymentIntent,
-			RefundID: rid, AmountCents: r.AmountCents}
-		if err != nil {
-			p = messages.Payment{Type: messages.PaymentRefundFailed, AppointmentID: r.AppointmentID, PaymentIntent: r.PaymentIntent,
-				AmountCents: r.AmountCents, Error: err.Error()}
-		}
+		o = w.refund(ctx, m, *cmd.Refund)
 	}
 	if ctx.Err() != nil {
 		return // shutting down: the command is redelivered and the call repeated
 	}
-	log := w.cfg.Logger.With(slog.String("command_id", id), slog.String("clinic_id", clinicID), slog.String("lead_id", leadID),
-		slog.String("command", kind), slog.String("outcome", p.Type))
-	outcome := "ok"
-	if err != nil {
-		outcome = "failed"
-		if IsRetryable(err) {
-			outcome = "retries_exhausted"
-		}
-		log.Warn("stripe call failed", slog.String("error", err.Error()))
-	}
-	w.cfg.Metrics.commands.WithLabelValues(kind, outcome).Inc()
-	env := messages.Envelope{V: messages.Version, ID: "stripe-cmd:" + id, Kind: messages.KindPayment,
-		ClinicID: clinicID, LeadID: leadID, Received: w.cfg.Now().UTC(), Payment: &p}
+	log := w.cfg.Logger.With(slog.String("command_id", o.id), slog.String("clinic_id", o.clinicID), slog.String("lead_id", o.leadID),
+		slog.String("command", o.kind), slog.String("outcome", o.payment.Type))
+	w.count(o, log)
+	env := messages.Envelope{V: messages.Version, ID: "stripe-cmd:" + o.id, Kind: messages.KindPayment,
+		ClinicID: o.clinicID, LeadID: o.leadID, Received: w.cfg.Now().UTC(), Payment: &o.payment}
 	b, err := env.Encode()
 	if err != nil {
 		w.dead(ctx, m, err, "invalid")
 		return
 	}
-	subject := messages.InboundSubject(clinicID, leadID, messages.KindPayment)
+	if w.publishOutcome(ctx, m, env, b, o.origin, log) {
+		log.Info("payment command done")
+		_ = m.Ack()
+	}
+}
+
+// checkout creates the Stripe checkout session of c.
+func (w *Worker) checkout(ctx context.Context, m jetstream.Msg, c messages.CreateCheckout) outcome {
+	o := outcome{id: c.ID, clinicID: c.ClinicID, leadID: c.LeadID, kind: "checkout", origin: c.Origin}
+	var sid, url string
+	o.err = w.withRetry(ctx, m, o.kind, func(cctx context.Context) (err error) {
+		sid, url, err = w.cfg.Stripe.CreateCheckout(cctx, c)
+		return err
+	})
+	o.payment = messages.Payment{Type: messages.PaymentCheckoutCreated, AppointmentID: c.AppointmentID, SessionID: sid, URL: url,
+		AmountCents: c.AmountCents, Currency: c.Currency}
+	if o.err != nil {
+		o.payment = messages.Payment{Type: messages.PaymentCheckoutFailed, AppointmentID: c.AppointmentID, AmountCents: c.AmountCents,
+			Currency: c.Currency, Error: o.err.Error()}
+	}
+	return o
+}
+
+// refund refunds the payment of r.
+func (w *Worker) refund(ctx context.Context, m jetstream.Msg, r messages.Refund) outcome {
+	o := outcome{id: r.ID, clinicID: r.ClinicID, leadID: r.LeadID, kind: "refund"}
+	var rid string
+	o.err = w.withRetry(ctx, m, o.kind, func(cctx context.Context) (err error) {
+		rid, err = w.cfg.Stripe.Refund(cctx, r)
+		return err
+	})
+	o.payment = messages.Payment{Type: messages.PaymentRefundCreated, AppointmentID: r.AppointmentID, PaymentIntent: r.PaymentIntent,
+		RefundID: rid, AmountCents: r.AmountCents}
+	if o.err != nil {
+		o.payment = messages.Payment{Type: messages.PaymentRefundFailed, AppointmentID: r.AppointmentID, PaymentIntent: r.PaymentIntent,
+			AmountCents: r.AmountCents, Error: o.err.Error()}
+	}
+	return o
+}
+
+// count counts the command by its outcome, and logs a failed Stripe call.
+func (w *Worker) count(o outcome, log *slog.Logger) {
+	label := "ok"
+	if o.err != nil {
+		label = "failed"
+		if IsRetryable(o.err) {
+			label = "retries_exhausted"
+		}
+		log.Warn("stripe call failed", slog.String("error", o.err.Error()))
+	}
+	w.cfg.Metrics.commands.WithLabelValues(o.kind, label).Inc()
+}
+
+// publishOutcome publishes the outcome envelope env (encoded: b), retrying
+// while JetStream does not store it. It reports false when the command is
+// left to be redelivered instead: ctx ended, or the attempts ran out.
+func (w *Worker) publishOutcome(ctx context.Context, m jetstream.Msg, env messages.Envelope, b []byte, origin time.Time, log *slog.Logger) bool {
+	subject := messages.InboundSubject(env.ClinicID, env.LeadID, messages.KindPayment)
 	for attempt := 0; ; attempt++ {
 		err := bus.Publisher{JS: w.cfg.JS}.Publish(ctx, subject, env.ID, b, origin)
 		if err == nil {
-			break
+			return true
 		}
 		if ctx.Err() != nil {
-			return
+			return false
 		}
-		if attempt >= w.cfg.MaxAttempts {
+		if attempt >= w.retry.MaxAttempts {
 			log.Error("publish payment outcome failed; command will be redelivered", slog.String("error", err.Error()))
 			_ = m.NakWithDelay(5 * time.Second)
-			return
+			return false
 		}
 		_ = m.InProgress()
-		wait.Sleep(ctx, w.backoff(attempt))
+		wait.Sleep(ctx, w.retry.Backoff(attempt))
 	}
-	log.Info("payment command done")
-	_ = m.Ack()
 }
 
 // withRetry calls Stripe until it answers, refuses for good, or the
 // attempts run out. The message is kept in progress while it waits.
 func (w *Worker) withRetry(ctx context.Context, m jetstream.Msg, kind string, call func(context.Context) error) error {
-	var last error
-	for attempt := 0; attempt < w.cfg.MaxAttempts; attempt++ {
-		if attempt > 0 {
-			w.cfg.Metrics.retries.WithLabelValues(kind).Inc()
-			_ = m.InProgress()
-			if !wait.Sleep(ctx, w.backoff(attempt-1)) {
-				return ctx.Err()
-			}
-		}
+	retried := func() { w.cfg.Metrics.retries.WithLabelValues(kind).Inc() }
+	return w.retry.Do(ctx, m, IsRetryable, retried, func() error {
 		cctx, cancel := context.WithTimeout(ctx, w.cfg.CallTimeout)
-		err := call(cctx)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		last = err
-		if !IsRetryable(err) || ctx.Err() != nil {
-			return err
-		}
-	}
-	return last
-}
-
-// backoff is exponential with full jitter: a random wait in [d/2, d).
-func (w *Worker) backoff(attempt int) time.Duration {
-	return wait.Backoff{Base: w.cfg.BaseBackoff, Max: w.cfg.MaxBackoff, Jitter: true}.Delay(attempt)
+		defer cancel()
+		return call(cctx)
+	})
 }
 
 func (w *Worker) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
 	w.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
 	w.cfg.Logger.Warn("payment command dead-lettered", slog.String("reason", label), slog.String("error", reason.Error()))
-	if err := bus.DeadLetter(ctx, w.cfg.JS, "payment", m, reason, w.cfg.Now()); err != nil {
-		w.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(5 * time.Second)
-		return
-	}
-	_ = m.TermWithReason(label)
+	bus.Terminate(ctx, w.cfg.JS, m, bus.NewDeadLetter("payment", m, reason, "", w.cfg.Now()), label, w.cfg.Logger)
 }

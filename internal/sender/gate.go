@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/compliance"
 	"github.com/medspa/engine/messages"
@@ -17,6 +20,41 @@ const (
 	keywordOptOut = "optout"
 	keywordHelp   = "help"
 )
+
+// passesRules checks the messaging rules just before the carrier call: the
+// recipient is the lead's number, has not opted out, and an initiated text
+// is inside the recipient's window. A command that breaks one is
+// dead-lettered, dropped or put back until the window opens; one whose
+// check cannot be made now is put back. It reports whether cmd may be sent.
+func (s *Sender) passesRules(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, log *slog.Logger) bool {
+	if ok, err := s.recipientIsTheLead(ctx, cmd); err != nil {
+		log.Warn("check recipient; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return false
+	} else if !ok {
+		s.cfg.Metrics.suppressed.WithLabelValues("not_the_lead").Inc()
+		log.Warn("send refused: the recipient is not the lead's stored number")
+		s.dead(ctx, m, errNotTheLead, "not_the_lead")
+		return false
+	}
+	if out, err := s.optedOut(ctx, cmd); err != nil {
+		log.Warn("check consent; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return false
+	} else if out {
+		s.cfg.Metrics.suppressed.WithLabelValues("opted_out").Inc()
+		log.Info("send suppressed: recipient opted out")
+		_ = m.TermWithReason("opted_out")
+		return false
+	}
+	if d := s.quietDelay(cmd, s.cfg.Now()); d > 0 {
+		s.cfg.Metrics.quietDeferrals.Inc()
+		log.Info("initiated text outside the recipient's window; deferred", slog.Duration("delay", d))
+		_ = m.NakWithDelay(d)
+		return false
+	}
+	return true
+}
 
 // optedOut reports whether the recipient's consent ledger for the clinic
 // ends in a revocation, so the command must not be sent. The opt-out

@@ -14,12 +14,10 @@ package sender
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
@@ -79,15 +77,6 @@ func (c *Config) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = 64
 	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 8
-	}
-	if c.BaseBackoff <= 0 {
-		c.BaseBackoff = 200 * time.Millisecond
-	}
-	if c.MaxBackoff <= 0 {
-		c.MaxBackoff = 10 * time.Second
-	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = 10 * time.Second
 	}
@@ -118,6 +107,7 @@ const DefaultInDoubtWait = 60 * time.Second
 // Sender is the outbound side of the engine.
 type Sender struct {
 	cfg       Config
+	retry     bus.Retry
 	records   chan sent
 	intents   chan intent
 	limits    *limiter
@@ -127,19 +117,13 @@ type Sender struct {
 // New returns a Sender.
 func New(cfg Config) *Sender {
 	cfg.defaults()
-	return &Sender{cfg: cfg, records: make(chan sent, 1024), intents: make(chan intent, 1024),
+	return &Sender{cfg: cfg, retry: bus.Retry{MaxAttempts: cfg.MaxAttempts, BaseBackoff: cfg.BaseBackoff, MaxBackoff: cfg.MaxBackoff}.WithDefaults(),
+		records: make(chan sent, 1024), intents: make(chan intent, 1024),
 		limits: newLimiter(cfg.RatePerNumber, cfg.RateBurst), publisher: bus.Publisher{JS: cfg.JS}}
 }
 
 // Run consumes send commands until ctx ends.
 func (s *Sender) Run(ctx context.Context) error {
-	cons, err := s.cfg.JS.Consumer(ctx, messages.StreamOutbound, bus.SenderConsumer)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped while starting
-		}
-		return fmt.Errorf("sender consumer: %w", err)
-	}
 	recorded := make(chan struct{})
 	// Records of accepted texts are still written during a shutdown, for
 	// up to 10 s after ctx ends.
@@ -148,18 +132,17 @@ func (s *Sender) Run(ctx context.Context) error {
 	stopLater := context.AfterFunc(ctx, func() { time.AfterFunc(10*time.Second, stopRec) })
 	defer stopLater()
 	go func() { defer close(recorded); s.logLoop(ctx, recCtx) }()
-	if err := bus.ConsumeInLanes(ctx, cons, s.cfg.Workers, 512, func(m jetstream.Msg) { s.handle(ctx, m) }); err != nil {
-		close(s.records)
-		<-recorded
-		return fmt.Errorf("sender consume: %w", err)
-	}
+	err := bus.Consume(ctx, s.cfg.JS, messages.StreamOutbound, bus.SenderConsumer, s.cfg.Workers, 512,
+		func(m jetstream.Msg) { s.handle(ctx, m) })
 	close(s.records) // the record loop stores what was accepted, then ends
 	<-recorded
-	return nil
+	return err
 }
 
+// handle takes one send command through its steps: the send record of an
+// earlier delivery, the messaging rules, the in-flight record, the carrier
+// call; a text the carrier accepted goes to the record loop, which acks it.
 func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
-	log := s.cfg.Logger
 	cmd, err := messages.DecodeSendSMS(m.Data())
 	if err != nil {
 		s.dead(ctx, m, err, "invalid")
@@ -167,112 +150,111 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	s.cfg.Metrics.stages.Since(stage.SendDelivery, cmd.Created, s.cfg.Now())
 	checks := clock.Start()
-	log = log.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
-	again := false // sent once more after its first carrier call was left in doubt
-	if rec, err := s.cfg.Store.LookupSend(ctx, cmd.ID); err == nil && rec.Status != persistence.SendRefused {
-		if rec.Status != persistence.SendInFlight {
-			s.cfg.Metrics.duplicates.Inc()
-			_ = m.Ack()
-			return
-		}
-		// The carrier call began and its answer was never recorded: the
-		// carrier may have the text. A receipt naming the command settles
-		// it (the record leaves SendInFlight); without one by the end of
-		// the wait, the text is sent once more.
-		if wait := rec.SentAt.Add(s.cfg.InDoubtWait).Sub(s.cfg.Now()); wait > 0 {
-			s.cfg.Metrics.inDoubt.WithLabelValues("waiting").Inc()
-			log.Info("send in doubt: waiting for its receipt", slog.Duration("wait", wait))
-			_ = m.NakWithDelay(wait)
-			return
-		}
-		s.cfg.Metrics.inDoubt.WithLabelValues("sent_again").Inc()
-		log.Warn("send in doubt and no receipt came: sending once more")
-		again = true
-	} else if err != nil && !errors.Is(err, persistence.ErrNotFound) {
-		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(time.Second)
-		return
-	}
-	if ok, err := s.recipientIsTheLead(ctx, cmd); err != nil {
-		log.Warn("check recipient; will retry", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(time.Second)
-		return
-	} else if !ok {
-		s.cfg.Metrics.suppressed.WithLabelValues("not_the_lead").Inc()
-		log.Warn("send refused: the recipient is not the lead's stored number")
-		s.dead(ctx, m, errNotTheLead, "not_the_lead")
-		return
-	}
-	if out, err := s.optedOut(ctx, cmd); err != nil {
-		log.Warn("check consent; will retry", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(time.Second)
-		return
-	} else if out {
-		s.cfg.Metrics.suppressed.WithLabelValues("opted_out").Inc()
-		log.Info("send suppressed: recipient opted out")
-		_ = m.TermWithReason("opted_out")
-		return
-	}
-	if d := s.quietDelay(cmd, s.cfg.Now()); d > 0 {
-		s.cfg.Metrics.quietDeferrals.Inc()
-		log.Info("initiated text outside the recipient's window; deferred", slog.Duration("delay", d))
-		_ = m.NakWithDelay(d)
+	log := s.cfg.Logger.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
+	again, ok := s.earlierSend(ctx, m, cmd, log)
+	if !ok || !s.passesRules(ctx, m, cmd, log) {
 		return
 	}
 	s.cfg.Metrics.stages.Observe(stage.SendChecks, checks.Elapsed())
-	if !again {
-		// The intent is durable before the carrier is called, so a crash
-		// from here on leaves the command in doubt, not forgotten.
-		rec := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier),
-			Status: persistence.SendInFlight, SentAt: s.cfg.Now()}
-		intended := clock.Start()
-		err := s.recordIntent(ctx, rec)
-		s.cfg.Metrics.stages.Observe(stage.SendIntent, intended.Elapsed())
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Warn("record send intent; will retry", slog.String("error", err.Error()))
-				_ = m.NakWithDelay(time.Second)
-			}
-			return
-		}
+	// The intent is durable before the carrier is called, so a crash from
+	// here on leaves the command in doubt, not forgotten.
+	if !again && !s.recordInFlight(ctx, m, cmd, log) {
+		return
 	}
 	providerID, err := s.sendWithRetry(ctx, m, cmd)
 	if err != nil {
-		if ctx.Err() != nil {
-			return // shutting down: the command is redelivered
+		if ctx.Err() == nil { // shutting down: the command is redelivered
+			s.sendFailed(ctx, m, cmd, err, log)
 		}
-		reason := "rejected"
-		if carrier.IsRetryable(err) {
-			reason = "retries_exhausted"
-		}
-		var ce *carrier.Error
-		if errors.As(err, &ce) && ce.OptedOut {
-			reason = "opted_out"
-			if perr := s.publishOptOut(ctx, cmd, ce.Code); perr != nil && !errors.Is(perr, messages.ErrInvalid) {
-				log.Warn("publish carrier opt-out; will retry", slog.String("error", perr.Error()))
-				_ = m.NakWithDelay(5 * time.Second)
-				return
-			}
-		}
-		s.cfg.Metrics.failed.WithLabelValues(string(cmd.Carrier), reason).Inc()
-		log.Warn("send failed", slog.String("reason", reason), slog.String("error", err.Error()))
-		if errors.As(err, &ce) {
-			// The carrier answered and took nothing: not in doubt, and a
-			// replay of the dead letter may send it.
-			refused := persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier),
-				Status: persistence.SendRefused, ErrorCode: ce.Code, SentAt: s.cfg.Now()}
-			if rerr := s.cfg.Store.RecordSends(ctx, []persistence.Send{refused}); rerr != nil {
-				log.Warn("record refused send; it stays in doubt", slog.String("error", rerr.Error()))
-			}
-		}
-		s.dead(ctx, m, err, reason)
 		return
 	}
-	now := s.cfg.Now()
-	s.records <- sent{
-		rec: persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), ProviderID: providerID, Status: "sent", SentAt: now},
-		msg: m, origin: cmd.Origin, first: cmd.First, accepted: clock.Start(),
+	rec := sendRecord(cmd, "sent", s.cfg.Now())
+	rec.ProviderID = providerID
+	s.records <- sent{rec: rec, msg: m, origin: cmd.Origin, first: cmd.First, accepted: clock.Start()}
+}
+
+// sendRecord is the send record of cmd with status at now.
+func sendRecord(cmd messages.SendSMS, status string, now time.Time) persistence.Send {
+	return persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), Status: status, SentAt: now}
+}
+
+// earlierSend looks up the send record of an earlier delivery of cmd. A
+// text already sent is acked as a duplicate. A carrier call that began and
+// whose answer was never recorded (a crash) leaves the carrier maybe
+// holding the text: a receipt naming the command settles it (the record
+// leaves SendInFlight), so the command waits for one; without one by the
+// end of the wait, it is sent once more (again). ok is false when the
+// command is done with or put back.
+func (s *Sender) earlierSend(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, log *slog.Logger) (again, ok bool) {
+	rec, err := s.cfg.Store.LookupSend(ctx, cmd.ID)
+	switch {
+	case err != nil && !errors.Is(err, persistence.ErrNotFound):
+		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return false, false
+	case err != nil || rec.Status == persistence.SendRefused:
+		return false, true
+	case rec.Status != persistence.SendInFlight:
+		s.cfg.Metrics.duplicates.Inc()
+		_ = m.Ack()
+		return false, false
 	}
+	if wait := rec.SentAt.Add(s.cfg.InDoubtWait).Sub(s.cfg.Now()); wait > 0 {
+		s.cfg.Metrics.inDoubt.WithLabelValues("waiting").Inc()
+		log.Info("send in doubt: waiting for its receipt", slog.Duration("wait", wait))
+		_ = m.NakWithDelay(wait)
+		return false, false
+	}
+	s.cfg.Metrics.inDoubt.WithLabelValues("sent_again").Inc()
+	log.Warn("send in doubt and no receipt came: sending once more")
+	return true, true
+}
+
+// recordInFlight stores that cmd's carrier call begins; when it cannot,
+// the command is put back (or left to redelivery when ctx ended).
+func (s *Sender) recordInFlight(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, log *slog.Logger) bool {
+	intended := clock.Start()
+	err := s.recordIntent(ctx, sendRecord(cmd, persistence.SendInFlight, s.cfg.Now()))
+	s.cfg.Metrics.stages.Observe(stage.SendIntent, intended.Elapsed())
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("record send intent; will retry", slog.String("error", err.Error()))
+			_ = m.NakWithDelay(time.Second)
+		}
+		return false
+	}
+	return true
+}
+
+// sendFailed settles a command the carrier did not take: a refusal because
+// the recipient opted out with the carrier is reported to the
+// conversation, a refusal is recorded, and the command is dead-lettered.
+func (s *Sender) sendFailed(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, err error, log *slog.Logger) {
+	reason := "rejected"
+	if carrier.IsRetryable(err) {
+		reason = "retries_exhausted"
+	}
+	var ce *carrier.Error
+	if errors.As(err, &ce) && ce.OptedOut {
+		reason = "opted_out"
+		if perr := s.publishOptOut(ctx, cmd, ce.Code); perr != nil && !errors.Is(perr, messages.ErrInvalid) {
+			log.Warn("publish carrier opt-out; will retry", slog.String("error", perr.Error()))
+			_ = m.NakWithDelay(5 * time.Second)
+			return
+		}
+	}
+	s.cfg.Metrics.failed.WithLabelValues(string(cmd.Carrier), reason).Inc()
+	log.Warn("send failed", slog.String("reason", reason), slog.String("error", err.Error()))
+	if errors.As(err, &ce) {
+		// The carrier answered and took nothing: not in doubt, and a
+		// replay of the dead letter may send it.
+		refused := sendRecord(cmd, persistence.SendRefused, s.cfg.Now())
+		refused.ErrorCode = ce.Code
+		if rerr := s.cfg.Store.RecordSends(ctx, []persistence.Send{refused}); rerr != nil {
+			log.Warn("record refused send; it stays in doubt", slog.String("error", rerr.Error()))
+		}
+	}
+	s.dead(ctx, m, err, reason)
 }
 
 // intent is a send command about to be handed to its carrier, waiting for
@@ -397,7 +379,7 @@ func (s *Sender) recordSent(recCtx context.Context, batch []sent, recs []persist
 		for _, r := range batch {
 			_ = r.msg.InProgress()
 		}
-		wait.Sleep(recCtx, s.backoff(attempt))
+		wait.Sleep(recCtx, s.retry.Backoff(attempt))
 		err := s.cfg.Store.RecordSends(recCtx, recs)
 		if err == nil {
 			break
@@ -430,87 +412,26 @@ func (s *Sender) acked(batch []sent) {
 // attempts run out. The message is kept in progress while it waits, so
 // JetStream does not hand it to another sender meanwhile.
 func (s *Sender) sendWithRetry(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS) (string, error) {
-	var last error
-	for attempt := 0; attempt < s.cfg.MaxAttempts; attempt++ {
-		if attempt > 0 {
-			s.cfg.Metrics.retries.WithLabelValues(string(cmd.Carrier)).Inc()
-			_ = m.InProgress()
-			if !wait.Sleep(ctx, s.backoff(attempt-1)) {
-				return "", ctx.Err()
-			}
-		}
+	var id string
+	retried := func() { s.cfg.Metrics.retries.WithLabelValues(string(cmd.Carrier)).Inc() }
+	err := s.retry.Do(ctx, m, carrier.IsRetryable, retried, func() (err error) {
 		if !s.limits.wait(ctx, m, cmd.From) {
-			return "", ctx.Err()
+			return ctx.Err()
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		defer cancel()
 		called := clock.Start()
-		id, err := s.cfg.Carrier.Send(cctx, cmd)
+		id, err = s.cfg.Carrier.Send(cctx, cmd)
 		s.cfg.Metrics.stages.Observe(stage.Carrier, called.Elapsed())
-		cancel()
-		if err == nil {
-			return id, nil
-		}
-		last = err
-		if !carrier.IsRetryable(err) || ctx.Err() != nil {
-			return "", err
-		}
+		return err
+	})
+	if err != nil {
+		return "", err
 	}
-	return "", last
-}
-
-// backoff is exponential with full jitter: a random wait in [d/2, d).
-func (s *Sender) backoff(attempt int) time.Duration {
-	return wait.Backoff{Base: s.cfg.BaseBackoff, Max: s.cfg.MaxBackoff, Jitter: true}.Delay(attempt)
+	return id, nil
 }
 
 func (s *Sender) dead(ctx context.Context, m jetstream.Msg, reason error, label string) {
 	s.cfg.Metrics.deadLetters.WithLabelValues(label).Inc()
-	if _, err := bus.PublishDeadLetter(ctx, s.cfg.JS, bus.NewDeadLetter("sms", m, reason, label, s.cfg.Now())); err != nil {
-		s.cfg.Logger.Error("dead-letter publish failed; message will be redelivered", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(5 * time.Second)
-		return
-	}
-	_ = m.TermWithReason(label)
-}
-
-// Metrics are the sender's Prometheus metrics.
-type Metrics struct {
-	sent        *prometheus.CounterVec
-	failed      *prometheus.CounterVec
-	retries     *prometheus.CounterVec
-	duplicates  prometheus.Counter
-	deadLetters *prometheus.CounterVec
-	endToEnd    prometheus.Histogram
-	// quietDeferrals counts initiated texts put back until the
-	// recipient's window opens; suppressed counts texts not sent by rule.
-	quietDeferrals prometheus.Counter
-	suppressed     *prometheus.CounterVec
-	speedToLead    *prometheus.HistogramVec
-	// inDoubt counts commands found in flight after a crash: put back to
-	// wait for their receipt, or sent once more when none came.
-	inDoubt *prometheus.CounterVec
-	stages  *stage.Timer
-}
-
-// NewMetrics registers the sender's metrics.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		sent:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_replies_sent_total", Help: "Texts accepted by a carrier."}, []string{"carrier"}),
-		failed:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_replies_failed_total", Help: "Texts that could not be handed to a carrier."}, []string{"carrier", "reason"}),
-		retries:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_send_retries_total", Help: "Carrier calls retried after a retryable failure."}, []string{"carrier"}),
-		duplicates:  prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_send_duplicates_total", Help: "Send commands already on record, acked without sending."}),
-		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_dead_letters_total", Help: "Messages moved to a dead-letter subject.", ConstLabels: prometheus.Labels{"source": "sms"}}, []string{"reason"}),
-		endToEnd: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "medspa_reply_latency_seconds", Help: "From inbound accepted at the gateway to reply accepted by the carrier.",
-			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}),
-		quietDeferrals: prometheus.NewCounter(prometheus.CounterOpts{Name: "medspa_quiet_hours_deferrals_total", Help: "Initiated texts put back by the sender until the recipient's window opens."}),
-		suppressed:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_suppressed_total", Help: "Send commands not handed to a carrier by rule."}, []string{"reason"}),
-		speedToLead:    newSpeedToLead(),
-		inDoubt: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "medspa_sends_in_doubt_total",
-			Help: "Send commands found in flight after a crash: waiting for their receipt, or sent again when none came."}, []string{"outcome"}),
-	}
-	if reg != nil {
-		reg.MustRegister(m.sent, m.failed, m.retries, m.duplicates, m.deadLetters, m.endToEnd, m.quietDeferrals, m.suppressed, m.speedToLead, m.inDoubt)
-	}
-	m.stages = stage.New(reg)
-	return m
+	bus.Terminate(ctx, s.cfg.JS, m, bus.NewDeadLetter("sms", m, reason, label, s.cfg.Now()), label, s.cfg.Logger)
 }
