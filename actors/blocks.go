@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -29,21 +28,7 @@ type blockCall struct {
 // time with the clinic's holds and bookings, and answered once the
 // calendar is stored and the conflicts are on their way to staff.
 func (e *Engine) serveBlocks(nc *nats.Conn) (*nats.Subscription, error) {
-	return nc.Subscribe(messages.SubjectBlocks+".*", func(m *nats.Msg) {
-		clinicID := m.Subject[strings.LastIndexByte(m.Subject, '.')+1:]
-		pid := e.partitionPID(messages.PartitionOf(clinicID, e.cfg.Topology.Partitions))
-		if pid == nil || m.Reply == "" {
-			return
-		}
-		reply := e.blockRequest(pid, clinicID, m.Data)
-		b, err := json.Marshal(reply)
-		if err != nil {
-			return
-		}
-		if err := m.Respond(b); err != nil {
-			e.cfg.Logger.Warn("block reply", slog.String("clinic_id", clinicID), slog.String("error", err.Error()))
-		}
-	})
+	return serveClinicRequests(e, nc, messages.SubjectBlocks, "block reply", e.blockRequest)
 }
 
 func (e *Engine) blockRequest(pid *actor.PID, clinicID string, data []byte) messages.BlockReply {
@@ -51,15 +36,9 @@ func (e *Engine) blockRequest(pid *actor.PID, clinicID string, data []byte) mess
 	if err := json.Unmarshal(data, &req); err != nil || req.ClinicID != clinicID || req.ID == "" {
 		return messages.BlockReply{V: messages.Version, Outcome: messages.BlockInvalid, Detail: "malformed block change"}
 	}
-	res, err := e.system.Root.RequestFuture(pid, &blockCall{clinicID: clinicID, req: req}, 30*time.Second).Result()
-	if r, ok := res.(*messages.BlockReply); err == nil && ok {
-		return *r
-	}
-	detail := "the clinic did not answer"
-	if err != nil {
-		detail += ": " + err.Error()
-	}
-	return messages.BlockReply{V: messages.Version, Outcome: messages.BlockFailed, Detail: detail}
+	return askClinic(e, pid, &blockCall{clinicID: clinicID, req: req}, 30*time.Second, func(detail string) messages.BlockReply {
+		return messages.BlockReply{V: messages.Version, Outcome: messages.BlockFailed, Detail: detail}
+	})
 }
 
 // changeBlock applies a block change to the calendar, stores it with the
@@ -146,21 +125,4 @@ func (a *clinicActor) applyBlock(req messages.BlockChange) *messages.BlockReply 
 		return r
 	}
 	return reply(messages.BlockFailed, "save calendar: version conflicts persist")
-}
-
-// saveCalendar stores next with the version fence and makes it the
-// calendar the leads read.
-func (a *clinicActor) saveCalendar(next clinic.Calendar, now time.Time) error {
-	state, err := json.Marshal(next)
-	if err != nil {
-		return fmt.Errorf("encode calendar: %w", err)
-	}
-	sctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
-	defer cancel()
-	if err := a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.id, Version: a.version, State: state, UpdatedAt: now}); err != nil {
-		return err
-	}
-	a.version++
-	a.view.store(next)
-	return nil
 }

@@ -115,22 +115,16 @@ func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
 	for attempt := 0; attempt < 5; attempt++ {
 		now := a.engine.cfg.Now()
 		next, res := conversation.DecideClinic(a.view.load(), a.view.clinic(), call.req, now)
-		state, err := json.Marshal(next)
-		if err != nil {
-			ctx.Respond(&holdReply{err: fmt.Errorf("encode calendar: %w", err)})
-			return
-		}
-		sctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
-		err = a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.id, Version: a.version, State: state, UpdatedAt: now})
-		cancel()
-		if err == nil {
-			a.version++
-			a.view.store(next)
+		err := a.saveCalendar(next, now)
+		switch {
+		case err == nil:
 			ctx.Respond(&holdReply{res: res})
 			a.engine.calendarChanged(a.view.clinic())
 			return
-		}
-		if errors.Is(err, persistence.ErrVersionConflict) {
+		case errors.Is(err, errEncodeCalendar):
+			ctx.Respond(&holdReply{err: err})
+			return
+		case errors.Is(err, persistence.ErrVersionConflict):
 			a.log.Warn("clinic calendar written elsewhere; reloading")
 			a.loadCalendar()
 			if a.broken != nil {
@@ -146,6 +140,26 @@ func (a *clinicActor) hold(ctx actor.Context, call *holdCall) {
 		return
 	}
 	ctx.Respond(&holdReply{err: errors.New("save calendar: version conflicts persist")})
+}
+
+// errEncodeCalendar: a calendar could not be encoded to be stored.
+var errEncodeCalendar = errors.New("encode calendar")
+
+// saveCalendar stores next with the version fence and makes it the
+// calendar the leads read. The store's errors are returned as they are.
+func (a *clinicActor) saveCalendar(next clinic.Calendar, now time.Time) error {
+	state, err := json.Marshal(next)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errEncodeCalendar, err)
+	}
+	sctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
+	defer cancel()
+	if err := a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.id, Version: a.version, State: state, UpdatedAt: now}); err != nil {
+		return err
+	}
+	a.version++
+	a.view.store(next)
+	return nil
 }
 
 // ErrCalendarUnreadable: the clinic's stored calendar cannot be decoded.

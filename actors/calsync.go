@@ -338,21 +338,15 @@ func (a *clinicActor) calendarBusy(ctx actor.Context, call *calendarBusyCall) {
 			ctx.Respond(&calendarBusyReply{cal: cur})
 			return
 		}
-		state, err := json.Marshal(next)
-		if err != nil {
-			ctx.Respond(&calendarBusyReply{err: fmt.Errorf("encode calendar: %w", err)})
-			return
-		}
-		sctx, cancel := context.WithTimeout(a.engine.ctx, 10*time.Second)
-		err = a.engine.cfg.Store.SaveClinic(sctx, persistence.ClinicSnapshot{ClinicID: a.id, Version: a.version, State: state, UpdatedAt: now})
-		cancel()
-		if err == nil {
-			a.version++
-			a.view.store(next)
+		err := a.saveCalendar(next, now)
+		switch {
+		case err == nil:
 			ctx.Respond(&calendarBusyReply{cal: next, conflicts: conflicts})
 			return
-		}
-		if !errors.Is(err, persistence.ErrVersionConflict) {
+		case errors.Is(err, errEncodeCalendar):
+			ctx.Respond(&calendarBusyReply{err: err})
+			return
+		case !errors.Is(err, persistence.ErrVersionConflict):
 			ctx.Respond(&calendarBusyReply{err: fmt.Errorf("save calendar: %w", err)})
 			return
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/medspa/engine/internal/directory"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/bus"
@@ -152,6 +153,42 @@ func (e *Engine) Run(ctx context.Context) error {
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	e.ctx = work
+	e.assemble()
+
+	var wg sync.WaitGroup
+	bg := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(work) }()
+	}
+	halt := func() {
+		stopWork()
+		e.system.Shutdown()
+		wg.Wait()
+	}
+	e.startLoops(bg)
+	subs := e.serveRequests(ctx, bg)
+	defer unsubscribe(subs)
+
+	placed, err := e.startConsuming(ctx)
+	if err != nil {
+		e.stopPartitions(nil, 0)
+		halt()
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return err
+	}
+	<-ctx.Done()
+	<-placed
+	e.stopPartitions(nil, 10*time.Second)
+	e.awaitIdle(10 * time.Second)
+	halt()
+	e.cfg.Logger.Info("engine stopped")
+	return nil
+}
+
+// assemble makes the actor system, the committer and the outbox relay.
+func (e *Engine) assemble() {
 	logger := e.cfg.Logger
 	e.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return logger.With(slog.String("component", "protoactor"))
@@ -161,12 +198,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.cfg.Metrics.commitTime.Observe(took.Seconds())
 	})
 	e.relay = outbox.New(e.cfg.JS, e.cfg.Store, logger, e.cfg.Now, e.cfg.Metrics.outbox)
+}
 
-	var wg sync.WaitGroup
-	bg := func(f func(context.Context)) {
-		wg.Add(1)
-		go func() { defer wg.Done(); f(work) }()
-	}
+// startLoops starts, through bg, the loops that run for as long as the
+// node works: the committers, the outbox relay, the timers, the keep-alive
+// of held messages and the recount of phases.
+func (e *Engine) startLoops(bg func(func(context.Context))) {
 	for i := 0; i < e.cfg.Committers; i++ {
 		bg(e.commit.run)
 	}
@@ -174,61 +211,60 @@ func (e *Engine) Run(ctx context.Context) error {
 	bg(e.timerLoop)
 	bg(e.keepAlive)
 	bg(e.recountLoop)
-	if sub, err := e.serveLiveState(e.cfg.JS.Conn()); err != nil {
-		logger.Warn("live state requests will not be answered", slog.String("error", err.Error()))
-	} else {
-		defer func() { _ = sub.Unsubscribe() }()
-	}
-	if sub, err := e.serveSettings(e.cfg.JS.Conn()); err != nil {
-		logger.Warn("settings updates will not be answered", slog.String("error", err.Error()))
-	} else {
-		defer func() { _ = sub.Unsubscribe() }()
-	}
-	if sub, err := e.serveBlocks(e.cfg.JS.Conn()); err != nil {
-		logger.Warn("calendar blocks will not be answered", slog.String("error", err.Error()))
-	} else {
-		defer func() { _ = sub.Unsubscribe() }()
-	}
+}
 
+// serveRequests answers what other processes ask of this node: live
+// states, settings updates, calendar blocks and, when calendars are synced
+// (whose loop it starts through bg), calendar syncs. A subscription that
+// fails is logged; the others still serve. It returns the subscriptions
+// made.
+func (e *Engine) serveRequests(ctx context.Context, bg func(func(context.Context))) []*nats.Subscription {
+	var subs []*nats.Subscription
+	serve := func(what string, subscribe func(*nats.Conn) (*nats.Subscription, error)) {
+		sub, err := subscribe(e.cfg.JS.Conn())
+		if err != nil {
+			e.cfg.Logger.Warn(what+" will not be answered", slog.String("error", err.Error()))
+			return
+		}
+		subs = append(subs, sub)
+	}
+	serve("live state requests", e.serveLiveState)
+	serve("settings updates", e.serveSettings)
+	serve("calendar blocks", e.serveBlocks)
 	if e.cfg.CalendarSync != nil {
 		e.cals = newCalendarSyncer(e, *e.cfg.CalendarSync)
 		bg(func(context.Context) { e.cals.loop(ctx) })
-		if sub, err := e.serveCalendarSync(e.cfg.JS.Conn(), e.cals); err != nil {
-			logger.Warn("calendar sync requests will not be answered", slog.String("error", err.Error()))
-		} else {
-			defer func() { _ = sub.Unsubscribe() }()
-		}
+		serve("calendar sync requests", func(nc *nats.Conn) (*nats.Subscription, error) { return e.serveCalendarSync(nc, e.cals) })
 	}
+	return subs
+}
 
-	placed := make(chan struct{})
-	if e.cfg.Placement != nil {
-		go func() { defer close(placed); e.place(ctx, *e.cfg.Placement) }()
-	} else {
-		close(placed)
-		e.countPhases(ctx, e.cfg.Partitions)
-		for _, p := range e.cfg.Partitions {
-			if err := e.startPartition(ctx, p); err != nil {
-				e.stopPartitions(nil, 0)
-				stopWork()
-				e.system.Shutdown()
-				wg.Wait()
-				if ctx.Err() != nil {
-					return nil // stopped while starting
-				}
-				return err
-			}
-		}
-		logger.Info("engine started", slog.Int("partitions", len(e.cfg.Partitions)))
+// unsubscribe ends subs, the last made first.
+func unsubscribe(subs []*nats.Subscription) {
+	for i := len(subs) - 1; i >= 0; i-- {
+		_ = subs[i].Unsubscribe()
 	}
-	<-ctx.Done()
-	<-placed
-	e.stopPartitions(nil, 10*time.Second)
-	e.awaitIdle(10 * time.Second)
-	stopWork()
-	e.system.Shutdown()
-	wg.Wait()
-	logger.Info("engine stopped")
-	return nil
+}
+
+// startConsuming starts consuming the inbound partitions: those placement
+// gives this node when Placement is set (placed is closed once placement
+// has stopped, after ctx ends), else the configured ones (placed is closed
+// already).
+func (e *Engine) startConsuming(ctx context.Context) (placed <-chan struct{}, err error) {
+	done := make(chan struct{})
+	if e.cfg.Placement != nil {
+		go func() { defer close(done); e.place(ctx, *e.cfg.Placement) }()
+		return done, nil
+	}
+	close(done)
+	e.countPhases(ctx, e.cfg.Partitions)
+	for _, p := range e.cfg.Partitions {
+		if err := e.startPartition(ctx, p); err != nil {
+			return done, err
+		}
+	}
+	e.cfg.Logger.Info("engine started", slog.Int("partitions", len(e.cfg.Partitions)))
+	return done, nil
 }
 
 // awaitIdle waits until every delivered message is finished, or the grace

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -30,21 +29,7 @@ type settingsCall struct {
 // the partition actor to the clinic actor, so it is decided one at a time
 // with the clinic's holds and bookings.
 func (e *Engine) serveSettings(nc *nats.Conn) (*nats.Subscription, error) {
-	return nc.Subscribe(messages.SubjectSettings+".*", func(m *nats.Msg) {
-		clinicID := m.Subject[strings.LastIndexByte(m.Subject, '.')+1:]
-		pid := e.partitionPID(messages.PartitionOf(clinicID, e.cfg.Topology.Partitions))
-		if pid == nil || m.Reply == "" {
-			return
-		}
-		reply := e.settingsRequest(pid, clinicID, m.Data)
-		b, err := json.Marshal(reply)
-		if err != nil {
-			return
-		}
-		if err := m.Respond(b); err != nil {
-			e.cfg.Logger.Warn("settings reply", slog.String("clinic_id", clinicID), slog.String("error", err.Error()))
-		}
-	})
+	return serveClinicRequests(e, nc, messages.SubjectSettings, "settings reply", e.settingsRequest)
 }
 
 func (e *Engine) settingsRequest(pid *actor.PID, clinicID string, data []byte) messages.SettingsReply {
@@ -52,25 +37,9 @@ func (e *Engine) settingsRequest(pid *actor.PID, clinicID string, data []byte) m
 	if err := json.Unmarshal(data, &req); err != nil || req.ClinicID != clinicID {
 		return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsInvalid, Detail: "malformed settings update"}
 	}
-	res, err := e.system.Root.RequestFuture(pid, &settingsCall{clinicID: clinicID, req: req}, 15*time.Second).Result()
-	if r, ok := res.(*messages.SettingsReply); err == nil && ok {
-		return *r
-	}
-	detail := "the clinic did not answer"
-	if err != nil {
-		detail += ": " + err.Error()
-	}
-	return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsFailed, Detail: detail}
-}
-
-// partitionPID is the actor of partition p if this node consumes it.
-func (e *Engine) partitionPID(p int) *actor.PID {
-	e.parts.mu.Lock()
-	defer e.parts.mu.Unlock()
-	if r, ok := e.parts.runs[p]; ok {
-		return r.pid
-	}
-	return nil
+	return askClinic(e, pid, &settingsCall{clinicID: clinicID, req: req}, 15*time.Second, func(detail string) messages.SettingsReply {
+		return messages.SettingsReply{V: messages.Version, Outcome: messages.SettingsFailed, Detail: detail}
+	})
 }
 
 // loadSettings brings the clinic's settings up to the stored version when
