@@ -195,6 +195,15 @@ func (c *Config) LoopbackDevelopment() bool {
 // Validate checks the configuration.
 func (c *Config) Validate() error {
 	var errs []error
+	for _, check := range []func() []error{c.listenErrors, c.lifetimeErrors, c.serviceErrors, c.natsErrors, c.secretErrors} {
+		errs = append(errs, check()...)
+	}
+	return errors.Join(errs...)
+}
+
+// listenErrors checks where the process listens and keeps its data.
+func (c *Config) listenErrors() []error {
+	var errs []error
 	if c.Port < 0 || c.Port > 65535 {
 		errs = append(errs, fmt.Errorf("PORT %d out of range", c.Port))
 	}
@@ -208,6 +217,12 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("HTTP_LISTEN %q: port out of range", c.HTTPListen))
 		}
 	}
+	return errs
+}
+
+// lifetimeErrors checks the lifetimes of staff tokens and sessions.
+func (c *Config) lifetimeErrors() []error {
+	var errs []error
 	if c.TokenMaxLifetime < time.Minute || c.TokenMaxLifetime > 7*24*time.Hour {
 		errs = append(errs, fmt.Errorf("AUTH_TOKEN_MAX_TTL %v out of range 1m..168h", c.TokenMaxLifetime))
 	}
@@ -217,6 +232,13 @@ func (c *Config) Validate() error {
 	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionLifetime {
 		errs = append(errs, fmt.Errorf("SESSION_IDLE %v out of range 1m..SESSION_LIFETIME", c.SessionIdle))
 	}
+	return errs
+}
+
+// serviceErrors checks the partitions and streams, the services the
+// process calls and its store.
+func (c *Config) serviceErrors() []error {
+	var errs []error
 	if c.Partitions < 1 || c.Partitions > 1024 {
 		errs = append(errs, fmt.Errorf("PARTITIONS %d out of range 1..1024", c.Partitions))
 	}
@@ -246,6 +268,12 @@ func (c *Config) Validate() error {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL"))
 	}
+	return errs
+}
+
+// natsErrors checks the NATS users' passwords and TLS.
+func (c *Config) natsErrors() []error {
+	var errs []error
 	for _, role := range bus.Roles {
 		if v := c.NATSRolePasswords[role]; v != "" && len(v) < minDevSecret {
 			errs = append(errs, fmt.Errorf("%s holds %d bytes, fewer than %d", bus.PasswordEnv(role), len(v), minDevSecret))
@@ -262,6 +290,13 @@ func (c *Config) Validate() error {
 	if c.NATSTLS.Enabled() && c.Embedded() {
 		errs = append(errs, errors.New("NATS_CA_FILE, NATS_CERT_FILE and NATS_KEY_FILE are for an external NATS_URL; the embedded server is reached in-process"))
 	}
+	return errs
+}
+
+// secretErrors checks the keys a production system (an external NATS_URL)
+// must be given, and the JWT secret's length.
+func (c *Config) secretErrors() []error {
+	var errs []error
 	if !c.Embedded() {
 		if c.TelnyxPublicKey == "" {
 			errs = append(errs, errors.New("TELNYX_PUBLIC_KEY is required with an external NATS_URL (development keys exist only in embedded mode)"))
@@ -276,7 +311,7 @@ func (c *Config) Validate() error {
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		errs = append(errs, errors.New("AUTH_JWT_SECRET must be at least 32 bytes"))
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // LoadClinics reads the clinics file, or the demo clinics when none is set.
