@@ -23,8 +23,10 @@ import (
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/bus"
 	"github.com/medspa/engine/internal/carrier"
+	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/clinicsync"
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/directory"
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/payments"
 	"github.com/medspa/engine/internal/sender"
@@ -69,9 +71,34 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log := o.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	o.setDefaults()
+	p := &process{cfg: cfg, o: o, log: o.Logger}
+	clinicList, err := p.prepare()
+	if err != nil {
+		return err
+	}
+	if p.conns, err = connectNATS(p.cfg, o.Roles, p.log); err != nil {
+		return err
+	}
+	defer p.conns.close()
+	if err := p.setUpStreams(ctx); err != nil {
+		return err
+	}
+	if p.store, err = OpenStore(ctx, p.cfg, p.log, o.Now); err != nil {
+		return err
+	}
+	defer p.store.Close()
+	// The clinics file seeds the stored settings; the store is the truth
+	// from then on, and staff updates reach every process while it runs.
+	if p.clinics, err = clinicsync.Bootstrap(ctx, p.store, clinicList, p.log); err != nil {
+		return err
+	}
+	return p.run(ctx, len(clinicList))
+}
+
+func (o *Options) setDefaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
 		o.Now = clock.Real
@@ -79,134 +106,185 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 	if o.Console == nil {
 		o.Console = os.Stdout
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return fmt.Errorf("create DATA_DIR: %w", err)
+}
+
+// process is what the roles of one Run share.
+type process struct {
+	cfg     Config
+	o       Options
+	log     *slog.Logger
+	keys    Keys
+	conns   *natsConns
+	topo    bus.Topology
+	store   persistence.Store
+	clinics *directory.Directory
+	reg     *prometheus.Registry
+}
+
+// prepare creates DATA_DIR, reads the clinics file and settles the keys.
+func (p *process) prepare() ([]clinic.Clinic, error) {
+	if err := os.MkdirAll(p.cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create DATA_DIR: %w", err)
 	}
-	clinicList, err := cfg.LoadClinics()
+	clinicList, err := p.cfg.LoadClinics()
 	if err != nil {
-		return fmt.Errorf("clinics: %w", err)
+		return nil, fmt.Errorf("clinics: %w", err)
 	}
-	keys, err := ResolveKeys(&cfg)
-	if err != nil {
-		return err
+	if p.keys, err = ResolveKeys(&p.cfg); err != nil {
+		return nil, err
 	}
-	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken == "" {
+	if p.cfg.TwilioAccountSID != "" && p.cfg.TwilioAuthToken == "" {
 		// An account without a token in development: the development token
 		// that verifies Twilio webhooks also authenticates the sends (to a
 		// TWILIO_API_BASE_URL stub such as the storm's).
-		cfg.TwilioAuthToken = keys.TwilioToken
+		p.cfg.TwilioAuthToken = p.keys.TwilioToken
 	}
+	return clinicList, nil
+}
 
-	conns, err := connectNATS(cfg, o.Roles, log)
-	if err != nil {
-		return err
+// setUpStreams makes sure the streams exist. A process running every role
+// (`medspa serve`, as ops) sets up the streams and buckets; a role's
+// process, whose user may only look them up, checks that `medspa migrate`
+// did.
+func (p *process) setUpStreams(ctx context.Context) error {
+	p.topo = topology(p.cfg)
+	if natsRole(p.o.Roles) == bus.RoleOps {
+		return SetupBus(ctx, p.conns.js(bus.RoleOps), p.cfg)
 	}
-	defer conns.close()
-	// A process running every role (`medspa serve`, as ops) sets up the
-	// streams and buckets; a role's process, whose user may only look them
-	// up, checks that `medspa migrate` did.
-	topo := topology(cfg)
-	if natsRole(o.Roles) == bus.RoleOps {
-		if err := SetupBus(ctx, conns.js(bus.RoleOps), cfg); err != nil {
-			return err
-		}
-	} else if err := bus.EnsureStreams(ctx, conns.js(bus.RoleOps), topo); err != nil {
+	if err := bus.EnsureStreams(ctx, p.conns.js(bus.RoleOps), p.topo); err != nil {
 		return fmt.Errorf("set up streams: %w", err)
 	}
-	nc := conns.setup
+	return nil
+}
 
-	store, err := OpenStore(ctx, cfg, log, o.Now)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	// The clinics file seeds the stored settings; the store is the truth
-	// from then on, and staff updates reach every process while it runs.
-	clinics, err := clinicsync.Bootstrap(ctx, store, clinicList, log)
-	if err != nil {
-		return err
-	}
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
+// run starts the components of the roles and the HTTP server, and waits
+// until they end.
+func (p *process) run(ctx context.Context, clinicCount int) error {
+	p.reg = prometheus.NewRegistry()
+	p.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return clinicsync.Follow(gctx, nc, store, clinics, cfg.SettingsReload, log) })
-	if o.Roles.Engine {
-		// A split engine node shares the partitions with the other engine
-		// nodes; `serve` consumes them all.
-		var placement *actors.Placement
-		if o.Roles != All {
-			placement = &actors.Placement{}
-		}
-		assistant, err := newAssistant(cfg, log, reg)
-		if err != nil {
+	g.Go(func() error {
+		return clinicsync.Follow(gctx, p.conns.setup, p.store, p.clinics, p.cfg.SettingsReload, p.log)
+	})
+	if p.o.Roles.Engine {
+		if err := p.startEngine(gctx, g); err != nil {
 			return err
 		}
-		eng := actors.New(actors.Config{JS: conns.js(bus.RoleEngine), Store: store, Clinics: clinics, Topology: topo, Logger: log.With(slog.String("role", "engine")),
-			Metrics: actors.NewMetrics(reg), Now: o.Now, IdleTimeout: cfg.IdleTimeout, DepositURL: gateway.DepositURL(keys.PublicBaseURL), Placement: placement,
-			Assistant: assistant, CalendarSync: calendarSync(cfg)})
-		g.Go(func() error { return eng.Run(gctx) })
-		pending := bus.NewPendingCollector(conns.js(bus.RoleEngine), reg, log.With(slog.String("role", "engine")))
-		g.Go(func() error { return pending.Run(gctx) })
 	}
-	if o.Roles.Sender {
-		c := o.Carrier
-		if c == nil {
-			c = carriers(cfg, o.Console, log)
-		}
-		snd := sender.New(sender.Config{JS: conns.js(bus.RoleSender), Store: store, Carrier: c, Logger: log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(reg), Now: o.Now,
-			RatePerNumber: cfg.SendRatePerNumber, RateBurst: cfg.SendBurst, InDoubtWait: cfg.SendInDoubtWait})
-		g.Go(func() error { return snd.Run(gctx) })
-		var api payments.API = &payments.DevCheckout{W: o.Console, BaseURL: keys.PublicBaseURL}
-		if cfg.StripeSecretKey != "" {
-			sc := payments.New(cfg.StripeSecretKey, cfg.StripeAPIBaseURL, &http.Client{Timeout: 30 * time.Second})
-			sc.Now = o.Now
-			api = sc
-		} else {
-			log.Info("STRIPE_SECRET_KEY is not set: deposit links are local development links (pay with `medspa sim pay`)")
-		}
-		pw := payments.NewWorker(payments.WorkerConfig{JS: conns.js(bus.RoleSender), Stripe: api, Logger: log.With(slog.String("role", "payments")), Metrics: payments.NewMetrics(reg), Now: o.Now})
-		g.Go(func() error { return pw.Run(gctx) })
+	if p.o.Roles.Sender {
+		p.startSender(gctx, g)
 	}
-	// Every process serves health and metrics; only the gateway role also
-	// takes webhooks and staff requests.
-	ready := readiness(o.Roles, nc.Status, store.Ping)
-	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: clinics, Store: store, Logger: log.With(slog.String("role", "gateway")),
-		Metrics: gateway.NewMetrics(reg), Now: o.Now, Ready: ready, LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone,
-		LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
-	gwCfg.Events = gateway.NATSEvents{Conn: conns.conn(bus.RoleGateway)} // live updates for the staff inbox
+	ln, err := p.startHTTP(ctx, gctx, g)
+	if err != nil {
+		return err
+	}
+	p.log.Info("medspa running", slog.String("http", ln.Addr().String()), slog.Bool("gateway", p.o.Roles.Gateway),
+		slog.Bool("engine", p.o.Roles.Engine), slog.Bool("sender", p.o.Roles.Sender), slog.Int("clinics", clinicCount),
+		slog.String("store", storeKind(p.cfg)))
+	if p.o.Roles == All && p.o.Demo {
+		if err := seedDemo(ctx, p.cfg, p.store, bus.Publisher{JS: p.conns.js(bus.RoleOps)}, p.clinics, p.o.Now(), p.log); err != nil {
+			p.log.Warn("demo conversations not started", slog.String("error", err.Error()))
+		}
+	}
+	if p.o.Started != nil {
+		p.o.Started()
+	}
+	return g.Wait()
+}
+
+// startEngine starts the conversation actors and the pending collector.
+func (p *process) startEngine(gctx context.Context, g *errgroup.Group) error {
+	// A split engine node shares the partitions with the other engine
+	// nodes; `serve` consumes them all.
+	var placement *actors.Placement
+	if p.o.Roles != All {
+		placement = &actors.Placement{}
+	}
+	assistant, err := newAssistant(p.cfg, p.log, p.reg)
+	if err != nil {
+		return err
+	}
+	log := p.log.With(slog.String("role", "engine"))
+	eng := actors.New(actors.Config{JS: p.conns.js(bus.RoleEngine), Store: p.store, Clinics: p.clinics, Topology: p.topo, Logger: log,
+		Metrics: actors.NewMetrics(p.reg), Now: p.o.Now, IdleTimeout: p.cfg.IdleTimeout, DepositURL: gateway.DepositURL(p.keys.PublicBaseURL), Placement: placement,
+		Assistant: assistant, CalendarSync: calendarSync(p.cfg)})
+	g.Go(func() error { return eng.Run(gctx) })
+	pending := bus.NewPendingCollector(p.conns.js(bus.RoleEngine), p.reg, log)
+	g.Go(func() error { return pending.Run(gctx) })
+	return nil
+}
+
+// startSender starts the carrier sender and the payments worker.
+func (p *process) startSender(gctx context.Context, g *errgroup.Group) {
+	c := p.o.Carrier
+	if c == nil {
+		c = carriers(p.cfg, p.o.Console, p.log)
+	}
+	snd := sender.New(sender.Config{JS: p.conns.js(bus.RoleSender), Store: p.store, Carrier: c, Logger: p.log.With(slog.String("role", "sender")), Metrics: sender.NewMetrics(p.reg), Now: p.o.Now,
+		RatePerNumber: p.cfg.SendRatePerNumber, RateBurst: p.cfg.SendBurst, InDoubtWait: p.cfg.SendInDoubtWait})
+	g.Go(func() error { return snd.Run(gctx) })
+	var api payments.API = &payments.DevCheckout{W: p.o.Console, BaseURL: p.keys.PublicBaseURL}
+	if p.cfg.StripeSecretKey != "" {
+		sc := payments.New(p.cfg.StripeSecretKey, p.cfg.StripeAPIBaseURL, &http.Client{Timeout: 30 * time.Second})
+		sc.Now = p.o.Now
+		api = sc
+	} else {
+		p.log.Info("STRIPE_SECRET_KEY is not set: deposit links are local development links (pay with `medspa sim pay`)")
+	}
+	pw := payments.NewWorker(payments.WorkerConfig{JS: p.conns.js(bus.RoleSender), Stripe: api, Logger: p.log.With(slog.String("role", "payments")), Metrics: payments.NewMetrics(p.reg), Now: p.o.Now})
+	g.Go(func() error { return pw.Run(gctx) })
+}
+
+// gatewayConfig configures the HTTP server. Every process serves health
+// and metrics; only the gateway role also takes webhooks and staff
+// requests.
+func (p *process) gatewayConfig(ctx, gctx context.Context) (gateway.Config, error) {
+	cfg, keys := p.cfg, p.keys
+	gwc := p.conns.conn(bus.RoleGateway)
+	gwCfg := gateway.Config{JWTSecret: keys.JWTSecret, Clinics: p.clinics, Store: p.store, Logger: p.log.With(slog.String("role", "gateway")),
+		Metrics: gateway.NewMetrics(p.reg), Now: p.o.Now, Ready: readiness(p.o.Roles, p.conns.setup.Status, p.store.Ping),
+		LeadLimitIP: cfg.WebLeadLimitIP, LeadLimitPhone: cfg.WebLeadLimitPhone, LeadLimitClinic: cfg.WebLeadLimitClinic, LeadLimitGlobal: cfg.WebLeadLimitGlobal}
+	gwCfg.Events = gateway.NATSEvents{Conn: gwc} // live updates for the staff inbox
 	gwCfg.TokenMaxLifetime = cfg.TokenMaxLifetime
 	gwCfg.TrustProxy = cfg.TrustProxy
 	gwCfg.SessionLifetime, gwCfg.SessionIdle = cfg.SessionLifetime, cfg.SessionIdle
 	gwCfg.InsecureCookie = cfg.LoopbackDevelopment()
-	// Stream tickets are kept in JetStream: any gateway takes a ticket
-	// another one issued, once.
-	gwc := conns.conn(bus.RoleGateway)
-	if o.Roles.Gateway {
-		if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, conns.js(bus.RoleGateway), cfg.StreamReplicas); err != nil {
-			return err
-		}
-	}
 	gwCfg.LiveState = liveState(gwc)
 	gwCfg.Settings = settingsUpdater(gwc)
 	gwCfg.Blocks = blockChanger(gwc)
 	gwCfg.CalendarSync = calendarSyncer(gwc)
 	gwCfg.Done = gctx.Done() // ends open event streams on shutdown
 	gwCfg.Admin = gateway.AdminConfig{TelnyxAPIBaseURL: cfg.TelnyxAPIBaseURL, TelnyxAPIKey: cfg.TelnyxAPIKey, MessagingProfileID: cfg.TelnyxMessagingProfileID}
-	if o.Roles.Gateway {
-		gwCfg.TelnyxPublicKey = keys.TelnyxPublic
-		gwCfg.TwilioAuthToken = keys.TwilioToken
-		gwCfg.PublicBaseURL = keys.PublicBaseURL
-		gwCfg.StripeWebhookSecret = keys.StripeWebhookSecret
-		gwCfg.Publisher = bus.Publisher{JS: conns.js(bus.RoleGateway)}
+	if !p.o.Roles.Gateway {
+		return gwCfg, nil
+	}
+	// Stream tickets are kept in JetStream: any gateway takes a ticket
+	// another one issued, once.
+	var err error
+	if gwCfg.Tickets, err = gateway.OpenNATSTickets(ctx, p.conns.js(bus.RoleGateway), cfg.StreamReplicas); err != nil {
+		return gwCfg, err
+	}
+	gwCfg.TelnyxPublicKey = keys.TelnyxPublic
+	gwCfg.TwilioAuthToken = keys.TwilioToken
+	gwCfg.PublicBaseURL = keys.PublicBaseURL
+	gwCfg.StripeWebhookSecret = keys.StripeWebhookSecret
+	gwCfg.Publisher = bus.Publisher{JS: p.conns.js(bus.RoleGateway)}
+	return gwCfg, nil
+}
+
+// startHTTP starts the HTTP server on Options.Listener, else on
+// HTTP_LISTEN or PORT, and shuts it down when gctx ends.
+func (p *process) startHTTP(ctx, gctx context.Context, g *errgroup.Group) (net.Listener, error) {
+	gwCfg, err := p.gatewayConfig(ctx, gctx)
+	if err != nil {
+		return nil, err
 	}
 	srv := gateway.NewHTTPServer(gateway.NewServer(gwCfg))
-	ln := o.Listener
+	ln := p.o.Listener
 	if ln == nil {
-		ln, err = net.Listen("tcp", cfg.HTTPAddr())
+		ln, err = net.Listen("tcp", p.cfg.HTTPAddr())
 		if err != nil {
-			return fmt.Errorf("listen on %s (HTTP_LISTEN, PORT): %w", cfg.HTTPAddr(), err)
+			return nil, fmt.Errorf("listen on %s (HTTP_LISTEN, PORT): %w", p.cfg.HTTPAddr(), err)
 		}
 	}
 	g.Go(func() error {
@@ -221,18 +299,7 @@ func Run(ctx context.Context, cfg Config, o Options) error {
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
-	log.Info("medspa running", slog.String("http", ln.Addr().String()), slog.Bool("gateway", o.Roles.Gateway),
-		slog.Bool("engine", o.Roles.Engine), slog.Bool("sender", o.Roles.Sender), slog.Int("clinics", len(clinicList)),
-		slog.String("store", storeKind(cfg)))
-	if o.Roles == All && o.Demo {
-		if err := seedDemo(ctx, cfg, store, bus.Publisher{JS: conns.js(bus.RoleOps)}, clinics, o.Now(), log); err != nil {
-			log.Warn("demo conversations not started", slog.String("error", err.Error()))
-		}
-	}
-	if o.Started != nil {
-		o.Started()
-	}
-	return g.Wait()
+	return ln, nil
 }
 
 // NATSAddressFile is where the embedded NATS server records the address
