@@ -62,10 +62,10 @@ var askedLines = map[conversation.Question]string{
 // through the model, and prints accuracy per intent and per entity side by
 // side for each split.
 func runEval(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if simulating(args) {
+	if hasFlag(args, "simulate") {
 		return runSimulate(args, getenv, stdout) // the lead simulator, simulate.go
 	}
-	if peopling(args) {
+	if hasFlag(args, "people") {
 		return runPeople(args, stdout) // written conversations, people.go
 	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)

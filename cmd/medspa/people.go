@@ -6,22 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/medspa/engine/cmd/medspa/internal/leadsim"
 )
-
-// peopling reports whether eval's arguments ask to play written
-// conversations (--people FILE).
-func peopling(args []string) bool {
-	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && name == "people" {
-			return true
-		}
-	}
-	return false
-}
 
 // runPeople plays conversations written as people text against the core
 // and prints each with the engine's replies and how it ended:

@@ -35,32 +35,18 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if len(args) > 0 && args[0] == "pay" {
 		return runSimPay(ctx, args[1:], getenv, stdout)
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, a, err := parseSimArgs(args, getenv)
 	if err != nil {
 		return err
-	}
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	from := fs.String("from", "+13125550123", "the lead's number")
-	to := fs.String("to", "", "the clinic number (default: the first clinic's first number)")
-	clinicID := fs.String("clinic", "", "the clinic that owns --to, for a clinic added without the clinics file (POST /admin/clinics, medspa clinic add)")
-	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
-	wait := fs.Duration("wait", 10*time.Second, "how long to wait for the reply")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	text := strings.Join(fs.Args(), " ")
-	if text == "" {
-		return errors.New(`say something: medspa sim "How much is Botox?"`)
 	}
 	clinics, err := cfg.LoadClinics()
 	if err != nil {
 		return err
 	}
-	dir := directory.New(clinics)
-	if *to == "" {
-		*to = clinics[0].PhoneNumbers[0]
+	if a.to == "" {
+		a.to = clinics[0].PhoneNumbers[0]
 	}
-	lead, err := phone.Normalize(*from)
+	lead, err := phone.Normalize(a.from)
 	if err != nil {
 		return fmt.Errorf("--from: %w", err)
 	}
@@ -68,21 +54,12 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	c, ok := dir.ByNumber(*to)
-	if !ok && *clinicID != "" {
-		// A clinic added at run time lives in the store: ask the gateway
-		// for its settings, as its staff would.
-		c, err = clinicFromGateway(ctx, *base, secret, *clinicID)
-		if err != nil {
-			return err
-		}
-		ok = slices.Contains(c.PhoneNumbers, *to)
-	}
-	if !ok {
-		return fmt.Errorf("--to %s is not a number of any clinic in the clinics file (for a clinic added since, name it with --clinic)", *to)
+	c, err := simClinic(ctx, directory.New(clinics), a, secret)
+	if err != nil {
+		return err
 	}
 	var priv ed25519.PrivateKey
-	if c.CarrierFor(*to) == messages.CarrierTelnyx {
+	if c.CarrierFor(a.to) == messages.CarrierTelnyx {
 		if priv, err = app.DevTelnyxKey(cfg.DataDir); err != nil {
 			return err
 		}
@@ -91,34 +68,110 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	api := staffClient{base: *base, token: token, clinic: c.ID}
+	api := staffClient{base: a.base, token: token, clinic: c.ID}
 	before, _ := api.outbound(ctx, lead)
+	if err := postInbound(ctx, cfg, priv, c.CarrierFor(a.to), a, lead); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "you (%s) -> %s via %s: %s\n", phone.Mask(lead), c.Name, c.CarrierFor(a.to), a.text)
+	return awaitReplies(ctx, api, lead, len(before), c.Name, a.wait, stdout)
+}
 
+// simArgs are the flags and the text of `medspa sim`.
+type simArgs struct {
+	from, to, clinicID, base, text string
+	wait                           time.Duration
+}
+
+func parseSimArgs(args []string, getenv func(string) string) (app.Config, simArgs, error) {
+	cfg, fs, base, err := simFlags("sim", getenv)
+	if err != nil {
+		return cfg, simArgs{}, err
+	}
+	from := fs.String("from", "+13125550123", "the lead's number")
+	to := fs.String("to", "", "the clinic number (default: the first clinic's first number)")
+	clinicID := fs.String("clinic", "", "the clinic that owns --to, for a clinic added without the clinics file (POST /admin/clinics, medspa clinic add)")
+	wait := fs.Duration("wait", 10*time.Second, "how long to wait for the reply")
+	if err := fs.Parse(args); err != nil {
+		return cfg, simArgs{}, err
+	}
+	a := simArgs{from: *from, to: *to, clinicID: *clinicID, base: *base, wait: *wait, text: strings.Join(fs.Args(), " ")}
+	if a.text == "" {
+		return cfg, a, errors.New(`say something: medspa sim "How much is Botox?"`)
+	}
+	return cfg, a, nil
+}
+
+// simFlags loads the settings of a simulator command and starts its flags
+// with --url, the gateway's base URL.
+func simFlags(name string, getenv func(string) string) (app.Config, *flag.FlagSet, *string, error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
+	return cfg, fs, base, nil
+}
+
+// simClinic is the clinic that owns the number a.to: from the clinics
+// file, else, with --clinic, from the gateway.
+func simClinic(ctx context.Context, dir *directory.Directory, a simArgs, secret []byte) (*clinic.Clinic, error) {
+	c, ok := dir.ByNumber(a.to)
+	if !ok && a.clinicID != "" {
+		// A clinic added at run time lives in the store: ask the gateway
+		// for its settings, as its staff would.
+		var err error
+		if c, err = clinicFromGateway(ctx, a.base, secret, a.clinicID); err != nil {
+			return nil, err
+		}
+		ok = slices.Contains(c.PhoneNumbers, a.to)
+	}
+	if !ok {
+		return nil, fmt.Errorf("--to %s is not a number of any clinic in the clinics file (for a clinic added since, name it with --clinic)", a.to)
+	}
+	return c, nil
+}
+
+// postInbound posts the lead's text as the carrier's signed webhook.
+func postInbound(ctx context.Context, cfg app.Config, priv ed25519.PrivateKey, carrier messages.Carrier, a simArgs, lead string) error {
 	var req *http.Request
-	if c.CarrierFor(*to) == messages.CarrierTwilio {
-		req, err = twilioRequest(ctx, cfg, *base, lead, *to, text)
+	var err error
+	if carrier == messages.CarrierTwilio {
+		req, err = twilioRequest(ctx, cfg, a.base, lead, a.to, a.text)
 	} else {
-		req, err = telnyxRequest(ctx, priv, *base, lead, *to, text)
+		req, err = telnyxRequest(ctx, priv, a.base, lead, a.to, a.text)
 	}
 	if err != nil {
 		return err
 	}
+	_, err = postToGateway(req, "webhook")
+	return err
+}
+
+// postToGateway posts req and returns the body of the gateway's 200 answer.
+func postToGateway(req *http.Request, what string) ([]byte, error) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("post webhook (is `make run` running?): %w", err)
+		return nil, fmt.Errorf("post %s (is `make run` running?): %w", what, err)
 	}
-	respBody, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("gateway answered %s: %s", resp.Status, respBody)
+		return nil, fmt.Errorf("gateway answered %s: %s", resp.Status, body)
 	}
-	fmt.Fprintf(stdout, "you (%s) -> %s via %s: %s\n", phone.Mask(lead), c.Name, c.CarrierFor(*to), text)
-	deadline := time.Now().Add(*wait)
+	return body, nil
+}
+
+// awaitReplies prints the texts the engine sends the lead after the first
+// seen ones, once there are any, or fails after wait.
+func awaitReplies(ctx context.Context, api staffClient, lead string, seen int, name string, wait time.Duration, stdout io.Writer) error {
+	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		out, err := api.outbound(ctx, lead)
-		if err == nil && len(out) > len(before) {
-			for _, m := range out[len(before):] {
-				fmt.Fprintf(stdout, "%s -> you: %s\n", c.Name, m)
+		if err == nil && len(out) > seen {
+			for _, m := range out[seen:] {
+				fmt.Fprintf(stdout, "%s -> you: %s\n", name, m)
 			}
 			return nil
 		}
@@ -128,7 +181,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("no reply within %s", *wait)
+	return fmt.Errorf("no reply within %s", wait)
 }
 
 // telnyxRequest signs a Telnyx message.received webhook as Telnyx does.

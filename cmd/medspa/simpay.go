@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/stripe/stripe-go/v85/webhook"
@@ -24,11 +22,10 @@ import (
 // its currency, for at least the deposit: change --amount, --currency or
 // --session to see any other payment refunded and handed to staff.
 func runSimPay(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	cfg, fs, base, err := simFlags("sim pay", getenv)
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("sim pay", flag.ContinueOnError)
 	clinicID := fs.String("clinic", "", "clinic id (from the checkout line)")
 	leadID := fs.String("lead", "", "lead id (from the checkout line)")
 	appt := fs.String("appointment", "", "appointment id")
@@ -36,7 +33,6 @@ func runSimPay(ctx context.Context, args []string, getenv func(string) string, s
 	amount := fs.Int64("amount", 0, "amount paid, in cents (amount_total)")
 	currency := fs.String("currency", "usd", "currency paid (ISO 4217)")
 	expired := fs.Bool("expired", false, "send checkout.session.expired instead of a payment")
-	base := fs.String("url", "http://127.0.0.1:"+strconv.Itoa(cfg.Port), "gateway base URL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,14 +58,9 @@ func runSimPay(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Stripe-Signature", signed.Header)
-	resp, err := http.DefaultClient.Do(req)
+	body, err := postToGateway(req, "Stripe event")
 	if err != nil {
-		return fmt.Errorf("post Stripe event (is `make run` running?): %w", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("gateway answered %s: %s", resp.Status, body)
+		return err
 	}
 	typ := payments.EventCheckoutCompleted
 	if *expired {

@@ -12,12 +12,13 @@ import (
 	"github.com/medspa/engine/internal/llm"
 )
 
-// simulating reports whether eval's arguments ask for the lead simulator
-// (--simulate N) instead of the labelled set.
-func simulating(args []string) bool {
+// hasFlag reports whether args hold the flag name (-name, --name, with or
+// without =value): eval's --simulate N and --people FILE pick another
+// command.
+func hasFlag(args []string, name string) bool {
 	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && name == "simulate" {
+		n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && n == name {
 			return true
 		}
 	}

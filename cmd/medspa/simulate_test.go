@@ -30,8 +30,8 @@ func TestEvalSimulate(t *testing.T) {
 
 func TestSimulating(t *testing.T) {
 	for args, want := range map[string]bool{"--simulate 5": true, "-simulate=5": true, "--file x": false, "simulate": false} {
-		if got := simulating(strings.Fields(args)); got != want {
-			t.Errorf("simulating(%q) = %v", args, got)
+		if got := hasFlag(strings.Fields(args), "simulate"); got != want {
+			t.Errorf("hasFlag(%q, simulate) = %v", args, got)
 		}
 	}
 }

@@ -217,7 +217,21 @@ func redact(s string) string {
 	return s
 }
 
+// collectOutbox reads the engine's outbox backlog from the metrics at base.
 func collectOutbox(ctx context.Context, base string, r *statusReport) {
+	readMetrics(ctx, base, func(body io.Reader) {
+		vals := scrapeValues(body, "medspa_outbox_backlog", "medspa_outbox_oldest_seconds")
+		backlog, ok := vals["medspa_outbox_backlog"]
+		if !ok {
+			return // a process without the engine role
+		}
+		r.Outbox = &outboxStatus{Backlog: backlog, OldestSeconds: vals["medspa_outbox_oldest_seconds"]}
+	})
+}
+
+// readMetrics hands the Prometheus exposition at base/metrics to read;
+// when it cannot be had, read is not called.
+func readMetrics(ctx context.Context, base string, read func(io.Reader)) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
 	if err != nil {
 		return
@@ -230,12 +244,7 @@ func collectOutbox(ctx context.Context, base string, r *statusReport) {
 	if resp.StatusCode != http.StatusOK {
 		return
 	}
-	vals := scrapeValues(resp.Body, "medspa_outbox_backlog", "medspa_outbox_oldest_seconds")
-	backlog, ok := vals["medspa_outbox_backlog"]
-	if !ok {
-		return // a process without the engine role
-	}
-	r.Outbox = &outboxStatus{Backlog: backlog, OldestSeconds: vals["medspa_outbox_oldest_seconds"]}
+	read(resp.Body)
 }
 
 // scrapeValues sums the samples of the named metrics in a Prometheus text

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,19 +23,7 @@ type calendarStatus struct {
 // collectCalendars reads the calendar sync of each provider from the
 // metrics at base.
 func collectCalendars(ctx context.Context, base string, r *statusReport) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
-	if err != nil {
-		return
-	}
-	resp, err := (&http.Client{Timeout: 3 * time.Second}).Do(req)
-	if err != nil {
-		return
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return
-	}
-	r.Calendars = scrapeCalendars(resp.Body)
+	readMetrics(ctx, base, func(body io.Reader) { r.Calendars = scrapeCalendars(body) })
 }
 
 // scrapeCalendars reads the medspa_calendar_* samples by clinic and
