@@ -61,23 +61,22 @@ func (o *CompareOptions) defaults() {
 	if len(o.Systems) == 0 {
 		o.Systems = []string{SystemEngine, SystemBare, SystemConventional}
 	}
-	if o.Clinics <= 0 {
-		o.Clinics = 50
-	}
-	if o.Leads <= 0 {
-		o.Leads = 8
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 64
-	}
-	if o.Duration <= 0 {
-		o.Duration = 15 * time.Second
-	}
+	positiveOr(&o.Clinics, 50)
+	positiveOr(&o.Leads, 8)
+	positiveOr(&o.Concurrency, 64)
+	positiveOr(&o.Duration, 15*time.Second)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard
+	}
+}
+
+// positiveOr sets *v to def unless it is above zero.
+func positiveOr[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
 }
 
@@ -228,17 +227,12 @@ func measure(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, nam
 			return res, err
 		}
 	}
-	cpu0, wall0 := cpuTime(), time.Now()
-	res.Peak, err = Run(ctx, o.stormOptions(sys, clinics, stubLn, 0))
-	cpu1, wall1 := cpuTime(), time.Now()
+	res.Peak, res.PeakCPU, err = timedRun(ctx, o.stormOptions(sys, clinics, stubLn, 0))
 	stopProfile()
 	if profiles != nil {
 		if perr := profiles.stop(); perr != nil && err == nil {
 			err = perr
 		}
-	}
-	if res.Peak != nil {
-		res.PeakCPU = cpuUse(cpu1-cpu0, wall1.Sub(wall0), res.Peak.MessagesPerSec*res.Peak.LoadSeconds/wall1.Sub(wall0).Seconds())
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s closed loop: %w", name, err)
@@ -253,16 +247,23 @@ func measure(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, nam
 		return res, fmt.Errorf("stub listen again: %w", err)
 	}
 	fmt.Fprintf(o.Progress, "compare: %s, open loop, %.0f msg/s, %s\n", name, *openRate, o.Duration)
-	cpu0, wall0 = cpuTime(), time.Now()
-	res.Open, err = Run(ctx, o.stormOptions(sys, clinics, stubLn, *openRate))
-	cpu1, wall1 = cpuTime(), time.Now()
-	if res.Open != nil {
-		res.OpenCPU = cpuUse(cpu1-cpu0, wall1.Sub(wall0), res.Open.MessagesPerSec*res.Open.LoadSeconds/wall1.Sub(wall0).Seconds())
-	}
+	res.Open, res.OpenCPU, err = timedRun(ctx, o.stormOptions(sys, clinics, stubLn, *openRate))
 	if err != nil {
 		return res, fmt.Errorf("%s open loop: %w", name, err)
 	}
 	return res, nil
+}
+
+// timedRun runs a storm and measures the CPU the process used meanwhile.
+func timedRun(ctx context.Context, o Options) (*Report, CPUUse, error) {
+	cpu0, wall0 := cpuTime(), time.Now()
+	rep, err := Run(ctx, o)
+	cpu1, wall1 := cpuTime(), time.Now()
+	var use CPUUse
+	if rep != nil {
+		use = cpuUse(cpu1-cpu0, wall1.Sub(wall0), rep.MessagesPerSec*rep.LoadSeconds/wall1.Sub(wall0).Seconds())
+	}
+	return rep, use, err
 }
 
 func (o CompareOptions) stormOptions(sys *running, clinics []clinic.Clinic, stub net.Listener, rate float64) Options {

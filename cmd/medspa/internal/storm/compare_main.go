@@ -2,7 +2,6 @@ package storm
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -71,42 +70,13 @@ func (c *compareCLI) run(ctx context.Context, fs *flag.FlagSet, o Options, asJSO
 		return c.runSeries(ctx, co, asJSON, stdout)
 	}
 	cmp, err := Compare(ctx, co)
-	if cmp != nil {
-		if asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			if werr := enc.Encode(cmp); werr != nil {
-				return werr
-			}
-		} else if werr := cmp.WriteTable(stdout); werr != nil {
-			return werr
-		}
-	}
-	if err != nil {
+	if cmp == nil {
 		return err
 	}
-	if !cmp.Passed {
-		return fmt.Errorf("verification failed: %s", strings.Join(cmp.Failures, "; "))
-	}
-	return nil
+	return finish(stdout, cmp, asJSON, err)
 }
 
 func (c *compareCLI) runSeries(ctx context.Context, co CompareOptions, asJSON bool, stdout io.Writer) error {
 	s, err := CompareSeries(ctx, co, c.runs)
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if werr := enc.Encode(s); werr != nil {
-			return werr
-		}
-	} else if werr := s.WriteTable(stdout); werr != nil {
-		return werr
-	}
-	if err != nil {
-		return err
-	}
-	if !s.Summary.Passed {
-		return fmt.Errorf("verification failed in at least one run")
-	}
-	return nil
+	return finish(stdout, s, asJSON, err)
 }

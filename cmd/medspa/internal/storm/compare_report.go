@@ -7,6 +7,13 @@ import (
 	"text/tabwriter"
 )
 
+func (c *Comparison) verdict() error {
+	if c.Passed {
+		return nil
+	}
+	return fmt.Errorf("verification failed: %s", strings.Join(c.Failures, "; "))
+}
+
 // WriteTable prints the comparison for people.
 func (c *Comparison) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

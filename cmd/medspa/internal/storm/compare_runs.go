@@ -94,6 +94,13 @@ func (c *Comparison) result(system string) *SystemResult {
 	return nil
 }
 
+func (s *Series) verdict() error {
+	if s.Summary.Passed {
+		return nil
+	}
+	return fmt.Errorf("verification failed in at least one run")
+}
+
 // WriteTable prints every run's table, then the medians against the
 // targets.
 func (s *Series) WriteTable(w io.Writer) error {

@@ -59,21 +59,13 @@ func Crash(ctx context.Context, opt CrashOptions) ([]CrashResult, error) {
 	if opt.Binary == "" {
 		return nil, errors.New("crash: no engine binary")
 	}
-	if opt.Runs <= 0 {
-		opt.Runs = 1
-	}
-	if opt.Messages <= 0 {
-		opt.Messages = 200
-	}
-	if opt.Leads <= 0 {
-		opt.Leads = 40
-	}
+	positiveOr(&opt.Runs, 1)
+	positiveOr(&opt.Messages, 200)
+	positiveOr(&opt.Leads, 40)
 	if opt.KillAt <= 0 || opt.KillAt >= 1 {
 		opt.KillAt = 0.5
 	}
-	if opt.InDoubtWait <= 0 {
-		opt.InDoubtWait = 15 * time.Second
-	}
+	positiveOr(&opt.InDoubtWait, 15*time.Second)
 	if opt.Stdout == nil {
 		opt.Stdout = io.Discard
 	}
@@ -122,32 +114,8 @@ func crashRun(ctx context.Context, opt CrashOptions, n int) (CrashResult, error)
 			return CrashResult{}, err
 		}
 	}
-	dbURL, err := sb.databaseURL()
+	eng, stubLn, err := startCrashEngine(ctx, sb, opt.Binary, opt.InDoubtWait)
 	if err != nil {
-		return CrashResult{}, err
-	}
-	httpPort, err := freePort()
-	if err != nil {
-		return CrashResult{}, err
-	}
-	natsPort, err := freePort()
-	if err != nil {
-		return CrashResult{}, err
-	}
-	stubLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return CrashResult{}, err
-	}
-	base := "http://127.0.0.1:" + strconv.Itoa(httpPort)
-	env := childEnv(map[string]string{
-		"DATA_DIR": sb.dir, "PORT": strconv.Itoa(httpPort), "NATS_LISTEN": "127.0.0.1:" + strconv.Itoa(natsPort),
-		"TELNYX_API_BASE_URL": "http://" + stubLn.Addr().String(), "TELNYX_API_KEY": "storm-key",
-		"PUBLIC_BASE_URL": base, "DATABASE_URL": dbURL, "SEND_IN_DOUBT_WAIT": opt.InDoubtWait.String(),
-		"SEND_RATE_PER_NUMBER": "200", "SEND_BURST": "200", "LOG_LEVEL": "warn",
-	})
-	logPath := filepath.Join(sb.dir, "engine.log")
-	eng := &child{bin: opt.Binary, env: env, logPath: logPath, url: base}
-	if err := eng.start(ctx); err != nil {
 		return CrashResult{}, err
 	}
 	defer eng.stop()
@@ -155,52 +123,98 @@ func crashRun(ctx context.Context, opt CrashOptions, n int) (CrashResult, error)
 	if err != nil {
 		return CrashResult{}, err
 	}
-
-	clinics := clinic.Demo()
-	killAfter := int(float64(opt.Messages) * opt.KillAt)
-	var replies atomic.Int64
-	var kills atomic.Int32
-	var killErr error
-	var killOnce sync.Once
-	killed := make(chan struct{})
+	k := &killer{after: int(float64(opt.Messages) * opt.KillAt), eng: eng, done: make(chan struct{})}
 	o := Options{
-		URL: base, Key: key, Clinics: clinics, ClinicCount: 2, LeadsPerClinic: (opt.Leads + 1) / 2,
+		URL: eng.url, Key: key, Clinics: clinic.Demo(), ClinicCount: 2, LeadsPerClinic: (opt.Leads + 1) / 2,
 		StubListener: stubLn, StubAPIKey: "storm-key", Concurrency: 16, Messages: opt.Messages,
 		Retries: 60, ReplyTimeout: 3 * time.Minute, Drain: 3 * time.Minute,
 		// Late duplicates come when a text in doubt is sent once more:
 		// wait past that before counting.
 		Settle:   opt.InDoubtWait + 10*time.Second,
 		Receipts: true, Seed: uint64(n),
-		OnReply: func(Reply) {
-			if replies.Add(1) == int64(killAfter) {
-				killOnce.Do(func() {
-					go func() {
-						defer close(killed)
-						kills.Add(1)
-						killErr = eng.restart(ctx)
-					}()
-				})
-			}
-		},
+		OnReply: func(Reply) { k.onReply(ctx) },
 	}
 	rep, err := Run(ctx, o)
-	if killAfter > 0 && replies.Load() >= int64(killAfter) {
-		<-killed
-	}
+	k.wait()
 	if err != nil {
 		return CrashResult{}, err
 	}
-	if killErr != nil {
-		return CrashResult{}, killErr
+	if k.err != nil {
+		return CrashResult{}, k.err
 	}
 	res := CrashResult{Run: n, Accepted: rep.Verification.Accepted, Replies: rep.Verification.Replies,
-		Lost: rep.Verification.Lost, Duplicate: rep.Verification.Duplicate, Kills: int(kills.Load()), Failures: rep.Failures}
+		Lost: rep.Verification.Lost, Duplicate: rep.Verification.Duplicate, Kills: int(k.kills.Load()), Failures: rep.Failures}
 	if len(rep.Failures) > 0 {
-		if b, err := os.ReadFile(logPath); err == nil {
+		if b, err := os.ReadFile(eng.logPath); err == nil {
 			fmt.Fprintf(opt.Stderr, "--- engine output of run %d\n%s\n", n, b)
 		}
 	}
 	return res, nil
+}
+
+// startCrashEngine starts the engine as a child process on the sandbox's
+// data, with free ports and the carrier API stub's listener, and waits
+// until it is ready.
+func startCrashEngine(ctx context.Context, sb *sandbox, bin string, inDoubtWait time.Duration) (*child, net.Listener, error) {
+	dbURL, err := sb.databaseURL()
+	if err != nil {
+		return nil, nil, err
+	}
+	httpPort, err := freePort()
+	if err != nil {
+		return nil, nil, err
+	}
+	natsPort, err := freePort()
+	if err != nil {
+		return nil, nil, err
+	}
+	stubLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(httpPort)
+	env := childEnv(map[string]string{
+		"DATA_DIR": sb.dir, "PORT": strconv.Itoa(httpPort), "NATS_LISTEN": "127.0.0.1:" + strconv.Itoa(natsPort),
+		"TELNYX_API_BASE_URL": "http://" + stubLn.Addr().String(), "TELNYX_API_KEY": "storm-key",
+		"PUBLIC_BASE_URL": base, "DATABASE_URL": dbURL, "SEND_IN_DOUBT_WAIT": inDoubtWait.String(),
+		"SEND_RATE_PER_NUMBER": "200", "SEND_BURST": "200", "LOG_LEVEL": "warn",
+	})
+	eng := &child{bin: bin, env: env, logPath: filepath.Join(sb.dir, "engine.log"), url: base}
+	if err := eng.start(ctx); err != nil {
+		return nil, nil, err
+	}
+	return eng, stubLn, nil
+}
+
+// killer restarts the engine with SIGKILL once, after a number of replies.
+type killer struct {
+	after   int // replies before the kill; 0: none
+	eng     *child
+	replies atomic.Int64
+	kills   atomic.Int32
+	once    sync.Once
+	done    chan struct{} // closed when the engine is up again
+	err     error         // of the restart; read after done
+}
+
+func (k *killer) onReply(ctx context.Context) {
+	if k.replies.Add(1) != int64(k.after) {
+		return
+	}
+	k.once.Do(func() {
+		go func() {
+			defer close(k.done)
+			k.kills.Add(1)
+			k.err = k.eng.restart(ctx)
+		}()
+	})
+}
+
+// wait waits for the restart, when the kill came.
+func (k *killer) wait() {
+	if k.after > 0 && k.replies.Load() >= int64(k.after) {
+		<-k.done
+	}
 }
 
 // childEnv is this process's environment without the engine's settings,

@@ -26,24 +26,74 @@ import (
 // CLINICS_FILE, PORT). It returns an error when the run could not be made
 // or its verification failed.
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := defineFlags(getenv, stderr)
+	if err := c.fs.Parse(args); err != nil {
+		return err
+	}
+	if c.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(c.fs.Args(), " "))
+	}
+	switch {
+	case c.crash.runs > 0:
+		return c.crash.run(ctx, getenv("DATABASE_URL"), stdout, stderr)
+	case c.compare.enabled():
+		return c.compare.run(ctx, c.fs, c.o, c.asJSON, stdout, stderr)
+	}
+	o, err := c.options(stderr)
+	if err != nil {
+		return err
+	}
+	announce(o, stderr)
+	rep, err := Run(ctx, o)
+	if rep == nil {
+		return err
+	}
+	return finish(stdout, rep, c.asJSON, err)
+}
+
+// stormCLI holds the storm command's flags.
+type stormCLI struct {
+	fs      *flag.FlagSet
+	o       Options // the options set by flags alone
+	asJSON  bool
+	compare *compareCLI
+	crash   crashCLI
+
+	// The flags the rest of the options come from (stormCLI.options).
+	url, metricsURL, dataDir string
+	keyFile, clinicsFile     string
+	stubListen, carrier      string
+}
+
+// defineFlags defines the storm command's flags, with their defaults from
+// getenv.
+func defineFlags(getenv func(string) string, stderr io.Writer) *stormCLI {
+	c := &stormCLI{fs: flag.NewFlagSet("storm", flag.ContinueOnError), dataDir: getenv("DATA_DIR")}
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
 	}
-	dataDir := getenv("DATA_DIR")
-	if dataDir == "" {
-		dataDir = "./data"
+	if c.dataDir == "" {
+		c.dataDir = "./data"
 	}
-	fs := flag.NewFlagSet("storm", flag.ContinueOnError)
+	fs := c.fs
 	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:"+port, "gateway base URL")
-	metricsURL := fs.String("metrics-url", "", "engine metrics (default <url>/metrics; \"off\" skips)")
-	fs.StringVar(&dataDir, "data-dir", dataDir, "the engine's DATA_DIR, for the development signing key")
-	keyFile := fs.String("telnyx-private-key-file", "", "base64 Ed25519 private key signing webhooks (default DATA_DIR/dev-keys/telnyx_ed25519.key)")
-	clinicsFile := fs.String("clinics-file", getenv("CLINICS_FILE"), "clinics file (default CLINICS_FILE, else the demo clinics)")
-	stubListen := fs.String("stub-listen", "127.0.0.1:18090", "address of the carrier API stub (start the engine with TELNYX_API_BASE_URL, or TWILIO_API_BASE_URL, pointing here)")
-	var o Options
-	carrier := fs.String("carrier", "telnyx", "what leads text through: telnyx (signed JSON webhooks) or twilio (signed form posts to the clinics' Twilio numbers)")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:"+port, "gateway base URL")
+	fs.StringVar(&c.metricsURL, "metrics-url", "", "engine metrics (default <url>/metrics; \"off\" skips)")
+	fs.StringVar(&c.dataDir, "data-dir", c.dataDir, "the engine's DATA_DIR, for the development signing key")
+	fs.StringVar(&c.keyFile, "telnyx-private-key-file", "", "base64 Ed25519 private key signing webhooks (default DATA_DIR/dev-keys/telnyx_ed25519.key)")
+	fs.StringVar(&c.clinicsFile, "clinics-file", getenv("CLINICS_FILE"), "clinics file (default CLINICS_FILE, else the demo clinics)")
+	fs.StringVar(&c.stubListen, "stub-listen", "127.0.0.1:18090", "address of the carrier API stub (start the engine with TELNYX_API_BASE_URL, or TWILIO_API_BASE_URL, pointing here)")
+	fs.StringVar(&c.carrier, "carrier", "telnyx", "what leads text through: telnyx (signed JSON webhooks) or twilio (signed form posts to the clinics' Twilio numbers)")
+	fs.BoolVar(&c.asJSON, "json", false, "print the report as JSON")
+	optionFlags(fs, &c.o, getenv)
+	c.compare = compareFlags(fs, getenv)
+	c.crash.define(fs)
+	return c
+}
+
+// optionFlags defines the flags that set Options directly.
+func optionFlags(fs *flag.FlagSet, o *Options, getenv func(string) string) {
 	fs.StringVar(&o.TwilioAuthToken, "twilio-auth-token", getenv("TWILIO_AUTH_TOKEN"), "with --carrier twilio: the engine's TWILIO_AUTH_TOKEN (default: the development token in DATA_DIR)")
 	fs.StringVar(&o.TwilioAccountSID, "twilio-account-sid", getenv("TWILIO_ACCOUNT_SID"), "with --carrier twilio: the engine's TWILIO_ACCOUNT_SID (the stub's account)")
 	fs.StringVar(&o.PublicBaseURL, "public-base-url", getenv("PUBLIC_BASE_URL"), "with --carrier twilio: the engine's PUBLIC_BASE_URL, which Twilio signs (default: --url)")
@@ -61,59 +111,53 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.DurationVar(&o.Settle, "settle", time.Second, "quiet time after the drain to catch late duplicates")
 	fs.IntVar(&o.Retries, "retries", 2, "re-posts of a message after a transport error or 5xx, 200 ms more apart each time (raise it to ride out a restart of the server)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed (0: random)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	cf := compareFlags(fs, getenv)
-	crashRuns := fs.Int("crash", 0, "crash storms: run the engine as a child process (`medspa serve`, on DATABASE_URL when set), kill it with SIGKILL mid-storm and restart it, this many times, and count lost and duplicated replies")
-	crashMessages := fs.Int("crash-messages", 200, "with --crash: texts per run (from 40 leads)")
-	crashKillAt := fs.Float64("crash-kill-at", 0.5, "with --crash: share of the replies after which the engine is killed")
-	inDoubt := fs.Duration("crash-in-doubt-wait", 15*time.Second, "with --crash: the engine's SEND_IN_DOUBT_WAIT")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	if *crashRuns > 0 {
-		bin, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		res, err := Crash(ctx, CrashOptions{Binary: bin, DatabaseURL: getenv("DATABASE_URL"), Runs: *crashRuns,
-			Messages: *crashMessages, KillAt: *crashKillAt, InDoubtWait: *inDoubt, Stdout: stdout, Stderr: stderr})
-		if err != nil {
-			return err
-		}
-		for _, r := range res {
-			if r.Lost > 0 || r.Duplicate > 0 || r.Kills == 0 {
-				return fmt.Errorf("crash run %d: %d lost, %d duplicated, %d kills", r.Run, r.Lost, r.Duplicate, r.Kills)
-			}
-		}
-		return nil
-	}
-	if cf.enabled() {
-		return cf.run(ctx, fs, o, *asJSON, stdout, stderr)
-	}
-	o.URL = strings.TrimRight(*url, "/")
-	o.MetricsURL = *metricsURL
-	switch o.MetricsURL {
+}
+
+// options completes the flags' Options for a run: addresses, the
+// carrier's credentials, the clinics, the stub's listener and the logger.
+func (c *stormCLI) options(stderr io.Writer) (Options, error) {
+	o := c.o
+	o.URL = strings.TrimRight(c.url, "/")
+	switch c.metricsURL {
 	case "":
 		o.MetricsURL = o.URL + "/metrics"
 	case "off":
 		o.MetricsURL = ""
+	default:
+		o.MetricsURL = c.metricsURL
+	}
+	o.Carrier = messages.Carrier(c.carrier)
+	if err := c.credentials(&o); err != nil {
+		return o, err
 	}
 	var err error
-	o.Carrier = messages.Carrier(*carrier)
+	if c.clinicsFile == "" {
+		o.Clinics = clinic.Demo()
+	} else if o.Clinics, err = clinicsync.LoadFile(c.clinicsFile); err != nil {
+		return o, err
+	}
+	if o.StubListener, err = net.Listen("tcp", c.stubListen); err != nil {
+		return o, fmt.Errorf("stub listen: %w", err)
+	}
+	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return o, nil
+}
+
+// credentials sets what signs the carrier's webhooks: the Telnyx signing
+// key, or the Twilio token and account.
+func (c *stormCLI) credentials(o *Options) error {
+	var err error
 	switch o.Carrier {
 	case messages.CarrierTelnyx:
-		if *keyFile == "" {
-			*keyFile = filepath.Join(dataDir, "dev-keys", "telnyx_ed25519.key")
+		keyFile := c.keyFile
+		if keyFile == "" {
+			keyFile = filepath.Join(c.dataDir, "dev-keys", "telnyx_ed25519.key")
 		}
-		if o.Key, err = ReadKeyFile(*keyFile); err != nil {
-			return err
-		}
+		o.Key, err = ReadKeyFile(keyFile)
+		return err
 	case messages.CarrierTwilio:
 		if o.TwilioAuthToken == "" {
-			if o.TwilioAuthToken, err = app.DevTwilioToken(dataDir); err != nil {
+			if o.TwilioAuthToken, err = app.DevTwilioToken(c.dataDir); err != nil {
 				return err
 			}
 		}
@@ -123,19 +167,13 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		if o.PublicBaseURL == "" {
 			o.PublicBaseURL = o.URL
 		}
-	default:
-		return fmt.Errorf("--carrier %q: want telnyx or twilio", *carrier)
+		return nil
 	}
-	if *clinicsFile == "" {
-		o.Clinics = clinic.Demo()
-	} else if o.Clinics, err = clinicsync.LoadFile(*clinicsFile); err != nil {
-		return err
-	}
-	o.StubListener, err = net.Listen("tcp", *stubListen)
-	if err != nil {
-		return fmt.Errorf("stub listen: %w", err)
-	}
-	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return fmt.Errorf("--carrier %q: want telnyx or twilio", c.carrier)
+}
+
+// announce tells where the storm posts and how the engine must be started.
+func announce(o Options, stderr io.Writer) {
 	if o.Carrier == messages.CarrierTwilio {
 		fmt.Fprintf(stderr, "storm: posting Twilio webhooks to %s, stub at http://%s (engine needs TWILIO_API_BASE_URL=http://%s TWILIO_ACCOUNT_SID=%s and the same TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL)\n",
 			o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.TwilioAccountSID)
@@ -143,25 +181,66 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stderr, "storm: posting to %s, stub at http://%s (engine needs TELNYX_API_BASE_URL=http://%s TELNYX_API_KEY=%s)\n",
 			o.URL, o.StubListener.Addr(), o.StubListener.Addr(), o.StubAPIKey)
 	}
-	rep, err := Run(ctx, o)
-	if rep != nil {
-		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			if werr := enc.Encode(rep); werr != nil {
-				return werr
-			}
-		} else if werr := rep.WriteTable(stdout); werr != nil {
+}
+
+// crashCLI holds the flags of --crash.
+type crashCLI struct {
+	runs, messages int
+	killAt         float64
+	inDoubt        time.Duration
+}
+
+func (c *crashCLI) define(fs *flag.FlagSet) {
+	fs.IntVar(&c.runs, "crash", 0, "crash storms: run the engine as a child process (`medspa serve`, on DATABASE_URL when set), kill it with SIGKILL mid-storm and restart it, this many times, and count lost and duplicated replies")
+	fs.IntVar(&c.messages, "crash-messages", 200, "with --crash: texts per run (from 40 leads)")
+	fs.Float64Var(&c.killAt, "crash-kill-at", 0.5, "with --crash: share of the replies after which the engine is killed")
+	fs.DurationVar(&c.inDoubt, "crash-in-doubt-wait", 15*time.Second, "with --crash: the engine's SEND_IN_DOUBT_WAIT")
+}
+
+// run plays the crash storms with this binary as the engine and fails
+// on any lost or duplicated reply, or a run without a kill.
+func (c *crashCLI) run(ctx context.Context, databaseURL string, stdout, stderr io.Writer) error {
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	res, err := Crash(ctx, CrashOptions{Binary: bin, DatabaseURL: databaseURL, Runs: c.runs,
+		Messages: c.messages, KillAt: c.killAt, InDoubtWait: c.inDoubt, Stdout: stdout, Stderr: stderr})
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Lost > 0 || r.Duplicate > 0 || r.Kills == 0 {
+			return fmt.Errorf("crash run %d: %d lost, %d duplicated, %d kills", r.Run, r.Lost, r.Duplicate, r.Kills)
+		}
+	}
+	return nil
+}
+
+// outcome is what a storm command prints: a report, a comparison or a
+// series of comparisons.
+type outcome interface {
+	WriteTable(io.Writer) error
+	// verdict is why the verification failed; nil when it passed.
+	verdict() error
+}
+
+// finish prints the outcome as JSON or as a table and returns the run's
+// error, else the verification's.
+func finish(w io.Writer, v outcome, asJSON bool, err error) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if werr := enc.Encode(v); werr != nil {
 			return werr
 		}
+	} else if werr := v.WriteTable(w); werr != nil {
+		return werr
 	}
 	if err != nil {
 		return err
 	}
-	if !rep.Passed {
-		return fmt.Errorf("verification failed: %s", strings.Join(rep.Failures, ", "))
-	}
-	return nil
+	return v.verdict()
 }
 
 // ReadKeyFile reads a base64 Ed25519 private key (64 bytes, or a 32-byte

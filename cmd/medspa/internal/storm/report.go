@@ -82,6 +82,13 @@ func newReport(o Options, runID string, clinics, leads int, began, loadEnded tim
 	return r
 }
 
+func (r *Report) verdict() error {
+	if r.Passed {
+		return nil
+	}
+	return fmt.Errorf("verification failed: %s", strings.Join(r.Failures, ", "))
+}
+
 // WriteTable prints the report for people.
 func (r *Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -29,7 +29,9 @@ type lead struct {
 type runner struct {
 	o       Options
 	runID   string
+	client  *http.Client
 	post    webhooks
+	clinics int // clinic numbers texted
 	leads   []*lead
 	byNum   map[string]*lead
 	ghosts  map[string]bool
@@ -53,6 +55,38 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	r, err := newRunner(o)
+	if err != nil {
+		return nil, err
+	}
+	stub := r.startStub()
+	defer stub.Close()
+
+	mon := newMonitor(r.client, o.MetricsURL)
+	mon.start(ctx)
+	began := time.Now()
+	steps := r.offerLoad(ctx)
+	loadEnded := time.Now()
+	r.drain(ctx, steps)
+	replies := stub.Replies()
+	mon.stop(ctx)
+
+	r.mu.Lock()
+	sent := append([]Sent(nil), r.sent...)
+	tally := r.tally
+	r.mu.Unlock()
+	tally.StubRefused = stub.Refused()
+	v := VerifyRun(sent, replies, func(n string) bool { return r.ghosts[n] }, Numbers{}.Foreign)
+	rep := newReport(o, r.runID, r.clinics, len(r.leads), began, loadEnded, tally, &v, replies, mon.result())
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("interrupted: %w", err)
+	}
+	return rep, nil
+}
+
+// newRunner draws the run's seed and id, picks the clinics and makes
+// their leads, and sets up how webhooks are posted.
+func newRunner(o Options) (*runner, error) {
 	seed := o.Seed
 	if seed == 0 {
 		seed = mrand.Uint64() | 1
@@ -72,74 +106,76 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Carrier == messages.CarrierTwilio {
 		post = newTwilioPoster(client, o)
 	}
-	r := &runner{o: o, runID: fmt.Sprintf("%08x", rng.Uint32()), rng: rng, post: post,
+	r := &runner{o: o, runID: fmt.Sprintf("%08x", rng.Uint32()), rng: rng, client: client, post: post, clinics: len(tg),
 		byNum: map[string]*lead{}, ghosts: map[string]bool{}, drained: make(chan struct{}),
 		tally: Tally{Errors: map[string]int{}}}
-	nums := NewNumbers(rng)
+	r.addLeads(tg, NewNumbers(rng))
+	if len(r.leads) == 0 {
+		return nil, fmt.Errorf("no leads: set --leads")
+	}
+	return r, nil
+}
+
+// addLeads makes LeadsPerClinic leads for each target.
+func (r *runner) addLeads(tg []clinicTarget, nums Numbers) {
 	for c, t := range tg {
-		for j := range o.LeadsPerClinic {
-			i := c*o.LeadsPerClinic + j
+		for j := range r.o.LeadsPerClinic {
+			i := c*r.o.LeadsPerClinic + j
 			l := &lead{idx: i, number: nums.Lead(i), ghost: nums.Ghost(i), name: leadNames[i%len(leadNames)],
-				target: t, script: o.Scripts[i%len(o.Scripts)], replies: make(chan struct{}, 64)}
+				target: t, script: r.o.Scripts[i%len(r.o.Scripts)], replies: make(chan struct{}, 64)}
 			r.leads = append(r.leads, l)
 			r.byNum[l.number] = l
 			r.ghosts[l.ghost] = true
 		}
 	}
-	if len(r.leads) == 0 {
-		return nil, fmt.Errorf("no leads: set --leads")
-	}
-	stub := NewStub(o.StubListener, o.StubAPIKey, r.onReply)
-	stub.Twilio(o.TwilioAccountSID, o.TwilioAuthToken)
-	if o.Receipts && o.Carrier == messages.CarrierTelnyx {
-		stub.Receipts(o.Key)
-	}
-	defer stub.Close()
+}
 
-	mon := newMonitor(client, o.MetricsURL)
-	mon.start(ctx)
-	began := time.Now()
+// startStub starts the carrier API stub that receives the engine's texts.
+func (r *runner) startStub() *Stub {
+	stub := NewStub(r.o.StubListener, r.o.StubAPIKey, r.onReply)
+	stub.Twilio(r.o.TwilioAccountSID, r.o.TwilioAuthToken)
+	if r.o.Receipts && r.o.Carrier == messages.CarrierTelnyx {
+		stub.Receipts(r.o.Key)
+	}
+	return stub
+}
+
+// offerLoad offers the load, open or closed loop, until Duration passes,
+// Messages are sent or every lead gave up. The channel it returns is
+// closed when the last lead's step has ended.
+func (r *runner) offerLoad(ctx context.Context) <-chan struct{} {
 	loadCtx, stopLoad := context.WithCancel(ctx)
-	if o.Duration > 0 {
+	if r.o.Duration > 0 {
 		var stopTimer context.CancelFunc
-		loadCtx, stopTimer = context.WithTimeout(loadCtx, o.Duration)
+		loadCtx, stopTimer = context.WithTimeout(loadCtx, r.o.Duration)
 		defer stopTimer()
 	}
 	var wg sync.WaitGroup
-	if o.Rate > 0 {
-		r.openLoop(ctx, loadCtx, stopLoad, rng, &wg)
+	if r.o.Rate > 0 {
+		r.openLoop(ctx, loadCtx, stopLoad, r.rng, &wg)
 	} else {
 		r.closedLoop(ctx, loadCtx, stopLoad, &wg)
 	}
 	stopLoad()
-	loadEnded := time.Now()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
+	return done
+}
+
+// drain gives the outstanding replies until Drain to come (leads still
+// waiting then give up), then waits Settle for late duplicates.
+func (r *runner) drain(ctx context.Context, steps <-chan struct{}) {
 	select {
-	case <-done:
-	case <-time.After(o.Drain):
+	case <-steps:
+	case <-time.After(r.o.Drain):
 	case <-ctx.Done():
 	}
 	close(r.drained)
-	<-done
+	<-steps
 	select {
-	case <-time.After(o.Settle):
+	case <-time.After(r.o.Settle):
 	case <-ctx.Done():
 	}
-	replies := stub.Replies()
-	mon.stop(ctx)
-
-	r.mu.Lock()
-	sent := append([]Sent(nil), r.sent...)
-	tally := r.tally
-	r.mu.Unlock()
-	tally.StubRefused = stub.Refused()
-	v := VerifyRun(sent, replies, func(n string) bool { return r.ghosts[n] }, Numbers{}.Foreign)
-	rep := newReport(o, r.runID, len(tg), len(r.leads), began, loadEnded, tally, &v, replies, mon.result())
-	if err := ctx.Err(); err != nil {
-		return rep, fmt.Errorf("interrupted: %w", err)
-	}
-	return rep, nil
 }
 
 func (r *runner) onReply(rep Reply) {
@@ -167,12 +203,28 @@ func (r *runner) gaveUp(stopLoad context.CancelFunc) {
 	}
 }
 
-// closedLoop keeps Concurrency messages in flight.
-func (r *runner) closedLoop(ctx, loadCtx context.Context, stopLoad context.CancelFunc, wg *sync.WaitGroup) {
+// idleLeads is a queue of the leads free to send, all of them at first.
+func (r *runner) idleLeads() chan *lead {
 	idle := make(chan *lead, len(r.leads))
 	for _, l := range r.leads {
 		idle <- l
 	}
+	return idle
+}
+
+// stepLead plays the lead's next step and queues it as idle again, unless
+// it gave up.
+func (r *runner) stepLead(ctx context.Context, l *lead, idle chan<- *lead, stopLoad context.CancelFunc) {
+	if r.step(ctx, l) {
+		idle <- l
+	} else {
+		r.gaveUp(stopLoad)
+	}
+}
+
+// closedLoop keeps Concurrency messages in flight.
+func (r *runner) closedLoop(ctx, loadCtx context.Context, stopLoad context.CancelFunc, wg *sync.WaitGroup) {
+	idle := r.idleLeads()
 	for range r.o.Concurrency {
 		wg.Add(1)
 		go func() {
@@ -188,11 +240,7 @@ func (r *runner) closedLoop(ctx, loadCtx context.Context, stopLoad context.Cance
 					stopLoad()
 					return
 				}
-				if r.step(ctx, l) {
-					idle <- l
-				} else {
-					r.gaveUp(stopLoad)
-				}
+				r.stepLead(ctx, l, idle, stopLoad)
 			}
 		}()
 	}
@@ -202,10 +250,7 @@ func (r *runner) closedLoop(ctx, loadCtx context.Context, stopLoad context.Cance
 // openLoop starts a message at every Poisson arrival, from a lead that is
 // not waiting for a reply; with none free the arrival is skipped.
 func (r *runner) openLoop(ctx, loadCtx context.Context, stopLoad context.CancelFunc, rng *mrand.Rand, wg *sync.WaitGroup) {
-	idle := make(chan *lead, len(r.leads))
-	for _, l := range r.leads {
-		idle <- l
-	}
+	idle := r.idleLeads()
 	arr := NewPoisson(r.o.Rate, rng)
 	start := time.Now()
 	timer := time.NewTimer(0)
@@ -238,11 +283,7 @@ func (r *runner) openLoop(ctx, loadCtx context.Context, stopLoad context.CancelF
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if r.step(ctx, l) {
-				idle <- l
-			} else {
-				r.gaveUp(stopLoad)
-			}
+			r.stepLead(ctx, l, idle, stopLoad)
 		}()
 	}
 }

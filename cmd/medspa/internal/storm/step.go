@@ -30,25 +30,50 @@ type Tally struct {
 // still be told apart.
 func (r *runner) step(ctx context.Context, l *lead) bool {
 	st := l.script[l.step%len(l.script)]
-	first := l.step < len(l.script)
 	text := fill(st.Text, l.name)
 	if r.roll(r.o.BadSigShare) {
 		r.forge(ctx, l, text)
 	}
-	for drained := false; !drained; {
-		select {
-		case <-l.replies:
-		default:
-			drained = true
-		}
-	}
+	l.dropReplies()
 	eventID := fmt.Sprintf("storm-%s-%d-%d", r.runID, l.idx, l.step)
 	body := r.post.body(eventID, l.number, l.target.Number, text, time.Now())
 	s := Sent{Lead: l.number, ClinicNumber: l.target.Number, Name: l.name, Step: l.step, Expected: st.Replies, At: time.Now()}
-	if first {
-		s.Expect = st.Expect
+	if l.step < len(l.script) {
+		s.Expect = st.Expect // checked on the script's first round only
 	}
 	r.count(func(t *Tally) { t.Messages++ })
+	r.deliver(ctx, body, &s)
+	r.mu.Lock()
+	r.sent = append(r.sent, s)
+	r.mu.Unlock()
+	if !s.Accepted {
+		return false
+	}
+	if r.roll(r.o.DupShare) {
+		r.postAgain(ctx, body)
+	}
+	if !r.awaitReplies(ctx, l, st.Replies) {
+		return false
+	}
+	l.step++
+	return true
+}
+
+// dropReplies forgets the signals of replies that came before this step.
+func (l *lead) dropReplies() {
+	for {
+		select {
+		case <-l.replies:
+		default:
+			return
+		}
+	}
+}
+
+// deliver posts body until the gateway takes it, refuses it, or Retries
+// re-posts after transport errors and 5xx answers are spent, and records
+// the outcome in s.
+func (r *runner) deliver(ctx context.Context, body []byte, s *Sent) {
 	for attempt := 0; attempt <= r.o.Retries; attempt++ {
 		if attempt > 0 {
 			r.count(func(t *Tally) { t.Retries++ })
@@ -60,41 +85,42 @@ func (r *runner) step(ctx context.Context, l *lead) bool {
 		status, err := r.post.post(ctx, body)
 		if err == nil && status == http.StatusOK {
 			s.Accepted, s.Uncertain = true, false
-			break
+			return
 		}
 		r.count(func(t *Tally) { t.Errors[errKind(status, err)]++ })
 		if err == nil && status < 500 {
-			break // refused: it will not be taken on a retry either
+			return // refused: it will not be taken on a retry either
 		}
 		s.Uncertain = true
 		if ctx.Err() != nil {
-			break
+			return
 		}
 	}
-	r.mu.Lock()
-	r.sent = append(r.sent, s)
-	r.mu.Unlock()
-	if !s.Accepted {
-		return false
-	}
-	if r.roll(r.o.DupShare) {
-		status, err := r.post.post(ctx, body) // same event id, signed anew: a carrier retry
-		r.count(func(t *Tally) {
-			t.DupPosted++
-			if err == nil && status == http.StatusOK {
-				t.DupAccepted++
-			} else {
-				t.Errors["dup_"+errKind(status, err)]++
-			}
-		})
-	}
-	if st.Replies == 0 {
-		l.step++
+}
+
+// postAgain posts an accepted webhook once more, as a carrier retry does:
+// the same event id, signed anew.
+func (r *runner) postAgain(ctx context.Context, body []byte) {
+	status, err := r.post.post(ctx, body)
+	r.count(func(t *Tally) {
+		t.DupPosted++
+		if err == nil && status == http.StatusOK {
+			t.DupAccepted++
+		} else {
+			t.Errors["dup_"+errKind(status, err)]++
+		}
+	})
+}
+
+// awaitReplies waits for n replies to the lead; it reports false when they
+// did not come within ReplyTimeout or the drain, or the run ended.
+func (r *runner) awaitReplies(ctx context.Context, l *lead, n int) bool {
+	if n == 0 {
 		return true
 	}
 	timeout := time.NewTimer(r.o.ReplyTimeout)
 	defer timeout.Stop()
-	for range st.Replies {
+	for range n {
 		select {
 		case <-l.replies:
 		case <-timeout.C:
@@ -107,7 +133,6 @@ func (r *runner) step(ctx context.Context, l *lead) bool {
 			return false
 		}
 	}
-	l.step++
 	return true
 }
 
