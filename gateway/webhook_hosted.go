@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
 )
 
@@ -23,15 +22,18 @@ const hostedEventPrefix = "messaging_hosted_number_order"
 
 // hostedEvent is the part of a Telnyx webhook this handler reads.
 type hostedEvent struct {
-	Data struct {
-		EventType  string `json:"event_type"`
-		ID         string `json:"id"`
-		OccurredAt string `json:"occurred_at"`
-		Payload    struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-		} `json:"payload"`
-	} `json:"data"`
+	Data hostedEventData `json:"data"`
+}
+
+// hostedEventData is the event itself: which order, in which status.
+type hostedEventData struct {
+	EventType  string `json:"event_type"`
+	ID         string `json:"id"`
+	OccurredAt string `json:"occurred_at"`
+	Payload    struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	} `json:"payload"`
 }
 
 // handleTelnyxHosted receives Telnyx's status updates of hosted-messaging
@@ -40,17 +42,8 @@ type hostedEvent struct {
 // acknowledged and counted as ignored; a store failure is 503 so Telnyx
 // retries. Updates older than the stored one are ignored by the store.
 func handleTelnyxHosted(key ed25519.PublicKey, store persistence.Store, m *Metrics, now func() time.Time) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := clock.Start()
-		defer func() {
-			m.webhookDuration.WithLabelValues(ProviderTelnyxHosted).Observe(start.Elapsed().Seconds())
-		}()
-		outcome := func(o string) { m.webhook(ProviderTelnyxHosted, o) }
-
-		body, ok := readWebhookBody(w, r, outcome)
-		if !ok {
-			return
-		}
+	route := webhookRoute{provider: ProviderTelnyxHosted, metrics: m}
+	return route.rawBody(func(w http.ResponseWriter, r *http.Request, body []byte, outcome func(string)) {
 		at := now()
 		if !verifyTelnyx(w, r, key, body, at, outcome) {
 			return
@@ -63,8 +56,7 @@ func handleTelnyxHosted(key ed25519.PublicKey, store persistence.Store, m *Metri
 		}
 		d := ev.Data
 		if !strings.HasPrefix(d.EventType, hostedEventPrefix) {
-			outcome(OutcomeIgnored)
-			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeIgnored})
+			answerStatus(w, outcome, OutcomeIgnored)
 			return
 		}
 		if d.ID == "" || d.Payload.ID == "" || d.Payload.Status == "" {
@@ -75,23 +67,29 @@ func handleTelnyxHosted(key ed25519.PublicKey, store persistence.Store, m *Metri
 		if t, err := time.Parse(time.RFC3339Nano, d.OccurredAt); err == nil {
 			at = t
 		}
-		if store == nil {
-			outcome(OutcomePublishFailed)
-			Error(w, r, fmt.Errorf("%w: no store configured", ErrUnavailable))
-			return
-		}
-		detail := d.EventType + " " + d.ID
-		err := store.UpdateAdminRecordStatus(r.Context(), persistence.AdminKindHostedOrder, d.Payload.ID, d.Payload.Status, detail, at)
-		switch {
-		case errors.Is(err, persistence.ErrNotFound):
-			outcome(OutcomeIgnored)
-			writeJSON(w, http.StatusOK, map[string]string{"status": "unknown_order"})
-		case err != nil:
-			outcome(OutcomePublishFailed)
-			Error(w, r, fmt.Errorf("%w: update hosted order: %w", ErrUnavailable, err))
-		default:
-			outcome(OutcomeAccepted)
-			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeAccepted})
-		}
+		updateHostedOrder(w, r, store, d, at, outcome)
 	})
+}
+
+// updateHostedOrder sets the stored order's status from a verified event
+// and answers the webhook: an unknown order is ignored, a store failure is
+// 503.
+func updateHostedOrder(w http.ResponseWriter, r *http.Request, store persistence.Store, d hostedEventData, at time.Time, outcome func(string)) {
+	if store == nil {
+		outcome(OutcomePublishFailed)
+		Error(w, r, fmt.Errorf("%w: no store configured", ErrUnavailable))
+		return
+	}
+	detail := d.EventType + " " + d.ID
+	err := store.UpdateAdminRecordStatus(r.Context(), persistence.AdminKindHostedOrder, d.Payload.ID, d.Payload.Status, detail, at)
+	switch {
+	case errors.Is(err, persistence.ErrNotFound):
+		outcome(OutcomeIgnored)
+		writeJSON(w, http.StatusOK, map[string]string{"status": "unknown_order"})
+	case err != nil:
+		outcome(OutcomePublishFailed)
+		Error(w, r, fmt.Errorf("%w: update hosted order: %w", ErrUnavailable, err))
+	default:
+		answerStatus(w, outcome, OutcomeAccepted)
+	}
 }

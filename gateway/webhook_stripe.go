@@ -8,7 +8,6 @@ import (
 
 	"github.com/medspa/engine/internal/directory"
 
-	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/internal/payments"
 )
 
@@ -19,14 +18,8 @@ import (
 // id, and the answer is 200 only once it is durable in JetStream.
 func handleStripe(secret string, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
 	known := func(id string) bool { _, ok := dir.ByID(id); return ok }
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := clock.Start()
-		defer func() { m.webhookDuration.WithLabelValues(ProviderStripe).Observe(start.Elapsed().Seconds()) }()
-		outcome := func(o string) { m.webhook(ProviderStripe, o) }
-		body, ok := readWebhookBody(w, r, outcome)
-		if !ok {
-			return
-		}
+	route := webhookRoute{provider: ProviderStripe, metrics: m}
+	return route.rawBody(func(w http.ResponseWriter, r *http.Request, body []byte, outcome func(string)) {
 		if secret == "" {
 			outcome(OutcomeBadSignature)
 			Error(w, r, errors.New("stripe webhook secret is not configured"))
@@ -38,23 +31,14 @@ func handleStripe(secret string, dir *directory.Directory, pub Publisher, m *Met
 		case errors.Is(err, payments.ErrBadSignature):
 			outcome(OutcomeBadSignature)
 			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
-			return
 		case errors.Is(err, payments.ErrIgnored):
-			outcome(OutcomeIgnored)
-			writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeIgnored})
-			return
+			answerStatus(w, outcome, OutcomeIgnored)
 		case err != nil:
 			outcome(OutcomeBadRequest)
 			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
-			return
+		default:
+			env.Received = at
+			deliver(w, r, pub, env, at, outcome, answerAccepted)
 		}
-		env.Received = at
-		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
-			outcome(OutcomePublishFailed)
-			Error(w, r, err)
-			return
-		}
-		outcome(OutcomeAccepted)
-		writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeAccepted})
 	})
 }

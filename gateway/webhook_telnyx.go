@@ -1,26 +1,17 @@
 package gateway
 
 import (
-	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
+	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/directory"
 
-	"github.com/medspa/engine/internal/clock"
-	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
-)
-
-// Limits of a webhook request.
-const (
-	maxWebhookBody = 1 << 20
-	publishTimeout = 5 * time.Second
 )
 
 // handleTelnyxMessages receives Telnyx messaging webhooks. It reads the raw
@@ -29,75 +20,42 @@ const (
 // so Telnyx retries. Unknown numbers and other event types are acknowledged
 // and counted.
 func handleTelnyxMessages(key ed25519.PublicKey, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
-	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
-		ev, err := telnyx.ParseMessage(body)
-		if err != nil {
-			return messages.Envelope{}, "", err
-		}
+	return telnyxHook(key, pub, m, now, telnyx.ParseMessage, func(ev telnyx.Event, at time.Time) (messages.Envelope, string) {
 		env, ok := telnyxEnvelope(ev, dir, at)
 		switch {
 		case ev.Inbound == nil && ev.Receipt == nil:
-			return env, OutcomeIgnored, nil
+			return env, OutcomeIgnored
 		case !ok:
-			return env, OutcomeUnknownNumber, nil
+			return env, OutcomeUnknownNumber
 		}
-		return env, "", nil
+		return env, ""
 	})
 }
 
-// telnyxBuild turns a verified Telnyx body into the envelope to publish, or
-// names the outcome of a body that carries no work (ignored, unknown
-// number), or fails to parse it (400).
-type telnyxBuild func(body []byte, at time.Time) (env messages.Envelope, skip string, err error)
-
 // telnyxHook is the shape every Telnyx route shares: read the raw body
-// once, verify its signature (401), build the envelope (400 when it does not
-// parse), and answer 200 only once it is durable in JetStream (503 when the
-// publish fails, so Telnyx retries). Every answer is counted by outcome.
-func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() time.Time, build telnyxBuild) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := clock.Start()
-		defer func() {
-			took := start.Elapsed()
-			m.webhookDuration.WithLabelValues(ProviderTelnyx).Observe(took.Seconds())
-			m.stages.Observe(stage.Gateway, took)
-		}()
-		outcome := func(o string) { m.webhook(ProviderTelnyx, o) }
-
-		body, ok := readWebhookBody(w, r, outcome)
-		if !ok {
-			return
-		}
+// once, verify its signature (401), parse it (400 when it does not parse),
+// build the envelope, and answer 200 only once it is durable in JetStream
+// (503 when the publish fails, so Telnyx retries). build names instead the
+// outcome of an event that carries no work (ignored, unknown number),
+// which is answered 200 with it. Every answer is counted by outcome.
+func telnyxHook[E any](key ed25519.PublicKey, pub Publisher, m *Metrics, now func() time.Time,
+	parse func(body []byte) (E, error), build func(ev E, at time.Time) (env messages.Envelope, skip string)) http.Handler {
+	route := webhookRoute{provider: ProviderTelnyx, metrics: m, gatewayStage: true}
+	return route.rawBody(func(w http.ResponseWriter, r *http.Request, body []byte, outcome func(string)) {
 		at := now()
 		if !verifyTelnyx(w, r, key, body, at, outcome) {
 			return
 		}
-		env, skip, err := build(body, at)
+		ev, err := parse(body)
 		if err != nil {
-			outcome(OutcomeBadRequest)
-			var fields telnyx.FieldErrors
-			if errors.As(err, &fields) {
-				Error(w, r, &ValidationError{Fields: fields})
-				return
-			}
-			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
+			rejectBody[telnyx.FieldErrors](w, r, err, outcome)
 			return
 		}
-		if skip != "" {
-			outcome(skip)
-			writeJSON(w, http.StatusOK, map[string]string{"status": skip})
-			return
+		if env, skip := build(ev, at); skip != "" {
+			answerStatus(w, outcome, skip)
+		} else {
+			deliver(w, r, pub, env, at, outcome, answerAccepted)
 		}
-		if env.Receipt != nil {
-			env.Receipt.CommandID = receiptCommand(r)
-		}
-		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
-			outcome(OutcomePublishFailed)
-			Error(w, r, err)
-			return
-		}
-		outcome(OutcomeAccepted)
-		writeJSON(w, http.StatusOK, map[string]string{"status": OutcomeAccepted})
 	})
 }
 
@@ -106,36 +64,25 @@ func telnyxHook(key ed25519.PublicKey, pub Publisher, m *Metrics, now func() tim
 // no message.
 func telnyxEnvelope(ev telnyx.Event, dir *directory.Directory, at time.Time) (env messages.Envelope, ok bool) {
 	env = messages.Envelope{V: messages.Version, ID: "telnyx:" + ev.ID, Received: at}
+	var owner *clinic.Clinic
 	switch {
 	case ev.Inbound != nil:
 		in := ev.Inbound
-		for _, to := range in.To {
-			c, found := dir.ByNumber(to)
-			if !found {
-				continue
-			}
-			env.Kind = messages.KindSMS
-			env.ClinicID = c.ID
-			env.Phone = in.From
-			env.SMS = &messages.InboundSMS{
-				Carrier:    messages.CarrierTelnyx,
-				ProviderID: in.MessageID,
-				From:       in.From,
-				To:         to,
-				Text:       in.Text,
-				Media:      in.Media,
-			}
-			break
+		var to string
+		owner, to, ok = ownerOfAny(dir, in.To)
+		env.Kind, env.Phone = messages.KindSMS, in.From
+		env.SMS = &messages.InboundSMS{
+			Carrier:    messages.CarrierTelnyx,
+			ProviderID: in.MessageID,
+			From:       in.From,
+			To:         to,
+			Text:       in.Text,
+			Media:      in.Media,
 		}
 	case ev.Receipt != nil:
 		rc := ev.Receipt
-		c, found := dir.ByNumber(rc.From)
-		if !found {
-			break
-		}
-		env.Kind = messages.KindReceipt
-		env.ClinicID = c.ID
-		env.Phone = rc.To
+		owner, ok = dir.ByNumber(rc.From)
+		env.Kind, env.Phone = messages.KindReceipt, rc.To
 		env.Receipt = &messages.DeliveryReceipt{
 			Carrier:    messages.CarrierTelnyx,
 			ProviderID: rc.MessageID,
@@ -143,28 +90,23 @@ func telnyxEnvelope(ev telnyx.Event, dir *directory.Directory, at time.Time) (en
 			ErrorCode:  rc.ErrorCode,
 		}
 	}
-	if env.ClinicID == "" {
+	if !ok {
 		return messages.Envelope{}, false
 	}
+	env.ClinicID = owner.ID
 	env.LeadID = messages.LeadID(env.ClinicID, env.Phone)
 	return env, true
 }
 
-// readWebhookBody reads a webhook's raw body once, up to maxWebhookBody; on
-// failure it answers the request, counts it and returns false.
-func readWebhookBody(w http.ResponseWriter, r *http.Request, outcome func(string)) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
-	if err == nil {
-		return body, true
+// ownerOfAny is the clinic that owns the first of numbers that a clinic
+// owns, and that number.
+func ownerOfAny(dir *directory.Directory, numbers []string) (*clinic.Clinic, string, bool) {
+	for _, n := range numbers {
+		if c, found := dir.ByNumber(n); found {
+			return c, n, true
+		}
 	}
-	outcome(OutcomeBadRequest)
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		Error(w, r, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, maxWebhookBody))
-		return nil, false
-	}
-	Error(w, r, fmt.Errorf("%w: read body: %v", ErrInvalid, err))
-	return nil, false
+	return nil, "", false
 }
 
 // verifyTelnyx checks a Telnyx webhook's signature over its raw body; on
@@ -181,23 +123,4 @@ func verifyTelnyx(w http.ResponseWriter, r *http.Request, key ed25519.PublicKey,
 	}
 	Error(w, r, fmt.Errorf("%w: %w", ErrUnauthorized, err))
 	return false
-}
-
-// publishEnvelope makes env durable: nil only after the PubAck. Any failure
-// is ErrUnavailable, so the provider retries.
-func publishEnvelope(ctx context.Context, pub Publisher, env messages.Envelope, origin time.Time) error {
-	if err := env.Validate(); err != nil {
-		return fmt.Errorf("build envelope: %w", err)
-	}
-	data, err := env.Encode()
-	if err != nil {
-		return fmt.Errorf("encode envelope: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
-	defer cancel()
-	subject := messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind)
-	if err := pub.Publish(ctx, subject, env.ID, data, origin); err != nil {
-		return fmt.Errorf("%w: publish %s: %w", ErrUnavailable, subject, err)
-	}
-	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/medspa/engine/internal/clock"
-	"github.com/medspa/engine/internal/stage"
 	"github.com/medspa/engine/internal/twilio"
 )
 
@@ -32,64 +30,48 @@ type twilioHook struct {
 // handle serves one Twilio webhook; toEnvelope maps its parameters. When no
 // clinic owns the number the webhook is acknowledged and counted.
 func (h twilioHook) handle(toEnvelope twilio.Mapper, pub Publisher) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := clock.Start()
-		defer func() {
-			took := start.Elapsed()
-			h.metrics.webhookDuration.WithLabelValues(ProviderTwilio).Observe(took.Seconds())
-			h.metrics.stages.Observe(stage.Gateway, took)
-		}()
-		outcome := func(o string) { h.metrics.webhook(ProviderTwilio, o) }
-
-		body, ok := readWebhookBody(w, r, outcome)
+	route := webhookRoute{provider: ProviderTwilio, metrics: h.metrics, gatewayStage: true}
+	return route.rawBody(func(w http.ResponseWriter, r *http.Request, body []byte, outcome func(string)) {
+		params, ok := h.verify(w, r, body, outcome)
 		if !ok {
-			return
-		}
-		params, err := url.ParseQuery(string(body))
-		if err != nil {
-			outcome(OutcomeBadRequest)
-			Error(w, r, fmt.Errorf("%w: malformed form body", ErrInvalid))
-			return
-		}
-		if h.token == "" || h.baseURL == "" {
-			outcome(OutcomeBadSignature)
-			Error(w, r, errors.New("verify twilio signature: no auth token or public base URL configured"))
-			return
-		}
-		signedURL := strings.TrimRight(h.baseURL, "/") + r.URL.RequestURI()
-		if err := twilio.Verify(h.token, signedURL, params, r.Header.Get(twilio.HeaderSignature)); err != nil {
-			outcome(OutcomeBadSignature)
-			Error(w, r, fmt.Errorf("%w: %w", ErrForbidden, err))
 			return
 		}
 		at := h.now()
 		env, ok, err := toEnvelope(params, at)
-		if err != nil {
-			outcome(OutcomeBadRequest)
-			var fields twilio.FieldErrors
-			if errors.As(err, &fields) {
-				Error(w, r, &ValidationError{Fields: fields})
-				return
-			}
-			Error(w, r, fmt.Errorf("%w: %w", ErrInvalid, err))
-			return
-		}
-		if !ok {
+		switch {
+		case err != nil:
+			rejectBody[twilio.FieldErrors](w, r, err, outcome)
+		case !ok:
 			outcome(OutcomeUnknownNumber)
 			writeTwiML(w)
-			return
+		default:
+			deliver(w, r, pub, env, at, outcome, writeTwiML)
 		}
-		if env.Receipt != nil {
-			env.Receipt.CommandID = receiptCommand(r)
-		}
-		if err := publishEnvelope(r.Context(), pub, env, at); err != nil {
-			outcome(OutcomePublishFailed)
-			Error(w, r, err)
-			return
-		}
-		outcome(OutcomeAccepted)
-		writeTwiML(w)
 	})
+}
+
+// verify parses a webhook's form body and checks X-Twilio-Signature over
+// the public URL and every parameter; on failure it answers the request,
+// counts it and returns false.
+func (h twilioHook) verify(w http.ResponseWriter, r *http.Request, body []byte, outcome func(string)) (url.Values, bool) {
+	params, err := url.ParseQuery(string(body))
+	if err != nil {
+		outcome(OutcomeBadRequest)
+		Error(w, r, fmt.Errorf("%w: malformed form body", ErrInvalid))
+		return nil, false
+	}
+	if h.token == "" || h.baseURL == "" {
+		outcome(OutcomeBadSignature)
+		Error(w, r, errors.New("verify twilio signature: no auth token or public base URL configured"))
+		return nil, false
+	}
+	signedURL := strings.TrimRight(h.baseURL, "/") + r.URL.RequestURI()
+	if err := twilio.Verify(h.token, signedURL, params, r.Header.Get(twilio.HeaderSignature)); err != nil {
+		outcome(OutcomeBadSignature)
+		Error(w, r, fmt.Errorf("%w: %w", ErrForbidden, err))
+		return nil, false
+	}
+	return params, true
 }
 
 func writeTwiML(w http.ResponseWriter) {

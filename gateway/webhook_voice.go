@@ -17,23 +17,19 @@ import (
 // acknowledged and counted as ignored. How often a caller is texted back,
 // and whether at all, is the conversation's decision.
 func handleTelnyxVoice(key ed25519.PublicKey, dir *directory.Directory, pub Publisher, m *Metrics, now func() time.Time) http.Handler {
-	return telnyxHook(key, pub, m, now, func(body []byte, at time.Time) (messages.Envelope, string, error) {
-		call, err := telnyx.ParseCall(body)
-		if err != nil {
-			return messages.Envelope{}, "", err
-		}
+	return telnyxHook(key, pub, m, now, telnyx.ParseCall, func(call telnyx.Call, at time.Time) (messages.Envelope, string) {
 		mc := call.Missed
 		if mc == nil {
-			return messages.Envelope{}, OutcomeIgnored, nil
+			return messages.Envelope{}, OutcomeIgnored
 		}
 		c, found := dir.ByNumber(mc.To)
 		if !found {
-			return messages.Envelope{}, OutcomeUnknownNumber, nil
+			return messages.Envelope{}, OutcomeUnknownNumber
 		}
 		return messages.Envelope{
 			V: messages.Version, ID: "telnyx:" + call.ID, Kind: messages.KindMissed,
 			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, mc.From), Phone: mc.From, Received: at,
 			Missed: &messages.MissedCall{Carrier: messages.CarrierTelnyx, From: mc.From, To: mc.To, Cause: mc.Cause},
-		}, "", nil
+		}, ""
 	})
 }
