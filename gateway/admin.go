@@ -242,10 +242,6 @@ func handleListAdminRecords(store persistence.Store) http.Handler {
 			Error(w, r, err)
 			return
 		}
-		items := make([]adminRecordView, len(recs))
-		for i, rec := range recs {
-			items[i] = viewAdminRecord(rec)
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+		writeItems(w, recs, viewAdminRecord)
 	})
 }

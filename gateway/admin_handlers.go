@@ -1,14 +1,17 @@
 package gateway
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/safetext"
+	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -31,6 +34,39 @@ func (d adminDeps) decode(w http.ResponseWriter, r *http.Request, q request, ext
 	return true
 }
 
+// checkCreate adds the field errors of a create call at Telnyx that do not
+// depend on its body: an unknown clinic, a too long Idempotency-Key.
+func (d adminDeps) checkCreate(f map[string]string, r *http.Request, clinicID string) {
+	d.checkClinic(f, clinicID)
+	checkIdempotencyKey(f, r)
+}
+
+// registered is what a record keeps of Telnyx's answer to a create call:
+// the object's id, the whole answer and its status.
+type registered struct {
+	externalID string
+	response   json.RawMessage
+	status     string
+}
+
+// register makes one create call at Telnyx, sending body (telnyxCall: the
+// call is bounded and idempotent), and stores the record of kind for the
+// clinic with the admin's request (saveRecord). A failed call is answered
+// by telnyxFailure.
+func (d adminDeps) register(w http.ResponseWriter, r *http.Request, kind, clinicID string, request, body any,
+	call func(context.Context, telnyx.CallOption) (registered, error)) {
+	ctx, cancel, key := d.telnyxCall(r, kind, clinicID, body)
+	defer cancel()
+	res, err := call(ctx, key)
+	if err != nil {
+		telnyxFailure(w, r, err)
+		return
+	}
+	rec := d.newAdminRecord(kind, clinicID, request)
+	rec.ExternalID, rec.Response, rec.Status = res.externalID, res.response, res.status
+	d.saveRecord(w, r, rec)
+}
+
 // handleCreateBrand registers a 10DLC brand at Telnyx and stores it.
 func handleCreateBrand(d adminDeps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -38,21 +74,14 @@ func handleCreateBrand(d adminDeps) http.Handler {
 			return
 		}
 		var q brandRequest
-		if !d.decode(w, r, &q, func(f map[string]string) { d.checkClinic(f, q.ClinicID); checkIdempotencyKey(f, r) }) {
+		if !d.decode(w, r, &q, func(f map[string]string) { d.checkCreate(f, r, q.ClinicID) }) {
 			return
 		}
 		brand := q.telnyx()
-		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindBrand, q.ClinicID, brand)
-		defer cancel()
-		res, err := d.telnyx.CreateBrand(ctx, brand, key)
-		if err != nil {
-			telnyxFailure(w, r, err)
-			return
-		}
-		rec := d.newAdminRecord(persistence.AdminKindBrand, q.ClinicID, q)
-		rec.ExternalID, rec.Response = res.BrandID, res.Raw
-		rec.Status = firstNonEmpty(res.IdentityStatus, res.Status, "submitted")
-		d.saveRecord(w, r, rec)
+		d.register(w, r, persistence.AdminKindBrand, q.ClinicID, q, brand, func(ctx context.Context, key telnyx.CallOption) (registered, error) {
+			res, err := d.telnyx.CreateBrand(ctx, brand, key)
+			return registered{res.BrandID, res.Raw, firstNonEmpty(res.IdentityStatus, res.Status, "submitted")}, err
+		})
 	})
 }
 
@@ -66,8 +95,7 @@ func handleCreateCampaign(d adminDeps) http.Handler {
 		var q campaignRequest
 		var lookupErr error
 		ok := d.decode(w, r, &q, func(f map[string]string) {
-			d.checkClinic(f, q.ClinicID)
-			checkIdempotencyKey(f, r)
+			d.checkCreate(f, r, q.ClinicID)
 			if _, bad := f["brand_id"]; bad {
 				return
 			}
@@ -87,17 +115,10 @@ func handleCreateCampaign(d adminDeps) http.Handler {
 			return
 		}
 		campaign := q.telnyx()
-		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindCampaign, q.ClinicID, campaign)
-		defer cancel()
-		res, err := d.telnyx.CreateCampaign(ctx, campaign, key)
-		if err != nil {
-			telnyxFailure(w, r, err)
-			return
-		}
-		rec := d.newAdminRecord(persistence.AdminKindCampaign, q.ClinicID, q)
-		rec.ExternalID, rec.Response = res.CampaignID, res.Raw
-		rec.Status = firstNonEmpty(res.CampaignStatus, "submitted")
-		d.saveRecord(w, r, rec)
+		d.register(w, r, persistence.AdminKindCampaign, q.ClinicID, q, campaign, func(ctx context.Context, key telnyx.CallOption) (registered, error) {
+			res, err := d.telnyx.CreateCampaign(ctx, campaign, key)
+			return registered{res.CampaignID, res.Raw, firstNonEmpty(res.CampaignStatus, "submitted")}, err
+		})
 	})
 }
 
@@ -110,8 +131,7 @@ func handleCreateHostedOrder(d adminDeps) http.Handler {
 		}
 		var q hostedOrderRequest
 		ok := d.decode(w, r, &q, func(f map[string]string) {
-			d.checkClinic(f, q.ClinicID)
-			checkIdempotencyKey(f, r)
+			d.checkCreate(f, r, q.ClinicID)
 			if q.MessagingProfileID == "" && d.profileID == "" {
 				f["messaging_profile_id"] = "required: no default messaging profile is configured"
 			}
@@ -128,18 +148,12 @@ func handleCreateHostedOrder(d adminDeps) http.Handler {
 			return
 		}
 		order := telnyxOrder(q, d.profileID)
-		ctx, cancel, key := d.telnyxCall(r, persistence.AdminKindHostedOrder, q.ClinicID, order)
-		defer cancel()
-		res, err := d.telnyx.CreateHostedOrder(ctx, order, key)
-		if err != nil {
-			telnyxFailure(w, r, err)
-			return
-		}
+		// The record keeps the numbers and profile as ordered.
 		q.PhoneNumbers, q.MessagingProfileID = order.PhoneNumbers, order.MessagingProfileID
-		rec := d.newAdminRecord(persistence.AdminKindHostedOrder, q.ClinicID, q)
-		rec.ExternalID, rec.Response = res.ID, res.Raw
-		rec.Status = firstNonEmpty(res.Status, "pending")
-		d.saveRecord(w, r, rec)
+		d.register(w, r, persistence.AdminKindHostedOrder, q.ClinicID, q, order, func(ctx context.Context, key telnyx.CallOption) (registered, error) {
+			res, err := d.telnyx.CreateHostedOrder(ctx, order, key)
+			return registered{res.ID, res.Raw, firstNonEmpty(res.Status, "pending")}, err
+		})
 	})
 }
 

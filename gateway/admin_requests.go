@@ -44,9 +44,7 @@ var (
 // Valid returns what is wrong with the request, field by field.
 func (q brandRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
-	if !messages.ValidToken(q.ClinicID) {
-		f["clinic_id"] = "required: a clinic id"
-	}
+	checkClinicID(f, q.ClinicID)
 	switch {
 	case q.EntityType == "SOLE_PROPRIETOR":
 		f["entity_type"] = "sole proprietor brands need an OTP verification this API does not do"
@@ -144,9 +142,7 @@ var keywordRE = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
 // Valid returns what is wrong with the request, field by field.
 func (q campaignRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
-	if !messages.ValidToken(q.ClinicID) {
-		f["clinic_id"] = "required: a clinic id"
-	}
+	checkClinicID(f, q.ClinicID)
 	lengthField(f, "brand_id", q.BrandID, 1, 100)
 	if !telnyx.Known(telnyx.UseCases, q.Usecase) {
 		f["usecase"] = "one of " + strings.Join(telnyx.UseCases, ", ")
@@ -241,9 +237,7 @@ const maxHostedNumbers = 20
 // Valid returns what is wrong with the request, field by field.
 func (q hostedOrderRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
-	if !messages.ValidToken(q.ClinicID) {
-		f["clinic_id"] = "required: a clinic id"
-	}
+	checkClinicID(f, q.ClinicID)
 	if n := len(q.PhoneNumbers); n < 1 || n > maxHostedNumbers {
 		f["phone_numbers"] = fmt.Sprintf("1 to %d phone numbers", maxHostedNumbers)
 	}
@@ -288,9 +282,7 @@ const maxSendText = 1600
 // its control characters but newline and tab (safetext.Body).
 func (q sendRequest) Valid(time.Time) map[string]string {
 	f := map[string]string{}
-	if !messages.ValidToken(q.ClinicID) {
-		f["clinic_id"] = "required: a clinic id"
-	}
+	checkClinicID(f, q.ClinicID)
 	if _, err := phone.Normalize(q.To); err != nil {
 		f["to"] = "required: a phone number"
 	}
@@ -301,6 +293,13 @@ func (q sendRequest) Valid(time.Time) map[string]string {
 		f["purpose"] = "reply or initiated"
 	}
 	return f
+}
+
+// checkClinicID adds a field error when id cannot be a clinic id.
+func checkClinicID(f map[string]string, id string) {
+	if !messages.ValidToken(id) {
+		f["clinic_id"] = "required: a clinic id"
+	}
 }
 
 func lengthOK(s string, min, max int) bool {

@@ -135,15 +135,28 @@ func handleCreateUser(cfg Config) http.Handler {
 			Error(w, r, err)
 			return
 		}
-		link, exp, err := NewInvite(r.Context(), cfg.Users, cfg.PublicBaseURL, u.ID, now)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "user created", slog.String("user_id", u.ID),
-			slog.String("role", u.Role), slog.String("by", claimsFrom(r.Context()).Subject))
-		writeJSON(w, http.StatusCreated, inviteView{User: viewAdminUser(u), InviteURL: link, ExpiresAt: exp.UTC()})
+		answerInvite(w, r, cfg, u, now, http.StatusCreated, "user created", slog.String("role", u.Role))
 	})
+}
+
+// answerInvite stores a new invite for u and answers status with the user
+// and the link; the admin's action is logged as event.
+func answerInvite(w http.ResponseWriter, r *http.Request, cfg Config, u persistence.User, now time.Time, status int, event string, attrs ...slog.Attr) {
+	link, exp, err := NewInvite(r.Context(), cfg.Users, cfg.PublicBaseURL, u.ID, now)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	logUserAction(r, event, u.ID, attrs...)
+	writeJSON(w, status, inviteView{User: viewAdminUser(u), InviteURL: link, ExpiresAt: exp.UTC()})
+}
+
+// logUserAction logs what an admin did to a user: the user, attrs, and the
+// admin.
+func logUserAction(r *http.Request, event, userID string, attrs ...slog.Attr) {
+	all := append([]slog.Attr{slog.String("user_id", userID)}, attrs...)
+	all = append(all, slog.String("by", claimsFrom(r.Context()).Subject))
+	loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, event, all...)
 }
 
 // userParam loads the user named by {id}: 404 when there is none.
@@ -159,54 +172,46 @@ func userParam(w http.ResponseWriter, r *http.Request, cfg Config) (persistence.
 	return u, true
 }
 
+// userRoute serves a route on the user named by {id}: 503 without a user
+// store, 404 when there is no such user.
+func userRoute(cfg Config, serve func(w http.ResponseWriter, r *http.Request, u persistence.User)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !usersReady(w, r, cfg) {
+			return
+		}
+		if u, ok := userParam(w, r, cfg); ok {
+			serve(w, r, u)
+		}
+	})
+}
+
 // handleResetUser answers POST /admin/users/{id}/reset with a new invite
 // link; the user's older links stop working. The password stays until
 // the link is used, which also ends the user's other sessions. 409 for a
 // disabled user.
 func handleResetUser(cfg Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !usersReady(w, r, cfg) {
-			return
-		}
-		u, ok := userParam(w, r, cfg)
-		if !ok {
-			return
-		}
+	return userRoute(cfg, func(w http.ResponseWriter, r *http.Request, u persistence.User) {
 		if u.Disabled() {
 			Error(w, r, fmt.Errorf("%w: the user is disabled", ErrConflict))
 			return
 		}
-		link, exp, err := NewInvite(r.Context(), cfg.Users, cfg.PublicBaseURL, u.ID, cfg.Now())
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "user invite reset", slog.String("user_id", u.ID),
-			slog.String("by", claimsFrom(r.Context()).Subject))
-		writeJSON(w, http.StatusOK, inviteView{User: viewAdminUser(u), InviteURL: link, ExpiresAt: exp.UTC()})
+		answerInvite(w, r, cfg, u, cfg.Now(), http.StatusOK, "user invite reset")
 	})
 }
 
 // handleDisableUser answers POST /admin/users/{id}/disable: the user can
 // no longer sign in, and their sessions and invite links end at once.
 func handleDisableUser(cfg Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !usersReady(w, r, cfg) {
+	return userRoute(cfg, func(w http.ResponseWriter, r *http.Request, u persistence.User) {
+		if err := cfg.Users.DisableUser(r.Context(), u.ID, cfg.Now()); err != nil {
+			Error(w, r, err)
 			return
 		}
 		u, ok := userParam(w, r, cfg)
 		if !ok {
 			return
 		}
-		if err := cfg.Users.DisableUser(r.Context(), u.ID, cfg.Now()); err != nil {
-			Error(w, r, err)
-			return
-		}
-		if u, ok = userParam(w, r, cfg); !ok {
-			return
-		}
-		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "user disabled", slog.String("user_id", u.ID),
-			slog.String("by", claimsFrom(r.Context()).Subject))
+		logUserAction(r, "user disabled", u.ID)
 		writeJSON(w, http.StatusOK, map[string]any{"user": viewAdminUser(u)})
 	})
 }
@@ -222,10 +227,6 @@ func handleListUsers(cfg Config) http.Handler {
 			Error(w, r, err)
 			return
 		}
-		items := make([]adminUserView, len(list))
-		for i, u := range list {
-			items[i] = viewAdminUser(u)
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": items})
+		writeItems(w, list, viewAdminUser)
 	})
 }

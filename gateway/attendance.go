@@ -119,13 +119,8 @@ func handleAttendance(dir *directory.Directory, store persistence.Store, live Li
 		id := "attendance:" + apptID + ":" + req.Status
 		env := messages.Envelope{V: messages.Version, ID: id, Kind: messages.KindStaff, ClinicID: clinicID, LeadID: s.LeadID, Phone: s.Phone, Received: t,
 			Staff: &messages.StaffAction{Type: messages.StaffAttendance, UserID: claimsFrom(ctx).Subject, AppointmentID: apptID, Status: req.Status}}
-		data, err := env.Encode()
-		if err != nil {
-			Error(w, r, fmt.Errorf("encode attendance: %w", err))
-			return
-		}
-		if err := pub.Publish(ctx, messages.InboundSubject(clinicID, s.LeadID, messages.KindStaff), id, data, t); err != nil {
-			Error(w, r, fmt.Errorf("%w: publish attendance: %v", ErrUnavailable, err))
+		if err := publishStaff(ctx, pub, env, "attendance"); err != nil {
+			Error(w, r, err)
 			return
 		}
 		loggerFrom(ctx).LogAttrs(ctx, slog.LevelInfo, "attendance recorded", slog.String("clinic_id", clinicID),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/directory"
 
 	"github.com/go-chi/chi/v5"
@@ -213,11 +214,31 @@ func clinicAccess(dir *directory.Directory) func(http.Handler) http.Handler {
 				Error(w, r, fmt.Errorf("%w: token is not for this clinic", ErrForbidden))
 				return
 			}
-			if _, ok := dir.ByID(id); !ok {
-				Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
+			if _, err := clinicOf(dir, id); err != nil {
+				Error(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// clinicOf is the clinic with this id; ErrNotFound when there is none.
+func clinicOf(dir *directory.Directory, id string) (*clinic.Clinic, error) {
+	c, ok := dir.ByID(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown clinic", ErrNotFound)
+	}
+	return c, nil
+}
+
+// clinicParam is the clinic named by {clinic_id}; when there is none it
+// answers 404 and returns false.
+func clinicParam(w http.ResponseWriter, r *http.Request, dir *directory.Directory) (*clinic.Clinic, bool) {
+	c, err := clinicOf(dir, chi.URLParam(r, "clinic_id"))
+	if err != nil {
+		Error(w, r, err)
+		return nil, false
+	}
+	return c, true
 }

@@ -116,12 +116,17 @@ type blockView struct {
 }
 
 func blockOf(c *clinic.Clinic, b clinic.Block) blockView {
-	v := blockView{ID: b.ID, ProviderID: b.ProviderID, RoomID: b.RoomID, Start: b.Start, End: b.End, Reason: b.Reason,
-		Source: b.Source, Summary: b.Summary}
-	if c != nil {
-		v.ProviderName = c.ProviderName(b.ProviderID)
+	return blockView{ID: b.ID, ProviderID: b.ProviderID, ProviderName: providerName(c, b.ProviderID), RoomID: b.RoomID,
+		Start: b.Start, End: b.End, Reason: b.Reason, Source: b.Source, Summary: b.Summary}
+}
+
+// providerName is the name of provider id at clinic c; "" when c is nil
+// or has no such provider.
+func providerName(c *clinic.Clinic, id string) string {
+	if c == nil {
+		return ""
 	}
-	return v
+	return c.ProviderName(id)
 }
 
 // blockCreated is the answer to POST .../blocks: the block and the held
@@ -136,12 +141,11 @@ type blockCreated struct {
 // their conversations are handed to staff with a note naming both.
 func handleAddBlock(dir *directory.Directory, blocks BlockChanger, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		clinicID := chi.URLParam(r, "clinic_id")
-		c, ok := dir.ByID(clinicID)
+		c, ok := clinicParam(w, r, dir)
 		if !ok {
-			Error(w, r, fmt.Errorf("%w: no such clinic", ErrNotFound))
 			return
 		}
+		clinicID := c.ID
 		var req blockRequest
 		if err := readJSON(w, r, blockBody, &req); err != nil {
 			Error(w, r, err)

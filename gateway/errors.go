@@ -187,6 +187,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// writeItems answers 200 with {"items": [...]}, each of list as view
+// shows it.
+func writeItems[T, V any](w http.ResponseWriter, list []T, view func(T) V) {
+	items := make([]V, len(list))
+	for i, x := range list {
+		items[i] = view(x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}
+
 // Request-scoped values set by the middleware.
 type ctxKey int
 

@@ -121,12 +121,62 @@ func lockedOut(w http.ResponseWriter, r *http.Request, cfg Config, checks []pers
 	return true
 }
 
-// countFailure counts a failed sign-in against checks.
-func countFailure(r *http.Request, cfg Config, checks []persistence.RateCheck) error {
+// failSignIn counts a failed sign-in against checks and answers why.
+func failSignIn(w http.ResponseWriter, r *http.Request, cfg Config, checks []persistence.RateCheck, why error) {
 	if _, err := cfg.Users.TakeRate(r.Context(), cfg.Now(), checks); err != nil {
-		return fmt.Errorf("count failed sign-in: %w", err)
+		Error(w, r, fmt.Errorf("count failed sign-in: %w", err))
+		return
 	}
-	return nil
+	Error(w, r, why)
+}
+
+// signInRequest is the body of a route that signs a user in; account is
+// the email whose failures it counts ("" for none).
+type signInRequest interface {
+	request
+	account() string
+}
+
+func (q loginRequest) account() string  { return q.Email }
+func (q inviteRequest) account() string { return "" }
+
+// signInRoute serves a route that signs a user in: 503 without a user
+// store, the body read and checked, and 429 while the failure counts of
+// the client address or the account are full. Then user finds who signs
+// in: a refusal is counted as a failed sign-in and answered; otherwise
+// the user's session starts, the sign-in is logged as event and answered
+// with the user and the CSRF token.
+func signInRoute[T signInRequest](cfg Config, event string, user func(r *http.Request, q T) (u persistence.User, refusal, err error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !usersReady(w, r, cfg) {
+			return
+		}
+		q, err := decodeRequest[T](w, r, authBody, cfg.Now(), nil)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		checks := loginChecks(cfg, r, q.account())
+		if lockedOut(w, r, cfg, checks) {
+			return
+		}
+		u, refusal, err := user(r, q)
+		switch {
+		case err != nil:
+			Error(w, r, err)
+			return
+		case refusal != nil:
+			failSignIn(w, r, cfg, checks, refusal)
+			return
+		}
+		s, err := startSession(w, r, cfg, u)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, event, slog.String("user_id", u.ID))
+		writeJSON(w, http.StatusOK, meView{User: viewUser(u), CSRFToken: s.CSRF})
+	})
 }
 
 // usersReady answers 503 and returns false without a user store.
@@ -146,50 +196,34 @@ func usersReady(w http.ResponseWriter, r *http.Request, cfg Config) bool {
 // either count is full every attempt, right or wrong, is answered 429
 // with Retry-After.
 func handleLogin(cfg Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !usersReady(w, r, cfg) {
-			return
-		}
-		q, err := decodeRequest[loginRequest](w, r, authBody, cfg.Now(), nil)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		checks := loginChecks(cfg, r, q.Email)
-		if lockedOut(w, r, cfg, checks) {
-			return
-		}
+	return signInRoute(cfg, "signed in", func(r *http.Request, q loginRequest) (persistence.User, error, error) {
 		u, err := cfg.Users.UserByEmail(r.Context(), q.Email)
 		if err != nil && !errors.Is(err, persistence.ErrNotFound) {
-			Error(w, r, fmt.Errorf("sign in: %w", err))
-			return
+			return u, nil, fmt.Errorf("sign in: %w", err)
 		}
-		ok := false
-		if err == nil && u.PasswordHash != "" {
-			if ok, err = password.Verify(u.PasswordHash, q.Password); err != nil {
-				loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "stored password hash unreadable",
-					slog.String("user_id", u.ID), slog.String("error", err.Error()))
-				ok = false
-			}
-		} else {
-			password.VerifyDummy(q.Password)
+		if !passwordMatches(r, u, err == nil, q.Password) || u.Disabled() {
+			return u, errBadLogin, nil
 		}
-		if !ok || u.Disabled() {
-			if err := countFailure(r, cfg, checks); err != nil {
-				Error(w, r, err)
-				return
-			}
-			Error(w, r, errBadLogin)
-			return
-		}
-		s, err := startSession(w, r, cfg, u)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "signed in", slog.String("user_id", u.ID))
-		writeJSON(w, http.StatusOK, meView{User: viewUser(u), CSRFToken: s.CSRF})
+		return u, nil, nil
 	})
+}
+
+// passwordMatches checks pw against the password of u. No user (found
+// false) and a user without a password take the same work, a dummy hash,
+// and do not match; a stored hash that cannot be read is logged and does
+// not match.
+func passwordMatches(r *http.Request, u persistence.User, found bool, pw string) bool {
+	if !found || u.PasswordHash == "" {
+		password.VerifyDummy(pw)
+		return false
+	}
+	ok, err := password.Verify(u.PasswordHash, pw)
+	if err != nil {
+		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "stored password hash unreadable",
+			slog.String("user_id", u.ID), slog.String("error", err.Error()))
+		return false
+	}
+	return ok
 }
 
 // handleAcceptInvite sets the password of the invite's user (once, before
@@ -197,44 +231,19 @@ func handleLogin(cfg Config) http.Handler {
 // unknown, used, replaced or expired invite is 404 and counts as a failed
 // sign-in of the client address.
 func handleAcceptInvite(cfg Config) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !usersReady(w, r, cfg) {
-			return
-		}
-		q, err := decodeRequest[inviteRequest](w, r, authBody, cfg.Now(), nil)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		checks := loginChecks(cfg, r, "")
-		if lockedOut(w, r, cfg, checks) {
-			return
-		}
+	return signInRoute(cfg, "invite accepted", func(r *http.Request, q inviteRequest) (persistence.User, error, error) {
 		hash, err := password.Hash(q.Password)
 		if err != nil {
-			Error(w, r, err)
-			return
+			return persistence.User{}, nil, err
 		}
 		u, err := cfg.Users.UseInvite(r.Context(), hashSecret(chi.URLParam(r, "token")), hash, cfg.Now())
 		if errors.Is(err, persistence.ErrNotFound) {
-			if err := countFailure(r, cfg, checks); err != nil {
-				Error(w, r, err)
-				return
-			}
-			Error(w, r, fmt.Errorf("%w: this invite link is unknown, used, replaced or expired; ask an admin for a new one", ErrNotFound))
-			return
+			return u, fmt.Errorf("%w: this invite link is unknown, used, replaced or expired; ask an admin for a new one", ErrNotFound), nil
 		}
 		if err != nil {
-			Error(w, r, fmt.Errorf("accept invite: %w", err))
-			return
+			return u, nil, fmt.Errorf("accept invite: %w", err)
 		}
-		s, err := startSession(w, r, cfg, u)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelInfo, "invite accepted", slog.String("user_id", u.ID))
-		writeJSON(w, http.StatusOK, meView{User: viewUser(u), CSRFToken: s.CSRF})
+		return u, nil, nil
 	})
 }
 

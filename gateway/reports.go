@@ -7,8 +7,6 @@ import (
 
 	"github.com/medspa/engine/internal/directory"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/medspa/engine/internal/report"
 	"github.com/medspa/engine/persistence"
 )
@@ -20,12 +18,11 @@ import (
 // series. asCSV writes the same as CSV (the .csv route).
 func handleFunnelReport(dir *directory.Directory, store persistence.Store, now func() time.Time, asCSV bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := chi.URLParam(r, "clinic_id")
-		c, ok := dir.ByID(id)
+		c, ok := clinicParam(w, r, dir)
 		if !ok {
-			Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
 			return
 		}
+		id := c.ID
 		if store == nil {
 			Error(w, r, fmt.Errorf("%w: no store", ErrUnavailable))
 			return

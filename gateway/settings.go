@@ -98,9 +98,9 @@ func readSettings(ctx context.Context, dir *directory.Directory, store persisten
 			return clinicSettings{}, fmt.Errorf("load settings: %w", err)
 		}
 	}
-	c, ok := dir.ByID(id)
-	if !ok {
-		return clinicSettings{}, fmt.Errorf("%w: unknown clinic", ErrNotFound)
+	c, err := clinicOf(dir, id)
+	if err != nil {
+		return clinicSettings{}, err
 	}
 	return clinicSettings{Version: dir.Version(id), Clinic: *c}, nil
 }
@@ -316,9 +316,9 @@ func currentSettings(ctx context.Context, dir *directory.Directory, store persis
 			return clinic.Clinic{}, 0, fmt.Errorf("load settings: %w", err)
 		}
 	}
-	c, ok := dir.ByID(id)
-	if !ok {
-		return clinic.Clinic{}, 0, fmt.Errorf("%w: unknown clinic", ErrNotFound)
+	c, err := clinicOf(dir, id)
+	if err != nil {
+		return clinic.Clinic{}, 0, err
 	}
 	return *c, dir.Version(id), nil
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"log/slog"
@@ -111,19 +112,27 @@ func handleAction(store persistence.Store, pub Publisher, now func() time.Time) 
 			Error(w, r, fmt.Errorf("staff envelope: %w", err))
 			return
 		}
-		data, err := env.Encode()
-		if err != nil {
-			Error(w, r, fmt.Errorf("encode staff envelope: %w", err))
-			return
-		}
-		if err := pub.Publish(ctx, messages.InboundSubject(clinicID, s.LeadID, messages.KindStaff), id, data, t); err != nil {
-			Error(w, r, fmt.Errorf("%w: publish staff action: %v", ErrUnavailable, err))
+		if err := publishStaff(ctx, pub, env, "staff action"); err != nil {
+			Error(w, r, err)
 			return
 		}
 		loggerFrom(ctx).LogAttrs(ctx, slog.LevelInfo, "staff action accepted", slog.String("clinic_id", clinicID),
 			slog.String("lead_id", s.LeadID), slog.String("action_id", id), slog.String("type", req.Type))
 		writeJSON(w, http.StatusAccepted, actionAccepted{ActionID: id})
 	})
+}
+
+// publishStaff publishes env, a KindStaff envelope, on its conversation's
+// inbound subject: nil once it is durable. what names it in errors.
+func publishStaff(ctx context.Context, pub Publisher, env messages.Envelope, what string) error {
+	data, err := env.Encode()
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", what, err)
+	}
+	if err := pub.Publish(ctx, messages.InboundSubject(env.ClinicID, env.LeadID, messages.KindStaff), env.ID, data, env.Received); err != nil {
+		return fmt.Errorf("%w: publish %s: %v", ErrUnavailable, what, err)
+	}
+	return nil
 }
 
 // actionBody is how the actions route reads its body.

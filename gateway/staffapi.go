@@ -36,20 +36,11 @@ type transcriptMessage struct {
 	AuthorName string `json:"author_name,omitempty"`
 }
 
+// appointmentView is an appointment in staff API responses: the clinic's
+// record of it, with the name of its provider.
 type appointmentView struct {
-	ID        string    `json:"id"`
-	LeadID    string    `json:"lead_id"`
-	ServiceID string    `json:"service_id"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	Status    string    `json:"status"`
-	HoldUntil time.Time `json:"hold_until,omitzero"`
-	// ProviderID, ProviderName and RoomID say who gives it and where;
-	// Attendance is what staff recorded (arrived, completed, no_show).
-	ProviderID   string `json:"provider_id,omitempty"`
+	clinic.Appointment
 	ProviderName string `json:"provider_name,omitempty"`
-	RoomID       string `json:"room_id,omitempty"`
-	Attendance   string `json:"attendance,omitempty"`
 	// AttendanceNext is what staff may record now (conversation detail
 	// only; by the server's clock, so the inbox needs none of its own).
 	AttendanceNext []string `json:"attendance_next,omitempty"`
@@ -308,10 +299,5 @@ func stateAttendance(state []byte) map[string]string {
 }
 
 func appointmentOf(c *clinic.Clinic, a clinic.Appointment) appointmentView {
-	v := appointmentView{ID: a.ID, LeadID: a.LeadID, ServiceID: a.ServiceID, Start: a.Start, End: a.End, Status: a.Status, HoldUntil: a.HoldUntil,
-		ProviderID: a.ProviderID, RoomID: a.RoomID, Attendance: a.Attendance}
-	if c != nil {
-		v.ProviderName = c.ProviderName(a.ProviderID)
-	}
-	return v
+	return appointmentView{Appointment: a, ProviderName: providerName(c, a.ProviderID)}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/medspa/engine/internal/directory"
 
-	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/messages"
 )
 
@@ -42,12 +41,8 @@ type webLeadAccepted struct {
 // looks like any other and nothing is published. An accepted lead is a
 // KindWebLead envelope, durable before the 202.
 func handleWebLead(d webLeadDeps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := clock.Start()
-		defer func() {
-			d.metrics.webhookDuration.WithLabelValues(ProviderWeb).Observe(start.Elapsed().Seconds())
-		}()
-		outcome := func(o string) { d.metrics.webhook(ProviderWeb, o) }
+	route := webhookRoute{provider: ProviderWeb, metrics: d.metrics}
+	return route.handler(func(w http.ResponseWriter, r *http.Request, outcome func(string)) {
 		allowOrigin(w, r, d.clinics)
 		at := d.now()
 		ip := clientIP(r, d.trustProxy)
@@ -67,10 +62,10 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: "ld_" + randomHex(10), Status: OutcomeAccepted})
 			return
 		}
-		c, ok := d.clinics.ByID(q.ClinicID)
-		if !ok {
+		c, err := clinicOf(d.clinics, q.ClinicID)
+		if err != nil {
 			outcome(OutcomeNotFound)
-			Error(w, r, fmt.Errorf("%w: unknown clinic", ErrNotFound))
+			Error(w, r, err)
 			return
 		}
 		if why := c.WebFormProblem(q.FormKey, r.Header.Get("Origin")); why != "" {
@@ -87,13 +82,9 @@ func handleWebLead(d webLeadDeps) http.Handler {
 			ClinicID: c.ID, LeadID: messages.LeadID(c.ID, number), Phone: number, Received: at,
 			Web: lead,
 		}
-		if err := publishEnvelope(r.Context(), d.pub, env, at); err != nil {
-			outcome(OutcomePublishFailed)
-			Error(w, r, err)
-			return
-		}
-		outcome(OutcomeAccepted)
-		writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: env.LeadID, Status: OutcomeAccepted})
+		deliver(w, r, d.pub, env, at, outcome, func(w http.ResponseWriter) {
+			writeJSON(w, http.StatusAccepted, webLeadAccepted{ConversationID: env.LeadID, Status: OutcomeAccepted})
+		})
 	})
 }
 

@@ -55,9 +55,7 @@ func (q webLeadRequest) Valid(time.Time) map[string]string {
 	if q.Website != "" {
 		return f
 	}
-	if !messages.ValidToken(q.ClinicID) {
-		f["clinic_id"] = "required: a clinic id"
-	}
+	checkClinicID(f, q.ClinicID)
 	switch name := strings.TrimSpace(q.Name); {
 	case !lengthInRange(name, 1, maxNameLen):
 		f["name"] = "required: 1 to 100 characters"
