@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/internal/testkit"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
@@ -175,14 +173,7 @@ func (e *adminEnv) do(req *http.Request) (int, map[string]any) {
 // postHosted posts body to the hosted-order webhook signed with key.
 func (e *adminEnv) postHosted(body []byte, key ed25519.PrivateKey) (int, map[string]any) {
 	e.t.Helper()
-	stamp := strconv.FormatInt(adminNow.Unix(), 10)
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/telnyx/hosted", bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set(telnyx.HeaderTimestamp, stamp)
-	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
-	return e.do(req)
+	return e.do(SignedTelnyx(e.t, e.srv.URL+"/webhooks/telnyx/hosted", body, key, adminNow))
 }
 
 func (e *adminEnv) records(kind string) []persistence.AdminRecord {
@@ -196,30 +187,8 @@ func (e *adminEnv) records(kind string) []persistence.AdminRecord {
 
 func (e *adminEnv) count(outcome string) float64 {
 	e.t.Helper()
-	mfs, err := e.metrics.Gatherer.Gather()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "medspa_webhooks_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			var p, o string
-			for _, l := range m.GetLabel() {
-				switch l.GetName() {
-				case "provider":
-					p = l.GetValue()
-				case "outcome":
-					o = l.GetValue()
-				}
-			}
-			if p == ProviderTelnyxHosted && o == outcome {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
+	n, _ := WebhookCount(e.t, e.metrics, ProviderTelnyxHosted, outcome)
+	return n
 }
 
 func wantCode(t *testing.T, what string, got, want int, body map[string]any) {
@@ -237,24 +206,11 @@ func problemFields(body map[string]any) map[string]any {
 // streamEnvelopes returns the envelopes in the inbound stream.
 func (e *adminEnv) streamEnvelopes() []messages.Envelope {
 	e.t.Helper()
-	info, err := e.stream.Info(e.t.Context())
-	if err != nil {
-		e.t.Fatal(err)
+	envs, subjects := StreamedEnvelopes(e.t, e.stream)
+	for i, env := range envs {
+		if env.Kind == messages.KindStaff && subjects[i] != messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind) {
+			e.t.Errorf("subject %s, want %s", subjects[i], messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind))
+		}
 	}
-	var out []messages.Envelope
-	for seq := info.State.FirstSeq; seq > 0 && seq <= info.State.LastSeq; seq++ {
-		m, err := e.stream.GetMsg(e.t.Context(), seq)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		env, err := messages.DecodeEnvelope(m.Data)
-		if err != nil {
-			e.t.Fatalf("decode envelope: %v", err)
-		}
-		if env.Kind == messages.KindStaff && m.Subject != messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind) {
-			e.t.Errorf("subject %s, want %s", m.Subject, messages.InboundSubject(env.ClinicID, env.LeadID, env.Kind))
-		}
-		out = append(out, env)
-	}
-	return out
+	return envs
 }

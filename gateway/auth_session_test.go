@@ -306,23 +306,8 @@ func TestAuthSessionOnStaffAPI(t *testing.T) {
 // streamEnvelopes returns the staff envelopes in the inbound stream.
 func (e *authEnv) streamEnvelopes() []messages.Envelope {
 	e.t.Helper()
-	info, err := e.stream.Info(e.t.Context())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var out []messages.Envelope
-	for seq := info.State.FirstSeq; seq > 0 && seq <= info.State.LastSeq; seq++ {
-		m, err := e.stream.GetMsg(e.t.Context(), seq)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		env, err := messages.DecodeEnvelope(m.Data)
-		if err != nil {
-			e.t.Fatalf("decode envelope: %v", err)
-		}
-		out = append(out, env)
-	}
-	return out
+	envs, _ := gateway.StreamedEnvelopes(e.t, e.stream)
+	return envs
 }
 
 func TestAuthConversationShowsStaffNames(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +25,6 @@ import (
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/telnyx"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/sqlite"
@@ -201,15 +199,7 @@ func fixture(t *testing.T, name string) []byte {
 // postTelnyx posts body signed with key at ts to the Telnyx webhook.
 func (e *env) postTelnyx(body []byte, key ed25519.PrivateKey, ts time.Time) *http.Response {
 	e.t.Helper()
-	stamp := strconv.FormatInt(ts.Unix(), 10)
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/telnyx/messages", bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telnyx.HeaderTimestamp, stamp)
-	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
-	return e.do(req)
+	return e.do(gateway.SignedTelnyx(e.t, e.srv.URL+"/webhooks/telnyx/messages", body, key, ts))
 }
 
 func (e *env) do(req *http.Request) *http.Response {
@@ -252,31 +242,11 @@ func (e *env) count(outcome string) float64 {
 // countFor returns medspa_webhooks_total{provider, outcome}.
 func (e *env) countFor(provider, outcome string) float64 {
 	e.t.Helper()
-	mfs, err := e.metrics.Gatherer.Gather()
-	if err != nil {
-		e.t.Fatal(err)
+	n, ok := gateway.WebhookCount(e.t, e.metrics, provider, outcome)
+	if !ok {
+		e.t.Fatalf("no medspa_webhooks_total{provider=%s,outcome=%s}", provider, outcome)
 	}
-	for _, mf := range mfs {
-		if mf.GetName() != "medspa_webhooks_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			var p, out string
-			for _, l := range m.GetLabel() {
-				switch l.GetName() {
-				case "provider":
-					p = l.GetValue()
-				case "outcome":
-					out = l.GetValue()
-				}
-			}
-			if p == provider && out == outcome {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	e.t.Fatalf("no medspa_webhooks_total{provider=%s,outcome=%s}", provider, outcome)
-	return 0
+	return n
 }
 
 // wantStatus checks a response's status; for errors, that the body is a

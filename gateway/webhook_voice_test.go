@@ -5,13 +5,12 @@ import (
 	"crypto/ed25519"
 	"net/http"
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/medspa/engine/internal/telnyx"
+	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/messages"
 )
 
@@ -20,15 +19,7 @@ const hangupID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
 // postVoice posts body signed with key at ts to the Telnyx voice webhook.
 func (e *env) postVoice(body []byte, key ed25519.PrivateKey, ts time.Time) *http.Response {
 	e.t.Helper()
-	stamp := strconv.FormatInt(ts.Unix(), 10)
-	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/webhooks/telnyx/voice", bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telnyx.HeaderTimestamp, stamp)
-	req.Header.Set(telnyx.HeaderSignature, telnyx.Sign(key, stamp, body))
-	return e.do(req)
+	return e.do(gateway.SignedTelnyx(e.t, e.srv.URL+"/webhooks/telnyx/voice", body, key, ts))
 }
 
 func hangup(t *testing.T, cause string) []byte {
