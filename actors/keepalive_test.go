@@ -17,6 +17,7 @@ import (
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
 	"github.com/medspa/engine/internal/testkit"
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 	"github.com/medspa/engine/persistence"
 )
@@ -27,7 +28,7 @@ type slowAssistant struct {
 	delay time.Duration
 }
 
-func (s *slowAssistant) Understand(ctx context.Context, req llm.Request, builtin conversation.Understanding) llm.Result {
+func (s *slowAssistant) Understand(ctx context.Context, req llm.Request, builtin understand.Understanding) llm.Result {
 	if s.calls.Add(1) == 1 {
 		select {
 		case <-time.After(s.delay):

@@ -17,8 +17,8 @@ import (
 	"github.com/medspa/engine/internal/directory"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // evalNow is the moment the labelled set's days and times are read at:
@@ -36,25 +36,25 @@ type labelledMsg struct {
 	entities map[string]string
 	// asked is what the engine's last reply asked (the 4th column); the
 	// text is read as the answer to it.
-	asked conversation.Question
+	asked understand.Slot
 }
 
 // labelQuestions are the values of the labelled set's asked column.
-var labelQuestions = map[string]conversation.Question{
-	"-": conversation.AskNothing, "service": conversation.AskService, "time": conversation.AskTime,
-	"pick": conversation.AskPick, "name": conversation.AskName, "patient": conversation.AskPatient,
-	"book": conversation.AskBook,
+var labelQuestions = map[string]understand.Slot{
+	"-": understand.SlotNone, "service": understand.SlotService, "time": understand.SlotTime,
+	"pick": understand.SlotPick, "name": understand.SlotName, "patient": understand.SlotPatient,
+	"book": understand.SlotBook,
 }
 
 // askedLines are the engine's last line the model sees before a text
 // labelled as the answer to a question.
-var askedLines = map[conversation.Question]string{
-	conversation.AskService: "Which treatment are you interested in?",
-	conversation.AskTime:    "What days and times work best for you?",
-	conversation.AskPick:    "I have " + strings.Join(evalSlots, ", ") + ". Which works best?",
-	conversation.AskName:    "May I have your name?",
-	conversation.AskPatient: "Have you visited us before?",
-	conversation.AskBook:    "Would you like to book?",
+var askedLines = map[understand.Slot]string{
+	understand.SlotService: "Which treatment are you interested in?",
+	understand.SlotTime:    "What days and times work best for you?",
+	understand.SlotPick:    "I have " + strings.Join(evalSlots, ", ") + ". Which works best?",
+	understand.SlotName:    "May I have your name?",
+	understand.SlotPatient: "Have you visited us before?",
+	understand.SlotBook:    "Would you like to book?",
 }
 
 // runEval runs the labelled inbound set, its development and its held-out
@@ -69,7 +69,7 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 		return runPeople(args, stdout) // written conversations, people.go
 	}
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	file := fs.String("file", "internal/conversation/testdata/nlu_labelled.tsv",
+	file := fs.String("file", "internal/understand/testdata/nlu_labelled.tsv",
 		"labelled set, development split: text<TAB>intent<TAB>entities[<TAB>asked]")
 	heldout := fs.String("heldout", "",
 		`held-out split, reported only (default: nlu_heldout.tsv next to --file; "-" for none)`)
@@ -103,11 +103,11 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		builtin := make([]conversation.Understanding, len(set))
+		builtin := make([]understand.Understanding, len(set))
 		for i, m := range set {
 			builtin[i] = readLabelled(m, c)
 		}
-		var model []conversation.Understanding
+		var model []understand.Understanding
 		var outcomes map[string]int
 		if base := getenv("LLM_BASE_URL"); base != "" {
 			client, err := llm.New(llm.Config{BaseURL: base, APIKey: getenv("LLM_API_KEY"), Model: getenv("LLM_MODEL"),
@@ -126,19 +126,19 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 
 // readLabelled is the built-in reading of one labelled text: as the answer
 // to the question its row says was asked, or on its own.
-func readLabelled(m labelledMsg, c *clinic.Clinic) conversation.Understanding {
-	if m.asked != conversation.AskNothing {
-		return conversation.UnderstandAnswer(m.text, c, evalNow, m.asked)
+func readLabelled(m labelledMsg, c *clinic.Clinic) understand.Understanding {
+	if m.asked != understand.SlotNone {
+		return understand.Answer(m.text, c, evalNow, understand.Question{Slot: m.asked, Offers: len(evalSlots)})
 	}
-	return conversation.UnderstandAt(m.text, c, evalNow)
+	return understand.Text(m.text, c, evalNow)
 }
 
 // evalModel asks the model about every message. A message the model does
 // not answer (medical, injection, failure) gets the built-in reading, as in
 // production; outcomes counts why.
 func evalModel(ctx context.Context, client *llm.Client, c *clinic.Clinic, set []labelledMsg,
-	builtin []conversation.Understanding, parallel int) ([]conversation.Understanding, map[string]int) {
-	out := make([]conversation.Understanding, len(set))
+	builtin []understand.Understanding, parallel int) ([]understand.Understanding, map[string]int) {
+	out := make([]understand.Understanding, len(set))
 	outcomes := map[string]int{}
 	facts := llm.FactsFromClinic(c, evalSlots)
 	var mu sync.Mutex
@@ -227,7 +227,7 @@ func (t tally) String() string {
 
 // score tallies intents by labelled intent and entity slots by kind, over
 // the union of expected and found slots (a spurious entity counts against).
-func score(set []labelledMsg, got []conversation.Understanding, miss func(string)) (map[string]*tally, map[string]*tally) {
+func score(set []labelledMsg, got []understand.Understanding, miss func(string)) (map[string]*tally, map[string]*tally) {
 	intents, entities := map[string]*tally{}, map[string]*tally{}
 	add := func(m map[string]*tally, k string, right bool) {
 		if m[k] == nil {
@@ -264,7 +264,7 @@ func score(set []labelledMsg, got []conversation.Understanding, miss func(string
 	return intents, entities
 }
 
-func printEval(w io.Writer, file string, c *clinic.Clinic, set []labelledMsg, builtin, model []conversation.Understanding,
+func printEval(w io.Writer, file string, c *clinic.Clinic, set []labelledMsg, builtin, model []understand.Understanding,
 	outcomes map[string]int, verbose bool) {
 	missB, missM := func(string) {}, func(string) {}
 	if verbose {

@@ -28,7 +28,7 @@ func TestEvalWithModel(t *testing.T) {
 	defer srv.Close()
 	env := map[string]string{"LLM_BASE_URL": srv.URL + "/v1", "LLM_MODEL": "test", "LLM_API_KEY": "k"}
 	var out bytes.Buffer
-	err := runEval(context.Background(), []string{"--file", "../../internal/conversation/testdata/nlu_labelled.tsv"},
+	err := runEval(context.Background(), []string{"--file", "../../internal/understand/testdata/nlu_labelled.tsv"},
 		func(k string) string { return env[k] }, &out)
 	if err != nil {
 		t.Fatal(err)

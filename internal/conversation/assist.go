@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
@@ -24,7 +25,7 @@ type Assist struct {
 	// Understanding replaces the built-in one, except that a medical
 	// question, a complaint or a request for a person found by the
 	// built-in understanding always wins.
-	Understanding Understanding
+	Understanding understand.Understanding
 	// Reply is the suggested text; "" lets the templates answer. It is
 	// used only where a template would answer a question (greeting,
 	// price, hours, services, anything else not understood), never for
@@ -35,11 +36,11 @@ type Assist struct {
 	Source string
 	// builtin is the built-in reading the consultation made (Consult),
 	// reused when basis matches the decision's.
-	builtin Understanding
+	builtin understand.Understanding
 	basis   *basis
 }
 
-// understand reads an inbound text as the answer to the question asked
+// reading reads an inbound text as the answer to the question asked
 // first: with the built-in understanding, and with the assist when there is
 // one. The built-in reading comes first: when it finds anything (what was
 // asked, a reason to hand off, an intent or an entity), it stands, and the
@@ -49,9 +50,9 @@ type Assist struct {
 // cannot, on its own word, release a held time, cancel or move a booking,
 // or change the treatment already chosen. So a model that errs costs at most what the templates would
 // have missed anyway.
-func (t *turn) understand(text string, asked Question) Understanding {
+func (t *turn) reading(text string, asked Question) understand.Understanding {
 	b := t.builtin(text, asked)
-	if t.assist == nil || handsOff(b.Intent) || answers(b, asked) {
+	if t.assist == nil || b.Intent.HandsOff() || answers(b, asked) {
 		return b
 	}
 	m := t.assist.Understanding
@@ -59,7 +60,7 @@ func (t *turn) understand(text string, asked Question) Understanding {
 		m.ServiceID = "" // nor change the treatment chosen
 	}
 	if read(b) {
-		if (b.Intent == IntentUnknown || b.Intent == IntentGreeting) && informative(m.Intent) {
+		if (b.Intent == understand.IntentUnknown || b.Intent == understand.IntentGreeting) && informative(m.Intent) {
 			b.Intent = m.Intent // "hey whats botox run these days" asks a price
 		}
 		if b.ServiceID == "" {
@@ -78,8 +79,8 @@ func (t *turn) understand(text string, asked Question) Understanding {
 	}
 	if t.holding() || t.s.Phase == PhaseBooked {
 		switch m.Intent {
-		case IntentCancel, IntentReschedule, IntentNo:
-			m.Intent = IntentUnknown
+		case understand.IntentCancel, understand.IntentReschedule, understand.IntentNo:
+			m.Intent = understand.IntentUnknown
 		}
 	}
 	return m
@@ -88,22 +89,24 @@ func (t *turn) understand(text string, asked Question) Understanding {
 // informative are the intents a model may give a text the built-in
 // understanding read only as a greeting or not at all: questions answered
 // from the clinic's data, and a wish to book.
-func informative(i Intent) bool {
-	return i == IntentPrice || i == IntentHours || i == IntentServices || i == IntentBook
+func informative(i understand.Intent) bool {
+	return i == understand.IntentPrice || i == understand.IntentHours || i == understand.IntentServices ||
+		i == understand.IntentBook
 }
 
 // read reports whether the built-in understanding found anything in a text.
-func read(u Understanding) bool {
-	return u.Intent != IntentUnknown || u.ServiceID != "" || u.When != nil || u.Option > 0 || u.Name != "" || u.Patient != ""
+func read(u understand.Understanding) bool {
+	return u.Intent != understand.IntentUnknown || u.ServiceID != "" || u.When != nil || u.Option > 0 || u.Name != "" ||
+		u.Patient != ""
 }
 
 // answers reports whether u fills the slot asked.
-func answers(u Understanding, asked Question) bool {
+func answers(u understand.Understanding, asked Question) bool {
 	switch asked {
 	case AskName:
 		return u.Name != ""
 	case AskPick:
-		return u.Option > 0 || u.Shift != ShiftNone || u.When != nil
+		return u.Option > 0 || u.Shift != understand.ShiftNone || u.When != nil
 	case AskPatient:
 		return u.Patient != ""
 	case AskService:
@@ -114,26 +117,21 @@ func answers(u Understanding, asked Question) bool {
 	return false
 }
 
-// handsOff reports the built-in intents that always go to staff.
-func handsOff(i Intent) bool {
-	return i == IntentUrgent || i == IntentMedical || i == IntentComplaint || i == IntentHuman
-}
-
 // assistAnswers are the intents whose template answers may be replaced by
 // the assist's reply.
-var assistAnswers = map[Intent]bool{
-	IntentGreeting: true,
-	IntentPrice:    true,
-	IntentHours:    true,
-	IntentServices: true,
-	IntentUnknown:  true,
+var assistAnswers = map[understand.Intent]bool{
+	understand.IntentGreeting: true,
+	understand.IntentPrice:    true,
+	understand.IntentHours:    true,
+	understand.IntentServices: true,
+	understand.IntentUnknown:  true,
 }
 
 // assistText is the text to send instead of the template for an answer
 // to intent, or "" when the template answers. A notice (an expired hold)
 // comes first and the lead's place (offered times, a hold, a booking)
 // last, both from the templates.
-func (t *turn) assistText(intent Intent) string {
+func (t *turn) assistText(intent understand.Intent) string {
 	r := t.assistReply(intent)
 	if r == "" {
 		return ""
@@ -147,7 +145,7 @@ func (t *turn) assistText(intent Intent) string {
 
 // assistReply is the model's suggested answer to intent when it may be
 // sent, or "". The first text to a lead must name the clinic.
-func (t *turn) assistReply(intent Intent) string {
+func (t *turn) assistReply(intent understand.Intent) string {
 	if t.assist == nil || !assistAnswers[intent] || t.purpose() != messages.PurposeReply {
 		return ""
 	}

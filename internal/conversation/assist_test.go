@@ -6,20 +6,21 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
 // modelText is a suggested reply; tests look for it in what is sent.
 const modelText = "Botox is $12 per unit at Glow Chicago, and most visits take about 30 minutes."
 
-func modelAssist(u Understanding, reply string) *Assist {
+func modelAssist(u understand.Understanding, reply string) *Assist {
 	return &Assist{Understanding: u, Reply: reply, Source: SourceModel}
 }
 
 // agreeing is a model that reads text as the built-in understanding does
 // and suggests modelText.
 func agreeing(c *clinic.Clinic, text string, now time.Time) *Assist {
-	return modelAssist(UnderstandAt(text, c, now), modelText)
+	return modelAssist(understand.Text(text, c, now), modelText)
 }
 
 func sentReplies(effects []Effect) []Reply {
@@ -61,7 +62,7 @@ func heldLead(t *testing.T, c *clinic.Clinic) (State, Env, time.Time) {
 	now = now.Add(time.Second)
 	var res HoldResult
 	env.Calendar, res = DecideClinic(env.Calendar, c, h.Request(s.LeadID), now)
-	env.Assist = modelAssist(Understanding{Intent: IntentPrice}, modelText) // ignored: not a text
+	env.Assist = modelAssist(understand.Understanding{Intent: understand.IntentPrice}, modelText) // ignored: not a text
 	s, effects = ApplyHoldResult(s, env, res, now)
 	env.Assist = nil
 	noModelText(t, "hold result", effects)
@@ -91,21 +92,21 @@ func TestAssistAnswersQuestions(t *testing.T) {
 		want   string // the whole reply
 	}{
 		{"price", qualifying(c), "how much is botox?",
-			modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, modelText), modelText},
+			modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, modelText), modelText},
 		{"hours", qualifying(c), "when are you open",
-			modelAssist(Understanding{Intent: IntentHours}, "Glow Chicago is open Mon-Fri 9am-7pm."), "Glow Chicago is open Mon-Fri 9am-7pm."},
+			modelAssist(understand.Understanding{Intent: understand.IntentHours}, "Glow Chicago is open Mon-Fri 9am-7pm."), "Glow Chicago is open Mon-Fri 9am-7pm."},
 		{"greeting", qualifying(c), "hello",
-			modelAssist(Understanding{Intent: IntentGreeting}, "Hi there! How can we help?"), "Hi there! How can we help?"},
+			modelAssist(understand.Understanding{Intent: understand.IntentGreeting}, "Hi there! How can we help?"), "Hi there! How can we help?"},
 		{"services", qualifying(c), "what do you do",
-			modelAssist(Understanding{Intent: IntentServices}, "We offer Botox, fillers and facials."), "We offer Botox, fillers and facials."},
+			modelAssist(understand.Understanding{Intent: understand.IntentServices}, "We offer Botox, fillers and facials."), "We offer Botox, fillers and facials."},
 		{"not understood", qualifying(c), "purple monkey",
-			modelAssist(Understanding{Intent: IntentUnknown}, "Happy to help with prices, hours or booking!"), "Happy to help with prices, hours or booking!"},
+			modelAssist(understand.Understanding{Intent: understand.IntentUnknown}, "Happy to help with prices, hours or booking!"), "Happy to help with prices, hours or booking!"},
 		{"trimmed", qualifying(c), "how much is botox?",
-			modelAssist(Understanding{Intent: IntentPrice}, "  "+modelText+"\n"), modelText},
+			modelAssist(understand.Understanding{Intent: understand.IntentPrice}, "  "+modelText+"\n"), modelText},
 		{"first contact naming the clinic", firstContact(c), "how much is botox?",
-			modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, modelText), modelText},
+			modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, modelText), modelText},
 		{"exactly the longest text", qualifying(c), "what are your hours?",
-			modelAssist(Understanding{Intent: IntentHours}, strings.Repeat("é", MaxReply)), strings.Repeat("é", MaxReply)},
+			modelAssist(understand.Understanding{Intent: understand.IntentHours}, strings.Repeat("é", MaxReply)), strings.Repeat("é", MaxReply)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +133,7 @@ func TestAssistAnswersQuestions(t *testing.T) {
 func TestAssistKeepsThePlace(t *testing.T) {
 	c := glow(t)
 	s, env, now := heldLead(t, c)
-	price := modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, modelText)
+	price := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, modelText)
 
 	_, effects := decideText(t, s, env, "how much is it again?", price, now.Add(time.Minute))
 	rs := sentReplies(effects)
@@ -140,7 +141,7 @@ func TestAssistKeepsThePlace(t *testing.T) {
 		t.Errorf("while held, name unknown: %+v", rs)
 	}
 
-	s.Name, s.Patient = "Jane", PatientNew
+	s.Name, s.Patient = "Jane", understand.PatientNew
 	_, effects = decideText(t, s, env, "how much is it again?", price, now.Add(time.Minute))
 	rs = sentReplies(effects)
 	if len(rs) != 1 || rs[0].Source != SourceModel || !strings.HasPrefix(rs[0].Text, modelText+" ") ||
@@ -159,7 +160,7 @@ func TestAssistKeepsThePlace(t *testing.T) {
 
 func TestAssistNeverWritesFlowTexts(t *testing.T) {
 	c := glow(t)
-	price := modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, modelText)
+	price := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, modelText)
 	withMisses := func(n int) func(t *testing.T) (State, Env, time.Time) {
 		return func(t *testing.T) (State, Env, time.Time) {
 			s, env, now := qualifying(c)(t)
@@ -180,27 +181,27 @@ func TestAssistNeverWritesFlowTexts(t *testing.T) {
 		assist *Assist
 		want   string // in the single reply
 	}{
-		{"opt-out", qualifying(c), "STOP", modelAssist(Understanding{Intent: IntentUnknown}, modelText), "unsubscribed"},
+		{"opt-out", qualifying(c), "STOP", modelAssist(understand.Understanding{Intent: understand.IntentUnknown}, modelText), "unsubscribed"},
 		{"help", qualifying(c), "HELP", price, "Glow Chicago"},
 		{"opt-out while held", held, "stop", price, "unsubscribed"},
 		{"offered times", qualifying(c), "botox tomorrow at 10am",
-			modelAssist(UnderstandAt("botox tomorrow at 10am", c, t0), modelText), "Reply"},
+			modelAssist(understand.Text("botox tomorrow at 10am", c, t0), modelText), "Reply"},
 		{"booking", qualifying(c), "book me for botox",
-			modelAssist(Understanding{Intent: IntentBook, ServiceID: "botox"}, modelText), "Our soonest Botox openings"},
-		{"yes", qualifying(c), "yes", modelAssist(Understanding{Intent: IntentYes}, modelText), "Great"},
-		{"thanks", qualifying(c), "thanks", modelAssist(Understanding{Intent: IntentThanks}, modelText), "welcome"},
-		{"no", qualifying(c), "no", modelAssist(Understanding{Intent: IntentNo}, modelText), "No problem"},
-		{"release a hold", held, "cancel that", modelAssist(Understanding{Intent: IntentCancel}, modelText), ""},
+			modelAssist(understand.Understanding{Intent: understand.IntentBook, ServiceID: "botox"}, modelText), "Our soonest Botox openings"},
+		{"yes", qualifying(c), "yes", modelAssist(understand.Understanding{Intent: understand.IntentYes}, modelText), "Great"},
+		{"thanks", qualifying(c), "thanks", modelAssist(understand.Understanding{Intent: understand.IntentThanks}, modelText), "welcome"},
+		{"no", qualifying(c), "no", modelAssist(understand.Understanding{Intent: understand.IntentNo}, modelText), "No problem"},
+		{"release a hold", held, "cancel that", modelAssist(understand.Understanding{Intent: understand.IntentCancel}, modelText), ""},
 		{"hand-off asked by the model", qualifying(c), "can someone help",
-			modelAssist(Understanding{Intent: IntentHuman}, modelText), "will text you back"},
+			modelAssist(understand.Understanding{Intent: understand.IntentHuman}, modelText), "will text you back"},
 		{"hand-off after misses", withMisses(maxMisses - 1), "purple monkey",
-			modelAssist(Understanding{Intent: IntentUnknown}, modelText), "not following"},
+			modelAssist(understand.Understanding{Intent: understand.IntentUnknown}, modelText), "not following"},
 		{"answer to have you visited", askedPatient, "yes",
-			modelAssist(Understanding{Intent: IntentYes}, modelText), "Welcome back"},
+			modelAssist(understand.Understanding{Intent: understand.IntentYes}, modelText), "Welcome back"},
 		{"first contact not naming the clinic", firstContact(c), "how much is botox?",
-			modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, "Botox runs $12 per unit."), "Glow Chicago"},
+			modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, "Botox runs $12 per unit."), "Glow Chicago"},
 		{"masked detail", qualifying(c), "how much is botox?",
-			modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, "Hi [NAME], Botox is $12 per unit."), "Botox is $12 per unit at Glow Chicago."},
+			modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, "Hi [NAME], Botox is $12 per unit."), "Botox is $12 per unit at Glow Chicago."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,7 +228,7 @@ func TestAssistNeverWritesFlowTexts(t *testing.T) {
 func TestAssistIgnoredBeyondTexts(t *testing.T) {
 	c := glow(t)
 	s, env, now := heldLead(t, c)
-	env.Assist = modelAssist(Understanding{Intent: IntentPrice}, modelText)
+	env.Assist = modelAssist(understand.Understanding{Intent: understand.IntentPrice}, modelText)
 	pay := func(typ string) messages.Envelope {
 		in := envelope(c, messages.KindPayment)
 		in.Payment = &messages.Payment{Type: typ, AppointmentID: s.Hold.AppointmentID, SessionID: "cs_1",
@@ -272,20 +273,20 @@ func TestBuiltinHandOffWinsOverTheModel(t *testing.T) {
 	c := glow(t)
 	tests := []struct {
 		text   string
-		intent Intent // the built-in reading
+		intent understand.Intent // the built-in reading
 		reason string
 	}{
-		{"is botox safe while pregnant? how much is it", IntentMedical, reasonMedical},
-		{"this is terrible, I want a refund. what are your prices", IntentComplaint, reasonComplaint},
-		{"can I talk to a person about the price", IntentHuman, reasonAsked},
+		{"is botox safe while pregnant? how much is it", understand.IntentMedical, reasonMedical},
+		{"this is terrible, I want a refund. what are your prices", understand.IntentComplaint, reasonComplaint},
+		{"can I talk to a person about the price", understand.IntentHuman, reasonAsked},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.intent), func(t *testing.T) {
 			s, env, now := qualifying(c)(t)
-			if got := UnderstandAt(tt.text, c, now).Intent; got != tt.intent {
+			if got := understand.Text(tt.text, c, now).Intent; got != tt.intent {
 				t.Fatalf("built-in reads %q as %s, want %s", tt.text, got, tt.intent)
 			}
-			price := modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, modelText)
+			price := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, modelText)
 			next, effects := decideText(t, s, env, tt.text, price, now)
 			if next.Phase != PhaseHandedToStaff {
 				t.Errorf("phase %s, want %s", next.Phase, PhaseHandedToStaff)
@@ -300,7 +301,7 @@ func TestBuiltinHandOffWinsOverTheModel(t *testing.T) {
 
 func TestAssistTooLongFallsBack(t *testing.T) {
 	c := glow(t)
-	long := modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, strings.Repeat("a", MaxReply+1))
+	long := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, strings.Repeat("a", MaxReply+1))
 	s, env, now := qualifying(c)(t)
 	_, effects := decideText(t, s, env, "how much is botox?", long, now)
 	rs := sentReplies(effects)
@@ -310,8 +311,8 @@ func TestAssistTooLongFallsBack(t *testing.T) {
 
 	// Fits alone, but not with the held time's line after it.
 	s, env, now = heldLead(t, c)
-	s.Name, s.Patient = "Jane", PatientNew
-	fits := modelAssist(Understanding{Intent: IntentPrice, ServiceID: "botox"}, strings.Repeat("a", MaxReply-20))
+	s.Name, s.Patient = "Jane", understand.PatientNew
+	fits := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, strings.Repeat("a", MaxReply-20))
 	_, effects = decideText(t, s, env, "how much is botox?", fits, now.Add(time.Minute))
 	rs = sentReplies(effects)
 	if len(rs) != 1 || rs[0].Source != SourceBuiltin || strings.Contains(rs[0].Text, "aaaa") ||

@@ -7,6 +7,7 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/timeparse"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // booking moves the booking flow on for one message: picking an offered
@@ -14,7 +15,7 @@ import (
 // treatment is known, for the time the lead asked for or else the soonest.
 // It reports whether it took care of the message (replied or asked the
 // clinic for a hold).
-func (t *turn) booking(u Understanding, learned bool) bool {
+func (t *turn) booking(u understand.Understanding, learned bool) bool {
 	if t.rescheduling(u, learned) {
 		return true
 	}
@@ -33,7 +34,7 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 			return false
 		}
 	}
-	svc, ok := t.service(Understanding{})
+	svc, ok := t.service(understand.Understanding{})
 	if !ok || t.s.Pending != nil {
 		return false
 	}
@@ -50,7 +51,7 @@ func (t *turn) booking(u Understanding, learned bool) bool {
 
 // newBooking reports whether a booked lead asks for another visit: their
 // booking took place, or they ask times for another treatment.
-func (t *turn) newBooking(u Understanding) bool {
+func (t *turn) newBooking(u understand.Understanding) bool {
 	a, ok := t.s.Booked()
 	if !ok {
 		return true
@@ -60,16 +61,17 @@ func (t *turn) newBooking(u Understanding) bool {
 
 // wantsTimes reports the intents that, once the treatment is known, are
 // answered with open times: anything but declining, thanks or a hand-off.
-func wantsTimes(i Intent) bool {
+func wantsTimes(i understand.Intent) bool {
 	switch i {
-	case IntentNo, IntentThanks, IntentCancel, IntentReschedule, IntentHuman, IntentMedical, IntentUrgent, IntentComplaint:
+	case understand.IntentNo, understand.IntentThanks, understand.IntentCancel, understand.IntentReschedule,
+		understand.IntentHuman, understand.IntentMedical, understand.IntentUrgent, understand.IntentComplaint:
 		return false
 	}
 	return true
 }
 
 // pickOffer handles a message while times are on offer.
-func (t *turn) pickOffer(u Understanding, learned bool) bool {
+func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 	offers := t.s.Offers
 	switch {
 	case u.Option > len(offers):
@@ -82,9 +84,9 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	case u.Option > 0:
 		t.requestHold(offers[u.Option-1])
 		return true
-	case u.When != nil && u.Intent != IntentHours:
+	case u.When != nil && u.Intent != understand.IntentHours:
 		var hits []clinic.Slot
-		if !asksAvailability(t.said()) && !(u.Shift == ShiftOther || u.Intent == IntentNo) {
+		if !t.said().AsksAvailability() && !(u.Shift == understand.ShiftOther || u.Intent == understand.IntentNo) {
 			hits = matchingDay(t.c, offers, *u.When, t.said())
 		}
 		switch len(hits) {
@@ -108,32 +110,32 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 			t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
 		}
 		return true
-	case u.Shift == ShiftLater || u.Shift == ShiftEarlier:
+	case u.Shift == understand.ShiftLater || u.Shift == understand.ShiftEarlier:
 		t.shiftWant(u.Shift)
-		svc, ok := t.service(Understanding{})
+		svc, ok := t.service(understand.Understanding{})
 		if !ok {
 			return false
 		}
 		t.offer(svc, u, learned)
 		return true
-	case u.Intent == IntentYes && len(offers) == 1:
+	case u.Intent == understand.IntentYes && len(offers) == 1:
 		t.requestHold(offers[0])
 		return true
-	case u.Intent == IntentYes && u.When == nil && t.s.Want != nil && t.s.Want.ASAP:
+	case u.Intent == understand.IntentYes && u.When == nil && t.s.Want != nil && t.s.Want.ASAP:
 		// "ok" to the soonest times offered to a lead who asked for the
 		// soonest: the first. The reply names it; "the other one" moves it.
 		t.requestHold(offers[0])
 		return true
-	case u.Intent == IntentYes:
+	case u.Intent == understand.IntentYes:
 		t.reply(join(t.opener(learned), "Great! Which one? "+t.ask(AskPick, offerList(t.c, offers)+" "+pickPrompt(len(offers)))))
 		return true
-	case u.Intent == IntentNo && u.When == nil && notNow(t.said()):
+	case u.Intent == understand.IntentNo && u.When == nil && t.said().NotNow():
 		// "I'll think about it": not a wish for other times.
 		t.s.Offers = nil
 		t.setPhase(PhaseLost)
 		t.reply(join(t.opener(learned), "No problem! Text us here anytime when you're ready."))
 		return true
-	case u.Shift == ShiftOther || u.Intent == IntentNo || u.Intent == IntentCancel:
+	case u.Shift == understand.ShiftOther || u.Intent == understand.IntentNo || u.Intent == understand.IntentCancel:
 		t.s.Offers = nil
 		t.s.Want = nil
 		t.setPhase(PhaseQualifying)
@@ -143,32 +145,15 @@ func (t *turn) pickOffer(u Understanding, learned bool) bool {
 	return false
 }
 
-// asksAvailability reads a question about open times ("do you have
-// anything friday afternoon?"), which is answered with offers, not read as
-// a pick among those on offer.
-func asksAvailability(u *utterance) bool {
-	return u.phrase("do you have", "do u have", "anything", "any openings", "any time", "any times", "available",
-		"availability", "openings", "is there", "are there", "got anything", "any slots", "any appointments")
-}
-
 // matchingDay is matching, and when nothing matches a text that names a
 // day of the week without a date ("thursday works" when the Thursday on
 // offer is next week's), the offers on that day of the week.
-func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference, u *utterance) []clinic.Slot {
+func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference, u *understand.Utterance) []clinic.Slot {
 	if hits := matching(c, offers, want); len(hits) > 0 || want.From.IsZero() || want.From != want.To {
 		return hits
 	}
-	if u.any("next", "tomorrow", "tmrw", "today") || strings.ContainsAny(u.raw, "/0123456789") && !u.any("at", "am", "pm") {
-		return nil
-	}
 	wd := want.From.Weekday()
-	named := false
-	for _, w := range u.words {
-		if d, ok := timeparse.WeekdayWord(w); ok && d == wd {
-			named = true
-		}
-	}
-	if !named {
+	if !u.NamesWeekday(wd) {
 		return nil
 	}
 	byDay := want
@@ -179,17 +164,8 @@ func matchingDay(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preferen
 // nearestWeekday reports whether a text names a day of the week and no
 // date or time ("tuesday works") while the offers it fits are that weekday
 // on different dates: a person means the coming one.
-func nearestWeekday(c *clinic.Clinic, hits []clinic.Slot, want timeparse.Preference, u *utterance) bool {
-	if len(want.Times) > 0 || len(want.Windows) > 0 || u.any("next", "after") || strings.ContainsAny(u.raw, "/0123456789") {
-		return false
-	}
-	named := false
-	for _, w := range u.words {
-		if _, ok := timeparse.WeekdayWord(w); ok {
-			named = true
-		}
-	}
-	if !named {
+func nearestWeekday(c *clinic.Clinic, hits []clinic.Slot, want timeparse.Preference, u *understand.Utterance) bool {
+	if len(want.Times) > 0 || len(want.Windows) > 0 || !u.WeekdayAlone() {
 		return false
 	}
 	loc := c.Location()
@@ -233,7 +209,7 @@ func offerAtHour(c *clinic.Clinic, offers []clinic.Slot, h int) (clinic.Slot, bo
 
 // shiftWant turns "anything later?" or "earlier?" into a preference for
 // the same days after the last, or before the first, time offered.
-func (t *turn) shiftWant(sh Shift) {
+func (t *turn) shiftWant(sh understand.Shift) {
 	offers := t.s.Offers
 	loc := t.c.Location()
 	w := timeparse.Preference{}
@@ -245,7 +221,7 @@ func (t *turn) shiftWant(sh Shift) {
 	if w.From.IsZero() && len(w.Weekdays) == 0 {
 		w.From = timeparse.DateOf(first)
 	}
-	if sh == ShiftLater {
+	if sh == understand.ShiftLater {
 		w.Windows = []timeparse.Window{{From: last.Hour()*60 + last.Minute() + 1, To: 24 * 60}}
 	} else {
 		w.Windows = []timeparse.Window{{From: 0, To: first.Hour()*60 + first.Minute()}}
@@ -256,7 +232,7 @@ func (t *turn) shiftWant(sh Shift) {
 // changeHold handles a message while a time is held: releasing it, moving
 // it to another of the times it was picked from ("actually make it the
 // first one"), or to another day.
-func (t *turn) changeHold(u Understanding, learned bool) bool {
+func (t *turn) changeHold(u understand.Understanding, learned bool) bool {
 	h := t.s.Hold
 	if s, ok := t.repick(u); ok {
 		if s.Start.Equal(h.Start) {
@@ -270,7 +246,7 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 	}
 	if a, ok := t.s.FindAppointment(h.AppointmentID); ok && t.providerChanged && t.s.ProviderID != "" && a.ProviderID != t.s.ProviderID {
 		// Another provider asked for: their times, from the same wish.
-		if svc, ok := t.service(Understanding{}); ok {
+		if svc, ok := t.service(understand.Understanding{}); ok {
 			if p, ok := t.c.ProviderByID(t.s.ProviderID); ok && p.Performs(svc.ID) {
 				t.releaseHold()
 				t.setPhase(PhaseQualifying)
@@ -280,7 +256,7 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 			}
 		}
 	}
-	if u.When != nil && (u.Intent == IntentBook || u.Intent == IntentReschedule) {
+	if u.When != nil && (u.Intent == understand.IntentBook || u.Intent == understand.IntentReschedule) {
 		w := t.heldRelative(*u.When)
 		u.When, t.s.Want = &w, &w
 		if t.moveHoldTo(w) {
@@ -288,15 +264,15 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 		}
 	}
 	switch {
-	case u.Intent == IntentNo || u.Intent == IntentCancel:
+	case u.Intent == understand.IntentNo || u.Intent == understand.IntentCancel:
 		t.releaseHold()
 		t.setPhase(PhaseLost)
 		t.reply(join(t.opener(learned), "No problem, I've released "+slotText(t.c, h.Start)+". Text us anytime if you'd like another time."))
 		return true
-	case u.Intent == IntentReschedule || u.Intent == IntentBook && u.When != nil:
+	case u.Intent == understand.IntentReschedule || u.Intent == understand.IntentBook && u.When != nil:
 		t.releaseHold()
 		t.setPhase(PhaseQualifying)
-		svc, ok := t.service(Understanding{})
+		svc, ok := t.service(understand.Understanding{})
 		if u.When == nil || !ok {
 			t.s.Want = nil
 			t.reply(join(t.opener(learned), "Sure, I've released "+slotText(t.c, h.Start)+". "+t.ask(AskTime, "What day and time would suit you better?")))
@@ -314,7 +290,7 @@ func (t *turn) changeHold(u Understanding, learned bool) bool {
 // ("the 7pm", "can you do 10:30 instead?") is on its day.
 func (t *turn) heldRelative(w timeparse.Preference) timeparse.Preference {
 	held := t.s.Hold.Start.In(t.c.Location())
-	if len(w.Times) == 0 && len(w.Windows) == 0 && t.said().phrase("same time") {
+	if len(w.Times) == 0 && len(w.Windows) == 0 && t.said().SameTime() {
 		w.Times = []int{held.Hour()*60 + held.Minute()}
 	}
 	if w.From.IsZero() && w.To.IsZero() && len(w.Weekdays) == 0 && !w.ASAP && len(w.Times) == 1 {
@@ -329,7 +305,7 @@ func (t *turn) moveHoldTo(w timeparse.Preference) bool {
 	if len(w.Times) != 1 || w.From.IsZero() || w.From != w.To {
 		return false
 	}
-	svc, ok := t.service(Understanding{})
+	svc, ok := t.service(understand.Understanding{})
 	if !ok {
 		return false
 	}
@@ -347,19 +323,19 @@ func (t *turn) moveHoldTo(w timeparse.Preference) bool {
 
 // repick finds another of the times a hold was picked from that the
 // message names: by number or in words, or by its day or time.
-func (t *turn) repick(u Understanding) (clinic.Slot, bool) {
+func (t *turn) repick(u understand.Understanding) (clinic.Slot, bool) {
 	offered := t.s.Offered
 	if len(offered) < 2 || u.Name != "" {
 		return clinic.Slot{}, false
 	}
 	n := u.Option
 	if n == 0 {
-		n = pickWord(t.said(), len(offered))
+		n = t.said().Pick(len(offered))
 	}
 	if n > 0 && n <= len(offered) {
 		return offered[n-1], true
 	}
-	if u.When != nil && u.Intent == IntentBook {
+	if u.When != nil && u.Intent == understand.IntentBook {
 		if hits := matching(t.c, offered, *u.When); len(hits) == 1 {
 			return hits[0], true
 		}
@@ -369,10 +345,10 @@ func (t *turn) repick(u Understanding) (clinic.Slot, bool) {
 
 // offer suggests open times for svc matching what the lead wants, or the
 // soonest when the lead named no time yet.
-func (t *turn) offer(svc clinic.Service, u Understanding, learned bool) {
+func (t *turn) offer(svc clinic.Service, u understand.Understanding, learned bool) {
 	info := ""
 	switch u.Intent {
-	case IntentPrice, IntentHours, IntentServices:
+	case understand.IntentPrice, understand.IntentHours, understand.IntentServices:
 		info = intentHandlers[u.Intent](t, u).text
 		if r := t.assistReply(u.Intent); r != "" {
 			opening := t.opener(learned)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/compliance"
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
@@ -19,7 +20,7 @@ type Consult struct {
 	Asked Question
 	// Builtin is the built-in understanding's reading of Text as the
 	// answer to Asked.
-	Builtin Understanding
+	Builtin understand.Understanding
 	// Recent are the conversation's last lines, oldest first.
 	Recent []Line
 	// Offers are the times on offer, as the lead was told them.
@@ -61,14 +62,14 @@ func Consultation(s State, c *clinic.Clinic, in messages.Envelope, now time.Time
 // Assist is the decision's input made of the model's answer to q: its
 // understanding, its suggested reply ("" for none) and who gave the
 // understanding (SourceModel, or SourceBuiltin when the model fell back).
-func (q Consult) Assist(u Understanding, reply, source string) *Assist {
+func (q Consult) Assist(u understand.Understanding, reply, source string) *Assist {
 	b := q.basis
 	return &Assist{Understanding: u, Reply: reply, Source: source, builtin: q.Builtin, basis: &b}
 }
 
 // builtin is the built-in reading of text as the answer to asked: the
 // one the consultation made when it has the same basis, else a new one.
-func (t *turn) builtin(text string, asked Question) Understanding {
+func (t *turn) builtin(text string, asked Question) understand.Understanding {
 	b := basis{text: text, asked: asked, offers: len(t.s.Offers), now: t.now}
 	if a := t.assist; a != nil && a.basis != nil && *a.basis == b {
 		return a.builtin

@@ -7,6 +7,7 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/timeparse"
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
@@ -74,7 +75,7 @@ func DecideWith(s State, env Env, in messages.Envelope, now time.Time) (State, [
 		t.finish()
 		return t.s, t.effects, nil
 	}
-	if t.s.Phase == PhaseHandedToStaff && in.Kind == messages.KindSMS && !t.s.Urgent && isUrgent(newUtterance(in.SMS.Text)) {
+	if t.s.Phase == PhaseHandedToStaff && in.Kind == messages.KindSMS && !t.s.Urgent && understand.NewUtterance(in.SMS.Text).Urgent() {
 		// A possible emergency is answered even while staff have the
 		// conversation: they may not be looking.
 		t.urgent()
@@ -118,7 +119,7 @@ type turn struct {
 	// text is the inbound text being answered, "" for other kinds; utt is
 	// it prepared for matching, once (said).
 	text string
-	utt  *utterance
+	utt  *understand.Utterance
 	// askedNow are the questions this turn's reply asks (ask.go).
 	askedNow map[Question]bool
 	effects  []Effect
@@ -154,9 +155,9 @@ func begin(s State, env Env, in messages.Envelope, now time.Time) *turn {
 }
 
 // said is the inbound text prepared for matching, made once per turn.
-func (t *turn) said() *utterance {
+func (t *turn) said() *understand.Utterance {
 	if t.utt == nil {
-		t.utt = newUtterance(t.text)
+		t.utt = understand.NewUtterance(t.text)
 	}
 	return t.utt
 }
@@ -261,7 +262,7 @@ func (t *turn) noteService(id string) {
 
 // service returns the service the lead is talking about: the one in the
 // message, or else the one noted earlier.
-func (t *turn) service(u Understanding) (clinic.Service, bool) {
+func (t *turn) service(u understand.Understanding) (clinic.Service, bool) {
 	id := u.ServiceID
 	if id == "" {
 		id = t.s.ServiceID

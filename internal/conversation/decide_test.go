@@ -9,15 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/medspa/engine/internal/directory"
-
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
 	"github.com/medspa/engine/messages"
 )
 
 const leadPhone = "+13125550123"
 
 var t0 = time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
+
+func glow(t testing.TB) *clinic.Clinic {
+	t.Helper()
+	c, ok := directory.New(clinic.Demo()).ByID("glow-chicago")
+	if !ok {
+		t.Fatal("demo clinic glow-chicago missing")
+	}
+	return c
+}
 
 func sms(c *clinic.Clinic, to, text string) messages.Envelope {
 	return messages.Envelope{

@@ -13,27 +13,6 @@ var seedTexts = []string{
 	"What are your hours? Open sunday?", "yes I'm Sarah McKay and I want lips",
 }
 
-func FuzzUnderstand(f *testing.F) {
-	for _, s := range seedTexts {
-		f.Add(s)
-	}
-	c := glow(f)
-	f.Fuzz(func(t *testing.T, text string) {
-		u := Understand(text, c)
-		if _, ok := intentHandlers[u.Intent]; !ok {
-			t.Fatalf("Understand(%q) gave unknown intent %q", text, u.Intent)
-		}
-		if len(u.Name) > maxNameLen {
-			t.Fatalf("Understand(%q) gave a %d-byte name", text, len(u.Name))
-		}
-		if u.ServiceID != "" {
-			if _, ok := c.ServiceByID(u.ServiceID); !ok {
-				t.Fatalf("Understand(%q) gave unknown service %q", text, u.ServiceID)
-			}
-		}
-	})
-}
-
 func FuzzDecide(f *testing.F) {
 	for _, s := range seedTexts {
 		f.Add(s, s)

@@ -1,5 +1,7 @@
 package conversation
 
+import "github.com/medspa/engine/internal/understand"
+
 // Reasons a conversation is handed to staff.
 const (
 	reasonAsked          = "lead asked for a person"
@@ -38,29 +40,29 @@ func (t *turn) handoff(reason, lead string) {
 
 // handoffFor hands the conversation to staff when the message calls for a
 // person, and reports whether it did.
-func (t *turn) handoffFor(u Understanding) bool {
+func (t *turn) handoffFor(u understand.Understanding) bool {
 	switch u.Intent {
-	case IntentUrgent:
+	case understand.IntentUrgent:
 		t.urgent()
-	case IntentMedical:
+	case understand.IntentMedical:
 		t.handoff(reasonMedical, "That's a great question for our clinical team.")
-	case IntentComplaint:
+	case understand.IntentComplaint:
 		t.handoff(reasonComplaint, "I'm so sorry to hear that.")
-	case IntentHuman:
+	case understand.IntentHuman:
 		t.handoff(reasonAsked, "Of course!")
-	case IntentCancel, IntentReschedule:
+	case understand.IntentCancel, understand.IntentReschedule:
 		switch {
 		case t.s.Phase == PhaseHeld, t.s.Phase == PhaseDeposit, t.s.Phase == PhaseBooked, t.s.Rescheduling != "",
 			t.s.Phase == PhaseOffering && len(t.s.Offers) > 0:
 			return false // the booking flow handles its own times
 		}
 		reason := reasonCancel
-		if u.Intent == IntentReschedule {
+		if u.Intent == understand.IntentReschedule {
 			reason = reasonReschedule
 		}
 		t.handoff(reason, "Happy to help with that.")
 	default:
-		if t.text != "" && isSpanish(t.said()) {
+		if t.text != "" && t.said().Spanish() {
 			t.handoff(reasonLanguage, "¡Gracias por escribirnos! Una persona de nuestro equipo le responderá pronto.")
 			return true
 		}
@@ -94,7 +96,7 @@ func (t *turn) urgent() {
 }
 
 // understood reports whether a message gave anything to act on.
-func understood(u Understanding) bool {
-	return u.Intent != IntentUnknown || u.Name != "" || u.ServiceID != "" || u.When != nil || u.Patient != "" ||
-		u.Shift != ShiftNone
+func understood(u understand.Understanding) bool {
+	return u.Intent != understand.IntentUnknown || u.Name != "" || u.ServiceID != "" || u.When != nil || u.Patient != "" ||
+		u.Shift != understand.ShiftNone
 }

@@ -17,7 +17,7 @@ import (
 // corePackages are the pure core: they, and every package of ours or of a
 // third party they import, directly or not, do no I/O, read no clock and
 // know no adapter.
-var corePackages = []string{"./", "../compliance", "../clinic", "../timeparse", "../phone"}
+var corePackages = []string{"./", "../understand", "../compliance", "../clinic", "../timeparse", "../phone"}
 
 // ioImports may not be imported by a package of the core's closure that is
 // not part of the standard library (the standard library's own fmt imports

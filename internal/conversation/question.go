@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // Question is what the last reply asked: the slot the lead's next text
@@ -38,199 +39,21 @@ const (
 // maxAsks is how many times one question may be asked in a conversation.
 const maxAsks = 2
 
-// UnderstandAnswer reads a text as the answer to the question asked
-// first, then for anything else it says. asked is AskNothing when the last
-// reply asked nothing; an AskPick answer is read against maxOffers offers.
-func UnderstandAnswer(text string, c *clinic.Clinic, now time.Time, asked Question) Understanding {
-	return readAnswer(text, c, now, asked, maxOffers)
+// slots are the questions as the understanding reads their answers.
+var slots = map[Question]understand.Slot{
+	AskService: understand.SlotService, AskTime: understand.SlotTime, AskPick: understand.SlotPick,
+	AskName: understand.SlotName, AskPatient: understand.SlotPatient, AskBook: understand.SlotBook,
+	AskServiceMenu: understand.SlotServiceMenu,
 }
 
-// readAnswer is UnderstandAnswer with the number of times on offer.
-func readAnswer(text string, c *clinic.Clinic, now time.Time, asked Question, offers int) Understanding {
-	u := UnderstandAt(text, c, now)
-	utt := newUtterance(text)
-	switch asked {
-	case AskName:
-		if handsOff(u.Intent) || u.Intent == IntentCancel || u.Intent == IntentReschedule {
-			return u
-		}
-		if name, other, rest, ok := answerName(utt, c); ok {
-			// The name is read as a name: nothing in it (a "June", a
-			// "Tuesday Smith") is read as a day; what follows it is read
-			// on its own.
-			r := Understanding{Intent: IntentUnknown}
-			if len(rest) > 0 {
-				r = UnderstandAt(tokenText(rest), c, now)
-			}
-			r.Name, r.ForOther = name, other
-			return r
-		}
-	case AskPatient:
-		if u.Patient == "" {
-			switch u.Intent {
-			case IntentYes:
-				u.Patient, u.Intent = PatientReturning, IntentUnknown
-			case IntentNo:
-				u.Patient, u.Intent = PatientNew, IntentUnknown
-			}
-		}
-	case AskPick:
-		if u.Option == 0 && (u.When == nil || ordinalPick(utt)) && !handsOff(u.Intent) {
-			if n := pickWord(utt, offers); n > 0 {
-				u.Option, u.When, u.Intent = n, nil, IntentPick
-			}
-		}
-		if u.Option == 0 && u.When == nil && !handsOff(u.Intent) {
-			if h := bareHour(utt); h > 0 {
-				u.Option, u.Intent = h, IntentPick // "12" when 12pm is on offer
-			} else if u.ServiceID == "" && (u.Intent == IntentBook || u.Intent == IntentUnknown) && agrees(utt) {
-				u.Intent = IntentYes // "works for me", "book it"
-			}
-		}
-		if u.Option == 0 {
-			u.Shift = shiftOf(utt)
-			if u.Shift == ShiftNone && noneWork(utt) {
-				u.Shift = ShiftOther
-			}
-		}
-	case AskServiceMenu:
-		if u.ServiceID == "" && !handsOff(u.Intent) {
-			n := u.Option
-			if n == 0 {
-				n = pickWord(utt, len(menuServices(c)))
-			}
-			if ms := menuServices(c); n > 0 && n <= len(ms) {
-				u.ServiceID, u.Option, u.Intent = ms[n-1].ID, 0, IntentBook
-			}
-		}
-	case AskBook:
-		if u.Intent == IntentThanks && u.ServiceID == "" && u.When == nil {
-			return u
+// readAnswer reads a text as the answer to the question asked, with the
+// number of times on offer and the services of the numbered menu.
+func readAnswer(text string, c *clinic.Clinic, now time.Time, asked Question, offers int) understand.Understanding {
+	q := understand.Question{Slot: slots[asked], Offers: offers}
+	if asked == AskServiceMenu {
+		for _, s := range menuServices(c) {
+			q.Menu = append(q.Menu, s.ID)
 		}
 	}
-	return u
-}
-
-// Shift is a lead's answer to offered times that asks for others relative
-// to them: later, earlier, or none of these.
-type Shift string
-
-// Shifts.
-const (
-	ShiftNone    Shift = ""
-	ShiftLater   Shift = "later"
-	ShiftEarlier Shift = "earlier"
-	// ShiftOther: none of the offered times works ("neither works").
-	ShiftOther Shift = "other"
-)
-
-// bareHour reads a short answer that is only an hour past the option
-// numbers, "12" or "11 please": the offer at that hour (offerAtHour).
-func bareHour(u *utterance) int {
-	found := 0
-	for _, w := range u.words {
-		switch {
-		case (w == "10" || w == "11" || w == "12") && found == 0:
-			found = int(w[1]-'0') + 10
-		case !optionFiller[w]:
-			return 0
-		}
-	}
-	return found
-}
-
-// agrees reads a short answer that takes what is offered: "works for me",
-// "book it", "I'll take it".
-func agrees(u *utterance) bool {
-	return len(u.words) <= 6 && (u.phrase("works for me", "that works", "book it", "take it", "grab it", "lock it in",
-		"book me", "sounds great", "lets do that", "lets do it", "that one", "do that") || u.whole("works", "great", "perfect", "good"))
-}
-
-// ordinalPick reads "the 1st one", "2nd time" among offered times as the
-// option, not the day of the month.
-func ordinalPick(u *utterance) bool {
-	for i := 0; i+1 < len(u.words); i++ {
-		switch u.words[i] {
-		case "1st", "2nd", "3rd":
-			switch u.words[i+1] {
-			case "one", "time", "option", "slot", "choice":
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// pickWord finds an offered time picked in words anywhere in a short
-// answer: "actually make it the first one", "the last one", "2nd pls",
-// "any of them". It returns 0 when there is none.
-func pickWord(u *utterance, offers int) int {
-	if len(u.words) > 10 || offers == 0 {
-		return 0
-	}
-	if u.phrase("any of them", "any of those", "either one", "either is fine", "either works", "whichever",
-		"doesnt matter", "dont care", "any is fine", "any works", "first available", "earliest one", "soonest one") ||
-		u.whole("either", "any", "any one", "anyone") {
-		return 1
-	}
-	found := 0
-	for i, w := range u.words {
-		n := 0
-		switch w {
-		case "first", "1st":
-			n = 1
-		case "second", "2nd":
-			n = 2
-		case "third", "3rd":
-			n = 3
-		case "last", "latest", "later one":
-			n = offers
-		case "middle":
-			if offers == 3 {
-				n = 2
-			}
-		case "one", "two", "three":
-			if i > 0 && (u.words[i-1] == "option" || u.words[i-1] == "number") {
-				n = ordinalWords[w]
-			}
-		default:
-			if i > 0 && (u.words[i-1] == "option" || u.words[i-1] == "number" || u.words[i-1] == "the" ||
-				u.words[i-1] == "take" || u.words[i-1] == "pick") {
-				n = smallNumber(w)
-			}
-		}
-		if n == 0 {
-			continue
-		}
-		if i+1 < len(u.words) && (u.words[i+1] == "time" || u.words[i+1] == "visit" || u.words[i+1] == "available") && w == "first" {
-			continue // "first time", "first visit"
-		}
-		if found != 0 && found != n {
-			return 0
-		}
-		found = n
-	}
-	if found > offers {
-		return 0
-	}
-	return found
-}
-
-// shiftOf reads "anything later?", "earlier?", "something sooner".
-func shiftOf(u *utterance) Shift {
-	switch {
-	case u.any("later", "after") && !u.any("earlier", "before", "sooner"):
-		return ShiftLater
-	case u.any("earlier", "sooner", "before"):
-		return ShiftEarlier
-	}
-	return ShiftNone
-}
-
-// noneWork reads "neither works", "none of those", "those don't work".
-func noneWork(u *utterance) bool {
-	return u.any("neither", "none", "nothing") ||
-		u.phrase("dont work", "doesnt work", "wont work", "do not work", "does not work", "cant do any",
-			"can not do any", "cannot do any", "not those", "no good", "other times", "other options",
-			"something else", "different times", "any other")
+	return understand.Answer(text, c, now, q)
 }

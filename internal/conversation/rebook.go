@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // holding reports whether a time is held for the lead (with or without a
@@ -15,12 +16,12 @@ func (t *turn) holding() bool {
 
 // changeBooking handles a message from a booked lead: cancelling, or
 // moving the booking (times picked then move it; the deposit stays).
-func (t *turn) changeBooking(u Understanding, learned bool) bool {
+func (t *turn) changeBooking(u understand.Understanding, learned bool) bool {
 	a, ok := t.s.Booked()
 	if !ok || !a.Start.After(t.now) {
 		return false // a visit that took place is no booking to change: a new one is
 	}
-	if u.ServiceID != "" && u.ServiceID != a.ServiceID && u.Intent != IntentCancel && u.Intent != IntentReschedule {
+	if u.ServiceID != "" && u.ServiceID != a.ServiceID && u.Intent != understand.IntentCancel && u.Intent != understand.IntentReschedule {
 		return false // another treatment asked for is a booking of its own
 	}
 	if s, ok := t.repick(u); ok && t.justBooked(a) && !s.Start.Equal(a.Start) {
@@ -31,10 +32,10 @@ func (t *turn) changeBooking(u Understanding, learned bool) bool {
 		return true
 	}
 	switch {
-	case u.Intent == IntentCancel:
+	case u.Intent == understand.IntentCancel:
 		t.cancelBooking(a, learned)
 		return true
-	case u.Intent == IntentReschedule || u.Intent == IntentBook && u.When != nil:
+	case u.Intent == understand.IntentReschedule || u.Intent == understand.IntentBook && u.When != nil:
 		t.s.Rescheduling = a.ID
 		svc, ok := t.c.ServiceByID(a.ServiceID)
 		if u.When == nil || !ok {
@@ -71,7 +72,7 @@ const correctionWindow = time.Hour
 
 // rescheduling handles cancelling, or changing one's mind, while a booking
 // is being moved.
-func (t *turn) rescheduling(u Understanding, learned bool) bool {
+func (t *turn) rescheduling(u understand.Understanding, learned bool) bool {
 	if t.s.Rescheduling == "" {
 		return false
 	}
@@ -81,10 +82,10 @@ func (t *turn) rescheduling(u Understanding, learned bool) bool {
 		return false
 	}
 	switch {
-	case u.Intent == IntentCancel:
+	case u.Intent == understand.IntentCancel:
 		t.cancelBooking(a, learned)
 		return true
-	case u.Intent == IntentNo && t.s.Pending == nil:
+	case u.Intent == understand.IntentNo && t.s.Pending == nil:
 		t.s.Rescheduling, t.s.Offers = "", nil
 		t.setPhase(PhaseBooked)
 		t.reply(join(t.opener(learned), "No problem, you're still booked for "+serviceName(t.c, a.ServiceID)+" on "+slotText(t.c, a.Start)+"."))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
@@ -17,36 +18,36 @@ type answer struct {
 }
 
 // intentHandlers answer a text message by its intent.
-var intentHandlers = map[Intent]func(*turn, Understanding) answer{
-	IntentGreeting: answerGreeting,
-	IntentPrice:    answerPrice,
-	IntentHours:    answerHours,
-	IntentServices: answerServices,
-	IntentBook:     answerBook,
-	IntentHuman:    answerHuman,
-	IntentYes:      answerYes,
-	IntentNo:       answerNo,
-	IntentThanks:   answerThanks,
-	IntentUnknown:  answerUnknown,
-	IntentPick:     answerPick,
+var intentHandlers = map[understand.Intent]func(*turn, understand.Understanding) answer{
+	understand.IntentGreeting: answerGreeting,
+	understand.IntentPrice:    answerPrice,
+	understand.IntentHours:    answerHours,
+	understand.IntentServices: answerServices,
+	understand.IntentBook:     answerBook,
+	understand.IntentHuman:    answerHuman,
+	understand.IntentYes:      answerYes,
+	understand.IntentNo:       answerNo,
+	understand.IntentThanks:   answerThanks,
+	understand.IntentUnknown:  answerUnknown,
+	understand.IntentPick:     answerPick,
 	// Hand-off intents reply through handoff; these answer only when the
 	// booking flow keeps the conversation.
-	IntentCancel:     answerPick,
-	IntentReschedule: answerPick,
-	IntentMedical:    answerHuman,
-	IntentComplaint:  answerHuman,
+	understand.IntentCancel:     answerPick,
+	understand.IntentReschedule: answerPick,
+	understand.IntentMedical:    answerHuman,
+	understand.IntentComplaint:  answerHuman,
 }
 
 func onSMS(t *turn, in messages.Envelope) {
 	asked := t.s.Asked
 	t.s.Asked = AskNothing
-	u := t.understand(in.SMS.Text, asked)
+	u := t.reading(in.SMS.Text, asked)
 	learned := t.learnName(u.Name, u.ForOther)
 	t.noteService(u.ServiceID)
 	t.notePatient(u.Patient)
 	t.noteProvider(u)
 	t.prevWant = t.s.Want
-	if u.Intent != IntentHours {
+	if u.Intent != understand.IntentHours {
 		t.noteWant(u.When) // "are you open Sunday?" is not a wish to come Sunday
 	}
 	if understood(u) || asked == AskName {
@@ -124,14 +125,14 @@ func onWebLead(t *turn, in messages.Envelope) {
 	if n := t.s.FirstName(); n != "" {
 		hi = "Hi " + n + ", thanks for reaching out to " + t.c.Name + "!"
 	}
-	u := UnderstandAt(w.Message, t.c, t.now)
-	if u.Intent != IntentHours {
+	u := understand.Text(w.Message, t.c, t.now)
+	if u.Intent != understand.IntentHours {
 		t.noteWant(u.When)
 	}
 	if s, ok := t.service(u); ok {
 		// Times at once: what the form asked for, or the soonest.
 		info := priceLine(t, s, true)
-		if u.Intent == IntentHours || u.Intent == IntentServices {
+		if u.Intent == understand.IntentHours || u.Intent == understand.IntentServices {
 			info = intentHandlers[u.Intent](t, u).text
 		}
 		t.offerWith(s, hi, info, SourceBuiltin)
@@ -139,7 +140,7 @@ func onWebLead(t *turn, in messages.Envelope) {
 	}
 	parts := []string{hi}
 	switch u.Intent {
-	case IntentHours, IntentServices:
+	case understand.IntentHours, understand.IntentServices:
 		parts = append(parts, intentHandlers[u.Intent](t, u).text)
 	}
 	parts = append(parts, t.askWhichService())
@@ -165,8 +166,8 @@ func webService(c *clinic.Clinic, w *messages.WebLead) (clinic.Service, bool) {
 // cleanName bounds a name typed into a web form.
 func cleanName(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if rs := []rune(s); len(rs) > maxNameLen {
-		s = strings.Fields(string(rs[:maxNameLen]))[0]
+	if rs := []rune(s); len(rs) > understand.MaxNameLen {
+		s = strings.Fields(string(rs[:understand.MaxNameLen]))[0]
 	}
 	return s
 }
@@ -200,7 +201,7 @@ func (t *turn) nextQuestion() string {
 	if p := t.place(); p != "" {
 		return p
 	}
-	if _, ok := t.service(Understanding{}); !ok {
+	if _, ok := t.service(understand.Understanding{}); !ok {
 		return t.askWhichService()
 	}
 	if t.s.Phase == PhaseLost || !t.mayAsk(AskTime) {
@@ -241,7 +242,7 @@ func (t *turn) askWhichService() string {
 	return t.askService(q)
 }
 
-func answerGreeting(t *turn, u Understanding) answer {
+func answerGreeting(t *turn, u understand.Understanding) answer {
 	if t.first || u.Name != "" {
 		return answer{}
 	}
@@ -251,7 +252,7 @@ func answerGreeting(t *turn, u Understanding) answer {
 	return answer{text: "Hi again!"}
 }
 
-func answerPrice(t *turn, u Understanding) answer {
+func answerPrice(t *turn, u understand.Understanding) answer {
 	if s, ok := t.service(u); ok {
 		return answer{text: priceLine(t, s, true)}
 	}
@@ -280,7 +281,7 @@ func priceLine(t *turn, s clinic.Service, deposit bool) string {
 	return line
 }
 
-func answerHours(t *turn, _ Understanding) answer {
+func answerHours(t *turn, _ understand.Understanding) answer {
 	text := "We're open " + t.c.OpeningHoursText() + "."
 	if t.c.Address != "" {
 		text += " You'll find us at " + t.c.Address + "."
@@ -288,7 +289,7 @@ func answerHours(t *turn, _ Understanding) answer {
 	return answer{text: text}
 }
 
-func answerServices(t *turn, u Understanding) answer {
+func answerServices(t *turn, u understand.Understanding) answer {
 	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
 		return answer{text: fmt.Sprintf("Yes, we offer %s (%s, about %d min).", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
 	}
@@ -298,7 +299,7 @@ func answerServices(t *turn, u Understanding) answer {
 	return answer{text: "We offer " + serviceList(t.c, 6) + "."}
 }
 
-func answerBook(t *turn, u Understanding) answer {
+func answerBook(t *turn, u understand.Understanding) answer {
 	if s, ok := t.service(u); ok && t.holding() {
 		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
 	}
@@ -312,11 +313,11 @@ func answerBook(t *turn, u Understanding) answer {
 }
 
 // answerHuman is not reached: handoffFor answers these intents first.
-func answerHuman(*turn, Understanding) answer { return answer{} }
+func answerHuman(*turn, understand.Understanding) answer { return answer{} }
 
 // answerPick answers a pick, cancel or move with nothing on offer or held.
-func answerPick(t *turn, u Understanding) answer {
-	if t.holding() && u.Intent == IntentPick {
+func answerPick(t *turn, u understand.Understanding) answer {
+	if t.holding() && u.Intent == understand.IntentPick {
 		// A pick of the time already held (or of nothing left on offer):
 		// the hold stands, and what it still needs is asked (place).
 		return answer{text: "You're all set with " + slotText(t.c, t.s.Hold.Start) + "."}
@@ -327,29 +328,29 @@ func answerPick(t *turn, u Understanding) answer {
 	return answer{text: t.ask(AskTime, "Which day and time would suit you?"), asks: true}
 }
 
-func answerYes(t *turn, u Understanding) answer {
+func answerYes(t *turn, u understand.Understanding) answer {
 	if _, ok := t.service(u); ok {
 		return answerBook(t, u)
 	}
 	return answer{text: "Great!"}
 }
 
-func answerNo(t *turn, _ Understanding) answer {
+func answerNo(t *turn, _ understand.Understanding) answer {
 	if !t.first && t.s.Phase != PhaseBooked {
 		t.setPhase(PhaseLost)
 	}
 	return answer{text: "No problem! If you have questions later, just text us here.", asks: true}
 }
 
-func answerThanks(*turn, Understanding) answer {
+func answerThanks(*turn, understand.Understanding) answer {
 	return answer{text: "You're welcome! Text us here anytime.", asks: true}
 }
 
-func answerUnknown(t *turn, u Understanding) answer {
+func answerUnknown(t *turn, u understand.Understanding) answer {
 	switch u.Patient {
-	case PatientNew:
+	case understand.PatientNew:
 		return answer{text: "Welcome, we look forward to your first visit!"}
-	case PatientReturning:
+	case understand.PatientReturning:
 		return answer{text: "Welcome back!"}
 	}
 	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
@@ -358,7 +359,7 @@ func answerUnknown(t *turn, u Understanding) answer {
 	if u.Name != "" {
 		return answer{}
 	}
-	if isAck(t.said()) {
+	if t.said().Ack() {
 		if t.s.Phase == PhaseBooked {
 			return answer{text: "Great, see you then!"}
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medspa/engine/internal/understand"
 	"github.com/medspa/engine/messages"
 )
 
@@ -160,7 +161,7 @@ func TestAssistCarriesTheBuiltinReading(t *testing.T) {
 	}
 	marked := q
 	marked.Builtin.ServiceID = "filler" // a reading the text would not give: proves reuse
-	tr := &turn{s: s, c: c, now: t0, assist: marked.Assist(Understanding{}, "", SourceBuiltin)}
+	tr := &turn{s: s, c: c, now: t0, assist: marked.Assist(understand.Understanding{}, "", SourceBuiltin)}
 	if got := tr.builtin(in.SMS.Text, s.Asked); got.ServiceID != "filler" {
 		t.Errorf("the decision read the text again: %+v", got)
 	}

@@ -1,31 +1,6 @@
 package conversation
 
-import (
-	"testing"
-	"time"
-)
-
-// TestOpenSlotIsNoHoursQuestion: "open" about a time for a treatment asks
-// for that time; about the clinic it asks for the hours.
-func TestOpenSlotIsNoHoursQuestion(t *testing.T) {
-	c := glow(t)
-	now := time.Date(2026, 12, 8, 14, 0, 0, 0, time.UTC)
-	tests := []struct {
-		text string
-		want Intent
-	}{
-		{"need a botox touch up thursday afternoon, is 2:30 open?", IntentBook},
-		{"hydrafacial monday at 1 still open?", IntentBook},
-		{"are you open saturday?", IntentHours},
-		{"what are your hours on saturday for botox", IntentHours},
-		{"botox friday, what time do you close?", IntentHours},
-	}
-	for _, tt := range tests {
-		if got := UnderstandAt(tt.text, c, now).Intent; got != tt.want {
-			t.Errorf("%q: intent %s, want %s", tt.text, got, tt.want)
-		}
-	}
-}
+import "testing"
 
 // TestSameName: a first name already known in full keeps the full name.
 func TestSameName(t *testing.T) {
@@ -43,69 +18,6 @@ func TestSameName(t *testing.T) {
 	for _, tt := range tests {
 		if got := sameName(tt.known, tt.name); got != tt.want {
 			t.Errorf("sameName(%q, %q) = %v, want %v", tt.known, tt.name, got, tt.want)
-		}
-	}
-}
-
-// TestIsSpanish: texts in Spanish are told apart from English ones that
-// borrow a word or two.
-func TestIsSpanish(t *testing.T) {
-	tests := []struct {
-		text string
-		want bool
-	}{
-		{"Hola, quisiera una cita para botox el viernes por la tarde", true},
-		{"hola! cuánto cuesta el microneedling?", true},
-		{"¿tienen citas el sábado?", true},
-		{"no me neither", false},
-		{"gracias!", false},
-		{"hola, botox on friday?", false},
-		{"I live in los angeles, any facial on saturday", false},
-		{"Lucía", false},
-	}
-	for _, tt := range tests {
-		if got := isSpanish(newUtterance(tt.text)); got != tt.want {
-			t.Errorf("isSpanish(%q) = %v, want %v", tt.text, got, tt.want)
-		}
-	}
-}
-
-// TestGroupBooking: a booking for the lead and a relation goes to staff;
-// "for me" alone does not.
-func TestGroupBooking(t *testing.T) {
-	tests := []struct {
-		text string
-		want bool
-	}{
-		{"I want to book botox for me and a facial for my mom", true},
-		{"can me and my sister both get botox saturday?", true},
-		{"it's for my mom, friday works for me", false},
-		{"that works for me and thanks", false},
-		{"botox for me please", false},
-	}
-	for _, tt := range tests {
-		if got := isGroup(newUtterance(tt.text)); got != tt.want {
-			t.Errorf("isGroup(%q) = %v, want %v", tt.text, got, tt.want)
-		}
-	}
-}
-
-// TestNotNow: a no that puts booking off is told from one that declines
-// the times offered.
-func TestNotNow(t *testing.T) {
-	tests := []struct {
-		text string
-		want bool
-	}{
-		{"ok thanks, I'll think about it", true},
-		{"maybe later", true},
-		{"just looking for now", true},
-		{"no those don't work", false},
-		{"no, thursday instead", false},
-	}
-	for _, tt := range tests {
-		if got := notNow(newUtterance(tt.text)); got != tt.want {
-			t.Errorf("notNow(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -28,6 +28,7 @@ var coreInternal = map[string]bool{
 	"internal/safetext":     true,
 	"internal/stage":        true,
 	"internal/timeparse":    true,
+	"internal/understand":   true,
 	"internal/wait":         true,
 }
 

@@ -6,13 +6,14 @@ import (
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // Assistant is a language model behind guardrails (*Fallback is one): it
 // reads a text and may suggest a reply; it never fails and answers within
 // its deadline, falling back to the built-in understanding.
 type Assistant interface {
-	Understand(ctx context.Context, req Request, builtin conversation.Understanding) Result
+	Understand(ctx context.Context, req Request, builtin understand.Understanding) Result
 }
 
 // AssistFor asks m what the core's consultation q asks

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 var nluNow = time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
@@ -55,7 +55,7 @@ func newHarness(t *testing.T, cfg Config, respond func(n int, w http.ResponseWri
 // ask runs one message through Fallback as the actor would.
 func (h *harness) ask(t *testing.T, text string) Result {
 	t.Helper()
-	builtin := conversation.UnderstandAt(text, h.clinic, nluNow)
+	builtin := understand.Text(text, h.clinic, nluNow)
 	req := Request{
 		Text:    text,
 		Facts:   FactsFromClinic(h.clinic, nil),
@@ -105,7 +105,7 @@ func TestGoodAnswer(t *testing.T) {
 		answer(w, structured("price", "botox", "", "Botox is $12 per unit. Want me to find you a time this week?"))
 	})
 	res := h.ask(t, "hey whats botx run these days")
-	if res.Source != SourceModel || res.Intent != conversation.IntentPrice || res.Entities.ServiceID != "botox" {
+	if res.Source != SourceModel || res.Intent != understand.IntentPrice || res.Entities.ServiceID != "botox" {
 		t.Fatalf("got %+v, want the model's price/botox", res)
 	}
 	if res.SuggestedReply != "Botox is $12 per unit. Want me to find you a time this week?" {
@@ -149,7 +149,7 @@ func TestMalformedJSON(t *testing.T) {
 			if res.Source != SourceBuiltin || res.Outcome != OutcomeInvalid {
 				t.Fatalf("got source %q outcome %q, want builtin/invalid", res.Source, res.Outcome)
 			}
-			if res.Intent != conversation.IntentPrice || res.Entities.ServiceID != "botox" || res.SuggestedReply != "" {
+			if res.Intent != understand.IntentPrice || res.Entities.ServiceID != "botox" || res.SuggestedReply != "" {
 				t.Fatalf("builtin answer %+v", res)
 			}
 			if h.api.count() != 1 {
@@ -178,7 +178,7 @@ func TestTimeout(t *testing.T) {
 	})
 	defer close(release)
 	res := h.ask(t, "do you have anything saturday")
-	if res.Source != SourceBuiltin || res.Outcome != OutcomeTimeout || res.Intent != conversation.IntentBook {
+	if res.Source != SourceBuiltin || res.Outcome != OutcomeTimeout || res.Intent != understand.IntentBook {
 		t.Fatalf("got %q/%q/%q, want builtin/timeout/book", res.Source, res.Outcome, res.Intent)
 	}
 	if h.outcomes(OutcomeTimeout) != 1 {
@@ -191,7 +191,7 @@ func TestInventedPrice(t *testing.T) {
 		answer(w, structured("price", "botox", "", "Great news, Botox is only $9 per unit this week!"))
 	})
 	res := h.ask(t, "How much is Botox?")
-	if res.Source != SourceModel || res.Intent != conversation.IntentPrice {
+	if res.Source != SourceModel || res.Intent != understand.IntentPrice {
 		t.Fatalf("got %+v: the understanding should stand", res)
 	}
 	if res.SuggestedReply != "" || res.Outcome != OutcomeRejected || !strings.Contains(res.Reason, ErrInventedPrice.Error()) {
@@ -215,7 +215,7 @@ func TestInjectionNeverReachesTheModel(t *testing.T) {
 		if res.Source != SourceBuiltin || !res.Injection || res.SuggestedReply != "" {
 			t.Fatalf("%q: got %+v, want builtin, injection, no reply", text, res)
 		}
-		if res.Intent != conversation.UnderstandAt(text, h.clinic, nluNow).Intent {
+		if res.Intent != understand.Text(text, h.clinic, nluNow).Intent {
 			t.Fatalf("%q: behaviour changed: intent %q", text, res.Intent)
 		}
 	}
@@ -244,7 +244,7 @@ func TestModelHandOffHasNoReply(t *testing.T) {
 		answer(w, structured("complaint", "", "", "So sorry! We will give you a full refund."))
 	})
 	res := h.ask(t, "the last visit was not great tbh")
-	if res.Source != SourceModel || res.Intent != conversation.IntentComplaint || res.SuggestedReply != "" {
+	if res.Source != SourceModel || res.Intent != understand.IntentComplaint || res.SuggestedReply != "" {
 		t.Fatalf("got %+v, want the model's complaint without a reply", res)
 	}
 }
@@ -258,7 +258,7 @@ func TestRetryOn503(t *testing.T) {
 		answer(w, structured("hours", "", "", "We're open Mon-Fri 9am-7pm, Sat 10am-4pm."))
 	})
 	res := h.ask(t, "when r u open")
-	if res.Source != SourceModel || res.Intent != conversation.IntentHours || h.api.count() != 2 {
+	if res.Source != SourceModel || res.Intent != understand.IntentHours || h.api.count() != 2 {
 		t.Fatalf("got %q/%q after %d requests, want model/hours after 2", res.Source, res.Intent, h.api.count())
 	}
 }
@@ -300,7 +300,7 @@ func TestClinicTurnedModelOff(t *testing.T) {
 		answer(w, structured("price", "botox", "", "Botox is $12 per unit."))
 	})
 	text := "How much is Botox?"
-	builtin := conversation.UnderstandAt(text, h.clinic, nluNow)
+	builtin := understand.Text(text, h.clinic, nluNow)
 	res := h.fallback.Understand(context.Background(), Request{Text: text, Off: true, Facts: FactsFromClinic(h.clinic, nil)}, builtin)
 	if res.Source != SourceBuiltin || h.api.count() != 0 {
 		t.Fatalf("got %q after %d requests, want builtin and no request", res.Source, h.api.count())
@@ -322,7 +322,7 @@ func TestPrivacyOfWhatIsSent(t *testing.T) {
 		Names:    []string{"Maria"},
 		LeadName: "Maria",
 	}
-	builtin := conversation.UnderstandAt(req.Text, h.clinic, nluNow)
+	builtin := understand.Text(req.Text, h.clinic, nluNow)
 	res := h.fallback.Understand(context.Background(), req, builtin)
 	if h.api.count() == 0 {
 		t.Fatalf("no request: %+v", res)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // Understander is what Fallback asks first; *Client is one.
@@ -25,7 +25,7 @@ type Fallback struct {
 // reading of the same text) when the model is absent, turned off, slow,
 // down, or invalid, and for hand-offs (medical questions, complaints,
 // requests for a person) which the model never answers.
-func (f *Fallback) Understand(ctx context.Context, req Request, builtin conversation.Understanding) Result {
+func (f *Fallback) Understand(ctx context.Context, req Request, builtin understand.Understanding) Result {
 	fromBuiltin := func(outcome, reason string, inj bool) Result {
 		return Result{Source: SourceBuiltin, Intent: builtin.Intent, Entities: entitiesOf(builtin),
 			Builtin: builtin, Outcome: outcome, Reason: reason, Injection: inj}
@@ -58,7 +58,7 @@ func (f *Fallback) logger() *slog.Logger {
 }
 
 // entitiesOf restates the built-in entities in the model's terms.
-func entitiesOf(u conversation.Understanding) Entities {
+func entitiesOf(u understand.Understanding) Entities {
 	e := Entities{Name: u.Name, ServiceID: u.ServiceID, Option: u.Option, Patient: u.Patient}
 	if u.When != nil {
 		e.TimeText = u.When.String()

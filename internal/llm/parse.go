@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // parseAnswer reads the structured output and checks every value against
@@ -48,17 +48,17 @@ func parseAnswer(resp *chatResponse, f Facts) (modelAnswer, error) {
 		return ans, fmt.Errorf("%w: unknown service", ErrInvalid)
 	case ans.Option < 0 || ans.Option > 9:
 		return ans, fmt.Errorf("%w: option out of range", ErrInvalid)
-	case ans.Patient != "" && ans.Patient != conversation.PatientNew && ans.Patient != conversation.PatientReturning:
+	case ans.Patient != "" && ans.Patient != understand.PatientNew && ans.Patient != understand.PatientReturning:
 		return ans, fmt.Errorf("%w: unknown patient kind", ErrInvalid)
 	}
 	return ans, nil
 }
 
-func intentOf(a modelAnswer) conversation.Intent {
+func intentOf(a modelAnswer) understand.Intent {
 	if a.Intent == nil {
-		return conversation.IntentUnknown
+		return understand.IntentUnknown
 	}
-	return conversation.Intent(*a.Intent)
+	return understand.Intent(*a.Intent)
 }
 
 // nameOf keeps a name the model read only if it is a plausible name and

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // chatRequest is the body of POST /chat/completions.
@@ -77,7 +77,7 @@ func schema(f Facts) map[string]any {
 			"service_id": map[string]any{"type": "string", "enum": ids},
 			"time_text":  str("the lead's words for a day or time they want, else empty"),
 			"option":     map[string]any{"type": "integer", "description": "offered time picked by number, 1-based, else 0"},
-			"patient":    map[string]any{"type": "string", "enum": []any{"", conversation.PatientNew, conversation.PatientReturning}},
+			"patient":    map[string]any{"type": "string", "enum": []any{"", understand.PatientNew, understand.PatientReturning}},
 			"reply":      str("the text message to send, at most 300 characters, or empty"),
 		},
 	}

@@ -3,10 +3,11 @@ package llm
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/medspa/engine/internal/conversation"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // MaxInput is the most of one message sent to the model.
@@ -78,7 +79,7 @@ func IsMedical(text string) bool {
 	if medicalRe.MatchString(text) {
 		return true
 	}
-	return conversation.Understand(text, nil).Intent == conversation.IntentMedical
+	return understand.Text(text, nil, time.Time{}).Intent == understand.IntentMedical
 }
 
 // Mask hides what the model does not need: email addresses become

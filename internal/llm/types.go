@@ -6,6 +6,7 @@ import (
 
 	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/timeparse"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // Source says which understanding answered a message.
@@ -61,7 +62,7 @@ type Entities struct {
 	ServiceID string `json:"service_id,omitempty"`
 	TimeText  string `json:"time_text,omitempty"` // the lead's words for a day or time
 	Option    int    `json:"option,omitempty"`    // offered time picked by number, 1-based
-	Patient   string `json:"patient,omitempty"`   // conversation.PatientNew or PatientReturning
+	Patient   string `json:"patient,omitempty"`   // understand.PatientNew or PatientReturning
 }
 
 // Usage is the model's token count for one call.
@@ -73,14 +74,14 @@ type Usage struct {
 // Result is one message's understanding and suggested reply, and who gave it.
 type Result struct {
 	Source   Source
-	Intent   conversation.Intent
+	Intent   understand.Intent
 	Entities Entities
 	// SuggestedReply passed CheckReply against the request's facts; empty
 	// means the state machine's template answers.
 	SuggestedReply string
 	// Builtin is the built-in understanding (set by Fallback); it answers
 	// when Source is SourceBuiltin and fills the model's gaps otherwise.
-	Builtin conversation.Understanding
+	Builtin understand.Understanding
 	Usage   Usage
 	Latency time.Duration
 	// Outcome is the metrics outcome; Reason says, for logs, why the model
@@ -95,14 +96,14 @@ type Result struct {
 // it is the built-in understanding; with SourceModel it is the model's
 // intent and entities, its day or time read at now in loc, and the
 // built-in entities where the model found none.
-func (r Result) Understanding(now time.Time, loc *time.Location) conversation.Understanding {
+func (r Result) Understanding(now time.Time, loc *time.Location) understand.Understanding {
 	if r.Source != SourceModel {
 		return r.Builtin
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
-	u := conversation.Understanding{
+	u := understand.Understanding{
 		Intent:    r.Intent,
 		Name:      r.Entities.Name,
 		ServiceID: r.Entities.ServiceID,
@@ -147,12 +148,12 @@ func WindowFrom(recent []conversation.Line, n int) []Line {
 }
 
 // intents is the vocabulary the model chooses from: the core's own.
-var intents = []conversation.Intent{
-	conversation.IntentGreeting, conversation.IntentPrice, conversation.IntentHours,
-	conversation.IntentServices, conversation.IntentBook, conversation.IntentPick,
-	conversation.IntentCancel, conversation.IntentReschedule, conversation.IntentHuman,
-	conversation.IntentMedical, conversation.IntentUrgent, conversation.IntentComplaint, conversation.IntentYes,
-	conversation.IntentNo, conversation.IntentThanks, conversation.IntentUnknown,
+var intents = []understand.Intent{
+	understand.IntentGreeting, understand.IntentPrice, understand.IntentHours,
+	understand.IntentServices, understand.IntentBook, understand.IntentPick,
+	understand.IntentCancel, understand.IntentReschedule, understand.IntentHuman,
+	understand.IntentMedical, understand.IntentUrgent, understand.IntentComplaint, understand.IntentYes,
+	understand.IntentNo, understand.IntentThanks, understand.IntentUnknown,
 }
 
 func knownIntent(s string) bool {
@@ -165,6 +166,6 @@ func knownIntent(s string) bool {
 }
 
 // handOff reports intents that go to staff: the model writes no reply for them.
-func handOff(i conversation.Intent) bool {
-	return i == conversation.IntentMedical || i == conversation.IntentComplaint || i == conversation.IntentHuman
+func handOff(i understand.Intent) bool {
+	return i == understand.IntentMedical || i == understand.IntentComplaint || i == understand.IntentHuman
 }

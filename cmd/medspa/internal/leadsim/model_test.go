@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
-	"github.com/medspa/engine/internal/conversation"
 	"github.com/medspa/engine/internal/llm"
+	"github.com/medspa/engine/internal/understand"
 )
 
 // noisyModel is an httptest server speaking the OpenAI chat-completions
@@ -29,9 +29,9 @@ func noisyModel(t *testing.T, clinics []*clinic.Clinic) *httptest.Server {
 		byName[c.Name] = c
 	}
 	intents := []string{"greeting", "price", "hours", "services", "book", "pick", "cancel", "reschedule", "yes", "no", "thanks", "unknown"}
-	asked := map[string]conversation.Question{
-		"which treatment they want.": conversation.AskService, "which days and times suit them.": conversation.AskTime,
-		"which of the offered times they pick.": conversation.AskPick, "their name (or the patient's) for the booking.": conversation.AskName,
+	asked := map[string]understand.Slot{
+		"which treatment they want.": understand.SlotService, "which days and times suit them.": understand.SlotTime,
+		"which of the offered times they pick.": understand.SlotPick, "their name (or the patient's) for the booking.": understand.SlotName,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -49,7 +49,7 @@ func noisyModel(t *testing.T, clinics []*clinic.Clinic) *httptest.Server {
 		}
 		c := byName[facts.ClinicName]
 		text := between(user, "<<<\n", "\n>>>")
-		q := conversation.AskNothing
+		q := understand.SlotNone
 		if _, rest, ok := strings.Cut(user, "The clinic's last message asked "); ok {
 			q = asked[strings.SplitN(rest, "\n", 2)[0]]
 		}
@@ -70,7 +70,7 @@ func noisyModel(t *testing.T, clinics []*clinic.Clinic) *httptest.Server {
 		}
 		// Time is read from the text the client keeps; this instant only
 		// fills what the double does not answer.
-		u := conversation.UnderstandAnswer(text, c, time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), q)
+		u := understand.Answer(text, c, time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC), understand.Question{Slot: q, Offers: 3})
 		ans := map[string]any{"intent": string(u.Intent), "name": "", "service_id": u.ServiceID, "time_text": "",
 			"option": u.Option, "patient": u.Patient, "reply": ""}
 		if u.When != nil {

@@ -1,4 +1,4 @@
-package conversation
+package understand
 
 import (
 	"strings"
@@ -7,15 +7,16 @@ import (
 	"github.com/medspa/engine/internal/clinic"
 )
 
-// maxNameWords and maxNameLen bound a captured name.
-const (
-	maxNameWords = 3
-	maxNameLen   = 40
-)
+// maxNameWords bounds the words of a captured name.
+const maxNameWords = 3
+
+// MaxNameLen bounds the length of a name read from a text or typed into
+// a web form.
+const MaxNameLen = 40
 
 // extractName finds a name the lead gives for themself: "my name is Jane
 // Doe", "I'm Jane", "this is Jane", "Jane here".
-func extractName(u *utterance, c *clinic.Clinic) string {
+func extractName(u *Utterance, c *clinic.Clinic) string {
 	t := u.tokens
 	for i := range t {
 		var name string
@@ -186,10 +187,10 @@ func formatName(ws []token) string {
 		parts = append(parts, s)
 	}
 	name := strings.Join(parts, " ")
-	if len(name) > maxNameLen {
+	if len(name) > MaxNameLen {
 		name = strings.Join(parts[:1], "")
 	}
-	if len(name) > maxNameLen {
+	if len(name) > MaxNameLen {
 		return ""
 	}
 	return name

@@ -1,11 +1,11 @@
-package conversation
+package understand
 
 import "strings"
 
 // This file holds the understanding of the booking flow: hand-off topics,
 // cancelling and moving, picking an offered time and the kind of patient.
 
-func isComplaint(u *utterance) bool {
+func isComplaint(u *Utterance) bool {
 	return u.phrase("charged me twice", "double charged", "money back", "nobody called", "no one called", "didnt even work",
 		"did not work", "didnt work", "waited", "cancelled on me", "canceled on me", "not ok", "unacceptable",
 		"ridiculous", "never called back", "still waiting") || u.any("complaint", "complain", "complaining", "unhappy", "terrible", "awful", "horrible", "rude",
@@ -16,7 +16,7 @@ func isComplaint(u *utterance) bool {
 // isUrgent reads a medical problem happening now, after a treatment or
 // otherwise, as opposed to a question about one ("is bruising normal?").
 // Severe signs are urgent however they are asked.
-func isUrgent(u *utterance) bool {
+func isUrgent(u *Utterance) bool {
 	if u.any("emergency", "911", "anaphylaxis", "anaphylactic", "necrosis", "pus", "fever", "hives", "blind",
 		"blurry", "blurred", "fainted", "fainting", "dizzy") ||
 		u.phrase("cant breathe", "can not breathe", "cannot breathe", "trouble breathing", "hard to breathe",
@@ -43,7 +43,7 @@ func isUrgent(u *utterance) bool {
 	return current && !hypothetical || u.phrase("call me", "someone call", "getting worse", "wont stop", "please help")
 }
 
-func isMedical(u *utterance) bool {
+func isMedical(u *Utterance) bool {
 	return u.any("pregnant", "pregnancy", "breastfeeding", "nursing", "allergic", "allergy", "allergies",
 		"reaction", "swollen", "swelling", "bruise", "bruising", "bruised", "infection", "infected",
 		"medication", "medications", "meds", "antibiotics", "accutane", "thinners", "thinner", "warfarin", "eliquis", "diabetic", "diabetes", "numb",
@@ -58,7 +58,7 @@ func isMedical(u *utterance) bool {
 			"blood thinner", "blood thinners", "cold sore", "cold sores", "what if i", "normal to")
 }
 
-func isCancel(u *utterance) bool {
+func isCancel(u *Utterance) bool {
 	if u.any("cancel", "cancellation", "cancelling", "canceling") {
 		return !u.whole("cancel") // a bare CANCEL is an opt-out keyword, not ours
 	}
@@ -69,7 +69,7 @@ func isCancel(u *utterance) bool {
 		"dont need it anymore")
 }
 
-func isReschedule(u *utterance) bool {
+func isReschedule(u *Utterance) bool {
 	return u.any("reschedule", "rescheduling", "rebook", "postpone") ||
 		u.phrase("move my", "move it", "move the", "change my appointment", "change the time", "change my time",
 			"different time", "different day", "another time", "another day", "push it", "push my", "switch my",
@@ -96,7 +96,7 @@ var optionFiller = map[string]bool{
 // extractOption finds an offered time picked by number: "2", "#2",
 // "option 3", "the first one", "2nd works". It returns 0 when there is none.
 // A number with a time ("2pm", "at 2") is a time, not an option.
-func extractOption(u *utterance) int {
+func extractOption(u *Utterance) int {
 	raw := strings.TrimSpace(u.raw)
 	if strings.HasPrefix(raw, "#") && len(u.words) >= 1 {
 		if n := smallNumber(u.words[0]); n > 0 {
@@ -147,7 +147,7 @@ func smallNumber(w string) int {
 	return 0
 }
 
-func extractPatient(u *utterance) string {
+func extractPatient(u *Utterance) string {
 	switch {
 	case u.phrase("returning", "been before", "been there before", "been in before", "came in before",
 		"come in before", "existing patient", "existing client", "current patient", "regular", "was there",
@@ -178,10 +178,10 @@ func init() {
 	}
 }
 
-// isSpanish reads a text written in Spanish: most of its words Spanish
+// Spanish reports a text written in Spanish: most of its words Spanish
 // ones, at least two of them, or Spanish punctuation ("¿", "¡") with one.
 // The engine answers in English only, so a person takes over.
-func isSpanish(u *utterance) bool {
+func (u *Utterance) Spanish() bool {
 	n := 0
 	for _, w := range u.words {
 		if spanishWords[w] {

@@ -1,11 +1,11 @@
-package conversation
+package understand
 
 import (
 	"testing"
-
-	"github.com/medspa/engine/internal/directory"
+	"time"
 
 	"github.com/medspa/engine/internal/clinic"
+	"github.com/medspa/engine/internal/directory"
 )
 
 func glow(t testing.TB) *clinic.Clinic {
@@ -70,8 +70,8 @@ func TestUnderstandIntent(t *testing.T) {
 		{"are you close to the train", IntentUnknown},
 	}
 	for _, tt := range tests {
-		if got := Understand(tt.text, c).Intent; got != tt.want {
-			t.Errorf("Understand(%q).Intent = %q, want %q", tt.text, got, tt.want)
+		if got := Text(tt.text, c, time.Time{}).Intent; got != tt.want {
+			t.Errorf("Text(%q).Intent = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }
@@ -121,8 +121,8 @@ func TestUnderstandName(t *testing.T) {
 		{"I'm", ""},
 	}
 	for _, tt := range tests {
-		if got := Understand(tt.text, c).Name; got != tt.want {
-			t.Errorf("Understand(%q).Name = %q, want %q", tt.text, got, tt.want)
+		if got := Text(tt.text, c, time.Time{}).Name; got != tt.want {
+			t.Errorf("Text(%q).Name = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }
@@ -137,11 +137,11 @@ func TestUnderstandService(t *testing.T) {
 		{"hello", ""},
 	}
 	for _, tt := range tests {
-		if got := Understand(tt.text, c).ServiceID; got != tt.want {
-			t.Errorf("Understand(%q).ServiceID = %q, want %q", tt.text, got, tt.want)
+		if got := Text(tt.text, c, time.Time{}).ServiceID; got != tt.want {
+			t.Errorf("Text(%q).ServiceID = %q, want %q", tt.text, got, tt.want)
 		}
 	}
-	if got := Understand("botox", nil); got.ServiceID != "" || got.Intent != IntentUnknown {
-		t.Errorf("Understand without a clinic = %+v", got)
+	if got := Text("botox", nil, time.Time{}); got.ServiceID != "" || got.Intent != IntentUnknown {
+		t.Errorf("Text without a clinic = %+v", got)
 	}
 }

@@ -1,4 +1,4 @@
-package conversation
+package understand
 
 import (
 	"bufio"
@@ -34,22 +34,27 @@ const (
 // Friday 20 Nov 2026, 12:10 in Chicago.
 var nluNow = time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
 
-// labelIntents are the intents a label may name: every intent the engine
-// answers, and intents the labelled set already uses before the engine has
-// them as a constant ("urgent", the urgent medical hand-off).
+// labelIntents are the intents a label may name: every intent the
+// understanding gives, and intents the labelled set already uses before
+// the understanding has them as a constant ("urgent", the urgent medical
+// hand-off).
 func labelIntents() map[string]bool {
 	known := map[string]bool{"urgent": true}
-	for k := range intentHandlers {
+	for _, k := range Intents() {
 		known[string(k)] = true
 	}
 	return known
 }
 
 // labelQuestions are the values of the asked column.
-var labelQuestions = map[string]Question{
-	"-": AskNothing, "service": AskService, "time": AskTime, "pick": AskPick,
-	"name": AskName, "patient": AskPatient, "book": AskBook,
+var labelQuestions = map[string]Slot{
+	"-": SlotNone, "service": SlotService, "time": SlotTime, "pick": SlotPick,
+	"name": SlotName, "patient": SlotPatient, "book": SlotBook,
 }
+
+// labelOffers is how many times are on offer when a label's text answers
+// SlotPick: as many as a reply offers.
+const labelOffers = 3
 
 // labelEntities are the entity keys a label may name (Understanding.Entities).
 var labelEntities = map[string]bool{"service": true, "name": true, "when": true, "option": true, "patient": true}
@@ -59,7 +64,7 @@ type labelled struct {
 	text     string
 	intent   string // a label string: an Intent the engine may not have yet
 	entities map[string]string
-	asked    Question
+	asked    Slot
 }
 
 // isLabelComment reports whether a line of a labelled file is a comment:
@@ -146,7 +151,7 @@ func scoreLabelled(set []labelled, read func(labelled) Understanding) *nluScore 
 		u := read(l)
 		s.messages++
 		ctx := ""
-		if l.asked != AskNothing {
+		if l.asked != SlotNone {
 			ctx = " (asked " + string(l.asked) + ")"
 		}
 		got := string(u.Intent)
@@ -252,10 +257,10 @@ func TestNLUAccuracy(t *testing.T) {
 		}
 	}
 	read := func(l labelled) Understanding {
-		if l.asked != AskNothing {
-			return UnderstandAnswer(l.text, c, nluNow, l.asked)
+		if l.asked != SlotNone {
+			return Answer(l.text, c, nluNow, Question{Slot: l.asked, Offers: labelOffers})
 		}
-		return UnderstandAt(l.text, c, nluNow)
+		return Text(l.text, c, nluNow)
 	}
 	ds := scoreLabelled(dev, read)
 	for _, m := range ds.misses {

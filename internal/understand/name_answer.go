@@ -1,4 +1,4 @@
-package conversation
+package understand
 
 import (
 	"strings"
@@ -14,7 +14,7 @@ import (
 // name for someone else ("it's for my mom, Linda Park"). It reports the
 // name, whether it is someone else's, what the text says after the name
 // ("Marcus, new patient"), and whether the text gave a name.
-func answerName(u *utterance, c *clinic.Clinic) (name string, forOther bool, rest []token, ok bool) {
+func answerName(u *Utterance, c *clinic.Clinic) (name string, forOther bool, rest []token, ok bool) {
 	t := u.tokens
 	other := false
 	for changed := true; changed && len(t) > 0; {

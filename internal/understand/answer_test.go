@@ -1,0 +1,50 @@
+package understand
+
+import (
+	"testing"
+	"time"
+)
+
+// TestReadAnswer checks texts read as the answer to the question asked.
+func TestReadAnswer(t *testing.T) {
+	c := glow(t)
+	now := time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
+	tests := []struct {
+		text    string
+		asked   Slot
+		option  int
+		service string
+		name    string
+	}{
+		{"i'd like the 1st time", SlotPick, 1, "", ""},
+		{"the 2nd one please", SlotPick, 2, "", ""},
+		{"4", SlotServiceMenu, 0, "hydrafacial", ""},
+		{"number 2", SlotServiceMenu, 0, "dysport", ""},
+		{"lip filler", SlotServiceMenu, 0, "lip-filler", ""},
+		{"its my sons appointment - Renée Lambert", SlotName, 0, "", "Renée Lambert"},
+		{"hi! Emily Rose Carter here, wanting to book a hydrafacial", SlotNone, 0, "hydrafacial", "Emily Rose Carter"},
+		{"maria here - do you have a consultation?", SlotNone, 0, "consultation", "Maria"},
+		{"hello this is rachel - botox this wednesday?", SlotNone, 0, "botox", "Rachel"},
+		{"hello, i'm brittany r.. i'd like to schedule botox", SlotNone, 0, "botox", "Brittany R."},
+		{"hi this is mei chen, looking for a hydrafacial", SlotNone, 0, "hydrafacial", "Mei Chen"},
+		{"this is so exciting, botox please", SlotNone, 0, "botox", ""},
+		{"i'm free friday, botox please", SlotNone, 0, "botox", ""},
+		{"1 please, my name is Zoë", SlotPick, 1, "", "Zoë"},
+		{"Dana here. the 2nd one", SlotPick, 2, "", "Dana"},
+		{"Hannah Price", SlotName, 0, "", "Hannah Price"},
+		{"Jo Good", SlotName, 0, "", "Jo Good"},
+		{"price", SlotName, 0, "", ""},
+		{"hi it's Hannah again, botox please", SlotNone, 0, "botox", "Hannah"},
+	}
+	var menu []string
+	for _, s := range c.Services[:min(len(c.Services), 9)] {
+		menu = append(menu, s.ID)
+	}
+	for _, tt := range tests {
+		u := Answer(tt.text, c, now, Question{Slot: tt.asked, Offers: 3, Menu: menu})
+		if u.Option != tt.option || u.ServiceID != tt.service || u.Name != tt.name {
+			t.Errorf("Answer(%q, %s) = option %d, service %q, name %q; want %d, %q, %q",
+				tt.text, tt.asked, u.Option, u.ServiceID, u.Name, tt.option, tt.service, tt.name)
+		}
+	}
+}
