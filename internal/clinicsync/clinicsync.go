@@ -53,24 +53,13 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("load clinic settings: %w", err)
 	}
-	owned := directory.New(nil) // the numbers stored clinics hold
 	wasStored := make(map[string]bool, len(before))
 	for _, s := range before {
 		wasStored[s.ClinicID] = true
-		if c, err := clinic.DecodeSettings(s.Settings); err == nil {
-			_, _ = owned.Put(c, s.Version) // a conflict among them is logged below
-		}
 	}
-	seeds := make([]persistence.ClinicSettings, 0, len(file))
-	for _, c := range file {
-		if other, _ := owned.Owner(c.ID, c.PhoneNumbers); other != "" && !wasStored[c.ID] {
-			continue // another clinic holds one of its numbers: logged below
-		}
-		b, err := clinic.EncodeSettings(c)
-		if err != nil {
-			return nil, err
-		}
-		seeds = append(seeds, persistence.ClinicSettings{ClinicID: c.ID, Settings: b, UpdatedBy: "clinics_file"})
+	seeds, err := seedsOf(file, before, wasStored)
+	if err != nil {
+		return nil, err
 	}
 	n, err := store.SeedClinicSettings(ctx, seeds)
 	if err != nil {
@@ -83,40 +72,90 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 	if n > 0 {
 		log.Info("clinic settings seeded from the clinics file", slog.Int("clinics", n))
 	}
+	src := newSources(file, stored)
+	return src.build(src.choose(src.byPriority(wasStored), log))
+}
 
-	// The directory lists the file's clinics first, in file order (the demo
-	// and the docs list clinics that way), then the clinics only the store
-	// knows. Numbers go to clinics stored before this start first.
-	fromFile := make(map[string]clinic.Clinic, len(file))
-	var order []string
-	for _, c := range file {
-		fromFile[c.ID] = c
-		order = append(order, c.ID)
-	}
-	byID := make(map[string]persistence.ClinicSettings, len(stored))
-	for _, s := range stored {
-		byID[s.ClinicID] = s
-		if _, ok := fromFile[s.ClinicID]; !ok {
-			order = append(order, s.ClinicID)
+// seedsOf are the settings of the file's clinics, to be stored where the
+// store holds none; a clinic not stored yet that claims a number a stored
+// clinic holds is left out (Bootstrap logs it).
+func seedsOf(file []clinic.Clinic, before []persistence.ClinicSettings, wasStored map[string]bool) ([]persistence.ClinicSettings, error) {
+	owned := directory.New(nil) // the numbers stored clinics hold
+	for _, s := range before {
+		if c, err := clinic.DecodeSettings(s.Settings); err == nil {
+			_, _ = owned.Put(c, s.Version) // a conflict among them is logged by choose
 		}
 	}
+	seeds := make([]persistence.ClinicSettings, 0, len(file))
+	for _, c := range file {
+		if other, _ := owned.Owner(c.ID, c.PhoneNumbers); other != "" && !wasStored[c.ID] {
+			continue // another clinic holds one of its numbers: logged by choose
+		}
+		b, err := clinic.EncodeSettings(c)
+		if err != nil {
+			return nil, err
+		}
+		seeds = append(seeds, persistence.ClinicSettings{ClinicID: c.ID, Settings: b, UpdatedBy: "clinics_file"})
+	}
+	return seeds, nil
+}
+
+// sources are where a clinic's settings may come from: the store, else
+// the clinics file.
+type sources struct {
+	fromFile map[string]clinic.Clinic
+	stored   map[string]persistence.ClinicSettings
+	// order is the directory's: the file's clinics first, in file order
+	// (the demo and the docs list clinics that way), then the clinics only
+	// the store knows.
+	order []string
+}
+
+func newSources(file []clinic.Clinic, stored []persistence.ClinicSettings) sources {
+	src := sources{fromFile: make(map[string]clinic.Clinic, len(file)), stored: make(map[string]persistence.ClinicSettings, len(stored))}
+	for _, c := range file {
+		src.fromFile[c.ID] = c
+		src.order = append(src.order, c.ID)
+	}
+	for _, s := range stored {
+		src.stored[s.ClinicID] = s
+		if _, ok := src.fromFile[s.ClinicID]; !ok {
+			src.order = append(src.order, s.ClinicID)
+		}
+	}
+	return src
+}
+
+// byPriority is the order in which clinics get their numbers: those stored
+// before this start first.
+func (src sources) byPriority(wasStored map[string]bool) []string {
 	var priority []string
 	for _, first := range []bool{true, false} {
-		for _, id := range order {
+		for _, id := range src.order {
 			if wasStored[id] == first {
 				priority = append(priority, id)
 			}
 		}
 	}
-	type loaded struct {
-		c       clinic.Clinic
-		version int64
-	}
+	return priority
+}
+
+// loaded is the settings chosen for a clinic and their version (0: the
+// file's).
+type loaded struct {
+	c       clinic.Clinic
+	version int64
+}
+
+// choose picks each clinic's settings, in priority order: the stored ones
+// when they are usable, else the file's; a clinic whose numbers belong to
+// a clinic before it is left out, and logged.
+func (src sources) choose(priority []string, log *slog.Logger) map[string]loaded {
 	taken := directory.New(nil)
-	chosen := make(map[string]loaded, len(order))
+	chosen := make(map[string]loaded, len(src.order))
 	for _, id := range priority {
 		var err error
-		if s, ok := byID[id]; ok {
+		if s, ok := src.stored[id]; ok {
 			var c clinic.Clinic
 			if c, err = clinic.DecodeSettings(s.Settings); err == nil {
 				if _, err = taken.Put(c, s.Version); err == nil {
@@ -126,7 +165,7 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 			}
 			log.Error("stored clinic settings not usable", slog.String("clinic_id", id), slog.Int64("version", s.Version), problem(err))
 		}
-		c, ok := fromFile[id]
+		c, ok := src.fromFile[id]
 		if !ok {
 			continue
 		}
@@ -137,11 +176,16 @@ func Bootstrap(ctx context.Context, store Store, file []clinic.Clinic, log *slog
 		}
 		chosen[id] = loaded{c, 0}
 	}
+	return chosen
+}
+
+// build lists the chosen clinics in the sources' order.
+func (src sources) build(chosen map[string]loaded) (*directory.Directory, error) {
 	dir := directory.New(nil)
-	for _, id := range order {
+	for _, id := range src.order {
 		if l, ok := chosen[id]; ok {
 			if _, err := dir.Put(l.c, l.version); err != nil {
-				return nil, fmt.Errorf("clinic %q: %w", id, err) // cannot happen: taken held them all
+				return nil, fmt.Errorf("clinic %q: %w", id, err) // cannot happen: choose held them all
 			}
 		}
 	}

@@ -61,19 +61,45 @@ var fillers = set(
 // optOutPhrase finds a request to stop in other words. It returns the rule
 // that matched.
 func optOutPhrase(w []string) (string, bool) {
-	has := func(s string) bool { return contains(w, s) }
+	for _, rule := range optOutRules {
+		if why, ok := rule(w); ok {
+			return why, true
+		}
+	}
+	return "", false
+}
+
+// optOutRules are the ways of asking to stop in other words, tried in
+// order; each returns what matched.
+var optOutRules = []func(w []string) (string, bool){
+	stopPhrase,
+	stopKeyword,
+	notInterested,
+	noMoreMessages,
+	blockingSender,
+	notToBeContacted,
+	doesNotWantMessages,
+	stopWord,
+	endingTheMessages,
+}
+
+// stopPhrases are phrases that ask to stop wherever they stand.
+var stopPhrases = []string{
+	"opt out", "opt me out", "opting out", "remove me", "remove my number", "remove my name",
+	"remove my info", "remove my contact", "remove us",
+	"take me off", "take my number", "take us off", "delete my number", "delete me", "lose my number",
+	"leave me alone", "leave us alone", "fuck off", "f off", "piss off", "buzz off",
+	"back off", "get lost", "wrong number", "wrong person", "wrong phone", "no longer interested",
+	"no mas", "no más", "do not disturb", "lose this number", "delete this number", "fuck you",
+	"enough texts", "enough messages", "enough already",
+}
+
+// stopPhrase: one of stopPhrases, "enough" or "wrong" alone, or "go away"
+// in a short text.
+func stopPhrase(w []string) (string, bool) {
 	joined := " " + strings.Join(w, " ") + " "
 	phrase := func(p string) bool { return strings.Contains(joined, " "+p+" ") }
-
-	for _, p := range []string{
-		"opt out", "opt me out", "opting out", "remove me", "remove my number", "remove my name",
-		"remove my info", "remove my contact", "remove us",
-		"take me off", "take my number", "take us off", "delete my number", "delete me", "lose my number",
-		"leave me alone", "leave us alone", "fuck off", "f off", "piss off", "buzz off",
-		"back off", "get lost", "wrong number", "wrong person", "wrong phone", "no longer interested",
-		"no mas", "no más", "do not disturb", "lose this number", "delete this number", "fuck you",
-		"enough texts", "enough messages", "enough already",
-	} {
+	for _, p := range stopPhrases {
 		if phrase(p) {
 			return "stop request: \"" + p + "\"", true
 		}
@@ -84,21 +110,41 @@ func optOutPhrase(w []string) (string, bool) {
 	if phrase("go away") && len(w) <= 4 {
 		return "stop request: \"go away\"", true
 	}
+	return "", false
+}
+
+// stopKeyword: a word that asks to stop wherever it stands.
+func stopKeyword(w []string) (string, bool) {
 	for _, k := range []string{"unsubscribe", "unsubscribed", "unsub", "optout", "revoke", "revoking",
 		"spam", "stopall", "alto", "parar", "cancelar", "detener", "baja"} {
-		if has(k) {
+		if contains(w, k) {
 			return "stop word \"" + k + "\" in the text", true
 		}
 	}
+	return "", false
+}
+
+// notInterested: "not interested", but not "not interested in".
+func notInterested(w []string) (string, bool) {
 	if i := index(w, "not"); i >= 0 && i+1 < len(w) && w[i+1] == "interested" && (i+2 >= len(w) || w[i+2] != "in") {
 		return "not interested", true
 	}
+	return "", false
+}
+
+// noMoreMessages: "no more" alone, with fillers, or about the messages.
+func noMoreMessages(w []string) (string, bool) {
 	if i := index(w, "no"); i >= 0 && i+1 < len(w) && w[i+1] == "more" {
 		rest := w[i+2:]
 		if len(rest) == 0 || anyIn(rest[:min(3, len(rest))], messagingWords) || onlyFillers(rest) {
 			return "no more messages", true
 		}
 	}
+	return "", false
+}
+
+// blockingSender: "block you", "reporting this".
+func blockingSender(w []string) (string, bool) {
 	for i := range w {
 		if w[i] == "block" || w[i] == "blocking" || w[i] == "blocked" || w[i] == "report" || w[i] == "reporting" {
 			if i+1 < len(w) && (w[i+1] == "you" || w[i+1] == "this" || w[i+1] == "your" || w[i+1] == "u") {
@@ -106,7 +152,12 @@ func optOutPhrase(w []string) (string, bool) {
 			}
 		}
 	}
-	// "don't text me", "do not contact", "never message", "quit calling".
+	return "", false
+}
+
+// notToBeContacted: "don't text me", "do not contact", "never message",
+// "quit calling".
+func notToBeContacted(w []string) (string, bool) {
 	for i := range w {
 		neg := w[i] == "dont" || w[i] == "never" || w[i] == "quit" || w[i] == "cease" ||
 			(w[i] == "not" && i > 0 && w[i-1] == "do") || w[i] == "stop" || w[i] == "stahp"
@@ -119,7 +170,12 @@ func optOutPhrase(w []string) (string, bool) {
 			}
 		}
 	}
-	// "I don't want these messages", "do not need any more texts".
+	return "", false
+}
+
+// doesNotWantMessages: "I don't want these messages", "do not need any
+// more texts".
+func doesNotWantMessages(w []string) (string, bool) {
 	for i := range w {
 		if w[i] != "dont" && w[i] != "not" {
 			continue
@@ -132,17 +188,21 @@ func optOutPhrase(w []string) (string, bool) {
 			}
 		}
 	}
-	appointment := anyIn(w, appointmentWords) || has("cancellation")
-	if why, ok := stopWord(w); ok {
-		return why, true
-	}
+	return "", false
+}
+
+// endingTheMessages: "cancel", "end" or "quit" with the messages as object
+// or with only fillers, unless the text is about an appointment ("cancel
+// my appointment", "I need to cancel Friday").
+func endingTheMessages(w []string) (string, bool) {
+	appointment := anyIn(w, appointmentWords) || contains(w, "cancellation")
 	for _, k := range []string{"cancel", "end", "quit"} {
 		i := index(w, k)
 		if i < 0 {
 			continue
 		}
 		if k == "cancel" && appointment && !hasMessagingObject(w, i) {
-			continue // "cancel my appointment", "I need to cancel Friday"
+			continue
 		}
 		if hasMessagingObject(w, i) && (k != "end" || i == 0 || w[i-1] != "the") {
 			return "\"" + k + "\" with the messages as object", true

@@ -102,10 +102,30 @@ type lead struct {
 // without a created row are ignored.
 func Build(clinicID string, loc *time.Location, p Period, rows []persistence.FunnelStage) Funnel {
 	f := Funnel{ClinicID: clinicID, Timezone: loc.String(), From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly),
-		Sources: []Source{}, Stages: map[string]int{}, Weeks: []Week{}}
+		Stages: map[string]int{}}
 	for _, s := range Stages {
 		f.Stages[s] = 0
 	}
+	weeks := weekIndex(p, loc)
+	f.Weeks = make([]Week, len(weeks.starts))
+	for i, s := range weeks.starts {
+		f.Weeks[i].Start = s.Format(time.DateOnly)
+	}
+	leads := leadsOf(rows)
+	t := tally{sources: map[sourceKey]*Source{}}
+	for _, l := range leads {
+		f.addLead(l, weeks, &t)
+	}
+	f.addDeposits(rows, leads, weeks)
+	f.Sources = t.sortedSources()
+	f.SpeedToLead = durations(t.speed)
+	f.Handoffs = Handoffs{Count: f.Stages[persistence.StageHandedOff], Answered: len(t.answer), Answer: durations(t.answer)}
+	return f
+}
+
+// leadsOf gathers the rows of each lead that has a created row: when it
+// first reached each stage.
+func leadsOf(rows []persistence.FunnelStage) map[string]*lead {
 	leads := map[string]*lead{}
 	for _, r := range rows {
 		if r.Stage == persistence.StageCreated && r.Ref == "" {
@@ -120,75 +140,90 @@ func Build(clinicID string, loc *time.Location, p Period, rows []persistence.Fun
 		if at, ok := l.first[r.Stage]; !ok || r.At.Before(at) {
 			l.first[r.Stage] = r.At
 		}
+	}
+	return leads
+}
+
+type sourceKey struct{ source, utmSource, utmCampaign string }
+
+// tally is what Build gathers lead by lead beyond the funnel's counts: the
+// leads of each source, the speed to lead and the staff's answer times.
+type tally struct {
+	sources       map[sourceKey]*Source
+	speed, answer []time.Duration
+}
+
+// addLead counts l in the stages it reached, its source and the week it
+// was created in.
+func (f *Funnel) addLead(l *lead, weeks weeks, t *tally) {
+	f.Leads++
+	for s := range l.first {
+		f.Stages[s]++
+	}
+	k := sourceKey{l.created.Source, l.created.UTMSource, l.created.UTMCampaign}
+	src := t.sources[k]
+	if src == nil {
+		src = &Source{Source: k.source, UTMSource: k.utmSource, UTMCampaign: k.utmCampaign}
+		t.sources[k] = src
+	}
+	src.Leads++
+	_, booked := l.first[persistence.StageBooked]
+	if booked {
+		src.Booked++
+	}
+	if at, ok := l.first[persistence.StageFirstReply]; ok {
+		t.speed = append(t.speed, at.Sub(l.created.At))
+	}
+	if h, ok := l.first[persistence.StageHandedOff]; ok {
+		if a, ok := l.first[persistence.StageStaffAnswered]; ok && !a.Before(h) {
+			t.answer = append(t.answer, a.Sub(h))
+		}
+	}
+	if i := weeks.of(l.created.At); i >= 0 {
+		w := &f.Weeks[i]
+		w.Leads++
+		if _, ok := l.first[persistence.StageEngaged]; ok {
+			w.Engaged++
+		}
+		if booked {
+			w.Booked++
+		}
+	}
+}
+
+// addDeposits sums the deposits paid and refunded of the period's leads,
+// and what was collected in each week.
+func (f *Funnel) addDeposits(rows []persistence.FunnelStage, leads map[string]*lead, weeks weeks) {
+	for _, r := range rows {
+		l := leads[r.LeadID]
+		if l == nil {
+			continue
+		}
 		switch r.Stage {
 		case persistence.StageDepositPaid:
 			f.Deposits.Paid++
 			f.Deposits.CollectedCents += r.AmountCents
+			if i := weeks.of(l.created.At); i >= 0 {
+				f.Weeks[i].CollectedCents += r.AmountCents
+			}
 		case persistence.StageDepositRefunded:
 			f.Deposits.Refunded++
 			f.Deposits.RefundedCents += r.AmountCents
 		}
 	}
-	weeks := weekIndex(p, loc)
-	f.Weeks = make([]Week, len(weeks.starts))
-	for i, s := range weeks.starts {
-		f.Weeks[i].Start = s.Format(time.DateOnly)
+}
+
+// sortedSources are the sources, most leads first.
+func (t tally) sortedSources() []Source {
+	out := make([]Source, 0, len(t.sources))
+	for _, s := range t.sources {
+		out = append(out, *s)
 	}
-	type sourceKey struct{ source, utmSource, utmCampaign string }
-	sources := map[sourceKey]*Source{}
-	var speed, answer []time.Duration
-	for _, l := range leads {
-		f.Leads++
-		for s := range l.first {
-			f.Stages[s]++
-		}
-		k := sourceKey{l.created.Source, l.created.UTMSource, l.created.UTMCampaign}
-		src := sources[k]
-		if src == nil {
-			src = &Source{Source: k.source, UTMSource: k.utmSource, UTMCampaign: k.utmCampaign}
-			sources[k] = src
-		}
-		src.Leads++
-		_, booked := l.first[persistence.StageBooked]
-		if booked {
-			src.Booked++
-		}
-		if at, ok := l.first[persistence.StageFirstReply]; ok {
-			speed = append(speed, at.Sub(l.created.At))
-		}
-		if h, ok := l.first[persistence.StageHandedOff]; ok {
-			if a, ok := l.first[persistence.StageStaffAnswered]; ok && !a.Before(h) {
-				answer = append(answer, a.Sub(h))
-			}
-		}
-		if i := weeks.of(l.created.At); i >= 0 {
-			w := &f.Weeks[i]
-			w.Leads++
-			if _, ok := l.first[persistence.StageEngaged]; ok {
-				w.Engaged++
-			}
-			if booked {
-				w.Booked++
-			}
-		}
-	}
-	for _, r := range rows {
-		if l := leads[r.LeadID]; l != nil && r.Stage == persistence.StageDepositPaid {
-			if i := weeks.of(l.created.At); i >= 0 {
-				f.Weeks[i].CollectedCents += r.AmountCents
-			}
-		}
-	}
-	for _, s := range sources {
-		f.Sources = append(f.Sources, *s)
-	}
-	slices.SortFunc(f.Sources, func(a, b Source) int {
+	slices.SortFunc(out, func(a, b Source) int {
 		return cmp.Or(cmp.Compare(b.Leads, a.Leads), cmp.Compare(a.Source, b.Source),
 			cmp.Compare(a.UTMSource, b.UTMSource), cmp.Compare(a.UTMCampaign, b.UTMCampaign))
 	})
-	f.SpeedToLead = durations(speed)
-	f.Handoffs = Handoffs{Count: f.Stages[persistence.StageHandedOff], Answered: len(answer), Answer: durations(answer)}
-	return f
+	return out
 }
 
 // durations are the count and nearest-rank p50 and p90 of ds, in ms.
