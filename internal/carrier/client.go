@@ -1,6 +1,8 @@
 package carrier
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -26,3 +28,19 @@ func ClientOrDefault(c *http.Client) *http.Client {
 // RetryableStatus reports whether a provider's HTTP status is worth
 // retrying: 429 and every 5xx.
 func RetryableStatus(s int) bool { return s == http.StatusTooManyRequests || s >= 500 }
+
+// Do sends req with c (http.DefaultClient when nil) and reads the answer,
+// up to 1 MiB of it. Its errors start with name ("telnyx send: ...",
+// "telnyx read response: ...").
+func Do(c *http.Client, req *http.Request, name string) (status int, body []byte, err error) {
+	resp, err := ClientOrDefault(c).Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s send: %w", name, err)
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s read response: %w", name, err)
+	}
+	return resp.StatusCode, body, nil
+}

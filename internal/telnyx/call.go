@@ -1,12 +1,6 @@
 package telnyx
 
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-
-	"github.com/medspa/engine/internal/phone"
-)
+import "github.com/medspa/engine/internal/phone"
 
 // EventHangup is the call event that tells how a call ended.
 const EventHangup = "call.hangup"
@@ -54,33 +48,17 @@ type Missed struct {
 // ParseCall decodes and checks a Telnyx voice webhook body. Its errors wrap
 // ErrInvalid; FieldErrors names the offending fields.
 func ParseCall(body []byte) (Call, error) {
-	var b webhookBody
-	if err := json.Unmarshal(body, &b); err != nil {
-		return Call{}, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
-	}
-	if b.Data == nil {
-		return Call{}, invalid(map[string]string{"data": "required"})
-	}
-	c := Call{Type: b.Data.EventType, ID: b.Data.ID}
-	fields := map[string]string{}
-	if !validID(c.ID) {
-		fields["data.id"] = "required: 1 to 128 printable characters"
-	}
-	if !validID(c.Type) {
-		fields["data.event_type"] = "required"
-	}
-	if err := invalid(fields); err != nil {
+	d, err := decodeWebhook(body)
+	if err != nil {
 		return Call{}, err
 	}
+	c := Call{Type: d.EventType, ID: d.ID}
 	if c.Type != EventHangup {
 		return c, nil
 	}
 	var p callPayload
-	if len(b.Data.Payload) == 0 || bytes.Equal(b.Data.Payload, []byte("null")) {
-		return Call{}, invalid(map[string]string{"data.payload": "required"})
-	}
-	if err := json.Unmarshal(b.Data.Payload, &p); err != nil {
-		return Call{}, invalid(map[string]string{"data.payload": "not a call payload"})
+	if err := d.decodePayload(&p, "a call payload"); err != nil {
+		return Call{}, err
 	}
 	if p.Direction != "incoming" || !MissedCause(p.HangupCause) {
 		return c, nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -58,24 +57,19 @@ func (t *Carrier) Send(ctx context.Context, cmd messages.SendSMS) (string, error
 	req.Header.Set("Authorization", "Bearer "+t.APIKey)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	resp, err := carrier.ClientOrDefault(t.Client).Do(req)
+	status, raw, err := carrier.Do(t.Client, req, "telnyx")
 	if err != nil {
-		return "", fmt.Errorf("telnyx send: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("telnyx read response: %w", err)
+		return "", err
 	}
 	var out telnyxSendResponse
 	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
-	if resp.StatusCode/100 == 2 {
+	if status/100 == 2 {
 		if out.Data.ID == "" {
-			return "", &carrier.Error{Status: resp.StatusCode, Detail: "telnyx: response without data.id", Retryable: false}
+			return "", &carrier.Error{Status: status, Detail: "telnyx: response without data.id", Retryable: false}
 		}
 		return out.Data.ID, nil
 	}
-	ce := &carrier.Error{Status: resp.StatusCode, Retryable: carrier.RetryableStatus(resp.StatusCode)}
+	ce := &carrier.Error{Status: status, Retryable: carrier.RetryableStatus(status)}
 	if len(out.Errors) > 0 {
 		ce.Code, ce.Detail = out.Errors[0].Code, out.Errors[0].Title
 		if out.Errors[0].Detail != "" {

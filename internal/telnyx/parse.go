@@ -11,10 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 
+	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/safetext"
 )
@@ -33,18 +32,7 @@ var ErrInvalid = errors.New("invalid telnyx webhook")
 // ErrInvalid.
 type FieldErrors map[string]string
 
-func (f FieldErrors) Error() string {
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + f[k]
-	}
-	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
-}
+func (f FieldErrors) Error() string { return carrier.DescribeFields(ErrInvalid, f) }
 
 // Unwrap makes FieldErrors match ErrInvalid.
 func (f FieldErrors) Unwrap() error { return ErrInvalid }
@@ -60,11 +48,48 @@ func invalid(fields map[string]string) error {
 // depends on the event type (call events have a string "from"), so it is
 // decoded only once the type is known.
 type webhookBody struct {
-	Data *struct {
-		EventType string          `json:"event_type"`
-		ID        string          `json:"id"`
-		Payload   json.RawMessage `json:"payload"`
-	} `json:"data"`
+	Data *webhookData `json:"data"`
+}
+
+type webhookData struct {
+	EventType string          `json:"event_type"`
+	ID        string          `json:"id"`
+	Payload   json.RawMessage `json:"payload"`
+}
+
+// decodeWebhook decodes the envelope of a webhook body and checks its id
+// and event type.
+func decodeWebhook(body []byte) (*webhookData, error) {
+	var b webhookBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
+	}
+	if b.Data == nil {
+		return nil, invalid(map[string]string{"data": "required"})
+	}
+	fields := map[string]string{}
+	if !validID(b.Data.ID) {
+		fields["data.id"] = "required: 1 to 128 printable characters"
+	}
+	if !validID(b.Data.EventType) {
+		fields["data.event_type"] = "required"
+	}
+	if err := invalid(fields); err != nil {
+		return nil, err
+	}
+	return b.Data, nil
+}
+
+// decodePayload decodes the payload of a webhook into p; what names the
+// payload expected in the error ("a call payload").
+func (d *webhookData) decodePayload(p any, what string) error {
+	if len(d.Payload) == 0 || bytes.Equal(d.Payload, []byte("null")) {
+		return invalid(map[string]string{"data.payload": "required"})
+	}
+	if err := json.Unmarshal(d.Payload, p); err != nil {
+		return invalid(map[string]string{"data.payload": "not " + what})
+	}
+	return nil
 }
 
 // messagePayload is the payload of message.* events.
@@ -147,36 +172,21 @@ type Receipt struct {
 // ParseMessage decodes and checks a Telnyx webhook body. Its errors wrap
 // ErrInvalid; FieldErrors names the offending fields.
 func ParseMessage(body []byte) (Event, error) {
-	var b webhookBody
-	if err := json.Unmarshal(body, &b); err != nil {
-		return Event{}, fmt.Errorf("%w: malformed JSON: %v", ErrInvalid, err)
-	}
-	if b.Data == nil {
-		return Event{}, invalid(map[string]string{"data": "required"})
-	}
-	ev := Event{Type: b.Data.EventType, ID: b.Data.ID}
-	fields := map[string]string{}
-	if !validID(ev.ID) {
-		fields["data.id"] = "required: 1 to 128 printable characters"
-	}
-	if !validID(ev.Type) {
-		fields["data.event_type"] = "required"
-	}
-	if err := invalid(fields); err != nil {
+	d, err := decodeWebhook(body)
+	if err != nil {
 		return Event{}, err
 	}
+	ev := Event{Type: d.EventType, ID: d.ID}
 	switch ev.Type {
 	case EventReceived, EventSent, EventFinalized:
 	default:
 		return ev, nil
 	}
 	var p messagePayload
-	if len(b.Data.Payload) == 0 || bytes.Equal(b.Data.Payload, []byte("null")) {
-		return Event{}, invalid(map[string]string{"data.payload": "required"})
+	if err := d.decodePayload(&p, "a message payload"); err != nil {
+		return Event{}, err
 	}
-	if err := json.Unmarshal(b.Data.Payload, &p); err != nil {
-		return Event{}, invalid(map[string]string{"data.payload": "not a message payload"})
-	}
+	fields := map[string]string{}
 	if !validID(p.ID) {
 		fields["data.payload.id"] = "required: 1 to 128 printable characters"
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,31 +48,26 @@ func (t *Carrier) Send(ctx context.Context, cmd messages.SendSMS) (string, error
 	req.SetBasicAuth(t.AccountSID, t.AuthToken)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := carrier.ClientOrDefault(t.Client).Do(req)
+	status, raw, err := carrier.Do(t.Client, req, "twilio")
 	if err != nil {
-		return "", fmt.Errorf("twilio send: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", fmt.Errorf("twilio read response: %w", err)
+		return "", err
 	}
 	var out twilioResponse
 	_ = json.Unmarshal(raw, &out) // error bodies may not be JSON; status decides
-	if resp.StatusCode/100 == 2 {
+	if status/100 == 2 {
 		if out.SID == "" {
-			return "", &carrier.Error{Status: resp.StatusCode, Detail: "twilio: response without sid"}
+			return "", &carrier.Error{Status: status, Detail: "twilio: response without sid"}
 		}
 		return out.SID, nil
 	}
 	ce := &carrier.Error{
-		Status:    resp.StatusCode,
+		Status:    status,
 		Code:      out.Code.String(),
 		Detail:    out.Message,
-		Retryable: carrier.RetryableStatus(resp.StatusCode),
+		Retryable: carrier.RetryableStatus(status),
 	}
 	if ce.Detail == "" {
-		ce.Detail = http.StatusText(resp.StatusCode)
+		ce.Detail = http.StatusText(status)
 	}
 	ce.OptedOut = ce.Code == OptedOutCode
 	return "", ce

@@ -3,13 +3,11 @@ package twilio
 import (
 	"errors"
 	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/medspa/engine/internal/carrier"
 	"github.com/medspa/engine/internal/directory"
-
 	"github.com/medspa/engine/internal/phone"
 	"github.com/medspa/engine/internal/safetext"
 	"github.com/medspa/engine/messages"
@@ -102,18 +100,7 @@ func Status(dir *directory.Directory) Mapper {
 // parameters. It matches ErrInvalid.
 type FieldErrors map[string]string
 
-func (f FieldErrors) Error() string {
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ": " + f[k]
-	}
-	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
-}
+func (f FieldErrors) Error() string { return carrier.DescribeFields(ErrInvalid, f) }
 
 // Unwrap makes FieldErrors match ErrInvalid.
 func (f FieldErrors) Unwrap() error { return ErrInvalid }
