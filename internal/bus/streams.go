@@ -150,28 +150,59 @@ func setupCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, setupTimeout)
 }
 
-func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
-	st, err := js.Stream(ctx, want.Name)
+// setup is one bus resource to bring to the configuration wanted.
+type setup struct {
+	name string // "stream X", "consumer X of Y", "bucket X"
+	// lookup finds the resource; an error that matches notFound means
+	// there is none.
+	lookup   func(context.Context) error
+	notFound error
+	// diff names how the resource found differs from the one wanted, ""
+	// when it does not.
+	diff           func(context.Context) (string, error)
+	create, update func(context.Context) error
+}
+
+// ensure creates the resource when it is missing and updates it when it
+// differs; create and update are bounded by setupTimeout.
+func (s setup) ensure(ctx context.Context) error {
+	err := s.lookup(ctx)
 	switch {
-	case errors.Is(err, jetstream.ErrStreamNotFound):
+	case errors.Is(err, s.notFound):
 		cctx, cancel := setupCtx(ctx)
 		defer cancel()
-		if _, err := js.CreateStream(cctx, want); err != nil {
-			return fmt.Errorf("%w: stream %s: create: %v (%s)", ErrStreamsMissing, want.Name, err, setupHint)
+		if err := s.create(cctx); err != nil {
+			return fmt.Errorf("%w: %s: create: %v (%s)", ErrStreamsMissing, s.name, err, setupHint)
 		}
 		return nil
 	case err != nil:
-		return fmt.Errorf("stream %s: %w", want.Name, err)
+		return fmt.Errorf("%s: %w", s.name, err)
 	}
-	have := st.CachedInfo().Config
-	if diff := streamDiff(have, want); diff != "" {
-		cctx, cancel := setupCtx(ctx)
-		defer cancel()
-		if _, err := js.UpdateStream(cctx, want); err != nil {
-			return fmt.Errorf("%w: stream %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Name, diff, err, setupHint)
-		}
+	diff, err := s.diff(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	if diff == "" {
+		return nil
+	}
+	cctx, cancel := setupCtx(ctx)
+	defer cancel()
+	if err := s.update(cctx); err != nil {
+		return fmt.Errorf("%w: %s differs (%s): update: %v (%s)", ErrStreamsMissing, s.name, diff, err, setupHint)
 	}
 	return nil
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
+	var st jetstream.Stream
+	return setup{
+		name:     "stream " + want.Name,
+		lookup:   func(ctx context.Context) (err error) { st, err = js.Stream(ctx, want.Name); return err },
+		notFound: jetstream.ErrStreamNotFound,
+		diff:     func(context.Context) (string, error) { return streamDiff(st.CachedInfo().Config, want), nil },
+		create:   func(ctx context.Context) error { _, err := js.CreateStream(ctx, want); return err },
+		update:   func(ctx context.Context) error { _, err := js.UpdateStream(ctx, want); return err },
+	}.ensure(ctx)
 }
 
 // streamDiff names the first field of want that have does not match, or
@@ -203,26 +234,15 @@ func streamDiff(have, want jetstream.StreamConfig) string {
 }
 
 func ensureConsumer(ctx context.Context, js jetstream.JetStream, stream string, want jetstream.ConsumerConfig) error {
-	c, err := js.Consumer(ctx, stream, want.Durable)
-	switch {
-	case errors.Is(err, jetstream.ErrConsumerNotFound):
-		cctx, cancel := setupCtx(ctx)
-		defer cancel()
-		if _, err := js.CreateConsumer(cctx, stream, want); err != nil {
-			return fmt.Errorf("%w: consumer %s of %s: create: %v (%s)", ErrStreamsMissing, want.Durable, stream, err, setupHint)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("consumer %s of %s: %w", want.Durable, stream, err)
-	}
-	if diff := consumerDiff(c.CachedInfo().Config, want); diff != "" {
-		cctx, cancel := setupCtx(ctx)
-		defer cancel()
-		if _, err := js.UpdateConsumer(cctx, stream, want); err != nil {
-			return fmt.Errorf("%w: consumer %s of %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Durable, stream, diff, err, setupHint)
-		}
-	}
-	return nil
+	var c jetstream.Consumer
+	return setup{
+		name:     "consumer " + want.Durable + " of " + stream,
+		lookup:   func(ctx context.Context) (err error) { c, err = js.Consumer(ctx, stream, want.Durable); return err },
+		notFound: jetstream.ErrConsumerNotFound,
+		diff:     func(context.Context) (string, error) { return consumerDiff(c.CachedInfo().Config, want), nil },
+		create:   func(ctx context.Context) error { _, err := js.CreateConsumer(ctx, stream, want); return err },
+		update:   func(ctx context.Context) error { _, err := js.UpdateConsumer(ctx, stream, want); return err },
+	}.ensure(ctx)
 }
 
 func consumerDiff(have, want jetstream.ConsumerConfig) string {
@@ -248,29 +268,23 @@ func consumerDiff(have, want jetstream.ConsumerConfig) string {
 // EnsureKeyValue opens the bucket of want, creating it when it is missing
 // and updating it when it differs, as EnsureStreams does for streams.
 func EnsureKeyValue(ctx context.Context, js jetstream.JetStream, want jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
-	kv, err := js.KeyValue(ctx, want.Bucket)
-	switch {
-	case errors.Is(err, jetstream.ErrBucketNotFound):
-		cctx, cancel := setupCtx(ctx)
-		defer cancel()
-		kv, err = js.CreateKeyValue(cctx, want)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bucket %s: create: %v (%s)", ErrStreamsMissing, want.Bucket, err, setupHint)
-		}
-		return kv, nil
-	case err != nil:
-		return nil, fmt.Errorf("bucket %s: %w", want.Bucket, err)
-	}
-	st, err := js.Stream(ctx, "KV_"+want.Bucket)
+	var kv jetstream.KeyValue
+	err := setup{
+		name:     "bucket " + want.Bucket,
+		lookup:   func(ctx context.Context) (err error) { kv, err = js.KeyValue(ctx, want.Bucket); return err },
+		notFound: jetstream.ErrBucketNotFound,
+		diff: func(ctx context.Context) (string, error) {
+			st, err := js.Stream(ctx, "KV_"+want.Bucket)
+			if err != nil {
+				return "", err
+			}
+			return bucketDiff(st.CachedInfo().Config, want), nil
+		},
+		create: func(ctx context.Context) (err error) { kv, err = js.CreateKeyValue(ctx, want); return err },
+		update: func(ctx context.Context) (err error) { kv, err = js.UpdateKeyValue(ctx, want); return err },
+	}.ensure(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("bucket %s: %w", want.Bucket, err)
-	}
-	if diff := bucketDiff(st.CachedInfo().Config, want); diff != "" {
-		cctx, cancel := setupCtx(ctx)
-		defer cancel()
-		if kv, err = js.UpdateKeyValue(cctx, want); err != nil {
-			return nil, fmt.Errorf("%w: bucket %s differs (%s): update: %v (%s)", ErrStreamsMissing, want.Bucket, diff, err, setupHint)
-		}
+		return nil, err
 	}
 	return kv, nil
 }

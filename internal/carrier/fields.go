@@ -21,3 +21,18 @@ func DescribeFields(invalid error, fields map[string]string) string {
 	}
 	return invalid.Error() + ": " + strings.Join(parts, "; ")
 }
+
+// ValidID accepts an id a carrier gives (a message's, an event's, a
+// status): 1 to 128 printable ASCII characters without spaces, safe as a
+// Nats-Msg-Id header value and in a log line.
+func ValidID(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

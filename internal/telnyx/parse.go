@@ -68,10 +68,10 @@ func decodeWebhook(body []byte) (*webhookData, error) {
 		return nil, invalid(map[string]string{"data": "required"})
 	}
 	fields := map[string]string{}
-	if !validID(b.Data.ID) {
+	if !carrier.ValidID(b.Data.ID) {
 		fields["data.id"] = "required: 1 to 128 printable characters"
 	}
-	if !validID(b.Data.EventType) {
+	if !carrier.ValidID(b.Data.EventType) {
 		fields["data.event_type"] = "required"
 	}
 	if err := invalid(fields); err != nil {
@@ -187,7 +187,7 @@ func ParseMessage(body []byte) (Event, error) {
 		return Event{}, err
 	}
 	fields := map[string]string{}
-	if !validID(p.ID) {
+	if !carrier.ValidID(p.ID) {
 		fields["data.payload.id"] = "required: 1 to 128 printable characters"
 	}
 	from, err := phone.Normalize(p.From.PhoneNumber)
@@ -205,7 +205,7 @@ func ParseMessage(body []byte) (Event, error) {
 		}
 		to[i] = n
 	}
-	if ev.Type != EventReceived && len(p.To) > 0 && !validID(p.To[0].Status) {
+	if ev.Type != EventReceived && len(p.To) > 0 && !carrier.ValidID(p.To[0].Status) {
 		fields["data.payload.to[0].status"] = "required"
 	}
 	if err := invalid(fields); err != nil {
@@ -234,13 +234,13 @@ func ParseMessage(body []byte) (Event, error) {
 
 // Valid checks the invariants of an Event that ParseMessage returned.
 func (e *Event) Valid() error {
-	if !validID(e.ID) || !validID(e.Type) {
+	if !carrier.ValidID(e.ID) || !carrier.ValidID(e.Type) {
 		return errors.New("bad id or type")
 	}
 	switch e.Type {
 	case EventReceived:
 		in := e.Inbound
-		if in == nil || e.Receipt != nil || !validID(in.MessageID) || !phone.Valid(in.From) || len(in.To) == 0 {
+		if in == nil || e.Receipt != nil || !carrier.ValidID(in.MessageID) || !phone.Valid(in.From) || len(in.To) == 0 {
 			return errors.New("bad inbound message")
 		}
 		if safetext.Body(in.Text) != in.Text {
@@ -253,7 +253,7 @@ func (e *Event) Valid() error {
 		}
 	case EventSent, EventFinalized:
 		rc := e.Receipt
-		if rc == nil || e.Inbound != nil || !validID(rc.MessageID) || !phone.Valid(rc.From) || !phone.Valid(rc.To) || !validID(rc.Status) {
+		if rc == nil || e.Inbound != nil || !carrier.ValidID(rc.MessageID) || !phone.Valid(rc.From) || !phone.Valid(rc.To) || !carrier.ValidID(rc.Status) {
 			return errors.New("bad receipt")
 		}
 	default:
@@ -262,18 +262,4 @@ func (e *Event) Valid() error {
 		}
 	}
 	return nil
-}
-
-// validID accepts 1 to 128 printable ASCII characters without spaces: safe
-// as a Nats-Msg-Id header value and in a log line.
-func validID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
 }

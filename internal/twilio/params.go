@@ -76,7 +76,7 @@ func Status(dir *directory.Directory) Mapper {
 		from := f.phone(p, "From")
 		to := f.phone(p, "To")
 		code := p.Get("ErrorCode")
-		if code != "" && !validProviderID(code) {
+		if code != "" && !carrier.ValidID(code) {
 			f["ErrorCode"] = "1 to 128 printable characters"
 		}
 		if err := f.err(); err != nil {
@@ -116,7 +116,7 @@ func (f FieldErrors) err() error {
 // id returns p[k] when it is a usable provider id, else records an error.
 func (f FieldErrors) id(p url.Values, k string) string {
 	v := p.Get(k)
-	if !validProviderID(v) {
+	if !carrier.ValidID(v) {
 		f[k] = "required: 1 to 128 printable characters"
 	}
 	return v
@@ -129,18 +129,4 @@ func (f FieldErrors) phone(p url.Values, k string) string {
 		f[k] = "required: a phone number"
 	}
 	return n
-}
-
-// validProviderID accepts 1 to 128 printable ASCII characters without
-// spaces: safe as a Nats-Msg-Id header value and in a log line.
-func validProviderID(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
