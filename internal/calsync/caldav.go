@@ -40,18 +40,28 @@ type Collection struct {
 	Incremental bool
 }
 
+// parseURL parses the URL of a calendar collection or feed (what): http
+// or https, with a host, and without credentials (they are a Credential).
+func parseURL(what, rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s URL must be an http or https URL", what)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%s URL must not carry credentials", what)
+	}
+	return u, nil
+}
+
 // multigetBatch bounds the hrefs of one calendar-multiget REPORT.
 const multigetBatch = 100
 
 // NewCollection returns a client of the calendar collection at rawURL; cred
 // may be nil. hc nil means http.DefaultClient.
 func NewCollection(rawURL string, cred *Credential, hc *http.Client) (*Collection, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("calendar URL must be an http or https URL")
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("calendar URL must not carry credentials")
+	u, err := parseURL("calendar", rawURL)
+	if err != nil {
+		return nil, err
 	}
 	if hc == nil {
 		hc = http.DefaultClient

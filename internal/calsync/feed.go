@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/emersion/go-ical"
 )
@@ -27,12 +26,9 @@ type Feed struct {
 
 // NewFeed returns a reader of the feed at rawURL; cred may be nil.
 func NewFeed(rawURL string, cred *Credential, hc *http.Client) (*Feed, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("feed URL must be an http or https URL")
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("feed URL must not carry credentials")
+	u, err := parseURL("feed", rawURL)
+	if err != nil {
+		return nil, err
 	}
 	if hc == nil {
 		hc = http.DefaultClient

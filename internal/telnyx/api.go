@@ -163,6 +163,24 @@ func (c *APIClient) post(ctx context.Context, path string, body any, opts ...Cal
 	return raw, nil
 }
 
+// create posts body to path and decodes the answer into out; an answer
+// without the created object's id (idField; hasID reads it from out) is
+// ErrUnreachable. Its errors start with what ("create brand: ..."). It
+// returns the raw answer.
+func (c *APIClient) create(ctx context.Context, what, path string, body, out any, idField string, hasID func() bool, opts ...CallOption) ([]byte, error) {
+	raw, err := c.post(ctx, path, body, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := decodeObject(raw, out); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if !hasID() {
+		return nil, fmt.Errorf("%s: %w: answer without %s", what, ErrUnreachable, idField)
+	}
+	return raw, nil
+}
+
 // decodeObject decodes a 2xx answer into v. Telnyx's 10DLC endpoints answer
 // with the object itself, its other APIs wrap it in "data"; both are
 // accepted.

@@ -3,7 +3,6 @@ package telnyx
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // Brand is the body of POST /v2/10dlc/brand: a business registered with
@@ -44,16 +43,10 @@ type BrandResult struct {
 // CreateBrand registers a brand (POST /v2/10dlc/brand). Telnyx charges for
 // each registration: give a retried call the first one's IdempotencyKey.
 func (c *APIClient) CreateBrand(ctx context.Context, b Brand, opts ...CallOption) (BrandResult, error) {
-	raw, err := c.post(ctx, "/v2/10dlc/brand", b, opts...)
-	if err != nil {
-		return BrandResult{}, fmt.Errorf("create brand: %w", err)
-	}
 	var out BrandResult
-	if err := decodeObject(raw, &out); err != nil {
-		return BrandResult{}, fmt.Errorf("create brand: %w", err)
-	}
-	if out.BrandID == "" {
-		return BrandResult{}, fmt.Errorf("create brand: %w: answer without brandId", ErrUnreachable)
+	raw, err := c.create(ctx, "create brand", "/v2/10dlc/brand", b, &out, "brandId", func() bool { return out.BrandID != "" }, opts...)
+	if err != nil {
+		return BrandResult{}, err
 	}
 	out.Raw = raw
 	return out, nil

@@ -3,7 +3,6 @@ package telnyx
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // Campaign is the body of POST /v2/10dlc/campaignBuilder: what a brand will
@@ -68,16 +67,10 @@ type CampaignResult struct {
 // CreateCampaign registers a campaign of a brand (POST
 // /v2/10dlc/campaignBuilder).
 func (c *APIClient) CreateCampaign(ctx context.Context, cp Campaign, opts ...CallOption) (CampaignResult, error) {
-	raw, err := c.post(ctx, "/v2/10dlc/campaignBuilder", cp, opts...)
-	if err != nil {
-		return CampaignResult{}, fmt.Errorf("create campaign: %w", err)
-	}
 	var out CampaignResult
-	if err := decodeObject(raw, &out); err != nil {
-		return CampaignResult{}, fmt.Errorf("create campaign: %w", err)
-	}
-	if out.CampaignID == "" {
-		return CampaignResult{}, fmt.Errorf("create campaign: %w: answer without campaignId", ErrUnreachable)
+	raw, err := c.create(ctx, "create campaign", "/v2/10dlc/campaignBuilder", cp, &out, "campaignId", func() bool { return out.CampaignID != "" }, opts...)
+	if err != nil {
+		return CampaignResult{}, err
 	}
 	out.Raw = raw
 	return out, nil

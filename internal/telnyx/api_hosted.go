@@ -3,7 +3,6 @@ package telnyx
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 )
 
 // HostedOrder is the body of POST /v2/messaging_hosted_number_orders: ask
@@ -34,16 +33,10 @@ type HostedOrderResult struct {
 // CreateHostedOrder creates a hosted-messaging order (POST
 // /v2/messaging_hosted_number_orders). Its status then arrives by webhook.
 func (c *APIClient) CreateHostedOrder(ctx context.Context, o HostedOrder, opts ...CallOption) (HostedOrderResult, error) {
-	raw, err := c.post(ctx, "/v2/messaging_hosted_number_orders", o, opts...)
-	if err != nil {
-		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w", err)
-	}
 	var out HostedOrderResult
-	if err := decodeObject(raw, &out); err != nil {
-		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w", err)
-	}
-	if out.ID == "" {
-		return HostedOrderResult{}, fmt.Errorf("create hosted order: %w: answer without id", ErrUnreachable)
+	raw, err := c.create(ctx, "create hosted order", "/v2/messaging_hosted_number_orders", o, &out, "id", func() bool { return out.ID != "" }, opts...)
+	if err != nil {
+		return HostedOrderResult{}, err
 	}
 	out.Raw = raw
 	return out, nil
