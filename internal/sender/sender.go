@@ -163,9 +163,10 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	providerID, err := s.sendWithRetry(ctx, m, cmd)
 	if err != nil {
-		if ctx.Err() == nil { // shutting down: the command is redelivered
-			s.sendFailed(ctx, m, cmd, err, log)
+		if ctx.Err() != nil {
+			return // shutting down: the command is redelivered
 		}
+		s.sendFailed(ctx, m, cmd, err, log)
 		return
 	}
 	rec := sendRecord(cmd, "sent", s.cfg.Now())
