@@ -79,6 +79,15 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 			t.requestHold(s) // "4" when 4pm is on offer
 			return true
 		}
+		if w, ok := hourWanted(t.s.Want, u.Option); ok && t.said().HourTaken() {
+			// "9 works" when 9am is not among the offers: that hour on
+			// the days asked for, held when open.
+			t.s.Want, t.namedTime = &w, true
+			if svc, ok := t.service(understand.Understanding{}); ok {
+				t.offer(svc, u, learned)
+				return true
+			}
+		}
 		t.reply(join(t.opener(learned), t.ask(AskPick, fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers)))))
 		return true
 	case u.Option > 0:
@@ -91,7 +100,10 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 		}
 		switch len(hits) {
 		case 0:
-			return false // another time ("not those, friday any time"): offer again
+			// another time ("not those, friday any time"): offer again
+			t.namedTime = len(u.When.Times) == 1 && !t.said().AsksAvailability() &&
+				(t.said().ClockExplicit() || (u.When.Times[0]/60+11)%12+1 > len(offers))
+			return false
 		case 1:
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
 			t.requestHold(hits[0])
@@ -205,6 +217,32 @@ func offerAtHour(c *clinic.Clinic, offers []clinic.Slot, h int) (clinic.Slot, bo
 		return clinic.Slot{}, false
 	}
 	return hit[0], true
+}
+
+// hourWanted reads a number past the options ("9 works") as that hour,
+// 7 to 11 in the morning and 12 to 6 in the afternoon, on the days of
+// want; false when it is no hour of the day.
+func hourWanted(want *timeparse.Preference, h int) (timeparse.Preference, bool) {
+	if h < 1 || h > 12 {
+		return timeparse.Preference{}, false
+	}
+	w := timeparse.Preference{}
+	if want != nil {
+		w = *want
+	}
+	m := h % 12 * 60
+	if h < 7 || h == 12 {
+		m += 12 * 60 // "3" is 3pm, "12" noon, "9" 9am
+	}
+	w.Times, w.Windows, w.ASAP = []int{m}, nil, false
+	return w, true
+}
+
+// minuteOfDay is the time of day of a slot at the clinic, in minutes after
+// midnight.
+func minuteOfDay(c *clinic.Clinic, s clinic.Slot) int {
+	l := s.Start.In(c.Location())
+	return l.Hour()*60 + l.Minute()
 }
 
 // shiftWant turns "anything later?" or "earlier?" into a preference for
@@ -375,6 +413,10 @@ func (t *turn) offerWith(svc clinic.Service, opening, info, source string) bool 
 	provider, note := t.offerProvider(svc)
 	slots, exact := suggest(t.cal, t.c, svc, provider, want, t.now)
 	slots = utcSlots(slots)
+	if t.namedTime && exact && len(slots) > 0 && len(want.Times) == 1 && minuteOfDay(t.c, slots[0]) == want.Times[0] {
+		t.requestHold(slots[0])
+		return true
+	}
 	opening = join(opening, note)
 	parts := []string{opening, info}
 	if len(slots) == 0 {

@@ -114,6 +114,10 @@ type turn struct {
 	providerNotice  string
 	// prevWant is State.Want before this message.
 	prevWant *timeparse.Preference
+	// namedTime is set when the lead, with times on offer, named one clock
+	// time none of them is at ("3pm works"): when that very time is open,
+	// it is held at once instead of offered back for a yes.
+	namedTime bool
 	// assist is the model's reading of an inbound text (Env.Assist).
 	assist *Assist
 	// text is the inbound text being answered, "" for other kinds; utt is

@@ -65,3 +65,35 @@ func (u *Utterance) WeekdayAlone() bool {
 	}
 	return false
 }
+
+// HourTaken reports a short answer that takes a number as a time rather
+// than naming an option: "9 works", "10 is fine", "5 please"; not "5",
+// "option 5" or "the 5th one".
+func (u *Utterance) HourTaken() bool {
+	if len(u.words) > 5 || u.any("option", "number", "one", "choice", "slot") {
+		return false
+	}
+	return u.any("works", "work", "good", "fine", "perfect", "great", "please", "pls", "plz")
+}
+
+// ClockExplicit reports a time of day written so that it cannot be an
+// option number: "3pm", "3:30", "noon", "4 o'clock", "10 am".
+func (u *Utterance) ClockExplicit() bool {
+	if i := strings.Index(u.raw, ":"); i > 0 && i+1 < len(u.raw) && isDigit(u.raw[i-1]) && isDigit(u.raw[i+1]) {
+		return true
+	}
+	for i, w := range u.words {
+		switch {
+		case w == "noon" || w == "oclock" || w == "o" && i+1 < len(u.words) && u.words[i+1] == "clock":
+			return true
+		case (w == "am" || w == "pm") && i > 0 && strings.Trim(u.words[i-1], "0123456789") == "":
+			return true
+		}
+		if n := strings.TrimSuffix(strings.TrimSuffix(w, "am"), "pm"); n != w && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true // "3pm", "10am"
+		}
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }

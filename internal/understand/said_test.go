@@ -89,3 +89,29 @@ func TestNotNow(t *testing.T) {
 		}
 	}
 }
+
+// TestHourTaken: a number with a yes is a time, a number alone or named
+// as an option is an option.
+func TestHourTaken(t *testing.T) {
+	for text, want := range map[string]bool{
+		"9 works": true, "10 is fine": true, "5 please": true, "11 would be perfect": true,
+		"5": false, "option 5": false, "the 5th one": false, "number 4 works": false,
+		"9 works but only if it is not too late for me honestly": false,
+	} {
+		if got := NewUtterance(text).HourTaken(); got != want {
+			t.Errorf("HourTaken(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestClockExplicit: a time written as a time, not a bare number.
+func TestClockExplicit(t *testing.T) {
+	for text, want := range map[string]bool{
+		"3pm works": true, "the 3:30 one": true, "noon": true, "10 am please": true, "4 o'clock": true,
+		"2 is perfect": false, "ok 1 - how much": false, "at 11": false, "the pm one": false,
+	} {
+		if got := NewUtterance(text).ClockExplicit(); got != want {
+			t.Errorf("ClockExplicit(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
