@@ -19,16 +19,9 @@ type outcome struct {
 
 // Apply writes the batch in one transaction, pipelined in one round trip.
 func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]error, error) {
-	if len(commits) == 0 {
-		return nil, nil
-	}
-	now := s.now()
-	cs := make([]persistence.Commit, len(commits))
-	for i, c := range commits {
-		cs[i] = normalize.Commit(c, now)
-		if err := normalize.Check(cs[i]); err != nil {
-			return nil, fmt.Errorf("apply commit %d: %w", i, err)
-		}
+	cs, err := normalize.Commits(commits, s.now())
+	if err != nil || len(cs) == 0 {
+		return nil, err
 	}
 	if !s.savepoints {
 		results, raced, err := s.applyPipelined(ctx, cs)

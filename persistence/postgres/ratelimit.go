@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/sqlstore"
 )
 
 // takeRate counts a hit in the key's current window: a stored window that
@@ -72,41 +73,16 @@ func (s *Store) TakeRate(ctx context.Context, at time.Time, checks []persistence
 // whose window is full now (found is the one the take ran into, answered
 // when the counts moved on meanwhile).
 func (s *Store) fullCheck(ctx context.Context, at time.Time, checks []persistence.RateCheck, found int) (persistence.RateResult, error) {
-	keys := make([]string, len(checks))
-	for i, c := range checks {
-		keys[i] = c.Key
-	}
-	type count struct {
-		start, end time.Time
-		hits       int
-	}
-	counts := map[string]count{}
-	rows, err := s.pool.Query(ctx, `SELECT key, window_start, window_end, hits FROM rate_counts WHERE key = ANY($1)`, keys)
+	counts, err := s.RateCounts(ctx, checks)
 	if err != nil {
 		return persistence.RateResult{}, fmt.Errorf("take rate: %w", err)
 	}
-	for rows.Next() {
-		var k string
-		var c count
-		if err := rows.Scan(&k, &c.start, &c.end, &c.hits); err != nil {
-			rows.Close()
-			return persistence.RateResult{}, fmt.Errorf("take rate: %w", err)
-		}
-		counts[k] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return persistence.RateResult{}, fmt.Errorf("take rate: %w", err)
-	}
-	for i, c := range checks {
-		start, _ := persistence.RateWindow(at, c.Window)
-		if n, ok := counts[c.Key]; ok && !n.start.Before(start) && n.hits >= c.Max {
-			return persistence.RateResult{Full: i, Until: n.end.UTC()}, nil
-		}
+	if r, full := sqlstore.FirstFull(at, checks, counts); full {
+		return r, nil
 	}
 	_, end := persistence.RateWindow(at, checks[found].Window)
-	if n, ok := counts[checks[found].Key]; ok && n.end.After(end) {
-		end = n.end.UTC()
+	if n, ok := counts[checks[found].Key]; ok && n.End.After(end) {
+		end = n.End
 	}
 	return persistence.RateResult{Full: found, Until: end}, nil
 }

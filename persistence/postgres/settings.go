@@ -2,17 +2,13 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/normalize"
+	"github.com/medspa/engine/persistence/internal/sqlstore"
 )
-
-const settingsColumns = "clinic_id, version, settings, updated_at, updated_by"
 
 // SeedClinicSettings stores each clinic's settings as version 1 unless the
 // clinic has settings already, in one statement, and returns how many it
@@ -29,9 +25,9 @@ func (s *Store) SeedClinicSettings(ctx context.Context, seeds []persistence.Clin
 	ats := make([]time.Time, len(seeds))
 	bys := make([]string, len(seeds))
 	for i, c := range seeds {
-		ids[i], settings[i], ats[i], bys[i] = c.ClinicID, nonNil(c.Settings), normalize.Time(c.UpdatedAt, now), normalize.Text(c.UpdatedBy)
+		ids[i], settings[i], ats[i], bys[i] = c.ClinicID, normalize.Bytes(c.Settings), normalize.Time(c.UpdatedAt, now), normalize.Text(c.UpdatedBy)
 	}
-	tag, err := s.pool.Exec(ctx, `INSERT INTO clinic_settings (`+settingsColumns+`)
+	tag, err := s.pool.Exec(ctx, `INSERT INTO clinic_settings (`+sqlstore.SettingsColumns+`)
 		SELECT u.clinic_id, 1, u.settings, u.updated_at, u.updated_by
 		FROM unnest($1::text[], $2::bytea[], $3::timestamptz[], $4::text[])
 		     WITH ORDINALITY AS u(clinic_id, settings, updated_at, updated_by, ord)
@@ -55,7 +51,7 @@ func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSett
 			WHERE clinic_id = $1 AND version = $2
 			RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM clinic_settings WHERE clinic_id = $1)`,
-		c.ClinicID, c.Version, nonNil(c.Settings), normalize.Time(c.UpdatedAt, s.now()), normalize.Text(c.UpdatedBy)).
+		c.ClinicID, c.Version, normalize.Bytes(c.Settings), normalize.Time(c.UpdatedAt, s.now()), normalize.Text(c.UpdatedBy)).
 		Scan(&updated, &exists)
 	switch {
 	case err != nil:
@@ -67,43 +63,4 @@ func (s *Store) SaveClinicSettings(ctx context.Context, c persistence.ClinicSett
 	default:
 		return persistence.ErrVersionConflict
 	}
-}
-
-// LoadClinicSettings returns a clinic's settings with their stored version,
-// or persistence.ErrNotFound.
-func (s *Store) LoadClinicSettings(ctx context.Context, clinicID string) (persistence.ClinicSettings, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+settingsColumns+" FROM clinic_settings WHERE clinic_id = $1", clinicID)
-	if err != nil {
-		return persistence.ClinicSettings{}, fmt.Errorf("load clinic settings: %w", err)
-	}
-	c, err := pgx.CollectExactlyOneRow(rows, scanClinicSettings)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return persistence.ClinicSettings{}, persistence.ErrNotFound
-	}
-	if err != nil {
-		return persistence.ClinicSettings{}, fmt.Errorf("load clinic settings: %w", err)
-	}
-	return c, nil
-}
-
-// ListClinicSettings returns every clinic's settings, ordered by clinic id
-// byte by byte (COLLATE "C", as SQLite orders), whatever the database's
-// collation.
-func (s *Store) ListClinicSettings(ctx context.Context) ([]persistence.ClinicSettings, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+settingsColumns+` FROM clinic_settings ORDER BY clinic_id COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("list clinic settings: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, scanClinicSettings)
-	if err != nil {
-		return nil, fmt.Errorf("list clinic settings: %w", err)
-	}
-	return out, nil
-}
-
-func scanClinicSettings(row pgx.CollectableRow) (persistence.ClinicSettings, error) {
-	var c persistence.ClinicSettings
-	err := row.Scan(&c.ClinicID, &c.Version, &c.Settings, &c.UpdatedAt, &c.UpdatedBy)
-	c.UpdatedAt = c.UpdatedAt.UTC()
-	return c, err
 }

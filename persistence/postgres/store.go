@@ -15,6 +15,7 @@ import (
 
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/sqlstore"
 )
 
 // Options configure Open and Migrate.
@@ -33,8 +34,12 @@ type Options struct {
 	Now func() time.Time
 }
 
+// shared is the part of the store whose statements are the same in SQLite.
+type shared = sqlstore.Store
+
 // Store is a persistence.Store on Postgres.
 type Store struct {
+	shared
 	pool *pgxpool.Pool
 	log  *slog.Logger
 	now  func() time.Time
@@ -53,6 +58,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{pool: pool, log: logger(opts), now: clock.Or(opts.Now)}
+	s.shared = sqlstore.Store{DB: pgDB{pool}, Now: s.now, Rejected: rejected}
 	if !opts.SkipMigrate {
 		if err := migrate(ctx, pool, s.log); err != nil {
 			pool.Close()

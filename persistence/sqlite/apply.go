@@ -16,19 +16,12 @@ import (
 // anything, so a failed commit leaves nothing behind without the cost of a
 // savepoint.
 func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]error, error) {
-	if len(commits) == 0 {
-		return nil, nil
-	}
-	now := s.now()
-	cs := make([]persistence.Commit, len(commits))
-	for i, c := range commits {
-		cs[i] = normalize.Commit(c, now)
-		if err := normalize.Check(cs[i]); err != nil {
-			return nil, fmt.Errorf("apply commit %d: %w", i, err)
-		}
+	cs, err := normalize.Commits(commits, s.now())
+	if err != nil || len(cs) == 0 {
+		return nil, err
 	}
 	results := make([]error, len(cs))
-	err := s.write(ctx, func(ctx context.Context, tx execer) error {
+	err = s.write(ctx, func(ctx context.Context, tx execer) error {
 		for i, c := range cs {
 			var err error
 			results[i], err = applyOne(ctx, tx, c)

@@ -97,22 +97,10 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 // a consent event.
 func TestConsentLedgerIsAppendOnly(t *testing.T) {
 	s := newStore(t)
-	ctx := context.Background()
-	c := persistence.Commit{
-		Snapshot: persistence.Snapshot{ClinicID: "c1", LeadID: "l1", Phone: "+15550000000"},
-		Consent:  []persistence.ConsentEvent{{Kind: "granted", Source: "web_form"}},
-	}
-	if res, err := s.Apply(ctx, []persistence.Commit{c}); err != nil || res[0] != nil {
-		t.Fatalf("Apply = %v, %v", res, err)
-	}
-	for _, q := range []string{"DELETE FROM consent_events", "UPDATE consent_events SET kind = 'revoked'"} {
-		if _, err := s.w.ExecContext(ctx, q); err == nil {
-			t.Errorf("%s succeeded", q)
-		}
-	}
-	if es, err := s.ConsentLedger(ctx, "c1", "+15550000000"); err != nil || len(es) != 1 || es[0].Kind != "granted" {
-		t.Errorf("ledger = %+v, %v; want the granted event", es, err)
-	}
+	storetest.ConsentLedgerIsAppendOnly(t, s, func(ctx context.Context, sql string) error {
+		_, err := s.w.ExecContext(ctx, sql)
+		return err
+	})
 }
 
 func TestBulkContract(t *testing.T) {

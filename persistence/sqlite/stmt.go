@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync"
 )
 
@@ -146,26 +145,4 @@ func (r *readDB) Close() error {
 		return true
 	})
 	return r.DB.Close()
-}
-
-// queryAll runs a read query and scans every row with scan, wrapping any
-// failure with op: the embedded store's pgx.CollectRows.
-func queryAll[T any](ctx context.Context, r *readDB, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return out, nil
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/medspa/engine/internal/clock"
 	"github.com/medspa/engine/persistence"
+	"github.com/medspa/engine/persistence/internal/sqlstore"
 )
 
 // FileName is the database file inside the data directory.
@@ -41,8 +42,13 @@ type Options struct {
 	Now func() time.Time
 }
 
+// shared is the part of the store whose statements are the same in
+// Postgres.
+type shared = sqlstore.Store
+
 // Store is a persistence.Store on an SQLite file.
 type Store struct {
+	shared
 	w         *sql.DB    // writer: one connection
 	r         *readDB    // readers
 	stmts     *stmtCache // statements prepared on the writer
@@ -79,7 +85,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: &readDB{DB: r}, log: log, now: now, stmts: newStmtCache(w)}, nil
+	s := &Store{w: w, r: &readDB{DB: r}, log: log, now: now, stmts: newStmtCache(w)}
+	s.shared = sqlstore.Store{DB: liteDB{r: s.r, w: s.w}, Now: now, Rejected: rejected}
+	return s, nil
 }
 
 // Migrate applies the pending migrations to the database in dir.

@@ -4,6 +4,7 @@
 package normalize
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/medspa/engine/persistence"
@@ -15,6 +16,28 @@ func Time(t, def time.Time) time.Time {
 		t = def
 	}
 	return t.UTC().Truncate(time.Microsecond)
+}
+
+// Commits normalizes a batch (Commit) and checks each commit (Check),
+// refusing the batch at the first commit that fails.
+func Commits(commits []persistence.Commit, now time.Time) ([]persistence.Commit, error) {
+	cs := make([]persistence.Commit, len(commits))
+	for i, c := range commits {
+		cs[i] = Commit(c, now)
+		if err := Check(cs[i]); err != nil {
+			return nil, fmt.Errorf("apply commit %d: %w", i, err)
+		}
+	}
+	return cs, nil
+}
+
+// Bytes is b, or an empty slice for nil: the stores' byte columns are NOT
+// NULL.
+func Bytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 // Commit fills a commit's zero times: UpdatedAt defaults to now, CreatedAt
@@ -96,25 +119,17 @@ func Timer(tm persistence.Timer, def time.Time) persistence.Timer {
 type timerKey struct{ clinic, lead, id string }
 
 func timers(in []persistence.Timer, s *persistence.Snapshot) []persistence.Timer {
-	out := make([]persistence.Timer, 0, len(in))
-	at := make(map[timerKey]int, len(in))
-	for _, tm := range in {
+	out := make([]persistence.Timer, len(in))
+	for i, tm := range in {
 		if tm.ClinicID == "" {
 			tm.ClinicID = s.ClinicID
 		}
 		if tm.LeadID == "" {
 			tm.LeadID = s.LeadID
 		}
-		tm = Timer(tm, s.UpdatedAt)
-		k := timerKey{tm.ClinicID, tm.LeadID, tm.ID}
-		if i, ok := at[k]; ok {
-			out[i] = tm
-			continue
-		}
-		at[k] = len(out)
-		out = append(out, tm)
+		out[i] = Timer(tm, s.UpdatedAt)
 	}
-	return out
+	return lastWins(out, func(tm persistence.Timer) timerKey { return timerKey{tm.ClinicID, tm.LeadID, tm.ID} })
 }
 
 func cancels(ids []string, set []persistence.Timer, s *persistence.Snapshot) []string {
@@ -151,18 +166,28 @@ func consent(in []persistence.ConsentEvent, s *persistence.Snapshot) []persisten
 
 func deliveries(in []persistence.Delivery, def time.Time) []persistence.Delivery {
 	out := make([]persistence.Delivery, 0, len(in))
-	at := make(map[string]int, len(in))
 	for _, d := range in {
-		if d.ProviderID == "" {
+		if d.ProviderID != "" {
+			d.At = Time(d.At, def)
+			out = append(out, d)
+		}
+	}
+	return lastWins(out, func(d persistence.Delivery) string { return d.ProviderID })
+}
+
+// lastWins keeps one item of each key, in the place of the first and with
+// the value of the last. It reuses the array of items.
+func lastWins[T any, K comparable](items []T, key func(T) K) []T {
+	at := make(map[K]int, len(items))
+	out := items[:0]
+	for _, it := range items {
+		k := key(it)
+		if i, ok := at[k]; ok {
+			out[i] = it
 			continue
 		}
-		d.At = Time(d.At, def)
-		if i, ok := at[d.ProviderID]; ok {
-			out[i] = d
-			continue
-		}
-		at[d.ProviderID] = len(out)
-		out = append(out, d)
+		at[k] = len(out)
+		out = append(out, it)
 	}
 	return out
 }

@@ -43,13 +43,7 @@ func texts(c persistence.Commit) persistence.Commit {
 		tm := &c.Timers[i]
 		tm.ID, tm.ClinicID, tm.LeadID, tm.Kind = Text(tm.ID), Text(tm.ClinicID), Text(tm.LeadID), Text(tm.Kind)
 	}
-	if len(c.CancelTimers) > 0 {
-		ids := make([]string, len(c.CancelTimers))
-		for i, id := range c.CancelTimers {
-			ids[i] = Text(id)
-		}
-		c.CancelTimers = ids
-	}
+	c.CancelTimers = textList(c.CancelTimers)
 	for i := range c.Consent {
 		e := &c.Consent[i]
 		e.ClinicID, e.Phone, e.Kind, e.Source, e.Text = Text(e.ClinicID), Text(e.Phone), Text(e.Kind), Text(e.Source), Text(e.Text)
@@ -71,14 +65,21 @@ func texts(c persistence.Commit) persistence.Commit {
 // of failing.
 func Query(q persistence.ConversationQuery) persistence.ConversationQuery {
 	q.ClinicID, q.Phone, q.Text, q.Cursor = Text(q.ClinicID), Text(q.Phone), Text(q.Text), Text(q.Cursor)
-	if len(q.Phases) > 0 {
-		ps := make([]string, len(q.Phases))
-		for i, p := range q.Phases {
-			ps[i] = Text(p)
-		}
-		q.Phases = ps
-	}
+	q.Phases = textList(q.Phases)
 	return q
+}
+
+// textList cleans every string of ss (Text) into a new slice; an empty ss
+// is returned as it is.
+func textList(ss []string) []string {
+	if len(ss) == 0 {
+		return ss
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Text(s)
+	}
+	return out
 }
 
 // Check refuses a commit (persistence.ErrRejected) holding a time outside
@@ -89,37 +90,36 @@ func Check(c persistence.Commit) error {
 	if !inRange(c.Snapshot.CreatedAt) || !inRange(c.Snapshot.UpdatedAt) {
 		return outOfRange("snapshot time")
 	}
-	for _, e := range c.Transcript {
-		if !inRange(e.At) {
-			return outOfRange("transcript time")
-		}
+	if _, bad := outside(c.Transcript, func(e persistence.TranscriptEntry) time.Time { return e.At }); bad {
+		return outOfRange("transcript time")
 	}
-	for _, o := range c.Outbox {
-		if !inRange(o.Created) {
-			return outOfRange("outbox time")
-		}
+	if _, bad := outside(c.Outbox, func(o persistence.OutboxRow) time.Time { return o.Created }); bad {
+		return outOfRange("outbox time")
 	}
-	for _, tm := range c.Timers {
-		if !inRange(tm.DueAt) {
-			return outOfRange("due time of timer " + tm.ID)
-		}
+	if tm, bad := outside(c.Timers, func(tm persistence.Timer) time.Time { return tm.DueAt }); bad {
+		return outOfRange("due time of timer " + tm.ID)
 	}
-	for _, e := range c.Consent {
-		if !inRange(e.At) {
-			return outOfRange("consent time")
-		}
+	if _, bad := outside(c.Consent, func(e persistence.ConsentEvent) time.Time { return e.At }); bad {
+		return outOfRange("consent time")
 	}
-	for _, d := range c.Deliveries {
-		if !inRange(d.At) {
-			return outOfRange("receipt time")
-		}
+	if _, bad := outside(c.Deliveries, func(d persistence.Delivery) time.Time { return d.At }); bad {
+		return outOfRange("receipt time")
 	}
-	for _, f := range c.Funnel {
-		if !inRange(f.At) {
-			return outOfRange("funnel time")
-		}
+	if _, bad := outside(c.Funnel, func(f persistence.FunnelStage) time.Time { return f.At }); bad {
+		return outOfRange("funnel time")
 	}
 	return nil
+}
+
+// outside returns the first item whose time is not in range.
+func outside[T any](items []T, at func(T) time.Time) (T, bool) {
+	for _, it := range items {
+		if !inRange(at(it)) {
+			return it, true
+		}
+	}
+	var none T
+	return none, false
 }
 
 func inRange(t time.Time) bool { y := t.Year(); return y >= 1 && y <= 9999 }
