@@ -1,7 +1,8 @@
 package persistence
 
 // ConversationRecord is the staff's read model of one conversation: all
-// the store holds of it, read by one call (Store.ReadConversation).
+// the store holds of it, read by one call (Store.ReadConversation) as of
+// one moment.
 type ConversationRecord struct {
 	Snapshot Snapshot
 	// Transcript is the conversation's messages in order with their

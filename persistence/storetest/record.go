@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,5 +51,48 @@ func testReadConversation(t *testing.T, s persistence.Store) {
 	}
 	if got.Clinic.Version != 1 || string(got.Clinic.State) != `{"appointments":[]}` || len(got.Transcript) != 3 {
 		t.Errorf("with a calendar: clinic %+v, %d transcript lines", got.Clinic, len(got.Transcript))
+	}
+}
+
+// testReadConversationOneMoment: a record is read as of one moment. While
+// commits add a transcript line, a timer and a consent event to the
+// conversation with every version, each record read has as many of each
+// as its snapshot's version.
+func testReadConversationOneMoment(t *testing.T, s persistence.Store) {
+	const versions = 60
+	step := func(v int64) persistence.Commit {
+		key := fmt.Sprintf("k%d", v)
+		c := commit("c1", "a", v, key, t0.Add(time.Duration(v)*time.Second))
+		c.Timers = []persistence.Timer{{ID: "t-" + key, Kind: "follow-up", DueAt: t0.Add(time.Hour)}}
+		c.Consent = []persistence.ConsentEvent{{Kind: "granted", Source: "web_form"}}
+		return c
+	}
+	mustApply(t, s, step(0))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for v := int64(1); v < versions; v++ {
+			if res, err := s.Apply(ctx(t), []persistence.Commit{step(v)}); err != nil || res[0] != nil {
+				t.Errorf("Apply version %d: %v, %v", v, res, err)
+				return
+			}
+		}
+	}()
+	defer func() { <-done }()
+	for reads, writing := 0, true; writing || reads == 0; reads++ {
+		select {
+		case <-done:
+			writing = false
+		default:
+		}
+		rec, err := s.ReadConversation(ctx(t), "c1", "a", 0)
+		if err != nil {
+			t.Fatalf("ReadConversation: %v", err)
+		}
+		v := rec.Snapshot.Version
+		if int64(len(rec.Transcript)) != v || int64(len(rec.Timers)) != v || int64(len(rec.Consent)) != v {
+			t.Fatalf("read %d: version %d with %d transcript lines, %d timers, %d consent events",
+				reads, v, len(rec.Transcript), len(rec.Timers), len(rec.Consent))
+		}
 	}
 }

@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"FailedCommitWritesNoExtras", testFailedCommitWritesNoExtras},
 		{"ConsentLedger", testConsentLedger},
 		{"ReadConversation", testReadConversation},
+		{"ReadConversationOneMoment", testReadConversationOneMoment},
 		{"ConsentOrderIsTime", testConsentOrderIsTime},
 		{"DeliveryReceipts", testDeliveryReceipts},
 		{"FunnelStages", testFunnelStages},

@@ -141,7 +141,9 @@ func (s Store) ConversationsByPhase(ctx context.Context) ([]persistence.PhaseCou
 
 // ReadConversation reads the staff's read model of a conversation
 // (persistence.ConversationRecord) on db: ErrNotFound when it has no
-// snapshot.
+// snapshot. Its parts are of one moment when db is a transaction that sees
+// one snapshot of the database throughout, as a store's ReadConversation
+// runs it.
 func ReadConversation(ctx context.Context, db DB, clinicID, leadID string, transcriptLimit int) (persistence.ConversationRecord, error) {
 	s := Store{DB: db}
 	var out persistence.ConversationRecord
