@@ -221,11 +221,33 @@ func (t *turn) noteWant(w *timeparse.Preference) {
 		return
 	}
 	c := *w
-	if p := t.s.Want; p != nil && !c.ASAP && c.From.IsZero() && c.To.IsZero() && len(c.Weekdays) == 0 &&
-		(len(c.Times) > 0 || len(c.Windows) > 0) {
+	p := t.s.Want
+	switch {
+	case p == nil || c.ASAP:
+	case c.From.IsZero() && c.To.IsZero() && len(c.Weekdays) == 0 && (len(c.Times) > 0 || len(c.Windows) > 0):
 		c.From, c.To, c.Weekdays = p.From, p.To, p.Weekdays
+	case c.From == c.To && !c.From.IsZero() && t.said().WeekdayAlone():
+		// "next week?" and then "tuesday": next week's Tuesday, not the
+		// coming one.
+		if d, ok := weekdayIn(*p, c.From.Weekday(), timeparse.DateOf(t.now.In(t.c.Location()))); ok {
+			c.From, c.To = d, d
+		}
 	}
 	t.s.Want = &c
+}
+
+// weekdayIn finds the day of the week wd within the dates p asked for, a
+// range of at most two weeks that has not passed by today.
+func weekdayIn(p timeparse.Preference, wd time.Weekday, today timeparse.Date) (timeparse.Date, bool) {
+	if p.From.IsZero() || p.To.IsZero() || p.To.Before(today) || p.From == p.To {
+		return timeparse.Date{}, false
+	}
+	for d, n := p.From, 0; !p.To.Before(d) && n < 14; d, n = d.AddDays(1), n+1 {
+		if d.Weekday() == wd && !d.Before(today) {
+			return d, true
+		}
+	}
+	return timeparse.Date{}, false
 }
 
 // learnName remembers the name for the booking, the lead's own or, when

@@ -290,6 +290,11 @@ func answerHours(t *turn, _ understand.Understanding) answer {
 }
 
 func answerServices(t *turn, u understand.Understanding) answer {
+	if t.said().AsksDuration() {
+		if s, ok := t.service(u); ok && s.DurationMinutes > 0 {
+			return answer{text: fmt.Sprintf("%s takes about %d minutes.", s.Name, s.DurationMinutes)}
+		}
+	}
 	if s, ok := t.c.ServiceByID(u.ServiceID); ok {
 		return answer{text: fmt.Sprintf("Yes, we offer %s (%s, about %d min).", s.Name, clinic.FormatPrice(s), s.DurationMinutes)}
 	}

@@ -44,8 +44,9 @@ func isHuman(u *Utterance) bool {
 func isPrice(u *Utterance) bool {
 	return strings.Contains(u.raw, "$") ||
 		u.any("price", "prices", "pricing", "priced", "cost", "costs", "charge", "charges",
-			"fee", "fees", "rate", "rates", "expensive", "cheap", "afford", "specials") ||
-		u.phrase("how much")
+			"fee", "fees", "rate", "rates", "expensive", "cheap", "afford", "specials", "deposit", "deposits",
+			"upfront", "prepay") ||
+		u.phrase("how much", "up front", "pay ahead", "pay in advance")
 }
 
 var dayWords = []string{"today", "tomorrow", "tonight", "weekend", "weekends", "weekday", "weekdays",
@@ -82,7 +83,17 @@ func isBook(u *Utterance) bool {
 func isServices(u *Utterance) bool {
 	return u.any("services", "treatments", "menu", "offerings") ||
 		u.phrase("what do you offer", "what do you do", "what do you guys do", "what do you have",
-			"what else do you")
+			"what else do you") || u.AsksDuration()
+}
+
+// AsksDuration reports a question about how long a visit takes: "how long
+// does it take?", "how long is the appointment". How long a treatment's
+// effect lasts is not one ("how long does botox last").
+func (u *Utterance) AsksDuration() bool {
+	return u.phrase("how long does it take", "how long will it take", "how long is the appointment",
+		"how long is the treatment", "how long is the visit", "how long does the appointment",
+		"how long does the treatment", "how long does the visit", "how long would it take",
+		"how long is it", "how much time does it take", "how much time should i")
 }
 
 // isCorrection reads "no, Thursday instead": a no that names another time
