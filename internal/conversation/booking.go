@@ -75,20 +75,7 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 	offers := t.s.Offers
 	switch {
 	case u.Option > len(offers):
-		if s, ok := offerAtHour(t.c, offers, u.Option); ok {
-			t.requestHold(s) // "4" when 4pm is on offer
-			return true
-		}
-		if w, ok := hourWanted(t.s.Want, u.Option); ok && t.said().HourTaken() {
-			// "9 works" when 9am is not among the offers: that hour on
-			// the days asked for, held when open.
-			t.s.Want, t.namedTime = &w, true
-			if svc, ok := t.service(understand.Understanding{}); ok {
-				t.offer(svc, u, learned)
-				return true
-			}
-		}
-		t.reply(join(t.opener(learned), t.ask(AskPick, fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers)))))
+		t.pickPastOptions(u, learned)
 		return true
 	case u.Option > 0:
 		t.requestHold(offers[u.Option-1])
@@ -201,6 +188,25 @@ func matching(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference)
 		}
 	}
 	return hits
+}
+
+// pickPastOptions answers a number past the options: "4" when 4pm is on
+// offer; "9 works" when 9am is not, that hour on the days asked for, held
+// when open; otherwise the options are asked again.
+func (t *turn) pickPastOptions(u understand.Understanding, learned bool) {
+	offers := t.s.Offers
+	if s, ok := offerAtHour(t.c, offers, u.Option); ok {
+		t.requestHold(s)
+		return
+	}
+	if w, ok := hourWanted(t.s.Want, u.Option); ok && t.said().HourTaken() {
+		if svc, ok := t.service(understand.Understanding{}); ok {
+			t.s.Want, t.namedTime = &w, true
+			t.offer(svc, u, learned)
+			return
+		}
+	}
+	t.reply(join(t.opener(learned), t.ask(AskPick, fmt.Sprintf("Please reply with a number from 1 to %d: %s", len(offers), offerList(t.c, offers)))))
 }
 
 // offerAtHour finds the one offer on the hour h (am or pm), for a bare
