@@ -12,7 +12,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/medspa/engine/gateway"
 	"github.com/medspa/engine/internal/bus"
@@ -30,47 +29,30 @@ const BareReply = "Thanks for your message! We will get back to you shortly."
 // envelope id (inbound) and the command id (outbound), and by the sender's
 // send record.
 func RunBare(ctx context.Context, cfg Config) error {
-	cfg.defaults()
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	s, err := open(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer s.shutdown()
-	pjs, err := s.roleJS("gateway")
-	if err != nil {
-		return err
-	}
-	cjs, err := s.roleJS("consumers")
-	if err != nil {
-		return err
-	}
-	snd, err := s.sender(true)
-	if err != nil {
-		return err
-	}
-	gw := gateway.NewServer(gateway.Config{TelnyxPublicKey: cfg.TelnyxPublicKey, Clinics: s.dir, Store: cfg.Store,
-		Publisher: bus.Publisher{JS: pjs}, Logger: cfg.Logger.With(slog.String("role", "gateway")),
-		Metrics: gateway.NewMetrics(s.reg), Now: cfg.Now})
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 5 * time.Second}
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return snd.Run(gctx) })
-	b := &bare{js: cjs, log: cfg.Logger.With(slog.String("role", "bare")), now: cfg.Now}
-	stream, err := cjs.Stream(ctx, messages.StreamInbound)
-	if err != nil {
-		return fmt.Errorf("inbound stream: %w", err)
-	}
-	for p := range cfg.Partitions {
-		g.Go(func() error { return b.consume(gctx, stream, p) })
-	}
-	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
-	if cfg.Started != nil {
-		cfg.Started()
-	}
-	return g.Wait()
+	return run(ctx, cfg, true, func(ctx context.Context, s *system) (http.Handler, []part, error) {
+		cfg := s.cfg
+		pjs, err := s.roleJS("gateway")
+		if err != nil {
+			return nil, nil, err
+		}
+		cjs, err := s.roleJS("consumers")
+		if err != nil {
+			return nil, nil, err
+		}
+		gw := gateway.NewServer(gateway.Config{TelnyxPublicKey: cfg.TelnyxPublicKey, Clinics: s.dir, Store: cfg.Store,
+			Publisher: bus.Publisher{JS: pjs}, Logger: cfg.Logger.With(slog.String("role", "gateway")),
+			Metrics: gateway.NewMetrics(s.reg), Now: cfg.Now})
+		b := &bare{js: cjs, log: cfg.Logger.With(slog.String("role", "bare")), now: cfg.Now}
+		stream, err := cjs.Stream(ctx, messages.StreamInbound)
+		if err != nil {
+			return nil, nil, fmt.Errorf("inbound stream: %w", err)
+		}
+		consumers := make([]part, cfg.Partitions)
+		for p := range consumers {
+			consumers[p] = func(ctx context.Context) error { return b.consume(ctx, stream, p) }
+		}
+		return gw, consumers, nil
+	})
 }
 
 // bare answers inbound texts without an engine.

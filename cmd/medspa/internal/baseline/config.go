@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/medspa/engine/internal/directory"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -190,6 +191,44 @@ func open(ctx context.Context, cfg Config) (*system, error) {
 		return nil, fmt.Errorf("set up streams: %w", err)
 	}
 	return s, nil
+}
+
+// part is a part of a baseline system that runs until ctx ends.
+type part func(ctx context.Context) error
+
+// run runs a baseline system until ctx ends: NATS with the engine's
+// streams, the engine's sender (bare: for a system that keeps no leads),
+// and what setup adds: the handler served on the listener and the parts
+// that run beside it.
+func run(ctx context.Context, cfg Config, bare bool, setup func(context.Context, *system) (http.Handler, []part, error)) error {
+	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	s, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.shutdown()
+	h, parts, err := setup(ctx, s)
+	if err != nil {
+		return err
+	}
+	snd, err := s.sender(bare)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return snd.Run(gctx) })
+	for _, p := range parts {
+		g.Go(func() error { return p(gctx) })
+	}
+	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
+	if cfg.Started != nil {
+		cfg.Started()
+	}
+	return g.Wait()
 }
 
 // sender is the engine's own sender, talking to the configured carrier.

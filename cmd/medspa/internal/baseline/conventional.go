@@ -14,7 +14,6 @@ import (
 	"github.com/medspa/engine/internal/directory"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/medspa/engine/internal/clinic"
 	"github.com/medspa/engine/internal/conversation"
@@ -29,37 +28,18 @@ import (
 // 200 after the commit; an outbox relay publishes the replies and the
 // engine's sender delivers them.
 func RunConventional(ctx context.Context, cfg Config) error {
-	cfg.defaults()
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	s, err := open(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer s.shutdown()
-	rjs, err := s.roleJS("relay")
-	if err != nil {
-		return err
-	}
-	snd, err := s.sender(false)
-	if err != nil {
-		return err
-	}
-	rl := outbox.New(rjs, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, outbox.NewMetrics(s.reg))
-	mux := http.NewServeMux()
-	mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.Enqueue, cfg.Now))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return snd.Run(gctx) })
-	g.Go(func() error { rl.Run(gctx); return nil })
-	g.Go(func() error { return serve(gctx, srv, cfg.Listener) })
-	if cfg.Started != nil {
-		cfg.Started()
-	}
-	return g.Wait()
+	return run(ctx, cfg, false, func(_ context.Context, s *system) (http.Handler, []part, error) {
+		cfg := s.cfg
+		rjs, err := s.roleJS("relay")
+		if err != nil {
+			return nil, nil, err
+		}
+		rl := outbox.New(rjs, cfg.Store, cfg.Logger.With(slog.String("role", "relay")), cfg.Now, outbox.NewMetrics(s.reg))
+		mux := http.NewServeMux()
+		mux.Handle("POST /webhooks/telnyx/messages", Conventional(cfg.TelnyxPublicKey, s.dir, cfg.Store, rl.Enqueue, cfg.Now))
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+		return mux, []part{func(ctx context.Context) error { rl.Run(ctx); return nil }}, nil
+	})
 }
 
 // maxConflicts bounds how often the handler reloads a conversation that
@@ -114,23 +94,25 @@ func Conventional(key ed25519.PublicKey, dir *directory.Directory, store persist
 func apply(ctx context.Context, store persistence.Store, c *clinic.Clinic, env messages.Envelope, at time.Time, published func([]persistence.OutboxRow)) (string, error) {
 	for range maxConflicts {
 		var prev *conversation.State
-		var state conversation.State
 		snap, err := store.LoadSnapshot(ctx, c.ID, env.LeadID)
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
 		case err != nil:
 			return "", fmt.Errorf("load snapshot: %w", err)
 		default:
-			if err := json.Unmarshal(snap.State, &state); err != nil {
+			prev = new(conversation.State)
+			if err := json.Unmarshal(snap.State, prev); err != nil {
 				return "", fmt.Errorf("%w: decode snapshot: %v", messages.ErrInvalid, err)
 			}
-			prev = &state
 		}
-		next, effects, err := conversation.Decide(state, c, env, at)
+		step, err := conversation.Apply(env.ID, prev, conversation.Env{Clinic: c}, env, at)
 		if err != nil {
 			return "", err
 		}
-		commit, err := buildCommit(env, snap.Version, prev, next, effects, at)
+		if !step.Store {
+			return "ignored", nil
+		}
+		commit, err := buildCommit(env, snap.Version, step, at)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", messages.ErrInvalid, err)
 		}
