@@ -90,12 +90,8 @@ func funnel(in []persistence.FunnelStage, s *persistence.Snapshot) []persistence
 	seen := make(map[key]bool, len(in))
 	out := make([]persistence.FunnelStage, 0, len(in))
 	for _, f := range in {
-		if f.ClinicID == "" {
-			f.ClinicID = s.ClinicID
-		}
-		if f.LeadID == "" {
-			f.LeadID = s.LeadID
-		}
+		orDefault(&f.ClinicID, s.ClinicID)
+		orDefault(&f.LeadID, s.LeadID)
 		f.At = Time(f.At, s.UpdatedAt)
 		k := key{f.ClinicID, f.LeadID, f.Stage, f.Ref}
 		if seen[k] {
@@ -121,12 +117,8 @@ type timerKey struct{ clinic, lead, id string }
 func timers(in []persistence.Timer, s *persistence.Snapshot) []persistence.Timer {
 	out := make([]persistence.Timer, len(in))
 	for i, tm := range in {
-		if tm.ClinicID == "" {
-			tm.ClinicID = s.ClinicID
-		}
-		if tm.LeadID == "" {
-			tm.LeadID = s.LeadID
-		}
+		orDefault(&tm.ClinicID, s.ClinicID)
+		orDefault(&tm.LeadID, s.LeadID)
 		out[i] = Timer(tm, s.UpdatedAt)
 	}
 	return lastWins(out, func(tm persistence.Timer) timerKey { return timerKey{tm.ClinicID, tm.LeadID, tm.ID} })
@@ -152,12 +144,8 @@ func cancels(ids []string, set []persistence.Timer, s *persistence.Snapshot) []s
 func consent(in []persistence.ConsentEvent, s *persistence.Snapshot) []persistence.ConsentEvent {
 	out := make([]persistence.ConsentEvent, len(in))
 	for i, e := range in {
-		if e.ClinicID == "" {
-			e.ClinicID = s.ClinicID
-		}
-		if e.Phone == "" {
-			e.Phone = s.Phone
-		}
+		orDefault(&e.ClinicID, s.ClinicID)
+		orDefault(&e.Phone, s.Phone)
 		e.At = Time(e.At, s.UpdatedAt)
 		out[i] = e
 	}
@@ -190,4 +178,11 @@ func lastWins[T any, K comparable](items []T, key func(T) K) []T {
 		out = append(out, it)
 	}
 	return out
+}
+
+// orDefault sets an empty *v to def.
+func orDefault(v *string, def string) {
+	if *v == "" {
+		*v = def
+	}
 }
