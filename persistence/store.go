@@ -4,7 +4,9 @@
 //
 // Store has two implementations with one behaviour, checked by one contract
 // suite (persistence/storetest): Postgres through pgx (persistence/postgres)
-// and an embedded SQLite database in DATA_DIR (persistence/sqlite).
+// and an embedded SQLite database in DATA_DIR (persistence/sqlite). They
+// share the statements whose SQL is the same in both
+// (persistence/internal/sqlstore).
 package persistence
 
 import (

@@ -6,7 +6,10 @@
 //	medspa sender     hands texts to the carriers
 //	medspa migrate    applies the store's migrations and exits
 //	medspa token      prints a staff API token (development secret by default)
-//	medspa sim        signs and posts a Telnyx webhook, prints the reply
+//	medspa sim        signs and posts a Telnyx or Twilio webhook, prints the reply
+//	medspa sim pay    signs and posts a Stripe checkout event
+//	medspa storm      load generator with an exactly-once verifier
+//	medspa eval       accuracy of the built-in understanding
 //	medspa status     one-screen summary of a running system
 //	medspa dlq        lists, shows, replays and drops dead letters
 //	medspa clinic     adds clinics from a file to a running system

@@ -1,6 +1,8 @@
 // Package bus wires the engine to NATS JetStream: the embedded server used by
-// a single-process deployment, the streams and consumers every role expects,
-// durable publishing and the dead-letter subject.
+// a single-process deployment, the streams, consumers and buckets every role
+// expects, durable publishing, the dead-letter subject, and what the workers
+// that turn commands into calls share (worker.go: Consume, Retry,
+// Terminate).
 package bus
 
 import (

@@ -1,8 +1,10 @@
-// Package conversation is the pure core of a lead conversation: its state,
-// the decision function that moves it on one inbound message at a time, and
-// the built-in language understanding. It does no I/O and reads no clock:
-// Decide(state, clinic, message, now) returns the next state and the effects
-// (texts, domain events) for the caller to persist and then run.
+// Package conversation is the pure core of a lead conversation: its state
+// and the decision function that moves it on one inbound message at a time,
+// reading texts through package understand. It does no I/O and reads no
+// clock: Decide(state, clinic, message, now) returns the next state and the
+// effects (texts, domain events), and Apply the whole Step (state, effects,
+// transcript lines, timers to set and cancel) for the caller to persist and
+// then run.
 package conversation
 
 import (

@@ -1,5 +1,6 @@
-// Package layout holds no code: its test checks the direction of the
-// module's imports (layout_test.go). The layers, lowest first:
+// Package layout holds no code: its tests check the direction of the
+// module's imports (layout_test.go) and that no function outside tests is
+// longer than 80 lines (funclen_test.go). The layers, lowest first:
 //
 //  0. core: messages and the pure internal packages (coreInternal)
 //  1. adapters and services: internal/* not in the core (bus, carrier,
