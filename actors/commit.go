@@ -1,7 +1,6 @@
 package actors
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -50,7 +49,7 @@ func (a *leadActor) buildCommit(d decision, now time.Time) (persistence.Commit, 
 	}
 	err = stepcommit.AddEffects(&c, d.key, st, stepcommit.Effects{Origin: origin, MarkFirst: true, Other: other})
 	if err == nil {
-		err = a.addActivity(&c, d, now)
+		err = addActivity(&c, d)
 	}
 	if err != nil {
 		return persistence.Commit{}, nil, err
@@ -83,14 +82,10 @@ func (a *leadActor) addSideEffect(c *persistence.Commit, holds *[]conversation.H
 
 // addActivity adds the activity event of the inbound message, if it has
 // one, after the step's effects.
-func (a *leadActor) addActivity(c *persistence.Commit, d decision, now time.Time) error {
+func addActivity(c *persistence.Commit, d decision) error {
 	typ, data, ok := activity(d.in)
 	if !ok {
 		return nil
 	}
-	b, _ := json.Marshal(data) // a map of strings always encodes
-	clinicID, leadID := a.clinic.ID, a.leadID
-	id := conversation.EffectID(d.key, len(d.step.Effects))
-	return stepcommit.AddOutbox(c, id, messages.EventSubject(clinicID, leadID, typ),
-		messages.Event{V: messages.Version, ID: id, Type: typ, ClinicID: clinicID, LeadID: leadID, At: now, Data: b})
+	return stepcommit.AddEvent(c, conversation.EffectID(d.key, len(d.step.Effects)), typ, data)
 }

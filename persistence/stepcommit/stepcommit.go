@@ -69,7 +69,7 @@ func AddEffects(c *persistence.Commit, key string, st conversation.Step, o Effec
 			err = addReply(c, id, eff, st.State, o.Origin, first)
 			first = false
 		case conversation.Event:
-			err = addEvent(c, id, eff)
+			err = AddEvent(c, id, eff.Type, eff.Data)
 		case conversation.ConsentChange:
 			c.Consent = append(c.Consent, persistence.ConsentEvent{ClinicID: c.Snapshot.ClinicID, Phone: st.State.Phone,
 				At: c.Snapshot.UpdatedAt, Kind: eff.Kind, Source: eff.Source, Text: eff.Text})
@@ -94,15 +94,16 @@ func addReply(c *persistence.Commit, id string, eff conversation.Reply, next con
 		RecipientState: eff.RecipientState, RecipientTZ: eff.RecipientTZ, First: first})
 }
 
-// addEvent adds the outbox row publishing event eff.
-func addEvent(c *persistence.Commit, id string, eff conversation.Event) error {
-	data, err := json.Marshal(eff.Data)
+// AddEvent adds to c the outbox row publishing the event typ with data,
+// at the commit's time.
+func AddEvent(c *persistence.Commit, id, typ string, data any) error {
+	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("encode event data: %w", err)
 	}
 	clinicID, leadID := c.Snapshot.ClinicID, c.Snapshot.LeadID
-	return AddOutbox(c, id, messages.EventSubject(clinicID, leadID, eff.Type), messages.Event{V: messages.Version, ID: id,
-		Type: eff.Type, ClinicID: clinicID, LeadID: leadID, At: c.Snapshot.UpdatedAt, Data: data})
+	return AddOutbox(c, id, messages.EventSubject(clinicID, leadID, typ), messages.Event{V: messages.Version, ID: id,
+		Type: typ, ClinicID: clinicID, LeadID: leadID, At: c.Snapshot.UpdatedAt, Data: b})
 }
 
 // AddOutbox adds to c an outbox row holding the JSON of v, created at the

@@ -11,41 +11,47 @@ import (
 	"github.com/medspa/engine/messages"
 )
 
+var at = time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+
+// newLeadStep is the first step of a conversation with two replies, a
+// consent change, an event and an effect AddEffects leaves to Other.
+func newLeadStep() conversation.Step {
+	return conversation.Settle("k", nil, conversation.State{ClinicID: "c1", LeadID: "l1", Phone: "+13125550102"}, nil,
+		[]conversation.Effect{
+			conversation.Reply{Text: "hi"},
+			conversation.ConsentChange{Kind: "granted"},
+			conversation.RefundDeposit{AppointmentID: "a1"},
+			conversation.Event{Type: "x.y"},
+			conversation.Reply{Text: "again"},
+		}, at)
+}
+
 // The effects' rows keep the step's order and take the core's effect ids;
 // only the first reply to a new conversation is marked when asked, and
 // the effects AddEffects does not know go to Other with their ids.
 func TestAddEffects(t *testing.T) {
-	now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
-	next := conversation.State{ClinicID: "c1", LeadID: "l1", Phone: "+13125550102"}
-	effects := []conversation.Effect{
-		conversation.Reply{Text: "hi"},
-		conversation.ConsentChange{Kind: "granted"},
-		conversation.RefundDeposit{AppointmentID: "a1"},
-		conversation.Event{Type: "x.y"},
-		conversation.Reply{Text: "again"},
-	}
-	st := conversation.Settle("k", nil, next, nil, effects, now)
+	st := newLeadStep()
 	for _, mark := range []bool{false, true} {
-		c, err := New("k", "c1", "l1", 2, st, now)
+		c, err := New("k", "c1", "l1", 2, st, at)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var others []string
 		other := func(id string, _ conversation.Effect) error { others = append(others, id); return nil }
-		if err := AddEffects(&c, "k", st, Effects{Origin: now, MarkFirst: mark, Other: other}); err != nil {
+		if err := AddEffects(&c, "k", st, Effects{Origin: at, MarkFirst: mark, Other: other}); err != nil {
 			t.Fatal(err)
 		}
 		var ids []string
 		for _, r := range c.Outbox {
 			ids = append(ids, r.ID)
-			if !r.Created.Equal(now) {
+			if !r.Created.Equal(at) {
 				t.Errorf("row %s created %v", r.ID, r.Created)
 			}
 		}
-		if got, want := ids, []string{"k#0", "k#3", "k#4"}; !slices.Equal(got, want) {
-			t.Errorf("outbox ids %v, want %v", got, want)
+		if want := []string{"k#0", "k#3", "k#4"}; !slices.Equal(ids, want) {
+			t.Errorf("outbox ids %v, want %v", ids, want)
 		}
-		if !slices.Equal(others, []string{"k#2"}) || len(c.Consent) != 1 || c.Consent[0].Phone != next.Phone {
+		if !slices.Equal(others, []string{"k#2"}) || len(c.Consent) != 1 || c.Consent[0].Phone != st.State.Phone {
 			t.Errorf("others %v, consent %+v", others, c.Consent)
 		}
 		var first, second messages.SendSMS
@@ -55,7 +61,12 @@ func TestAddEffects(t *testing.T) {
 			t.Errorf("MarkFirst %v: first reply %v, second %v", mark, first.First, second.First)
 		}
 	}
-	c, _ := New("k", "c1", "l1", 2, st, now)
+}
+
+// An error of Other ends AddEffects.
+func TestAddEffectsOtherError(t *testing.T) {
+	st := newLeadStep()
+	c, _ := New("k", "c1", "l1", 2, st, at)
 	boom := errors.New("boom")
 	if err := AddEffects(&c, "k", st, Effects{Other: func(string, conversation.Effect) error { return boom }}); !errors.Is(err, boom) {
 		t.Errorf("err = %v, want Other's", err)
