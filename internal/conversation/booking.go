@@ -191,15 +191,17 @@ func matching(c *clinic.Clinic, offers []clinic.Slot, want timeparse.Preference)
 }
 
 // pickPastOptions answers a number past the options: "4" when 4pm is on
-// offer; "9 works" when 9am is not, that hour on the days asked for, held
-// when open; otherwise the options are asked again.
+// offer; "9 works", or "11" among three options, when that hour is not on
+// offer: that hour on the days asked for, held when open; a number just
+// past the last option ("4" among three), more likely a slip than a time,
+// asks again.
 func (t *turn) pickPastOptions(u understand.Understanding, learned bool) {
 	offers := t.s.Offers
 	if s, ok := offerAtHour(t.c, offers, u.Option); ok {
 		t.requestHold(s)
 		return
 	}
-	if w, ok := hourWanted(t.s.Want, u.Option); ok && t.said().HourTaken() {
+	if w, ok := hourWanted(t.s.Want, u.Option); ok && (t.said().HourTaken() || u.Option > len(offers)+1) {
 		if svc, ok := t.service(understand.Understanding{}); ok {
 			t.s.Want, t.namedTime = &w, true
 			t.offer(svc, u, learned)
