@@ -339,7 +339,11 @@ func memoryRun(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, n
 		return m, err
 	}
 	m.FillSeconds = took.Seconds()
-	fmt.Fprintf(o.Progress, "memory: filled in %.1fs; storm against the engine\n", m.FillSeconds)
+	settled := time.Now()
+	if err := sb.settle(ctx); err != nil {
+		return m, err
+	}
+	fmt.Fprintf(o.Progress, "memory: filled in %.1fs, settled in %.1fs; storm against the engine\n", m.FillSeconds, time.Since(settled).Seconds())
 	runtime.GC()
 	debug.FreeOSMemory()
 	stubLn, err := net.Listen("tcp", "127.0.0.1:0")

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -254,4 +255,28 @@ func CompareClinics(n int) []clinic.Clinic {
 // opens (and leaves in TIME_WAIT) a new connection for most texts.
 func PooledCarrierClient() *http.Client {
 	return carrier.NewHTTPClient()
+}
+
+// settle brings a freshly filled store to the state a store of that size
+// is in when it has been running: on Postgres the sandbox's tables are
+// analysed (this server may run without autovacuum) and a checkpoint
+// writes the fill's dirty buffers; then the operating system writes its
+// dirty pages (sync), so the storm that follows does not compete with the
+// write-back of the fill.
+func (s *sandbox) settle(ctx context.Context) error {
+	if s.dbBase != "" {
+		conn, err := pgx.Connect(ctx, s.dbBase)
+		if err != nil {
+			return fmt.Errorf("settle: %w", err)
+		}
+		defer conn.Close(ctx)
+		schema := pgx.Identifier{s.schema}.Sanitize()
+		for _, q := range []string{"SET search_path TO " + schema, "ANALYZE", "CHECKPOINT"} {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				return fmt.Errorf("settle: %s: %w", q, err)
+			}
+		}
+	}
+	syscall.Sync()
+	return nil
 }
