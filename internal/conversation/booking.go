@@ -90,6 +90,7 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 			// another time ("not those, friday any time"): offer again
 			t.namedTime = len(u.When.Times) == 1 && !t.said().AsksAvailability() &&
 				(t.said().ClockExplicit() || (u.When.Times[0]/60+11)%12+1 > len(offers))
+			t.timeOnOfferedDay(*u.When)
 			return false
 		case 1:
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
@@ -225,6 +226,29 @@ func offerAtHour(c *clinic.Clinic, offers []clinic.Slot, h int) (clinic.Slot, bo
 		return clinic.Slot{}, false
 	}
 	return hit[0], true
+}
+
+// timeOnOfferedDay moves a time alone ("3pm works") to the day of the
+// offers when they are all on one day and the day asked for before had
+// none of them: "tomorrow at 3" on a day the clinic is closed, offered
+// Monday's times, then "3pm works" means Monday at 3.
+func (t *turn) timeOnOfferedDay(w timeparse.Preference) {
+	if t.s.Want == nil || !w.From.IsZero() || !w.To.IsZero() || len(w.Weekdays) > 0 || len(w.Times) == 0 {
+		return
+	}
+	loc := t.c.Location()
+	day := timeparse.DateOf(t.s.Offers[0].Start.In(loc))
+	for _, o := range t.s.Offers[1:] {
+		if timeparse.DateOf(o.Start.In(loc)) != day {
+			return
+		}
+	}
+	if t.prevWant != nil && t.prevWant.MatchesDay(day) {
+		return
+	}
+	c := *t.s.Want
+	c.From, c.To, c.Weekdays = day, day, nil
+	t.s.Want = &c
 }
 
 // hourWanted reads a number past the options ("9 works") as that hour,
@@ -441,6 +465,9 @@ func (t *turn) offerWith(svc clinic.Service, opening, info, source string) bool 
 		prompt = pickOrDayPrompt(len(slots))
 	case !exact:
 		lead = "We don't have a " + svc.Name + " opening" + with + " " + describeWant(want) + ". The nearest:"
+		if d := want.From; !d.IsZero() && d == want.To && t.c.HoursOn(d.Weekday()).Closed {
+			lead = "We're closed on " + d.Weekday().String() + "s. The nearest " + svc.Name + " openings" + with + ":"
+		}
 		if want.ASAP {
 			lead = "Our soonest " + svc.Name + " openings" + with + ":"
 		}

@@ -48,7 +48,10 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 	utt := NewUtterance(text)
 	switch q.Slot {
 	case SlotName:
-		if u.Intent.HandsOff() || u.Intent == IntentCancel || u.Intent == IntentReschedule {
+		// "call me Bea" answers the name question; "call me please" asks
+		// for a call.
+		calledBy := u.Intent == IntentHuman && (utt.first("call") || utt.phrase("you can call me"))
+		if (u.Intent.HandsOff() && !calledBy) || u.Intent == IntentCancel || u.Intent == IntentReschedule {
 			return u
 		}
 		if name, other, rest, ok := answerName(utt, c); ok {

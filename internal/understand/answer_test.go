@@ -48,3 +48,19 @@ func TestReadAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestCallMeAnswersTheNameQuestion: "call me Bea" to the name question is
+// a name; "call me back" and "call me please" still ask for a person.
+func TestCallMeAnswersTheNameQuestion(t *testing.T) {
+	c := glow(t)
+	now := time.Date(2026, 11, 20, 18, 10, 0, 0, time.UTC)
+	for text, want := range map[string]string{"call me Bea": "Bea", "you can call me Liz": "Liz", "call me back": "", "call me please": "", "can you call me": ""} {
+		u := Answer(text, c, now, Question{Slot: SlotName})
+		if u.Name != want {
+			t.Errorf("%q: name %q, want %q", text, u.Name, want)
+		}
+		if want == "" && u.Intent != IntentHuman {
+			t.Errorf("%q: intent %s, want human", text, u.Intent)
+		}
+	}
+}
