@@ -16,30 +16,45 @@ func (c *Clinic) MatchService(text string) (Service, bool) {
 	if len(tw) == 0 {
 		return Service{}, false
 	}
+	phrases := c.phraseWords()
 	best, found := -1, false
 	var bestScore matchScore
-	for i, s := range c.Services {
-		for _, p := range servicePhrases(s) {
-			if sc, ok := matchPhrase(tw, words(p)); ok && (!found || sc.better(bestScore)) {
+	for i := range c.Services {
+		for _, p := range phrases[i] {
+			if sc, ok := matchPhrase(tw, p); ok && (!found || sc.better(bestScore)) {
 				best, bestScore, found = i, sc, true
 			}
 		}
 	}
 	if !found {
-		return c.matchHeadWord(tw)
+		return c.matchHeadWord(tw, phrases)
 	}
 	return c.Services[best], true
+}
+
+// phraseWords are the words of each service's phrases (name, aliases, id),
+// by service index.
+func (c *Clinic) phraseWords() [][][]string {
+	out := make([][][]string, len(c.Services))
+	for i, s := range c.Services {
+		ps := servicePhrases(s)
+		out[i] = make([][]string, len(ps))
+		for j, p := range ps {
+			out[i][j] = words(p)
+		}
+	}
+	return out
 }
 
 // matchHeadWord is the fallback when no phrase matches: a word that belongs
 // to one service of the catalogue only ("laser" when Laser Hair Removal is
 // the only laser service, "peel", "needling"), or a well-known abbreviation
 // of a service's name ("lhr"). Words of several services match none.
-func (c *Clinic) matchHeadWord(tw []string) (Service, bool) {
+func (c *Clinic) matchHeadWord(tw []string, phrases [][][]string) (Service, bool) {
 	owner := map[string]int{} // head word -> service index, -1 when shared
-	for i, s := range c.Services {
-		for _, p := range servicePhrases(s) {
-			for _, w := range words(p) {
+	for i := range c.Services {
+		for _, p := range phrases[i] {
+			for _, w := range p {
 				if len(w) < 4 || notHeadWords[w] {
 					continue
 				}
@@ -104,7 +119,7 @@ func servicePhrases(s Service) []string {
 	p := make([]string, 0, len(s.Aliases)+2)
 	p = append(p, s.Name)
 	p = append(p, s.Aliases...)
-	return append(p, strings.NewReplacer("_", " ", "-", " ").Replace(s.ID))
+	return append(p, strings.ReplaceAll(strings.ReplaceAll(s.ID, "_", " "), "-", " "))
 }
 
 type matchScore struct {
@@ -158,6 +173,9 @@ func matchPhrase(text, phrase []string) (matchScore, bool) {
 	joined := strings.Join(phrase, "")
 	if len(joined) >= 6 {
 		for i := 0; i+1 < len(text); i++ {
+			if text[i] == "" || text[i][0] != joined[0] {
+				continue // wordMatch needs the first letter; spare the join
+			}
 			if e, m := wordMatch(text[i]+text[i+1], joined); m {
 				consider(matchScore{length: length, exact: e, pos: i})
 			}
