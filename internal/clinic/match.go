@@ -12,48 +12,66 @@ import (
 // longest mention wins, then an exact one over a misspelt one, then the
 // earliest.
 func (c *Clinic) MatchService(text string) (Service, bool) {
+	return c.Matcher().Match(text)
+}
+
+// Matcher matches free text against one clinic's catalogue. Building it
+// splits every service's phrases into words once; a reader that matches
+// many texts or words of one message builds one and reuses it. Nil for a
+// nil clinic, and a nil Matcher matches nothing.
+type Matcher struct {
+	c       *Clinic
+	phrases [][][]string // the words of each service's phrases, by service index
+}
+
+// Matcher builds the clinic's Matcher.
+func (c *Clinic) Matcher() *Matcher {
+	if c == nil {
+		return nil
+	}
+	m := &Matcher{c: c, phrases: make([][][]string, len(c.Services))}
+	for i, s := range c.Services {
+		ps := servicePhrases(s)
+		m.phrases[i] = make([][]string, len(ps))
+		for j, p := range ps {
+			m.phrases[i][j] = words(p)
+		}
+	}
+	return m
+}
+
+// Match is MatchService with the catalogue's words already split.
+func (m *Matcher) Match(text string) (Service, bool) {
+	if m == nil {
+		return Service{}, false
+	}
 	tw := words(text)
 	if len(tw) == 0 {
 		return Service{}, false
 	}
-	phrases := c.phraseWords()
 	best, found := -1, false
 	var bestScore matchScore
-	for i := range c.Services {
-		for _, p := range phrases[i] {
+	for i := range m.c.Services {
+		for _, p := range m.phrases[i] {
 			if sc, ok := matchPhrase(tw, p); ok && (!found || sc.better(bestScore)) {
 				best, bestScore, found = i, sc, true
 			}
 		}
 	}
 	if !found {
-		return c.matchHeadWord(tw, phrases)
+		return m.matchHeadWord(tw)
 	}
-	return c.Services[best], true
-}
-
-// phraseWords are the words of each service's phrases (name, aliases, id),
-// by service index.
-func (c *Clinic) phraseWords() [][][]string {
-	out := make([][][]string, len(c.Services))
-	for i, s := range c.Services {
-		ps := servicePhrases(s)
-		out[i] = make([][]string, len(ps))
-		for j, p := range ps {
-			out[i][j] = words(p)
-		}
-	}
-	return out
+	return m.c.Services[best], true
 }
 
 // matchHeadWord is the fallback when no phrase matches: a word that belongs
 // to one service of the catalogue only ("laser" when Laser Hair Removal is
 // the only laser service, "peel", "needling"), or a well-known abbreviation
 // of a service's name ("lhr"). Words of several services match none.
-func (c *Clinic) matchHeadWord(tw []string, phrases [][][]string) (Service, bool) {
+func (m *Matcher) matchHeadWord(tw []string) (Service, bool) {
 	owner := map[string]int{} // head word -> service index, -1 when shared
-	for i := range c.Services {
-		for _, p := range phrases[i] {
+	for i := range m.c.Services {
+		for _, p := range m.phrases[i] {
 			for _, w := range p {
 				if len(w) < 4 || notHeadWords[w] {
 					continue
@@ -69,7 +87,7 @@ func (c *Clinic) matchHeadWord(tw []string, phrases [][][]string) (Service, bool
 	hit := -1
 	for _, t := range tw {
 		if full, ok := abbreviations[t]; ok {
-			if s, ok := c.MatchService(full); ok {
+			if s, ok := m.Match(full); ok {
 				return s, true
 			}
 		}
@@ -90,7 +108,7 @@ func (c *Clinic) matchHeadWord(tw []string, phrases [][][]string) (Service, bool
 	if hit < 0 {
 		return Service{}, false
 	}
-	return c.Services[hit], true
+	return m.c.Services[hit], true
 }
 
 // abbreviations are how leads shorten treatment names.

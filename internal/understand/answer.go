@@ -54,7 +54,7 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		if (u.Intent.HandsOff() && !calledBy) || u.Intent == IntentCancel || u.Intent == IntentReschedule {
 			return u
 		}
-		if name, other, rest, ok := answerName(utt, c); ok {
+		if name, other, rest, ok := answerName(utt, c.Matcher()); ok {
 			// The name is read as a name: nothing in it (a "June", a
 			// "Tuesday Smith") is read as a day; what follows it is read
 			// on its own.

@@ -16,7 +16,7 @@ const MaxNameLen = 40
 
 // extractName finds a name the lead gives for themself: "my name is Jane
 // Doe", "I'm Jane", "this is Jane", "Jane here".
-func extractName(u *Utterance, c *clinic.Clinic) string {
+func extractName(u *Utterance, c *clinic.Matcher) string {
 	t := u.tokens
 	for i := range t {
 		var name string
@@ -39,7 +39,7 @@ func extractName(u *Utterance, c *clinic.Clinic) string {
 
 // nameHere recognises "Jane here" and "Mary Ellen O'Neill here" at the start
 // of a clause.
-func nameHere(t []token, c *clinic.Clinic) string {
+func nameHere(t []token, c *clinic.Matcher) string {
 	for i := range t {
 		if t[i].lower != "here" || !t[i].end || i == 0 {
 			continue
@@ -77,7 +77,7 @@ func clauseStart(t []token, i int) bool {
 // nameAt reads up to maxNameWords name words from index k. In strict mode
 // (after "I'm", where any adjective may follow) a lower-case word must end
 // its clause to count as a name.
-func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
+func nameAt(t []token, k int, strict bool, c *clinic.Matcher) string {
 	if k < len(t) && t[k].lower == "for" {
 		return "" // "it's for my mom": the name is read as an answer
 	}
@@ -113,7 +113,7 @@ func nameAt(t []token, k int, strict bool, c *clinic.Clinic) string {
 // or a closing initial, end their clause within the name's word limit, as in
 // "this is mei chen, looking for..." or "i'm brittany r.": typed in lower
 // case, a name still stands apart from the sentence around it.
-func lowerRunEnds(t []token, j, have int, c *clinic.Clinic) bool {
+func lowerRunEnds(t []token, j, have int, c *clinic.Matcher) bool {
 	for ; j < len(t) && have < maxNameWords; j, have = j+1, have+1 {
 		if t[j].end {
 			return nameWord(t[j], c) || initial(t[j]) && have > 0
@@ -141,7 +141,7 @@ func seq(t []token, i int, words ...string) bool {
 }
 
 // nameWord reports whether a token can be part of a person's name.
-func nameWord(w token, c *clinic.Clinic) bool {
+func nameWord(w token, c *clinic.Matcher) bool {
 	if len(w.lower) < 2 || len(w.orig) > 20 || notNames[w.lower] {
 		return false
 	}
@@ -157,11 +157,8 @@ func nameWord(w token, c *clinic.Clinic) bool {
 }
 
 // isTreatment reports whether a word names one of the clinic's services.
-func isTreatment(w token, c *clinic.Clinic) bool {
-	if c == nil {
-		return false
-	}
-	_, ok := c.MatchService(w.orig)
+func isTreatment(w token, c *clinic.Matcher) bool {
+	_, ok := c.Match(w.orig)
 	return ok
 }
 

@@ -14,7 +14,7 @@ import (
 // name for someone else ("it's for my mom, Linda Park"). It reports the
 // name, whether it is someone else's, what the text says after the name
 // ("Marcus, new patient"), and whether the text gave a name.
-func answerName(u *Utterance, c *clinic.Clinic) (name string, forOther bool, rest []token, ok bool) {
+func answerName(u *Utterance, c *clinic.Matcher) (name string, forOther bool, rest []token, ok bool) {
 	t := u.tokens
 	other := false
 	for changed := true; changed && len(t) > 0; {
@@ -55,7 +55,7 @@ func tokenText(t []token) string {
 }
 
 // nameTokens reads t as a whole name, trailing politeness dropped.
-func nameTokens(t []token, c *clinic.Clinic) (string, bool) {
+func nameTokens(t []token, c *clinic.Matcher) (string, bool) {
 	for len(t) > 0 && nameTail[t[len(t)-1].lower] {
 		t = t[:len(t)-1]
 	}
@@ -158,7 +158,7 @@ var nameTail = map[string]bool{
 // answerNameWord reports whether a token can be part of a name given as
 // an answer: letters of any script with inner apostrophes and hyphens; not
 // a common word, a treatment, or a day.
-func answerNameWord(w token, c *clinic.Clinic) bool {
+func answerNameWord(w token, c *clinic.Matcher) bool {
 	if len([]rune(w.orig)) > 20 || notNames[w.lower] || answerNotNames[w.lower] {
 		return false
 	}
@@ -179,7 +179,7 @@ func answerNameWord(w token, c *clinic.Clinic) bool {
 // is a surname that is also a word never taken alone as a name ("Hannah
 // Price", "Dana Little"): written capitalised after a capitalised first
 // name, and no common word, treatment or day.
-func surname(w, first token, c *clinic.Clinic) bool {
+func surname(w, first token, c *clinic.Matcher) bool {
 	if !(answerNotNames[w.lower] || surnames[w.lower]) || !capitalized(w.orig) || !capitalized(first.orig) {
 		return false
 	}

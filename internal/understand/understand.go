@@ -98,15 +98,16 @@ func Text(text string, c *clinic.Clinic, now time.Time) Understanding {
 	u := NewUtterance(text)
 	var out Understanding
 	loc := time.UTC
+	m := c.Matcher() // nil without a clinic
 	if c != nil {
 		loc = c.Location()
-		if s, ok := c.MatchService(beforeInstead(text)); ok {
+		if s, ok := m.Match(beforeInstead(text)); ok {
 			out.ServiceID = s.ID
-		} else if s, ok := c.MatchService(text); ok {
+		} else if s, ok := m.Match(text); ok {
 			out.ServiceID = s.ID
 		}
 	}
-	out.Name = extractName(u, c)
+	out.Name = extractName(u, m)
 	out.ProviderID, out.ProviderAsked, out.SameProvider = extractProvider(u, c)
 	if out.ProviderID != "" && c != nil && strings.EqualFold(out.Name, c.ProviderName(out.ProviderID)) {
 		out.Name = ""
