@@ -80,6 +80,10 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 	case u.Option > 0:
 		t.requestHold(offers[u.Option-1])
 		return true
+	case u.When != nil && asapOnly(*u.When) && (!t.said().AsksAvailability() || t.said().Accepts()):
+		// "first available is fine", "earliest": the soonest on offer.
+		t.requestHold(soonest(offers))
+		return true
 	case u.When != nil && u.Intent != understand.IntentHours:
 		var hits []clinic.Slot
 		if !t.said().AsksAvailability() && !(u.Shift == understand.ShiftOther || u.Intent == understand.IntentNo) {
@@ -226,6 +230,22 @@ func offerAtHour(c *clinic.Clinic, offers []clinic.Slot, h int) (clinic.Slot, bo
 		return clinic.Slot{}, false
 	}
 	return hit[0], true
+}
+
+// asapOnly reports a wish for the earliest time and nothing else.
+func asapOnly(w timeparse.Preference) bool {
+	return w.ASAP && w.From.IsZero() && w.To.IsZero() && len(w.Weekdays) == 0 && len(w.Windows) == 0 && len(w.Times) == 0
+}
+
+// soonest is the earliest of the offered times.
+func soonest(offers []clinic.Slot) clinic.Slot {
+	first := offers[0]
+	for _, o := range offers[1:] {
+		if o.Start.Before(first.Start) {
+			first = o
+		}
+	}
+	return first
 }
 
 // timeOnOfferedDay moves a time alone ("3pm works") to the day of the

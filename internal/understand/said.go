@@ -97,3 +97,9 @@ func (u *Utterance) ClockExplicit() bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// Accepts reports a word that takes what is offered: "first available is
+// fine", "earliest works", "soonest please".
+func (u *Utterance) Accepts() bool {
+	return u.any("fine", "works", "work", "good", "ok", "okay", "perfect", "great", "please", "pls", "sure", "yes")
+}

@@ -115,3 +115,12 @@ func TestClockExplicit(t *testing.T) {
 		}
 	}
 }
+
+// TestAccepts: a word that takes what is offered.
+func TestAccepts(t *testing.T) {
+	for text, want := range map[string]bool{"first available is fine": true, "earliest works": true, "anything sooner available?": false} {
+		if got := NewUtterance(text).Accepts(); got != want {
+			t.Errorf("Accepts(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
