@@ -364,6 +364,9 @@ func answerUnknown(t *turn, u understand.Understanding) answer {
 	if u.Name != "" {
 		return answer{}
 	}
+	if t.said().RunningLate() && (t.s.Hold != nil || t.s.Phase == PhaseBooked) {
+		return answer{text: "Thanks for letting us know! Text us here if you're running late on the day and we'll do our best to keep your time."}
+	}
 	if t.said().Ack() {
 		if t.s.Phase == PhaseBooked {
 			return answer{text: "Great, see you then!"}

@@ -103,3 +103,9 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 func (u *Utterance) Accepts() bool {
 	return u.any("fine", "works", "work", "good", "ok", "okay", "perfect", "great", "please", "pls", "sure", "yes")
 }
+
+// RunningLate reports a lead who says, or asks what happens if, they come
+// late: "what if I'm running a few min late?", "I'll be 10 minutes late".
+func (u *Utterance) RunningLate() bool {
+	return u.phrase("running late", "be late", "running behind", "min late", "mins late", "minutes late", "bit late", "little late")
+}

@@ -124,3 +124,12 @@ func TestAccepts(t *testing.T) {
 		}
 	}
 }
+
+// TestRunningLate: coming late, not a later time.
+func TestRunningLate(t *testing.T) {
+	for text, want := range map[string]bool{"what if im running a few min late?": true, "I'll be 10 minutes late": true, "anything later?": false, "can we do later in the day": false} {
+		if got := NewUtterance(text).RunningLate(); got != want {
+			t.Errorf("RunningLate(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
