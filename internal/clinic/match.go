@@ -191,7 +191,7 @@ func matchPhrase(text, phrase []string) (matchScore, bool) {
 	joined := strings.Join(phrase, "")
 	if len(joined) >= 6 {
 		for i := 0; i+1 < len(text); i++ {
-			if text[i] == "" || text[i][0] != joined[0] {
+			if text[i][0] != joined[0] { // words are never empty
 				continue // wordMatch needs the first letter; spare the join
 			}
 			if e, m := wordMatch(text[i]+text[i+1], joined); m {

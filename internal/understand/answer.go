@@ -44,8 +44,8 @@ type Question struct {
 // what they just asked before anything else it says. A zero Question
 // reads the text as Text does.
 func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understanding {
-	u := Text(text, c, now)
-	utt := NewUtterance(text)
+	utt, m := NewUtterance(text), c.Matcher()
+	u := read(text, utt, m, c, now)
 	switch q.Slot {
 	case SlotName:
 		// "call me Bea" answers the name question; "call me please" asks
@@ -54,7 +54,7 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		if (u.Intent.HandsOff() && !calledBy) || u.Intent == IntentCancel || u.Intent == IntentReschedule {
 			return u
 		}
-		if name, other, rest, ok := answerName(utt, c.Matcher()); ok {
+		if name, other, rest, ok := answerName(utt, m); ok {
 			// The name is read as a name: nothing in it (a "June", a
 			// "Tuesday Smith") is read as a day; what follows it is read
 			// on its own.

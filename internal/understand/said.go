@@ -73,8 +73,11 @@ func (u *Utterance) HourTaken() bool {
 	if len(u.words) > 5 || u.any("option", "number", "one", "choice", "slot") {
 		return false
 	}
-	return u.any("works", "work", "good", "fine", "perfect", "great", "please", "pls", "plz")
+	return u.any(takeWords...)
 }
+
+// takeWords take a time or an offer: "9 works", "10 is fine", "5 please".
+var takeWords = []string{"works", "work", "good", "fine", "perfect", "great", "please", "pls", "plz"}
 
 // ClockExplicit reports a time of day written so that it cannot be an
 // option number: "3pm", "3:30", "noon", "4 o'clock", "10 am".
@@ -101,7 +104,7 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 // Accepts reports a word that takes what is offered: "first available is
 // fine", "earliest works", "soonest please".
 func (u *Utterance) Accepts() bool {
-	return u.any("fine", "works", "work", "good", "ok", "okay", "perfect", "great", "please", "pls", "sure", "yes")
+	return u.any(takeWords...) || u.any("ok", "okay", "sure", "yes")
 }
 
 // RunningLate reports a lead who says, or asks what happens if, they come

@@ -95,10 +95,15 @@ type Understanding struct {
 // the clinic's zone (UTC without a clinic). It is deterministic and cheap,
 // so it always answers, with or without a language model configured.
 func Text(text string, c *clinic.Clinic, now time.Time) Understanding {
-	u := NewUtterance(text)
+	return read(text, NewUtterance(text), c.Matcher(), c, now)
+}
+
+// read is Text on a text already prepared as u, with m the clinic's
+// catalogue matcher (nil without a clinic), so that Answer prepares each
+// once.
+func read(text string, u *Utterance, m *clinic.Matcher, c *clinic.Clinic, now time.Time) Understanding {
 	var out Understanding
 	loc := time.UTC
-	m := c.Matcher() // nil without a clinic
 	if c != nil {
 		loc = c.Location()
 		if s, ok := m.Match(beforeInstead(text)); ok {
