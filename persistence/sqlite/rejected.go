@@ -9,8 +9,10 @@ import (
 	"github.com/medspa/engine/persistence"
 )
 
-// Primary SQLite result codes of a statement refused for its content.
+// Primary SQLite result codes: a database another connection holds, and a
+// statement refused for its content.
 const (
+	sqliteBusy       = 5  // SQLITE_BUSY: the database is locked by another connection
 	sqliteTooBig     = 18 // SQLITE_TOOBIG: a string or blob over the limit
 	sqliteConstraint = 19 // SQLITE_CONSTRAINT: a constraint or trigger refused it
 	sqliteMismatch   = 20 // SQLITE_MISMATCH: a value of the wrong type

@@ -21,9 +21,10 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
 
 	"github.com/medspa/engine/internal/clock"
+	"github.com/medspa/engine/internal/wait"
 	"github.com/medspa/engine/persistence"
 	"github.com/medspa/engine/persistence/internal/sqlstore"
 )
@@ -129,11 +130,31 @@ func openWriter(ctx context.Context, dir string) (*sql.DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	return w, nil
+}
+
+// pingWhileBusy opens the writer's connection. Switching a new database to
+// WAL takes an exclusive lock for which SQLite does not call the busy
+// handler, so processes opening one database file at the same moment (a
+// migrate beside a serve) can be told SQLITE_BUSY at once: that is tried
+// again for about as long as the busy timeout.
+func pingWhileBusy(ctx context.Context, w *sql.DB) error {
+	b := wait.Backoff{Base: 5 * time.Millisecond, Max: 200 * time.Millisecond, Jitter: true}
+	const attempts = 60 // about 10 s in all
+	for attempt := 0; ; attempt++ {
+		err := w.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || attempt == attempts {
+			return err
+		}
+		if !wait.Sleep(ctx, b.Delay(attempt)) {
+			return err
+		}
+	}
 }
 
 // dsn is the data source name of the database in dir: WAL, full sync, a busy
