@@ -57,7 +57,7 @@ func (a *clinicActor) Receive(ctx actor.Context) {
 		ref, ok := a.leads[m.leadID]
 		if !ok {
 			leadID := m.leadID
-			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.view, leadID) }))
+			pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newLeadActor(a.engine, a.view, leadID) }, actor.WithDispatcher(a.engine.mailbox)))
 			ref = &leadRef{pid: pid}
 			a.leads[m.leadID] = ref
 		}

@@ -130,6 +130,7 @@ type Engine struct {
 	inflight atomic.Int64 // deliveries handed to actors and not finished
 	live     sync.Map     // "clinic/lead" -> *actor.PID of the conversations in memory
 	cals     *calendarSyncer
+	mailbox  *workers // runs the clinic and lead actors' mailboxes
 }
 
 // New returns an engine; Run starts it.
@@ -163,6 +164,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	halt := func() {
 		stopWork()
 		e.system.Shutdown()
+		e.mailbox.stop()
 		wg.Wait()
 	}
 	e.startLoops(bg)
@@ -190,6 +192,7 @@ func (e *Engine) Run(ctx context.Context) error {
 // assemble makes the actor system, the committer and the outbox relay.
 func (e *Engine) assemble() {
 	logger := e.cfg.Logger
+	e.mailbox = newWorkers(300, 256)
 	e.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return logger.With(slog.String("component", "protoactor"))
 	}))

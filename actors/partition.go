@@ -63,7 +63,7 @@ func (a *partitionActor) clinic(ctx actor.Context, id string) *actor.PID {
 	if !known {
 		return nil
 	}
-	pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newClinicActor(a.engine, c) }))
+	pid := ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newClinicActor(a.engine, c) }, actor.WithDispatcher(a.engine.mailbox)))
 	a.clinics[id] = pid
 	return pid
 }
