@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"slices"
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -97,6 +98,9 @@ func answerPick(u *Understanding, utt *Utterance, offers int) {
 	if u.Option == 0 && (u.When == nil || ordinalPick(utt)) && !u.Intent.HandsOff() {
 		if n := pickWord(utt, offers); n > 0 {
 			u.Option, u.When, u.Intent = n, nil, IntentPick
+			if u.Patient == PatientNew && utt.phrase("the first time") {
+				u.Patient = "" // the first time on offer, not a first visit
+			}
 		}
 	}
 	if u.Option == 0 && u.When == nil && !u.Intent.HandsOff() {
@@ -147,17 +151,37 @@ func bareHour(u *Utterance) int {
 // "book it", "I'll take it".
 func agrees(u *Utterance) bool {
 	return len(u.words) <= 6 && (u.phrase("works for me", "that works", "book it", "take it", "grab it", "lock it in",
-		"book me", "sounds great", "lets do that", "lets do it", "that one", "do that") || u.whole("works", "great", "perfect", "good"))
+		"book me", "sounds great", "lets do that", "lets do it", "that one", "do that") || affirms(u))
 }
 
-// ordinalPick reads "the 1st one", "2nd time" among offered times as the
-// option, not the day of the month.
+// affirms reads a short yes in other words than "yes": "ok cool", "cool",
+// "kk", "sounds gr8", "alright", "bet", "perfect!!".
+func affirms(u *Utterance) bool {
+	if len(u.words) == 0 || len(u.words) > 4 {
+		return false
+	}
+	core := false
+	for _, w := range u.words {
+		switch w {
+		case "ok", "okay", "k", "kk", "okk", "okie", "okey", "cool", "great", "gr8", "perfect", "awesome", "alright",
+			"aight", "sure", "good", "fine", "works", "bet", "yes", "yeah", "yep", "yup", "ya", "amazing", "excellent":
+			core = true
+		case "sounds", "thats", "that", "is", "lets", "do", "it", "please", "pls", "then", "very", "so", "super":
+		default:
+			return false
+		}
+	}
+	return core
+}
+
+// ordinalPick reads "the 1st one", "2nd time", "2nd 1" among offered
+// times as the option, not the day of the month.
 func ordinalPick(u *Utterance) bool {
 	for i := 0; i+1 < len(u.words); i++ {
 		switch u.words[i] {
 		case "1st", "2nd", "3rd":
 			switch u.words[i+1] {
-			case "one", "time", "option", "slot", "choice":
+			case "one", "1", "time", "option", "slot", "choice":
 				return true
 			}
 		}
@@ -206,7 +230,8 @@ func pickWord(u *Utterance, offers int) int {
 		if n == 0 {
 			continue
 		}
-		if i+1 < len(u.words) && (u.words[i+1] == "time" || u.words[i+1] == "visit" || u.words[i+1] == "available") && w == "first" {
+		if i+1 < len(u.words) && (u.words[i+1] == "time" || u.words[i+1] == "visit" || u.words[i+1] == "available") && w == "first" &&
+			!theFirstTime(u, i) {
 			continue // "first time", "first visit"
 		}
 		if found != 0 && found != n {
@@ -219,6 +244,26 @@ func pickWord(u *Utterance, offers int) int {
 	}
 	return found
 }
+
+// theFirstTime reports "the first time" at i ("first" at i) said of the
+// times on offer: "the first time", "the first time works", "the first
+// time slot", not "the first time I came" or "it's my first time".
+func theFirstTime(u *Utterance, i int) bool {
+	if i == 0 || u.words[i-1] != "the" || u.words[i+1] != "time" {
+		return false
+	}
+	for _, w := range u.words[i+2:] {
+		if !slices.Contains(firstTimeTail, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// firstTimeTail are the words that may follow "the first time" that
+// picks an offer.
+var firstTimeTail = []string{"slot", "is", "one", "works", "work", "good", "fine", "great", "perfect", "please", "pls",
+	"plz", "ok", "okay", "sounds", "then", "thanks", "thank", "you"}
 
 // shiftOf reads "anything later?", "earlier?", "something sooner".
 func shiftOf(u *Utterance) Shift {

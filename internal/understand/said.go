@@ -104,7 +104,17 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 // Accepts reports a word that takes what is offered: "first available is
 // fine", "earliest works", "soonest please".
 func (u *Utterance) Accepts() bool {
-	return u.any(takeWords...) || u.any("ok", "okay", "sure", "yes")
+	return u.any(takeWords...) || u.any("ok", "okay", "sure", "yes") || soonestAnswer(u)
+}
+
+// soonestAnswer reads a bare "first available", "the earliest available"
+// as an answer that takes the soonest, not a question about availability
+// ("what's your first available?").
+func soonestAnswer(u *Utterance) bool {
+	if len(u.words) > 4 || strings.Contains(u.raw, "?") || u.any("what", "whats", "when", "whens", "is", "do", "any") {
+		return false
+	}
+	return u.phrase("first available", "earliest available", "next available", "soonest available")
 }
 
 // RunningLate reports a lead who says, or asks what happens if, they come
