@@ -98,6 +98,8 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 			return false
 		case 1:
 			t.s.Want = t.prevWant // naming an offer keeps what was asked for
+			// Picked by its day or time: a "the first" sent next keeps it.
+			t.s.Offers = hits
 			t.requestHold(hits[0])
 		default:
 			if u.When.ASAP && len(hits) == len(offers) || nearestWeekday(t.c, hits, *u.When, t.said()) || !t.mayAsk(askWhich) {
