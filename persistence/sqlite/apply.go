@@ -12,8 +12,9 @@ import (
 // Apply writes the batch in one transaction, which it may share with other
 // writes waiting for the writer at the same time (combine.go). The
 // transaction holds the database's write lock from BEGIN (IMMEDIATE), and
-// each commit checks its dedup key and version fence before it writes
-// anything, so a failed commit leaves nothing behind without the cost of a
+// each commit claims its dedup key and passes its version fence before it
+// writes anything else; a commit that fails the fence takes its key back,
+// so a failed commit leaves nothing behind without the cost of a
 // savepoint.
 func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]error, error) {
 	cs, err := normalize.Commits(commits, s.now())
@@ -41,40 +42,27 @@ func (s *Store) Apply(ctx context.Context, commits []persistence.Commit) ([]erro
 func applyOne(ctx context.Context, tx execer, c persistence.Commit) (result, err error) {
 	sn := c.Snapshot
 	if c.DedupKey != "" {
-		var seen bool
-		err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM applied_messages WHERE dedup_key = ?)", c.DedupKey).Scan(&seen)
-		if err != nil {
-			return nil, fmt.Errorf("check dedup key: %w", err)
-		}
-		if seen {
+		// Claiming the key is also the check that it is new: one statement
+		// instead of a lookup and an insert.
+		res, err := tx.ExecContext(ctx, `INSERT INTO applied_messages (dedup_key, clinic_id, lead_id, applied_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`, c.DedupKey, sn.ClinicID, sn.LeadID, sn.UpdatedAt.UnixMicro())
+		if n, err := affected(res, err); err != nil {
+			return nil, fmt.Errorf("record dedup key: %w", err)
+		} else if n == 0 {
 			return persistence.ErrDuplicate, nil
 		}
 	}
-	var res sql.Result
-	if sn.Version == 0 {
-		res, err = tx.ExecContext(ctx, `INSERT INTO conversations
-			(clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (clinic_id, lead_id) DO NOTHING`,
-			sn.ClinicID, sn.LeadID, sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.CreatedAt.UnixMicro(), sn.UpdatedAt.UnixMicro())
-	} else {
-		res, err = tx.ExecContext(ctx, `UPDATE conversations
-			SET version = version + 1, phone = ?, name = ?, phase = ?, has_booking = ?, state = ?, updated_at = ?
-			WHERE clinic_id = ? AND lead_id = ? AND version = ?`,
-			sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.UpdatedAt.UnixMicro(), sn.ClinicID, sn.LeadID, sn.Version)
-	}
+	n, err := affected(writeSnapshot(ctx, tx, sn))
 	if err != nil {
 		return nil, fmt.Errorf("write snapshot: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return nil, fmt.Errorf("write snapshot: %w", err)
-	} else if n == 0 {
-		return persistence.ErrVersionConflict, nil
-	}
-	if c.DedupKey != "" {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO applied_messages (dedup_key, clinic_id, lead_id, applied_at) VALUES (?, ?, ?, ?)",
-			c.DedupKey, sn.ClinicID, sn.LeadID, sn.UpdatedAt.UnixMicro()); err != nil {
-			return nil, fmt.Errorf("record dedup key: %w", err)
+	if n == 0 {
+		if c.DedupKey != "" {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM applied_messages WHERE dedup_key = ?", c.DedupKey); err != nil {
+				return nil, fmt.Errorf("release dedup key: %w", err)
+			}
 		}
+		return persistence.ErrVersionConflict, nil
 	}
 	for _, e := range c.Transcript {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO transcript (id, clinic_id, lead_id, direction, author, text, at)
@@ -94,6 +82,29 @@ func applyOne(ctx context.Context, tx execer, c persistence.Commit) (result, err
 		return nil, err
 	}
 	return nil, nil
+}
+
+// writeSnapshot inserts the first snapshot of a conversation or updates
+// the one at the version the commit expects; no row changes on a conflict.
+func writeSnapshot(ctx context.Context, tx execer, sn persistence.Snapshot) (sql.Result, error) {
+	if sn.Version == 0 {
+		return tx.ExecContext(ctx, `INSERT INTO conversations
+			(clinic_id, lead_id, phone, name, phase, has_booking, version, state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (clinic_id, lead_id) DO NOTHING`,
+			sn.ClinicID, sn.LeadID, sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.CreatedAt.UnixMicro(), sn.UpdatedAt.UnixMicro())
+	}
+	return tx.ExecContext(ctx, `UPDATE conversations
+		SET version = version + 1, phone = ?, name = ?, phase = ?, has_booking = ?, state = ?, updated_at = ?
+		WHERE clinic_id = ? AND lead_id = ? AND version = ?`,
+		sn.Phone, sn.Name, sn.Phase, sn.HasBooking, sn.State, sn.UpdatedAt.UnixMicro(), sn.ClinicID, sn.LeadID, sn.Version)
+}
+
+// affected is the number of rows a statement changed.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // applyExtras writes a commit's timers, timer cancellations, consent events,
