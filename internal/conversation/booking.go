@@ -438,7 +438,7 @@ func (t *turn) repick(u understand.Understanding) (clinic.Slot, bool) {
 // offer suggests open times for svc matching what the lead wants, or the
 // soonest when the lead named no time yet.
 func (t *turn) offer(svc clinic.Service, u understand.Understanding, learned bool) {
-	info := ""
+	info := t.sideAnswer()
 	switch u.Intent {
 	case understand.IntentPrice, understand.IntentHours, understand.IntentServices:
 		info = intentHandlers[u.Intent](t, u).text

@@ -352,6 +352,9 @@ func answerThanks(*turn, understand.Understanding) answer {
 }
 
 func answerUnknown(t *turn, u understand.Understanding) answer {
+	if side := t.sideAnswer(); side != "" {
+		return answer{text: side}
+	}
 	switch u.Patient {
 	case understand.PatientNew:
 		return answer{text: "Welcome, we look forward to your first visit!"}
@@ -426,4 +429,19 @@ func fit(parts ...string) string {
 		text = join(parts...)
 	}
 	return text
+}
+
+// sideAnswer answers what a front desk answers in a line without a
+// person: how a treatment feels, insurance and payment, why the name is
+// asked. It is "" for anything else.
+func (t *turn) sideAnswer() string {
+	switch {
+	case t.said().AsksComfort():
+		return "Most clients find it very manageable, and your provider will keep you comfortable."
+	case t.said().AsksPayment():
+		return "Cosmetic treatments usually aren't covered by insurance; we can go over payment options at your visit."
+	case t.s.Name == "" && t.said().WhyName():
+		return "It's so we know who's coming in; the booking goes under your name."
+	}
+	return ""
 }

@@ -122,3 +122,24 @@ func soonestAnswer(u *Utterance) bool {
 func (u *Utterance) RunningLate() bool {
 	return u.phrase("running late", "be late", "running behind", "min late", "mins late", "minutes late", "bit late", "little late")
 }
+
+// AsksComfort reports a question about how a treatment feels: "is it
+// painful?", "does microneedling hurt?", "how bad is the pain".
+func (u *Utterance) AsksComfort() bool {
+	return u.phrase("is it painful", "does it hurt", "will it hurt", "how painful", "how bad is the pain", "how much does it hurt",
+		"hurt a lot", "hurt much", "does that hurt", "scared of needles", "afraid of needles", "pain tolerance") ||
+		u.any("painful", "hurt") && (u.any("is", "does", "will", "how") || strings.Contains(u.raw, "?"))
+}
+
+// AsksPayment reports a question about insurance, financing or how one
+// may pay: "do you take carecredit?", "is it covered by insurance".
+func (u *Utterance) AsksPayment() bool {
+	return u.any("insurance", "carecredit", "financing", "cherry", "afterpay", "klarna", "hsa", "fsa") ||
+		u.phrase("care credit", "payment plan", "payment plans", "pay monthly", "monthly payments")
+}
+
+// WhyName reports a lead asking why their name is wanted: "why do u need
+// my name", "what do you need my name for".
+func (u *Utterance) WhyName() bool {
+	return u.any("name") && (u.any("why") || u.phrase("need my name for", "want my name for", "need it for"))
+}
