@@ -103,6 +103,9 @@ type SystemResult struct {
 type CPUUse struct {
 	Cores        float64 `json:"cores"`
 	MicrosPerMsg float64 `json:"cpu_us_per_msg"`
+	// Stolen is the share of the machine's CPU time the hypervisor gave
+	// to other guests during the phase (-1: unknown; steal.go).
+	Stolen float64 `json:"stolen_share"`
 }
 
 func cpuUse(cpu, wall time.Duration, msgPerSec float64) CPUUse {
@@ -122,6 +125,9 @@ type MemoryResult struct {
 	Count       int     `json:"conversations"`
 	FillSeconds float64 `json:"fill_seconds"`
 	Report      *Report `json:"report"`
+	// Stolen is the share of the machine's CPU stolen during the storm
+	// (-1: unknown; steal.go).
+	Stolen float64 `json:"stolen_share"`
 }
 
 // Comparison is the outcome of a comparison run.
@@ -256,12 +262,13 @@ func measure(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, nam
 
 // timedRun runs a storm and measures the CPU the process used meanwhile.
 func timedRun(ctx context.Context, o Options) (*Report, CPUUse, error) {
-	cpu0, wall0 := cpuTime(), time.Now()
+	cpu0, wall0, m0 := cpuTime(), time.Now(), readMachineTicks()
 	rep, err := Run(ctx, o)
-	cpu1, wall1 := cpuTime(), time.Now()
+	cpu1, wall1, m1 := cpuTime(), time.Now(), readMachineTicks()
 	var use CPUUse
 	if rep != nil {
 		use = cpuUse(cpu1-cpu0, wall1.Sub(wall0), rep.MessagesPerSec*rep.LoadSeconds/wall1.Sub(wall0).Seconds())
+		use.Stolen = stolenShare(m0, m1)
 	}
 	return rep, use, err
 }
@@ -356,7 +363,9 @@ func memoryRun(ctx context.Context, o CompareOptions, clinics []clinic.Clinic, n
 		return m, err
 	}
 	defer func() { _ = sys.stop() }()
+	t0 := readMachineTicks()
 	m.Report, err = Run(ctx, o.stormOptions(sys, clinics, stubLn, 0))
+	m.Stolen = stolenShare(t0, readMachineTicks())
 	if err != nil {
 		return m, fmt.Errorf("memory storm: %w", err)
 	}

@@ -33,9 +33,10 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintln(tw, "system\tpeak cores\tpeak CPU µs/msg\t|\topen cores\topen CPU µs/msg\t")
+		fmt.Fprintln(tw, "system\tpeak cores\tpeak CPU µs/msg\tstolen\t|\topen cores\topen CPU µs/msg\tstolen\t")
 		for _, r := range c.Results {
-			fmt.Fprintf(tw, "%s\t%.2f\t%.0f\t|\t%.2f\t%.0f\t\n", r.System, r.PeakCPU.Cores, r.PeakCPU.MicrosPerMsg, r.OpenCPU.Cores, r.OpenCPU.MicrosPerMsg)
+			fmt.Fprintf(tw, "%s\t%.2f\t%.0f\t%s\t|\t%.2f\t%.0f\t%s\t\n", r.System, r.PeakCPU.Cores, r.PeakCPU.MicrosPerMsg, percent(r.PeakCPU.Stolen),
+				r.OpenCPU.Cores, r.OpenCPU.MicrosPerMsg, percent(r.OpenCPU.Stolen))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -45,24 +46,28 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "open loop at %.1f msg/s (half of the engine's peak)\n", c.OpenRate)
 		if c.EngineOverBare > 0 {
-			fmt.Fprintf(w, "engine / bare:         %.2f  (target >= 0.50)\n", c.EngineOverBare)
+			fmt.Fprintf(w, "engine / bare:         %.2f  %s\n", c.EngineOverBare, targetEngineOverBare)
 		}
 		if c.EngineOverConventional > 0 {
-			fmt.Fprintf(w, "engine / conventional: %.2f  (target >= 1.50)\n", c.EngineOverConventional)
+			fmt.Fprintf(w, "engine / conventional: %.2f  %s\n", c.EngineOverConventional, targetEngineOverConventional)
 		}
 	}
 	if len(c.Memory) > 0 {
-		fmt.Fprintln(tw, "conversations\tfill s\tmsg/s\tp99 ms\trss before MiB\trss peak MiB\theap peak MiB\tverdict\t")
+		fmt.Fprintln(tw, "conversations\tfill s\tmsg/s\tp99 ms\trss before MiB\trss peak MiB\theap peak MiB\tstolen\tverdict\t")
 		for _, m := range c.Memory {
 			r := m.Report
-			fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", m.Count, m.FillSeconds, r.MessagesPerSec, r.Latency.P99,
-				r.Engine.RSSBefore/(1<<20), r.Engine.RSSPeak/(1<<20), r.Engine.HeapInusePeak/(1<<20), verdict(r))
+			fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t\n", m.Count, m.FillSeconds, r.MessagesPerSec, r.Latency.P99,
+				r.Engine.RSSBefore/(1<<20), r.Engine.RSSPeak/(1<<20), r.Engine.HeapInusePeak/(1<<20), percent(m.Stolen), verdict(r))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		if c.MemoryGrowth > 0 {
-			fmt.Fprintf(w, "peak rss, largest / smallest store: %.2f  (target <= 1.20)\n", c.MemoryGrowth)
+			fmt.Fprintf(w, "peak rss, largest / smallest store: %.2f  %s\n", c.MemoryGrowth, targetMemoryGrowth)
+		}
+		if k := len(c.Memory); k >= 2 && c.Memory[0].Report.MessagesPerSec > 0 {
+			change := c.Memory[k-1].Report.MessagesPerSec/c.Memory[0].Report.MessagesPerSec - 1
+			fmt.Fprintf(w, "throughput, largest / smallest store: %+.0f %%  %s\n", change*100, targetMemoryThroughput)
 		}
 	}
 	if c.Passed {
@@ -114,4 +119,12 @@ func (c *Comparison) writeStages(w io.Writer) error {
 		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+// percent prints a share as a percentage, "-" when it is unknown.
+func percent(share float64) string {
+	if share < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f %%", share*100)
 }
