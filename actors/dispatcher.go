@@ -31,9 +31,9 @@ type workers struct {
 var _ actor.Dispatcher = (*workers)(nil)
 
 // newWorkers returns a dispatcher that runs throughput messages of a
-// mailbox per turn and keeps up to max goroutines.
-func newWorkers(throughput, max int) *workers {
-	return &workers{throughput: throughput, max: int32(max), work: make(chan func()), quit: make(chan struct{})}
+// mailbox per turn and keeps up to keep goroutines.
+func newWorkers(throughput, keep int) *workers {
+	return &workers{throughput: throughput, max: int32(keep), work: make(chan func()), quit: make(chan struct{})}
 }
 
 // Schedule runs fn on a waiting worker, on a new worker while fewer than
