@@ -19,15 +19,9 @@ var (
 	Lunch     = Window{11*60 + 30, 13*60 + 30}
 )
 
-// Parse reads a preference for when to come in from text, relative to now
-// in loc. ok is false when the text names no day, time or urgency.
-func Parse(text string, now time.Time, loc *time.Location) (Preference, bool) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	if rs := []rune(text); len(rs) > maxInput {
-		text = string(rs[:maxInput])
-	}
+// parseText reads text with the grammar (Parse puts the text the way it
+// reads it first).
+func parseText(text string, now time.Time, loc *time.Location) (Preference, bool) {
 	p := &parser{toks: tokenize(text), today: DateOf(now.In(loc))}
 	p.run()
 	return p.pref, p.found

@@ -123,7 +123,7 @@ func read(text string, u *Utterance, m *clinic.Matcher, c *clinic.Clinic, now ti
 	}
 	out.Patient = extractPatient(u)
 	if out.Option == 0 {
-		if p, ok := readWhen(text, u, now, loc); ok {
+		if p, ok := timeparse.Parse(text, now, loc); ok {
 			out.When = &p
 		}
 	}

@@ -1,24 +1,32 @@
-package understand
+package timeparse
 
 import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/medspa/engine/internal/timeparse"
 )
 
-// readWhen reads the day or time a text asks for, as timeparse.Parse
-// does, after two things a lead texts that the parser does not read: time
-// words misspelt or shortened ("aftr 3", "b4 noon", "tonite"), and days
-// ruled out ("not tuesday", "any day but monday", "thursday doesn't work"),
-// which leave the other days of the week.
-func readWhen(text string, u *Utterance, now time.Time, loc *time.Location) (timeparse.Preference, bool) {
-	if !u.any(negationWords...) && !hasTimeTypo(u) {
-		return timeparse.Parse(text, now, loc)
+// Parse reads a preference for when to come in from text, relative to now
+// in loc. ok is false when the text names no day, time or urgency.
+//
+// Before the grammar reads the text, two things leads text are put the
+// way it reads them: time words misspelt or shortened ("aftr 3", "b4
+// noon", "tonite"), and days ruled out ("not tuesday", "any day but
+// monday", "thursday doesn't work"), which leave the other days of the
+// week; "not today" moves the first day to tomorrow.
+func Parse(text string, now time.Time, loc *time.Location) (Preference, bool) {
+	if loc == nil {
+		loc = time.UTC
 	}
-	rest, out, notToday := ruledOut(strings.Fields(text))
-	p, ok := timeparse.Parse(strings.Join(rest, " "), now, loc)
+	if rs := []rune(text); len(rs) > maxInput {
+		text = string(rs[:maxInput])
+	}
+	fields := strings.Fields(text)
+	if !needsRewrite(fields) {
+		return parseText(text, now, loc)
+	}
+	rest, out, notToday := ruledOut(fields)
+	p, ok := parseText(strings.Join(rest, " "), now, loc)
 	if len(out) == 0 && !notToday {
 		return p, ok
 	}
@@ -33,14 +41,26 @@ func readWhen(text string, u *Utterance, now time.Time, loc *time.Location) (tim
 		}
 	}
 	if notToday {
-		if tomorrow := timeparse.DateOf(now.In(loc)).AddDays(1); p.From.IsZero() || p.From.Before(tomorrow) {
+		if tomorrow := DateOf(now.In(loc)).AddDays(1); p.From.IsZero() || p.From.Before(tomorrow) {
 			p.From = tomorrow
 			if !p.To.IsZero() && p.To.Before(p.From) {
-				p.To = timeparse.Date{}
+				p.To = Date{}
 			}
 		}
 	}
 	return p, true
+}
+
+// needsRewrite reports a field that may rule a day out or is a misspelt
+// time word; without one the text goes to the grammar as it is.
+func needsRewrite(fields []string) bool {
+	for _, f := range fields {
+		w := bare(f)
+		if _, typo := timeTypos[w]; typo || slices.Contains(negationWords, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // timeTypos are time words as leads misspell or shorten them, with the
@@ -51,15 +71,6 @@ var timeTypos = map[string]string{
 	"tonite": "tonight", "2nite": "tonight", "nite": "night", "2day": "today", "2morrow": "tomorrow",
 	"mornin": "morning", "mornng": "morning", "morining": "morning", "evenin": "evening", "evning": "evening",
 	"afternon": "afternoon", "aftenoon": "afternoon", "arvo": "afternoon",
-}
-
-func hasTimeTypo(u *Utterance) bool {
-	for _, w := range u.words {
-		if _, ok := timeTypos[w]; ok {
-			return true
-		}
-	}
-	return false
 }
 
 // negationWords open a day ruled out: "not tuesday", "except monday",
@@ -93,7 +104,7 @@ func ruledOut(fields []string) (rest []string, out []time.Weekday, notToday bool
 				continue
 			}
 		}
-		if d, ok := timeparse.WeekdayWord(w); ok && len(w) >= 3 && ruledAfter(fields[i+1:]) {
+		if d, ok := WeekdayWord(w); ok && len(w) >= 3 && ruledAfter(fields[i+1:]) {
 			out = append(out, d)
 			continue
 		}
@@ -127,7 +138,7 @@ func ruling(fields []string, i int) bool {
 func dayList(fields []string) (days []time.Weekday, n int) {
 	for n < len(fields) {
 		w := bare(fields[n])
-		if d, ok := timeparse.WeekdayWord(w); ok && len(w) >= 3 {
+		if d, ok := WeekdayWord(w); ok && len(w) >= 3 {
 			days = append(days, d)
 			n++
 			if strings.ContainsAny(fields[n-1], ".!?;") {
@@ -142,7 +153,7 @@ func dayList(fields []string) (days []time.Weekday, n int) {
 		break
 	}
 	for n > 0 && len(days) > 0 {
-		if _, ok := timeparse.WeekdayWord(bare(fields[n-1])); ok {
+		if _, ok := WeekdayWord(bare(fields[n-1])); ok {
 			break
 		}
 		n-- // a trailing "or"
