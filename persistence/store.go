@@ -63,6 +63,23 @@ type TranscriptEntry struct {
 	Status string
 }
 
+// SendCheck is what the sender reads before it hands a text to a carrier
+// (Store.SendCheck).
+type SendCheck struct {
+	// Send is the command's send record, when HasSend.
+	Send    Send
+	HasSend bool
+	// LeadPhone is the number stored with the lead's conversation (its
+	// snapshot's Phone), when HasLead.
+	LeadPhone string
+	HasLead   bool
+	// Consent is the consent state of the recipient's number at the
+	// clinic, as Ledger(ConsentLedger(...)).State() reads it:
+	// compliance.ConsentGranted, ConsentRevoked, ConsentRegranted, or ""
+	// when the number has no consent events.
+	Consent string
+}
+
 // OutboxRow is a message to publish to NATS after commit.
 type OutboxRow struct {
 	ID      string // unique; the Nats-Msg-Id it is published with
@@ -197,10 +214,12 @@ type Store interface {
 
 	// LoadSnapshot returns a conversation's snapshot or ErrNotFound.
 	LoadSnapshot(ctx context.Context, clinicID, leadID string) (Snapshot, error)
-	// LeadPhone returns the number stored with a conversation (its
-	// snapshot's Phone) or ErrNotFound, without reading the state: the
-	// sender checks every text's recipient with it.
-	LeadPhone(ctx context.Context, clinicID, leadID string) (string, error)
+	// SendCheck reads, in one statement, what the sender checks before it
+	// hands command commandID of the lead leadID to a carrier: the
+	// command's send record, the number stored with the conversation and
+	// the consent state of phone at the clinic. It never reads the
+	// snapshot's state.
+	SendCheck(ctx context.Context, commandID, clinicID, leadID, phone string) (SendCheck, error)
 	// ReadConversation returns the staff's read model of a conversation:
 	// its snapshot, the newest transcriptLimit transcript lines with
 	// delivery status, its timers, its number's consent ledger and the

@@ -26,8 +26,8 @@ const (
 // is inside the recipient's window. A command that breaks one is
 // dead-lettered, dropped or put back until the window opens; one whose
 // check cannot be made now is put back. It reports whether cmd may be sent.
-func (s *Sender) passesRules(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, log *slog.Logger) bool {
-	if ok, err := s.recipientIsTheLead(ctx, cmd); err != nil {
+func (s *Sender) passesRules(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, check persistence.SendCheck, log *slog.Logger) bool {
+	if ok, err := s.recipientIsTheLead(ctx, cmd, check); err != nil {
 		log.Warn("check recipient; will retry", slog.String("error", err.Error()))
 		_ = m.NakWithDelay(time.Second)
 		return false
@@ -37,11 +37,7 @@ func (s *Sender) passesRules(ctx context.Context, m jetstream.Msg, cmd messages.
 		s.dead(ctx, m, errNotTheLead, "not_the_lead")
 		return false
 	}
-	if out, err := s.optedOut(ctx, cmd); err != nil {
-		log.Warn("check consent; will retry", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(time.Second)
-		return false
-	} else if out {
+	if optedOut(cmd, check) {
 		s.cfg.Metrics.suppressed.WithLabelValues("opted_out").Inc()
 		log.Info("send suppressed: recipient opted out")
 		_ = m.TermWithReason("opted_out")
@@ -57,17 +53,13 @@ func (s *Sender) passesRules(ctx context.Context, m jetstream.Msg, cmd messages.
 }
 
 // optedOut reports whether the recipient's consent ledger for the clinic
-// ends in a revocation, so the command must not be sent. The opt-out
-// confirmation and HELP answers are exempt.
-func (s *Sender) optedOut(ctx context.Context, cmd messages.SendSMS) (bool, error) {
+// ends in a revocation (check.Consent, the ledger's state), so the command
+// must not be sent. The opt-out confirmation and HELP answers are exempt.
+func optedOut(cmd messages.SendSMS, check persistence.SendCheck) bool {
 	if cmd.Keyword == keywordOptOut || cmd.Keyword == keywordHelp {
-		return false, nil
+		return false
 	}
-	events, err := s.cfg.Store.ConsentLedger(ctx, cmd.ClinicID, cmd.To)
-	if err != nil {
-		return false, fmt.Errorf("consent ledger: %w", err)
-	}
-	return persistence.Ledger(events).OptedOut(), nil
+	return check.Consent == compliance.ConsentRevoked
 }
 
 // quietDelay returns how long an initiated text must wait for the
@@ -112,18 +104,11 @@ var errNotTheLead = errors.New("recipient is not the lead's stored number")
 // lead. Every command the engine publishes is written with its lead's
 // snapshot in one transaction, so a command for a lead without one, or to
 // another number, was not written by the engine.
-func (s *Sender) recipientIsTheLead(ctx context.Context, cmd messages.SendSMS) (bool, error) {
+func (s *Sender) recipientIsTheLead(ctx context.Context, cmd messages.SendSMS, check persistence.SendCheck) (bool, error) {
 	if s.cfg.Leads != nil {
 		return s.cfg.Leads(ctx, cmd)
 	}
-	phone, err := s.cfg.Store.LeadPhone(ctx, cmd.ClinicID, cmd.LeadID)
-	if errors.Is(err, persistence.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("load lead: %w", err)
-	}
-	return phone == cmd.To, nil
+	return check.HasLead && check.LeadPhone == cmd.To, nil
 }
 
 // LeadOfNumber is a Config.Leads for a system that keeps no leads (the

@@ -31,9 +31,7 @@ import (
 // Store is what the sender reads and writes (persistence.Store has it):
 // the lead's number and consent before a send, the send records after.
 type Store interface {
-	LeadPhone(ctx context.Context, clinicID, leadID string) (string, error)
-	ConsentLedger(ctx context.Context, clinicID, phone string) ([]persistence.ConsentEvent, error)
-	LookupSend(ctx context.Context, commandID string) (persistence.Send, error)
+	SendCheck(ctx context.Context, commandID, clinicID, leadID, phone string) (persistence.SendCheck, error)
 	RecordSends(ctx context.Context, sends []persistence.Send) error
 }
 
@@ -142,6 +140,8 @@ func (s *Sender) Run(ctx context.Context) error {
 // handle takes one send command through its steps: the send record of an
 // earlier delivery, the messaging rules, the in-flight record, the carrier
 // call; a text the carrier accepted goes to the record loop, which acks it.
+// What the first two steps need of the store is read in one statement
+// (Store.SendCheck).
 func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	cmd, err := messages.DecodeSendSMS(m.Data())
 	if err != nil {
@@ -151,8 +151,14 @@ func (s *Sender) handle(ctx context.Context, m jetstream.Msg) {
 	s.cfg.Metrics.stages.Since(stage.SendDelivery, cmd.Created, s.cfg.Now())
 	checks := clock.Start()
 	log := s.cfg.Logger.With(slog.String("command_id", cmd.ID), slog.String("clinic_id", cmd.ClinicID), slog.String("lead_id", cmd.LeadID))
-	again, ok := s.earlierSend(ctx, m, cmd, log)
-	if !ok || !s.passesRules(ctx, m, cmd, log) {
+	check, err := s.cfg.Store.SendCheck(ctx, cmd.ID, cmd.ClinicID, cmd.LeadID, cmd.To)
+	if err != nil {
+		log.Warn("read send checks; will retry", slog.String("error", err.Error()))
+		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	again, ok := s.earlierSend(m, check, log)
+	if !ok || !s.passesRules(ctx, m, cmd, check, log) {
 		return
 	}
 	s.cfg.Metrics.stages.Observe(stage.SendChecks, checks.Elapsed())
@@ -179,21 +185,17 @@ func sendRecord(cmd messages.SendSMS, status string, now time.Time) persistence.
 	return persistence.Send{CommandID: cmd.ID, ClinicID: cmd.ClinicID, LeadID: cmd.LeadID, Carrier: string(cmd.Carrier), Status: status, SentAt: now}
 }
 
-// earlierSend looks up the send record of an earlier delivery of cmd. A
-// text already sent is acked as a duplicate. A carrier call that began and
+// earlierSend reads the send record of an earlier delivery of the
+// command, if check has one. A text already sent is acked as a duplicate. A carrier call that began and
 // whose answer was never recorded (a crash) leaves the carrier maybe
 // holding the text: a receipt naming the command settles it (the record
 // leaves SendInFlight), so the command waits for one; without one by the
 // end of the wait, it is sent once more (again). ok is false when the
 // command is done with or put back.
-func (s *Sender) earlierSend(ctx context.Context, m jetstream.Msg, cmd messages.SendSMS, log *slog.Logger) (again, ok bool) {
-	rec, err := s.cfg.Store.LookupSend(ctx, cmd.ID)
+func (s *Sender) earlierSend(m jetstream.Msg, check persistence.SendCheck, log *slog.Logger) (again, ok bool) {
+	rec := check.Send
 	switch {
-	case err != nil && !errors.Is(err, persistence.ErrNotFound):
-		log.Warn("lookup send record; will retry", slog.String("error", err.Error()))
-		_ = m.NakWithDelay(time.Second)
-		return false, false
-	case err != nil || rec.Status == persistence.SendRefused:
+	case !check.HasSend || rec.Status == persistence.SendRefused:
 		return false, true
 	case rec.Status != persistence.SendInFlight:
 		s.cfg.Metrics.duplicates.Inc()

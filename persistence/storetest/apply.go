@@ -76,24 +76,6 @@ func testLoadSnapshotNotFound(t *testing.T, s persistence.Store) {
 		if _, err := s.LoadSnapshot(ctx(t), key[0], key[1]); !errors.Is(err, persistence.ErrNotFound) {
 			t.Errorf("LoadSnapshot(%v) err = %v, want ErrNotFound", key, err)
 		}
-		if _, err := s.LeadPhone(ctx(t), key[0], key[1]); !errors.Is(err, persistence.ErrNotFound) {
-			t.Errorf("LeadPhone(%v) err = %v, want ErrNotFound", key, err)
-		}
-	}
-}
-
-// LeadPhone is the snapshot's phone, after an update too.
-func testLeadPhone(t *testing.T, s persistence.Store) {
-	c := commit("c1", "l1", 0, "k1", t0)
-	mustApply(t, s, c)
-	if got, err := s.LeadPhone(ctx(t), "c1", "l1"); err != nil || got != c.Snapshot.Phone {
-		t.Fatalf("LeadPhone = %q, %v; want %q", got, err, c.Snapshot.Phone)
-	}
-	up := commit("c1", "l1", 1, "k2", t0.Add(time.Minute))
-	up.Snapshot.Phone = "+15551112222"
-	mustApply(t, s, up)
-	if got, err := s.LeadPhone(ctx(t), "c1", "l1"); err != nil || got != "+15551112222" {
-		t.Fatalf("LeadPhone after update = %q, %v; want +15551112222", got, err)
 	}
 }
 

@@ -27,15 +27,6 @@ func (s Store) LoadSnapshot(ctx context.Context, clinicID, leadID string) (persi
 		"SELECT "+snapshotColumns+" FROM conversations WHERE clinic_id = $1 AND lead_id = $2", clinicID, leadID)
 }
 
-// LeadPhone returns the number stored with a conversation or
-// persistence.ErrNotFound.
-func (s Store) LeadPhone(ctx context.Context, clinicID, leadID string) (string, error) {
-	return one(ctx, s.DB, "lead phone", func(row Row) (phone string, err error) {
-		err = row.Scan(&phone)
-		return phone, err
-	}, "SELECT phone FROM conversations WHERE clinic_id = $1 AND lead_id = $2", clinicID, leadID)
-}
-
 // ListConversations returns a page of a clinic's conversations, newest
 // first.
 func (s Store) ListConversations(ctx context.Context, q persistence.ConversationQuery) (persistence.ConversationPage, error) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -71,4 +72,37 @@ func (s Store) LookupSend(ctx context.Context, commandID string) (persistence.Se
 		return r, err
 	}, `SELECT command_id, clinic_id, lead_id, carrier, provider_id, status, error_code, sent_at
 		FROM sends WHERE command_id = $1`, commandID)
+}
+
+// sendCheck is the statement of SendCheck: one row whatever exists, the
+// lead's number NULL when it has no conversation (phone is never NULL). The
+// consent state is the kind of the number's latest event by time, the
+// last written among equal times (seq), of the kinds
+// compliance.Consent.State reads.
+const sendCheck = `SELECT
+	(SELECT phone FROM conversations WHERE clinic_id = $2 AND lead_id = $3),
+	COALESCE((SELECT kind FROM consent_events
+		WHERE clinic_id = $2 AND phone = $4 AND kind IN ('granted', 'revoked', 'regranted')
+		ORDER BY at DESC, seq DESC LIMIT 1), ''),
+	s.command_id, s.clinic_id, s.lead_id, s.carrier, s.provider_id, s.status, s.error_code, s.sent_at
+	FROM (SELECT 1 AS one) AS one LEFT JOIN sends s ON s.command_id = $1`
+
+// SendCheck reads the command's send record, the lead's stored number and
+// the recipient's consent state in one statement.
+func (s Store) SendCheck(ctx context.Context, commandID, clinicID, leadID, phone string) (persistence.SendCheck, error) {
+	var (
+		c                                                            persistence.SendCheck
+		leadPhone, id, clinic, lead, carrier, provider, status, code sql.NullString
+	)
+	err := s.DB.QueryRow(ctx, sendCheck, commandID, clinicID, leadID, phone).Scan(&leadPhone, &c.Consent,
+		&id, &clinic, &lead, &carrier, &provider, &status, &code, asTime(&c.Send.SentAt))
+	if err != nil {
+		return persistence.SendCheck{}, fmt.Errorf("send check: %w", err)
+	}
+	c.LeadPhone, c.HasLead = leadPhone.String, leadPhone.Valid
+	if c.HasSend = id.Valid; c.HasSend {
+		c.Send.CommandID, c.Send.ClinicID, c.Send.LeadID = id.String, clinic.String, lead.String
+		c.Send.Carrier, c.Send.ProviderID, c.Send.Status, c.Send.ErrorCode = carrier.String, provider.String, status.String, code.String
+	}
+	return c, nil
 }
