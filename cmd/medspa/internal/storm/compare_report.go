@@ -92,31 +92,46 @@ var stageOrder = []string{"gateway", "publish", "delivery", "actor_queue", "deci
 	"send_delivery", "send_checks", "send_intent", "carrier", "send_record"}
 
 // writeStages prints each system's mean time per stage in its closed-loop
-// phase, for the stages it has.
+// phase, and the 99th percentile per stage in its open-loop phase (where
+// the open-loop p99 target is judged), for the stages it has.
 func (c *Comparison) writeStages(w io.Writer) error {
-	have := false
-	for _, r := range c.Results {
-		have = have || len(r.Peak.Engine.Stages) > 0
+	type row struct {
+		system string
+		stages map[string]float64
 	}
-	if !have {
-		return nil
+	var closed, open []row
+	for _, r := range c.Results {
+		if r.Peak != nil && len(r.Peak.Engine.Stages) > 0 {
+			closed = append(closed, row{r.System, r.Peak.Engine.Stages})
+		}
+		if r.Open != nil && len(r.Open.Engine.StagesP99) > 0 {
+			open = append(open, row{r.System, r.Open.Engine.StagesP99})
+		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "closed loop, mean ms\t")
-	for _, st := range stageOrder {
-		fmt.Fprintf(tw, "%s\t", st)
-	}
-	fmt.Fprintln(tw)
-	for _, r := range c.Results {
-		fmt.Fprintf(tw, "%s\t", r.System)
+	for _, table := range []struct {
+		title string
+		rows  []row
+	}{{"closed loop, mean ms", closed}, {"open loop, p99 ms", open}} {
+		if len(table.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t", table.title)
 		for _, st := range stageOrder {
-			if v, ok := r.Peak.Engine.Stages[st]; ok {
-				fmt.Fprintf(tw, "%.2f\t", v)
-			} else {
-				fmt.Fprint(tw, "-\t")
-			}
+			fmt.Fprintf(tw, "%s\t", st)
 		}
 		fmt.Fprintln(tw)
+		for _, r := range table.rows {
+			fmt.Fprintf(tw, "%s\t", r.system)
+			for _, st := range stageOrder {
+				if v, ok := r.stages[st]; ok {
+					fmt.Fprintf(tw, "%.2f\t", v)
+				} else {
+					fmt.Fprint(tw, "-\t")
+				}
+			}
+			fmt.Fprintln(tw)
+		}
 	}
 	return tw.Flush()
 }

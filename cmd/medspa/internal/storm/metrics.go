@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -93,6 +95,68 @@ func StageMeans(before, after Samples) map[string]float64 {
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	return out
+}
+
+// StageQuantiles returns the q-quantile in milliseconds of each stage of
+// medspa_stage_seconds observed between before and after, read from the
+// histogram's buckets as Prometheus's histogram_quantile reads them: linear
+// within the bucket the rank falls in, and the highest finite bound when it
+// falls past it. The buckets are coarse (internal/stage), so it tells the
+// range a tail is in, not its exact value.
+func StageQuantiles(before, after Samples, q float64) map[string]float64 {
+	const bucket = "medspa_stage_seconds_bucket{"
+	type le struct{ bound, n float64 }
+	stages := map[string][]le{}
+	for k, v := range after {
+		if !strings.HasPrefix(k, bucket) {
+			continue
+		}
+		labels := labelValues(k[len(bucket) : len(k)-1])
+		bound, err := strconv.ParseFloat(labels["le"], 64)
+		if err != nil || labels["stage"] == "" {
+			continue
+		}
+		stages[labels["stage"]] = append(stages[labels["stage"]], le{bound, v - before[k]})
+	}
+	out := map[string]float64{}
+	for name, bs := range stages {
+		sort.Slice(bs, func(i, j int) bool { return bs[i].bound < bs[j].bound })
+		total := bs[len(bs)-1].n // the +Inf bucket counts every observation
+		if total <= 0 || !math.IsInf(bs[len(bs)-1].bound, 1) {
+			continue
+		}
+		rank, lower, below := q*total, 0.0, 0.0
+		for i, b := range bs {
+			if b.n < rank {
+				lower, below = b.bound, b.n
+				continue
+			}
+			if math.IsInf(b.bound, 1) {
+				if i > 0 {
+					out[name] = bs[i-1].bound * 1000
+				}
+				break
+			}
+			out[name] = (lower + (b.bound-lower)*(rank-below)/(b.n-below)) * 1000
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// labelValues reads `a="x",b="y"`; values hold no quotes here.
+func labelValues(s string) map[string]string {
+	out := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok {
+			out[k] = strings.Trim(v, `"`)
+		}
 	}
 	return out
 }

@@ -54,3 +54,33 @@ func TestStageMeans(t *testing.T) {
 		t.Fatalf("StageMeans = %v, want commit 5 ms only", got)
 	}
 }
+
+func TestStageQuantiles(t *testing.T) {
+	b := func(stage, le string) string {
+		return `medspa_stage_seconds_bucket{stage="` + stage + `",le="` + le + `"}`
+	}
+	// Before: 10 commits under 1 ms. During the run: 100 more commits, 90
+	// under 1 ms, 8 more under 10 ms and 2 more under 100 ms; 10 relays, one
+	// past the last finite bound.
+	before := Samples{b("commit", "0.001"): 10, b("commit", "0.01"): 10, b("commit", "0.1"): 10, b("commit", "+Inf"): 10}
+	after := Samples{b("commit", "0.001"): 100, b("commit", "0.01"): 108, b("commit", "0.1"): 110, b("commit", "+Inf"): 110,
+		b("relay", "0.001"): 0, b("relay", "0.01"): 5, b("relay", "0.1"): 9, b("relay", "+Inf"): 10,
+		b("idle", "0.001"): 0, b("idle", "+Inf"): 0}
+	got := StageQuantiles(before, after, 0.99)
+	// commit: rank 99 of 100 falls in (10 ms, 100 ms], the 9th of the 10
+	// observations there: 10 + 90*(99-98)/(100-98) = 55 ms.
+	if v := got["commit"]; v < 54.999 || v > 55.001 {
+		t.Errorf("commit p99 = %v ms, want 55", v)
+	}
+	// relay: rank 9.9 falls in the +Inf bucket: the last finite bound.
+	if v := got["relay"]; v != 100 {
+		t.Errorf("relay p99 = %v ms, want 100 (the highest finite bound)", v)
+	}
+	if _, ok := got["idle"]; ok || len(got) != 2 {
+		t.Errorf("StageQuantiles = %v, want commit and relay only", got)
+	}
+	if half := StageQuantiles(before, after, 0.5)["commit"]; half < 0.555 || half > 0.556 {
+		// rank 50 of the 90 under 1 ms: 1 ms * 50/90
+		t.Errorf("commit p50 = %v ms, want 0.556", half)
+	}
+}

@@ -20,7 +20,10 @@ type EngineStats struct {
 	Counters        map[string]float64 `json:"counters,omitempty"` // medspa_ counter growth during the run
 	// Stages is the mean time per message of each pipeline stage during
 	// the run (medspa_stage_seconds, internal/stage), in milliseconds.
-	Stages             map[string]float64 `json:"stages_ms,omitempty"`
+	Stages map[string]float64 `json:"stages_ms,omitempty"`
+	// StagesP99 is the 99th percentile of each stage (StageQuantiles), in
+	// milliseconds.
+	StagesP99          map[string]float64 `json:"stages_p99_ms,omitempty"`
 	scrapes, scrapeErr int
 }
 
@@ -102,5 +105,6 @@ func (m *monitor) result() EngineStats {
 	st.HeapInuseBefore, st.HeapInuseAfter = m.before[metricHeapInuse], m.after[metricHeapInuse]
 	st.Counters = CounterDeltas(m.before, m.after)
 	st.Stages = StageMeans(m.before, m.after)
+	st.StagesP99 = StageQuantiles(m.before, m.after, 0.99)
 	return st
 }
