@@ -69,6 +69,16 @@ func Explain(text string, optedOut bool) (Keyword, string) {
 	return KeywordNone, "no keyword or stop request"
 }
 
+// WrongRecipient reports a text that opts out because the clinic reached
+// the wrong person ("sorry wrong number", "who is this? I never contacted
+// you"), and not by a carrier keyword or another request to stop: it is
+// answered with an apology rather than the opt-out confirmation. Its
+// effect on consent is that of any opt-out.
+func WrongRecipient(text string) bool {
+	k, why := Explain(text, false)
+	return k == KeywordOptOut && strings.HasPrefix(why, wrongRecipientWhy)
+}
+
 // Normalize folds case, turns curly quotes straight, drops apostrophes
 // ("don't" -> "dont"), turns every other punctuation or symbol into a space
 // and collapses spaces. "Opt-Out!" becomes "opt out".

@@ -93,3 +93,36 @@ func TestKeywordString(t *testing.T) {
 		}
 	}
 }
+
+func TestWrongRecipient(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"sorry wrong number", true},
+		{"Wrong #", true},
+		{"u have the wrong guy", true},
+		{"who is this? I never contacted you", true},
+		{"i didn't text you, who r u", true},
+		{"I don't know who this is, how did you get my number?", true},
+		{"not sure who you're looking for but I never signed up for anything", true},
+		// A carrier keyword or another request to stop keeps its confirmation.
+		{"wrong number STOP", false},
+		{"wrong number, unsubscribe", false},
+		{"wrong person, stop texting me", false},
+		// Not about the wrong person.
+		{"who is this?", false},
+		{"did I pick the wrong time? can we do 3 instead", false},
+		{"STOP", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := WrongRecipient(tt.text); got != tt.want {
+			_, why := Explain(tt.text, false)
+			t.Errorf("WrongRecipient(%q) = %v (%s), want %v", tt.text, got, why, tt.want)
+		}
+		if tt.want && Classify(tt.text, false) != KeywordOptOut {
+			t.Errorf("%q: a wrong recipient is an opt-out", tt.text)
+		}
+	}
+}

@@ -81,6 +81,41 @@ var optOutRules = []func(w []string) (string, bool){
 	doesNotWantMessages,
 	stopWord,
 	endingTheMessages,
+	wrongRecipient,
+}
+
+// wrongRecipientWhy starts the reason Explain gives for a text saying the
+// clinic reached the wrong person; WrongRecipient looks for it.
+const wrongRecipientWhy = "wrong recipient: "
+
+// wrongRecipientPhrases say the texts reached someone who is not the
+// clinic's lead: a wrong number, a person who never contacted the clinic.
+var wrongRecipientPhrases = []string{
+	"wrong number", "wrong num", "wrong person", "wrong phone", "wrong guy", "wrong girl", "wrong contact",
+	"wrong people", "wrong cell", "not the person you", "not who you think",
+	"never contacted you", "never contacted u", "never texted you", "never texted u", "never messaged you",
+	"never reached out", "never signed up", "never gave you my number", "never gave u my number",
+	"didnt contact you", "didnt text you", "didnt text u", "didnt message you", "didnt reach out",
+	"did not contact you", "did not text you", "did not sign up", "dont know who this is", "dont know who you are",
+	"no idea who this is", "how did you get my number", "how did u get my number", "who gave you my number",
+	"who gave u my number",
+}
+
+// wrongRecipient: the texts reached the wrong person ("wrong number",
+// "who is this? I never contacted you"). It is tried last, so a text that
+// also asks to stop in the words of a carrier keyword ("wrong number
+// STOP") is answered as that request.
+func wrongRecipient(w []string) (string, bool) {
+	joined := " " + strings.Join(w, " ") + " "
+	for _, p := range wrongRecipientPhrases {
+		if strings.Contains(joined, " "+p+" ") {
+			return wrongRecipientWhy + "\"" + p + "\"", true
+		}
+	}
+	if len(w) == 1 && w[0] == "wrong" {
+		return wrongRecipientWhy + "\"wrong\" alone", true
+	}
+	return "", false
 }
 
 // stopPhrases are phrases that ask to stop wherever they stand.
@@ -89,7 +124,7 @@ var stopPhrases = []string{
 	"remove my info", "remove my contact", "remove us",
 	"take me off", "take my number", "take us off", "delete my number", "delete me", "lose my number",
 	"leave me alone", "leave us alone", "fuck off", "f off", "piss off", "buzz off",
-	"back off", "get lost", "wrong number", "wrong person", "wrong phone", "no longer interested",
+	"back off", "get lost", "no longer interested",
 	"no mas", "no más", "do not disturb", "lose this number", "delete this number", "fuck you",
 	"enough texts", "enough messages", "enough already",
 }
@@ -104,7 +139,7 @@ func stopPhrase(w []string) (string, bool) {
 			return "stop request: \"" + p + "\"", true
 		}
 	}
-	if len(w) == 1 && (w[0] == "enough" || w[0] == "wrong") {
+	if len(w) == 1 && w[0] == "enough" {
 		return "\"" + w[0] + "\" alone", true
 	}
 	if phrase("go away") && len(w) <= 4 {

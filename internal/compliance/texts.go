@@ -15,6 +15,13 @@ func OptOutConfirmation(clinicName string) string {
 		"Reply START to opt back in."
 }
 
+// WrongRecipientReply is the one text after an opt-out by someone the
+// clinic reached by mistake ("wrong number"): an apology in place of the
+// opt-out confirmation, which would read as if they had subscribed.
+func WrongRecipientReply(clinicName string) string {
+	return name(clinicName) + ": Sorry about that! We won't text this number again."
+}
+
 // OptInConfirmation answers START, UNSTOP, or YES after an opt-out.
 func OptInConfirmation(clinicName string) string {
 	return name(clinicName) + ": You are subscribed again to texts about your inquiries and appointments. " +

@@ -27,6 +27,13 @@ func (t *turn) keyword(text string) bool {
 			t.consent(compliance.ConsentRevoked, compliance.SourceInboundText, text)
 			return true
 		}
+		if compliance.WrongRecipient(text) {
+			// Someone reached by mistake: an apology instead of the
+			// confirmation, with the same effect on consent.
+			t.optOut(compliance.SourceInboundText, text, false)
+			t.send(compliance.WrongRecipientReply(t.c.Name), KeywordOptOut)
+			return true
+		}
 		t.optOut(compliance.SourceInboundText, text, true)
 		return true
 	case compliance.KeywordOptIn:
