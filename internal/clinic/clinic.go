@@ -37,6 +37,12 @@ type Clinic struct {
 	CancellationWindowHours int `yaml:"cancellation_window_hours,omitempty" json:"cancellation_window_hours,omitempty"`
 	// LeadTimeMinutes: no slot is offered sooner than this (default 60).
 	LeadTimeMinutes int `yaml:"lead_time_minutes,omitempty" json:"lead_time_minutes,omitempty"`
+	// Specials is the clinic's current offer in one line, as staff want it
+	// told to a lead who asks for a discount ("New clients get $50 off
+	// their first HydraFacial"); empty means there is none to tell, and
+	// the lead hears that staff can talk about pricing. At most
+	// MaxSpecials characters.
+	Specials string `yaml:"specials,omitempty" json:"specials,omitempty"`
 	// AskNewOrReturning makes the booking ask whether the lead visited
 	// before; by default it is not asked.
 	AskNewOrReturning bool `yaml:"ask_new_or_returning,omitempty" json:"ask_new_or_returning,omitempty"`
@@ -52,6 +58,10 @@ type Clinic struct {
 	// default tone.
 	Assistant Assistant `yaml:"assistant,omitempty" json:"assistant,omitzero"`
 }
+
+// MaxSpecials is the longest Specials accepted, in characters: it goes
+// into a text with a price and the times on offer.
+const MaxSpecials = 120
 
 // MaxPersona is the longest Assistant.Persona accepted, in characters.
 const MaxPersona = 300

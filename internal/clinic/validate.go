@@ -109,6 +109,12 @@ func (c *Clinic) Validate() error {
 			bad("review_link", "must be an https URL of at most 300 characters")
 		}
 	}
+	if n := utf8.RuneCountInString(c.Specials); n > MaxSpecials {
+		bad("specials", "%d characters, at most %d", n, MaxSpecials)
+	}
+	if !safetext.Line(c.Specials) {
+		bad("specials", "must be one line without control characters")
+	}
 	if n := utf8.RuneCountInString(c.Assistant.Persona); n > MaxPersona {
 		bad("assistant.persona", "%d characters, at most %d", n, MaxPersona)
 	}

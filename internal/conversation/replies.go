@@ -253,6 +253,9 @@ func answerGreeting(t *turn, u understand.Understanding) answer {
 }
 
 func answerPrice(t *turn, u understand.Understanding) answer {
+	if t.said().Haggles() {
+		return answer{text: haggleLine(t, u)}
+	}
 	if s, ok := t.service(u); ok {
 		return answer{text: priceLine(t, s, true)}
 	}
@@ -266,6 +269,25 @@ func answerPrice(t *turn, u understand.Understanding) answer {
 		return answer{}
 	}
 	return answer{text: "Some of our prices: " + strings.Join(prices, ", ") + "."}
+}
+
+// haggleLine answers a lead bargaining over the price ("can you do it for
+// less?"): the price stands; the clinic's current special is told when it
+// has one, else that the team can talk about pricing. No discount is
+// promised that the clinic did not configure. The times on offer or the
+// next question follow, so booking goes on.
+func haggleLine(t *turn, u understand.Understanding) string {
+	ack := "Good question!"
+	if t.said().FindsPriceHigh() {
+		ack = "I understand!"
+	}
+	if sp := strings.TrimRight(strings.TrimSpace(t.c.Specials), "."); sp != "" {
+		return ack + " Our current special: " + sp + "."
+	}
+	if s, ok := t.service(u); ok && s.PriceCents > 0 {
+		return ack + " " + s.Name + " is " + clinic.FormatPrice(s) + ", and our team is happy to talk about pricing with you."
+	}
+	return ack + " Our team is happy to talk about pricing with you."
 }
 
 // priceLine states a service's price and deposit.
@@ -436,6 +458,10 @@ func fit(parts ...string) string {
 // asked. It is "" for anything else.
 func (t *turn) sideAnswer() string {
 	switch {
+	case t.said().AsksDuration():
+		if s, ok := t.c.ServiceByID(t.s.ServiceID); ok && s.DurationMinutes > 0 {
+			return fmt.Sprintf("%s takes about %d minutes.", s.Name, s.DurationMinutes)
+		}
 	case t.said().AsksComfort():
 		return "Most clients find it very manageable, and your provider will keep you comfortable."
 	case t.said().AsksPayment():

@@ -77,6 +77,13 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		}
 	case SlotPick:
 		answerPick(&u, utt, q.Offers)
+		if unread(u) && len(utt.tokens) > 0 && capitalized(utt.tokens[0].orig) {
+			// A name typed as a name while times are on offer ("Dana K"):
+			// the lead answers the question the booking asks next.
+			if name, other, rest, ok := answerName(utt, m); ok && len(rest) == 0 {
+				u.Name, u.ForOther = name, other
+			}
+		}
 	case SlotServiceMenu:
 		if u.ServiceID == "" && !u.Intent.HandsOff() {
 			n := u.Option
@@ -89,6 +96,12 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		}
 	}
 	return u
+}
+
+// unread reports an understanding with nothing in it.
+func unread(u Understanding) bool {
+	return u.Intent == IntentUnknown && u.Name == "" && u.ServiceID == "" && u.When == nil && u.Option == 0 &&
+		u.Patient == "" && u.Shift == ShiftNone && u.ProviderID == "" && u.ProviderAsked == ""
 }
 
 // answerPick reads u, said while offers times were on offer, as a pick

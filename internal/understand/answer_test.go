@@ -35,6 +35,17 @@ func TestReadAnswer(t *testing.T) {
 		{"Jo Good", SlotName, 0, "", "Jo Good"},
 		{"price", SlotName, 0, "", ""},
 		{"hi it's Hannah again, botox please", SlotNone, 0, "botox", "Hannah"},
+		{"its for me - Tasha Bell", SlotName, 0, "", "Tasha Bell"},
+		{"this is for me, Omar", SlotName, 0, "", "Omar"},
+		{"it's just me, priya", SlotName, 0, "", "Priya"},
+		{"for me. Lou Reyes", SlotName, 0, "", "Lou Reyes"},
+		// A name typed as one while times are on offer answers the next
+		// question; a lower-case word does not.
+		{"Kendra M", SlotPick, 0, "", "Kendra M."},
+		{"Abe Lincoln", SlotPick, 0, "", "Abe Lincoln"},
+		{"whatever", SlotPick, 0, "", ""},
+		{"Hmm", SlotPick, 0, "", ""},
+		{"Saturday", SlotPick, 0, "", ""},
 	}
 	var menu []string
 	for _, s := range c.Services[:min(len(c.Services), 9)] {

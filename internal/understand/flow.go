@@ -173,15 +173,23 @@ func init() {
 		sábado sabado domingo semana próxima proxima primera primero segunda segundo sí entiendo
 		habla hablan español espanol inglés ingles puedo puede hacer mis usted ustedes
 		qué cómo cuándo cuando dónde donde está están estan soy pero también
-		tambien vale claro disponible disponibilidad horario labios relleno depilación`) {
+		tambien vale claro disponible disponibilidad horario labios relleno depilación
+		hablo hablas llamar llame llámame llamame llamo gustaría gustaria podría podria ustedes nosotros`) {
 		spanishWords[w] = true
 	}
 }
 
 // Spanish reports a text written in Spanish: most of its words Spanish
-// ones, at least two of them, or Spanish punctuation ("¿", "¡") with one.
-// The engine answers in English only, so a person takes over.
+// ones, at least two of them, or Spanish punctuation ("¿", "¡") with one;
+// or a wish to be served in Spanish, in either language ("do you speak
+// Spanish?", "no hablo inglés"). The engine answers in English only, so a
+// person takes over.
 func (u *Utterance) Spanish() bool {
+	if u.phrase("speak spanish", "speaks spanish", "in spanish", "habla español", "habla espanol", "hablan español",
+		"hablan espanol", "hablas español", "hablas espanol", "en español", "en espanol", "no hablo ingles",
+		"no hablo inglés", "no hablo mucho ingles", "no hablo mucho inglés", "no english", "dont speak english") {
+		return true
+	}
 	n := 0
 	for _, w := range u.words {
 		if spanishWords[w] {

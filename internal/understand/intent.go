@@ -46,7 +46,7 @@ func isPrice(u *Utterance) bool {
 		u.any("price", "prices", "pricing", "priced", "cost", "costs", "charge", "charges",
 			"fee", "fees", "rate", "rates", "expensive", "cheap", "afford", "specials", "deposit", "deposits",
 			"upfront", "prepay") ||
-		u.phrase("how much", "up front", "pay ahead", "pay in advance")
+		u.phrase("how much", "up front", "pay ahead", "pay in advance") || u.Haggles()
 }
 
 var dayWords = []string{"today", "tomorrow", "tonight", "weekend", "weekends", "weekday", "weekdays",
@@ -59,6 +59,10 @@ func isHours(u *Utterance) bool {
 	}
 	if !u.any("open", "opened", "closed", "closing") && !u.phrase("do you close", "you guys close", "close today", "close tonight") {
 		return false
+	}
+	if u.phrase("whats open", "what is open", "anything open", "something open", "what do you have open", "what times are open",
+		"what time is open", "open slots", "open times", "open spots", "open appointments", "still open") {
+		return false // times free to book, not the clinic's hours
 	}
 	return u.any("when", "what", "are", "you", "late") || u.any(dayWords...)
 }

@@ -86,10 +86,11 @@ var titles = map[string]bool{"dr": true, "doctor": true, "mr": true, "mrs": true
 
 // leadIns are the words before a name in an answer, longest first.
 var leadIns = [][]string{
-	{"you", "can", "put", "it", "under"}, {"put", "it", "under"}, {"book", "it", "under"}, {"its", "under"},
+	{"you", "can", "put", "it", "under"}, {"this", "is", "for", "me"}, {"it", "is", "for", "me"}, {"its", "for", "me"},
+	{"its", "just", "me"}, {"put", "it", "under"}, {"book", "it", "under"}, {"its", "under"},
 	{"my", "name", "is"}, {"the", "name", "is"}, {"her", "name", "is"}, {"his", "name", "is"}, {"their", "name", "is"},
 	{"you", "can", "call", "me"}, {"name", "is"}, {"my", "names"}, {"her", "names"}, {"his", "names"},
-	{"this", "is"}, {"it", "is"}, {"i", "am"}, {"call", "me"}, {"shes"}, {"hes"}, {"named"}, {"name"}, {"names"},
+	{"for", "me"}, {"its", "me"}, {"this", "is"}, {"it", "is"}, {"i", "am"}, {"call", "me"}, {"shes"}, {"hes"}, {"named"}, {"name"}, {"names"},
 	{"under"}, {"its"}, {"im"}, {"hi"}, {"hey"}, {"hello"}, {"sure"}, {"yes"}, {"yeah"}, {"yep"}, {"ok"},
 	{"okay"}, {"oh"}, {"sorry"}, {"and"},
 }

@@ -138,6 +138,29 @@ func (u *Utterance) AsksPayment() bool {
 		u.phrase("care credit", "payment plan", "payment plans", "pay monthly", "monthly payments")
 }
 
+// Haggles reports a lead bargaining over the price or asking for a
+// discount: "can you do it for less?", "that's too expensive, any
+// discount?", "is there a deal for first timers?", "can you do $500?".
+func (u *Utterance) Haggles() bool {
+	return u.any("discount", "discounts", "discounted", "deals", "promo", "promos", "promotion", "promotions",
+		"coupon", "coupons", "specials", "cheaper", "negotiable", "negotiate", "groupon") ||
+		u.phrase("a deal", "any deal", "the deal for", "special offer", "any special", "a special for", "a special on",
+			"for less", "any less", "a little less", "bit less", "lower price", "lower the price", "best price", "price match",
+			"too expensive", "too pricey", "so expensive", "kinda expensive", "pretty expensive", "bit expensive",
+			"thats a lot", "kinda a lot", "thats too much", "its too much", "way too much", "bit much",
+			"cant afford", "cannot afford", "knock off", "knock some", "come down", "go lower", "go any lower",
+			"do any better", "do better on") ||
+		strings.Contains(u.raw, "$") && u.phrase("can you do", "could you do", "can u do", "would you do", "do it for", "how about")
+}
+
+// FindsPriceHigh reports a lead finding the price too high ("that's too
+// expensive", "can you do it for less"), as opposed to asking about deals.
+func (u *Utterance) FindsPriceHigh() bool {
+	return u.any("expensive", "pricey", "cheaper", "afford") ||
+		u.phrase("for less", "any less", "a little less", "bit less", "thats a lot", "kinda a lot", "too much",
+			"bit much", "lower the price", "knock off", "knock some", "come down", "go lower", "go any lower", "do any better")
+}
+
 // WhyName reports a lead asking why their name is wanted: "why do u need
 // my name", "what do you need my name for".
 func (u *Utterance) WhyName() bool {

@@ -19,6 +19,10 @@ func TestOpenSlotIsNoHoursQuestion(t *testing.T) {
 		{"are you open saturday?", IntentHours},
 		{"what are your hours on saturday for botox", IntentHours},
 		{"botox friday, what time do you close?", IntentHours},
+		{"ok whats open monday", IntentBook},
+		{"anything open tmrw afternoon?", IntentBook},
+		{"what do you have open on the 14th", IntentBook},
+		{"what time are you open monday", IntentHours},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.text, c, now).Intent; got != tt.want {
@@ -42,10 +46,44 @@ func TestIsSpanish(t *testing.T) {
 		{"hola, botox on friday?", false},
 		{"I live in los angeles, any facial on saturday", false},
 		{"Lucía", false},
+		{"hablan español?", true},
+		{"do you have anyone who speaks spanish", true},
+		{"sorry no hablo ingles, me pueden llamar", true},
+		{"can we do this in Spanish please", true},
+		{"I want the spanish style brows", false},
 	}
 	for _, tt := range tests {
 		if got := NewUtterance(tt.text).Spanish(); got != tt.want {
 			t.Errorf("Spanish(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestHaggles: bargaining over a price or asking for a deal, told apart
+// from a price question and from a pain question; FindsPriceHigh marks the
+// lead who finds the price too high.
+func TestHaggles(t *testing.T) {
+	tests := []struct {
+		text         string
+		haggle, high bool
+	}{
+		{"could u do it a little less", true, true},
+		{"ugh thats pricey, any promos running?", true, true},
+		{"any first visit discount", true, false},
+		{"do you have coupons", true, false},
+		{"whats the best price you can give me on 2 syringes", true, false},
+		{"i cant afford that rn", true, true},
+		{"would you do $250 for it", true, false},
+		{"is there a special on hydrafacials this month?", true, false},
+		{"how much is botox", false, false},
+		{"does it hurt too much", false, false},
+		{"is it a big deal if i miss a day", false, false},
+		{"can you do friday at 3", false, false},
+	}
+	for _, tt := range tests {
+		u := NewUtterance(tt.text)
+		if u.Haggles() != tt.haggle || u.Haggles() && u.FindsPriceHigh() != tt.high {
+			t.Errorf("%q: haggles %v, high %v; want %v, %v", tt.text, u.Haggles(), u.FindsPriceHigh(), tt.haggle, tt.high)
 		}
 	}
 }
