@@ -49,6 +49,11 @@ func Classify(text string, optedOut bool) Keyword {
 // Explain classifies like Classify and names the rule that decided.
 func Explain(text string, optedOut bool) (Keyword, string) {
 	norm := Normalize(text)
+	if strings.Contains(text, "#") {
+		if l := strings.ToLower(text); strings.Contains(l, "wrong #") || strings.Contains(l, "wrong#") {
+			norm = strings.Replace(norm, "wrong", "wrong number", 1) // "wrong #": the sign is dropped
+		}
+	}
 	switch {
 	case strings.ContainsRune(text, '\U0001F6D1') && (norm == "" || norm == "stop" || onlyFillers(strings.Fields(norm))):
 		return KeywordOptOut, "stop sign emoji"

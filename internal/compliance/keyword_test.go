@@ -101,6 +101,9 @@ func TestWrongRecipient(t *testing.T) {
 	}{
 		{"sorry wrong number", true},
 		{"Wrong #", true},
+		{"ugh sorry wrong # lol", true},
+		{"oops wrong#", true},
+		{"cancel #2 please", false},
 		{"u have the wrong guy", true},
 		{"who is this? I never contacted you", true},
 		{"i didn't text you, who r u", true},

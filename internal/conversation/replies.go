@@ -304,6 +304,13 @@ func priceLine(t *turn, s clinic.Service, deposit bool) string {
 }
 
 func answerHours(t *turn, _ understand.Understanding) answer {
+	if t.said().AsksLocation() && !t.said().AsksHours() && t.c.Address != "" {
+		text := "You'll find us at " + t.c.Address + "."
+		if t.said().AsksParking() {
+			text += " Our team is happy to help with parking details."
+		}
+		return answer{text: text}
+	}
 	text := "We're open " + t.c.OpeningHoursText() + "."
 	if t.c.Address != "" {
 		text += " You'll find us at " + t.c.Address + "."
@@ -328,7 +335,9 @@ func answerServices(t *turn, u understand.Understanding) answer {
 
 func answerBook(t *turn, u understand.Understanding) answer {
 	if s, ok := t.service(u); ok && t.holding() {
-		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: true}
+		// What the booking still needs (the name) is asked after it.
+		needs := t.s.Name == "" && t.mayAsk(AskName) || t.needPatient() && t.mayAsk(AskPatient)
+		return answer{text: serviceRef(s) + " on " + slotText(t.c, t.s.Hold.Start) + " is held for you until " + clockOf(t.c, t.s.Hold.Until) + ".", asks: !needs}
 	}
 	if u.When != nil && u.ServiceID == "" && t.s.ServiceID == "" {
 		return answer{text: "Happy to find you a time! " + t.askService("Which treatment would you like?"), asks: true}

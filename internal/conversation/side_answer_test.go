@@ -15,8 +15,12 @@ func TestSideQuestionsAnswered(t *testing.T) {
 		{[]string{"is a hydrafacial covered by insurance?"}},
 		{[]string{"hydrafacial tomorrow at 2?", "yes", "why do u need my name"}},
 		{[]string{"botox friday at 11", "yes", "what do you need my name for"}},
+		{[]string{"hydrafacial monday", "where do i park?"}},
+		{[]string{"filler saturday", "how long does it take"}},
+		{[]string{"dysport tomorrow at 2", "ok", "sure"}},
 	}
-	want := []string{"manageable", "manageable", "insurance", "insurance", "who's coming in", "who's coming in"}
+	want := []string{"manageable", "manageable", "insurance", "insurance", "who's coming in", "who's coming in",
+		"You'll find us at 1420 N Milwaukee Ave", "Lip Filler takes about", "May I have your name"}
 	for i, tt := range tests {
 		var script strings.Builder
 		for k, l := range tt.lines {

@@ -354,7 +354,7 @@ func (p *parser) clock() int {
 }
 
 // confirmWords after a bare number make it a time: "10 works".
-var confirmWords = map[string]bool{"works": true, "work": true, "oclock": true, "is": true, "would": true, "sounds": true, "ok": true}
+var confirmWords = map[string]bool{"works": true, "work": true, "oclock": true, "is": true, "would": true, "sounds": true, "ok": true, "ish": true}
 
 // timeAt reads a clock time at offset k. A bare number counts only when
 // bare is set (after a preposition or a day); it then reads 1-7 as pm.
@@ -618,7 +618,12 @@ func tokenize(text string) []string {
 	var cur []rune
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, strings.Trim(string(cur), ":/"))
+			t := strings.Trim(string(cur), ":/")
+			if h, ok := strings.CutSuffix(t, "ish"); ok && h != "" && h[0] >= '0' && h[0] <= '9' {
+				out = append(out, h, "ish") // "3ish", "4pmish"
+			} else {
+				out = append(out, t)
+			}
 			cur = cur[:0]
 		}
 	}

@@ -43,7 +43,8 @@ type Question struct {
 // Answer reads a text as the answer to the question asked first, then for
 // anything else it says, as a person at the front desk reads an answer to
 // what they just asked before anything else it says. A zero Question
-// reads the text as Text does.
+// reads the text as Text does, except that a text that is only a name
+// typed as one is the lead's name.
 func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understanding {
 	utt, m := NewUtterance(text), c.Matcher()
 	u := read(text, utt, m, c, now)
@@ -77,13 +78,9 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		}
 	case SlotPick:
 		answerPick(&u, utt, q.Offers)
-		if unread(u) && len(utt.tokens) > 0 && capitalized(utt.tokens[0].orig) {
-			// A name typed as a name while times are on offer ("Dana K"):
-			// the lead answers the question the booking asks next.
-			if name, other, rest, ok := answerName(utt, m); ok && len(rest) == 0 {
-				u.Name, u.ForOther = name, other
-			}
-		}
+		typedName(&u, utt, m)
+	case SlotNone:
+		typedName(&u, utt, m)
 	case SlotServiceMenu:
 		if u.ServiceID == "" && !u.Intent.HandsOff() {
 			n := u.Option
@@ -96,6 +93,19 @@ func Answer(text string, c *clinic.Clinic, now time.Time, q Question) Understand
 		}
 	}
 	return u
+}
+
+// typedName reads a text that says nothing else and is a name typed as
+// one, capitalised ("Dana K", "Morgan Lee"), as the lead's name: sent
+// while times are on offer or unasked, it answers the question the
+// booking asks next.
+func typedName(u *Understanding, utt *Utterance, m *clinic.Matcher) {
+	if !unread(*u) || len(utt.tokens) == 0 || !capitalized(utt.tokens[0].orig) {
+		return
+	}
+	if name, other, rest, ok := answerName(utt, m); ok && len(rest) == 0 {
+		u.Name, u.ForOther = name, other
+	}
 }
 
 // unread reports an understanding with nothing in it.

@@ -46,6 +46,14 @@ func TestReadAnswer(t *testing.T) {
 		{"whatever", SlotPick, 0, "", ""},
 		{"Hmm", SlotPick, 0, "", ""},
 		{"Saturday", SlotPick, 0, "", ""},
+		{"Rosa Diaz", SlotNone, 0, "", "Rosa Diaz"},
+		{"Thanks", SlotNone, 0, "", ""},
+		// The name alone in the last clause; a relation's name after a
+		// longer lead-in; a thumbs-up after the name.
+		{"oh ok sorry about that. Nadia Gomez", SlotName, 0, "", "Nadia Gomez"},
+		{"ok sounds good. friday", SlotName, 0, "", ""},
+		{"the booking is for my husband, Raj Patel", SlotName, 0, "", "Raj Patel"},
+		{"Bo here 👍", SlotName, 0, "", "Bo"},
 	}
 	var menu []string
 	for _, s := range c.Services[:min(len(c.Services), 9)] {

@@ -54,7 +54,7 @@ var dayWords = []string{"today", "tomorrow", "tonight", "weekend", "weekends", "
 	"mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"}
 
 func isHours(u *Utterance) bool {
-	if u.any("hours", "address", "located", "location", "directions") || u.phrase("where are you", "where is the clinic") {
+	if u.any("hours") || u.AsksLocation() {
 		return true
 	}
 	if !u.any("open", "opened", "closed", "closing") && !u.phrase("do you close", "you guys close", "close today", "close tonight") {

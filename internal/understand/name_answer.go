@@ -42,6 +42,19 @@ func answerName(u *Utterance, c *clinic.Matcher) (name string, forOther bool, re
 			break
 		}
 	}
+	// "ok nvm its fine. Lena Park": a name alone in the last clause.
+	for i := len(t) - 2; i >= 0; i-- {
+		if t[i].end {
+			last := t[i+1:]
+			if n := leadInLen(last); n > 0 {
+				last = last[n:]
+			}
+			if name, ok := nameTokens(last, c); ok && len(last) > 0 && capitalized(last[0].orig) {
+				return name, other, nil, true
+			}
+			break
+		}
+	}
 	return "", false, nil, false
 }
 
@@ -118,13 +131,13 @@ var relations = map[string]bool{
 // at the start of t.
 func relationLen(t []token) int {
 	i := 0
-	if seq(t, i, "its", "for") || seq(t, i, "it", "is", "for") || seq(t, i, "booking", "for") || seq(t, i, "this", "is", "for") {
-		for i < len(t) && t[i].lower != "for" {
-			i++
-		}
+	for i < len(t) && i < 5 && bookingLeadIn[t[i].lower] {
+		i++ // "the appointment is", "it's", "this booking is"
+	}
+	if i < len(t) && t[i].lower == "for" {
 		i++
-	} else if seq(t, i, "for") {
-		i++
+	} else {
+		i = 0
 	}
 	if i < len(t) && (t[i].lower == "my" || t[i].lower == "our") {
 		i++
@@ -146,6 +159,13 @@ func relationLen(t []token) int {
 	return 0
 }
 
+// bookingLeadIn are the words before "for my mom": "it's for", "the
+// appointment is for", "booking for".
+var bookingLeadIn = map[string]bool{
+	"its": true, "it": true, "is": true, "this": true, "the": true, "appointment": true, "appt": true,
+	"booking": true, "visit": true, "one": true, "thats": true,
+}
+
 // possessed are the words after a relation's possessive: "my son's
 // appointment", "my mom's booking".
 var possessed = map[string]bool{"appointment": true, "appt": true, "booking": true, "visit": true, "treatment": true}
@@ -153,7 +173,7 @@ var possessed = map[string]bool{"appointment": true, "appt": true, "booking": tr
 // nameTail are words after a name in an answer: "Dana here", "Priya thx".
 var nameTail = map[string]bool{
 	"here": true, "thanks": true, "thank": true, "you": true, "u": true, "thx": true, "ty": true, "please": true,
-	"pls": true, "plz": true, "lol": true, "btw": true,
+	"pls": true, "plz": true, "lol": true, "btw": true, "ok": true, "okay": true,
 }
 
 // answerNameWord reports whether a token can be part of a name given as

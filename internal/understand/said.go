@@ -161,6 +161,25 @@ func (u *Utterance) FindsPriceHigh() bool {
 			"bit much", "lower the price", "knock off", "knock some", "come down", "go lower", "go any lower", "do any better")
 }
 
+// AsksLocation reports a question about where the clinic is or where to
+// park: "what's the address", "is there parking nearby?".
+func (u *Utterance) AsksLocation() bool {
+	return u.any("address", "located", "location", "directions", "parking") ||
+		u.phrase("where are you", "where is the clinic", "where do i park", "where to park", "where can i park", "where should i park")
+}
+
+// AsksParking reports a question about parking: "is there parking?",
+// "where do I park".
+func (u *Utterance) AsksParking() bool {
+	return u.any("parking", "park")
+}
+
+// AsksHours reports a question about opening hours: "what are your
+// hours", "are you open sunday", "what time do you close".
+func (u *Utterance) AsksHours() bool {
+	return u.any("hours", "open", "opened", "closed", "closing", "close")
+}
+
 // WhyName reports a lead asking why their name is wanted: "why do u need
 // my name", "what do you need my name for".
 func (u *Utterance) WhyName() bool {

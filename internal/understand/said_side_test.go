@@ -1,6 +1,9 @@
 package understand
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestSideQuestions: how a treatment feels, insurance and payment, and
 // why the name is asked, each asked in several ways, and texts that ask
@@ -31,6 +34,38 @@ func TestSideQuestions(t *testing.T) {
 		if u.AsksComfort() != tt.comfort || u.AsksPayment() != tt.payment || u.WhyName() != tt.name {
 			t.Errorf("%q: comfort %v payment %v why-name %v, want %v %v %v", tt.text,
 				u.AsksComfort(), u.AsksPayment(), u.WhyName(), tt.comfort, tt.payment, tt.name)
+		}
+	}
+}
+
+// TestLocationQuestions: where the clinic is and where to park, told
+// apart from the hours.
+func TestLocationQuestions(t *testing.T) {
+	tests := []struct {
+		text                     string
+		location, parking, hours bool
+	}{
+		{"any parking around there?", true, true, false},
+		{"where do i park", true, true, false},
+		{"whats ur address", true, false, false},
+		{"what are your hours and where are you located", true, false, true},
+		{"botox friday 3pm", false, false, false},
+	}
+	for _, tt := range tests {
+		u := NewUtterance(tt.text)
+		if u.AsksLocation() != tt.location || u.AsksParking() != tt.parking || u.AsksHours() != tt.hours {
+			t.Errorf("%q: location %v parking %v hours %v, want %v %v %v", tt.text,
+				u.AsksLocation(), u.AsksParking(), u.AsksHours(), tt.location, tt.parking, tt.hours)
+		}
+	}
+}
+
+// TestThumbsUp: a thumbs-up or OK sign reads as "ok".
+func TestThumbsUp(t *testing.T) {
+	c := glow(t)
+	for _, text := range []string{"👍", "👍🏽", "👌"} {
+		if got := Text(text, c, time.Date(2026, 12, 8, 14, 0, 0, 0, time.UTC)).Intent; got != IntentYes {
+			t.Errorf("%q: intent %s, want %s", text, got, IntentYes)
 		}
 	}
 }

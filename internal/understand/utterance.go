@@ -23,9 +23,13 @@ type token struct {
 	end   bool   // a clause ends after it: punctuation or end of text
 }
 
+// textFolds turn curly apostrophes straight and a thumbs-up or OK sign
+// into the word it stands for ("👍" to a time on offer takes it).
+var textFolds = strings.NewReplacer("’", "'", "‘", "'", "👍", " ok ", "👌", " ok ", "✅", " ok ")
+
 // NewUtterance prepares text for matching.
 func NewUtterance(text string) *Utterance {
-	text = strings.NewReplacer("’", "'", "‘", "'").Replace(text)
+	text = textFolds.Replace(text)
 	u := &Utterance{raw: text, set: map[string]bool{}}
 	var cur []rune
 	flush := func(end bool) {
