@@ -124,6 +124,10 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 		}
 		t.offer(svc, u, learned)
 		return true
+	case u.When == nil && u.Shift == understand.ShiftNone && t.said().Closest():
+		// "whatever is closest": the offer nearest the time asked for.
+		t.requestHold(nearestOffer(t.c, offers, t.s.Want))
+		return true
 	case u.Intent == understand.IntentYes && len(offers) == 1:
 		t.requestHold(offers[0])
 		return true
@@ -297,6 +301,25 @@ func hourWanted(want *timeparse.Preference, h int) (timeparse.Preference, bool) 
 func minuteOfDay(c *clinic.Clinic, s clinic.Slot) int {
 	l := s.Start.In(c.Location())
 	return l.Hour()*60 + l.Minute()
+}
+
+// nearestOffer is the offer nearest the one time the lead asked for, the
+// earlier of two as near; without one such time, the first offer.
+func nearestOffer(c *clinic.Clinic, offers []clinic.Slot, want *timeparse.Preference) clinic.Slot {
+	best := offers[0]
+	if want == nil || len(want.Times) != 1 {
+		return best
+	}
+	dist := func(s clinic.Slot) int {
+		d := minuteOfDay(c, s) - want.Times[0]
+		return max(d, -d)
+	}
+	for _, s := range offers[1:] {
+		if d, b := dist(s), dist(best); d < b || d == b && s.Start.Before(best.Start) {
+			best = s
+		}
+	}
+	return best
 }
 
 // shiftWant turns "anything later?" or "earlier?" into a preference for

@@ -2,6 +2,7 @@ package understand
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/medspa/engine/internal/clinic"
@@ -108,6 +109,25 @@ func typedName(u *Understanding, utt *Utterance, m *clinic.Matcher) {
 	}
 }
 
+// firstClause is the first clause of a text of several, prepared for
+// matching; ok is false for a text of one clause.
+func firstClause(u *Utterance) (*Utterance, bool) {
+	raw := u.raw
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '.', '!', '?', ';', '\n':
+			if raw[i] == '.' && i > 0 && i+1 < len(raw) && isDigit(raw[i-1]) && isDigit(raw[i+1]) {
+				continue // "2.30"
+			}
+			if rest := strings.TrimLeft(raw[i+1:], ".!?; \n"); rest != "" {
+				return NewUtterance(raw[:i]), true
+			}
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // unread reports an understanding with nothing in it.
 func unread(u Understanding) bool {
 	return u.Intent == IntentUnknown && u.Name == "" && u.ServiceID == "" && u.When == nil && u.Option == 0 &&
@@ -118,6 +138,16 @@ func unread(u Understanding) bool {
 // among them: by number or in words, by the hour, as taking what is
 // offered, or as asking for other times.
 func answerPick(u *Understanding, utt *Utterance, offers int) {
+	if u.Option == 0 && !u.Intent.HandsOff() {
+		// "2 please. how long is the appointment?": a pick in the first
+		// clause, a question after it.
+		if first, ok := firstClause(utt); ok {
+			if n := extractOption(first); n > 0 && n <= offers {
+				u.Option, u.When, u.Intent = n, nil, IntentPick
+				return
+			}
+		}
+	}
 	if u.Option == 0 && (u.When == nil || ordinalPick(utt)) && !u.Intent.HandsOff() {
 		if n := pickWord(utt, offers); n > 0 {
 			u.Option, u.When, u.Intent = n, nil, IntentPick
@@ -220,9 +250,13 @@ func pickWord(u *Utterance, offers int) int {
 		return 0
 	}
 	if u.phrase("any of them", "any of those", "either one", "either is fine", "either works", "whichever",
-		"doesnt matter", "dont care", "any is fine", "any works", "first available", "earliest one", "soonest one") ||
+		"doesnt matter", "dont care", "any is fine", "any works", "first available", "earliest one", "soonest one",
+		"earlier one") ||
 		u.whole("either", "any", "any one", "anyone") {
 		return 1
+	}
+	if u.phrase("later one", "latest one") {
+		return offers // the later of those on offer, not other times
 	}
 	found := 0
 	for i, w := range u.words {

@@ -47,6 +47,14 @@ func TestReadAnswer(t *testing.T) {
 		{"Hmm", SlotPick, 0, "", ""},
 		{"Saturday", SlotPick, 0, "", ""},
 		{"Rosa Diaz", SlotNone, 0, "", "Rosa Diaz"},
+		// The later or earlier of the times on offer; a pick in the first
+		// clause with a question after it.
+		{"i'll do the later one", SlotPick, 3, "", ""},
+		{"earlier one works better", SlotPick, 1, "", ""},
+		{"any later times?", SlotPick, 0, "", ""},
+		{"3 pls! also do i need to shave first?", SlotPick, 3, "", ""},
+		{"ok. 2 works. is there parking", SlotPick, 0, "", ""},
+		{"Sam. what time do you close?", SlotPick, 0, "", ""},
 		{"Thanks", SlotNone, 0, "", ""},
 		// The name alone in the last clause; a relation's name after a
 		// longer lead-in; a thumbs-up after the name.

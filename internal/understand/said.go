@@ -25,6 +25,13 @@ func (u *Utterance) AsksAvailability() bool {
 		"availability", "openings", "is there", "are there", "got anything", "any slots", "any appointments")
 }
 
+// Closest reports a lead taking whichever offered time is nearest what
+// they asked for: "whatever is closest", "the nearest one".
+func (u *Utterance) Closest() bool {
+	return u.any("closest", "nearest") && !u.AsksLocation() &&
+		!u.any("where", "station", "train", "bus", "garage", "lot", "hotel", "clinic", "location")
+}
+
 // SameTime reports "same time", as in "friday same time".
 func (u *Utterance) SameTime() bool {
 	return u.phrase("same time")

@@ -69,3 +69,20 @@ func TestThumbsUp(t *testing.T) {
 		}
 	}
 }
+
+// TestClosest: taking whichever offered time is nearest, not a question
+// about what is near the clinic.
+func TestClosest(t *testing.T) {
+	for text, want := range map[string]bool{
+		"whatever is closest":                 true,
+		"the nearest one pls":                 true,
+		"closest to that works":               true,
+		"whats the closest parking":           false,
+		"where is the nearest train station?": false,
+		"the first one":                       false,
+	} {
+		if got := NewUtterance(text).Closest(); got != want {
+			t.Errorf("Closest(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
