@@ -149,6 +149,9 @@ func (t *turn) assistReply(intent understand.Intent) string {
 	if t.assist == nil || !assistAnswers[intent] || t.purpose() != messages.PurposeReply {
 		return ""
 	}
+	if intent == understand.IntentPrice && t.text != "" && t.said().Haggles() {
+		return "" // a haggle hears the clinic's own specials, never a discount the model made up
+	}
 	r := strings.TrimSpace(t.assist.Reply)
 	switch {
 	case r == "", masked(r):

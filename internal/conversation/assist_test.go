@@ -128,6 +128,23 @@ func TestAssistAnswersQuestions(t *testing.T) {
 	}
 }
 
+// TestAssistLeavesHaggles: a lead bargaining over the price hears the
+// built-in answer (the clinic's specials or its team), never the model's,
+// which could promise a discount the clinic does not give.
+func TestAssistLeavesHaggles(t *testing.T) {
+	c := glow(t)
+	s, env, now := qualifying(c)(t)
+	made := modelAssist(understand.Understanding{Intent: understand.IntentPrice, ServiceID: "botox"}, "Sure, 20% off your first Botox!")
+	_, effects := decideText(t, s, env, "botox is too expensive, any discount?", made, now)
+	rs := sentReplies(effects)
+	if len(rs) != 1 {
+		t.Fatalf("%d replies, want 1: %v", len(rs), effects)
+	}
+	if rs[0].Source == SourceModel || strings.Contains(rs[0].Text, "20%") || !strings.Contains(rs[0].Text, "talk about pricing") {
+		t.Errorf("reply from %q: %q, want the built-in answer", rs[0].Source, rs[0].Text)
+	}
+}
+
 // TestAssistKeepsThePlace: around the model's answer, an expired hold's
 // notice and a held time's line are the templates' own.
 func TestAssistKeepsThePlace(t *testing.T) {
