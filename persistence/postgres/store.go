@@ -43,6 +43,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
 	now  func() time.Time
+	// takes bounds the rate takes running at once (TakeRate).
+	takes chan struct{}
 	// savepoints forces the savepoint path of Apply (tests).
 	savepoints bool
 	closeOnce  sync.Once
@@ -57,7 +59,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, log: logger(opts), now: clock.Or(opts.Now)}
+	s := &Store{pool: pool, log: logger(opts), now: clock.Or(opts.Now), takes: make(chan struct{}, maxConcurrentTakes)}
 	s.shared = sqlstore.Store{DB: pgDB{pool}, Now: s.now, Rejected: rejected}
 	if !opts.SkipMigrate {
 		if err := migrate(ctx, pool, s.log); err != nil {
