@@ -85,37 +85,7 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 		t.requestHold(soonest(offers))
 		return true
 	case u.When != nil && u.Intent != understand.IntentHours:
-		var hits []clinic.Slot
-		if !t.said().AsksAvailability() && !(u.Shift == understand.ShiftOther || u.Intent == understand.IntentNo) {
-			hits = matchingDay(t.c, offers, *u.When, t.said())
-		}
-		switch len(hits) {
-		case 0:
-			// another time ("not those, friday any time"): offer again
-			t.namedTime = len(u.When.Times) == 1 && !t.said().AsksAvailability() &&
-				(t.said().ClockExplicit() || (u.When.Times[0]/60+11)%12+1 > len(offers))
-			t.timeOnOfferedDay(*u.When)
-			return false
-		case 1:
-			t.s.Want = t.prevWant // naming an offer keeps what was asked for
-			// Picked by its day or time: a "the first" sent next keeps it.
-			t.s.Offers = hits
-			t.requestHold(hits[0])
-		default:
-			if u.When.ASAP && len(hits) == len(offers) || nearestWeekday(t.c, hits, *u.When, t.said()) || !t.mayAsk(askWhich) {
-				// "the earliest you have"; "tuesday" when the offers it
-				// fits are on two Tuesdays is the coming one; and after
-				// asking "which one?" twice, the soonest that fits. The
-				// reply names the time, and "the other one" still moves it.
-				t.requestHold(hits[0])
-				return true
-			}
-			t.s.Want = t.prevWant
-			t.s.Offers = hits
-			t.count(askWhich)
-			t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
-		}
-		return true
+		return t.pickByTime(u, learned)
 	case u.Shift == understand.ShiftLater || u.Shift == understand.ShiftEarlier:
 		t.shiftWant(u.Shift)
 		svc, ok := t.service(understand.Understanding{})
@@ -153,6 +123,43 @@ func (t *turn) pickOffer(u understand.Understanding, learned bool) bool {
 		return true
 	}
 	return false
+}
+
+// pickByTime handles a day or time named while times are on offer: the one
+// offer it fits is held, several are asked between, none offers again.
+func (t *turn) pickByTime(u understand.Understanding, learned bool) bool {
+	offers := t.s.Offers
+	var hits []clinic.Slot
+	if !t.said().AsksAvailability() && !(u.Shift == understand.ShiftOther || u.Intent == understand.IntentNo) {
+		hits = matchingDay(t.c, offers, *u.When, t.said())
+	}
+	switch len(hits) {
+	case 0:
+		// another time ("not those, friday any time"): offer again
+		t.namedTime = len(u.When.Times) == 1 && !t.said().AsksAvailability() &&
+			(t.said().ClockExplicit() || (u.When.Times[0]/60+11)%12+1 > len(offers))
+		t.timeOnOfferedDay(*u.When)
+		return false
+	case 1:
+		t.s.Want = t.prevWant // naming an offer keeps what was asked for
+		// Picked by its day or time: a "the first" sent next keeps it.
+		t.s.Offers = hits
+		t.requestHold(hits[0])
+	default:
+		if u.When.ASAP && len(hits) == len(offers) || nearestWeekday(t.c, hits, *u.When, t.said()) || !t.mayAsk(askWhich) {
+			// "the earliest you have"; "tuesday" when the offers it
+			// fits are on two Tuesdays is the coming one; and after
+			// asking "which one?" twice, the soonest that fits. The
+			// reply names the time, and "the other one" still moves it.
+			t.requestHold(hits[0])
+			return true
+		}
+		t.s.Want = t.prevWant
+		t.s.Offers = hits
+		t.count(askWhich)
+		t.reply(join(t.opener(learned), "Which one works best? "+t.ask(AskPick, offerList(t.c, hits)+" "+pickPrompt(len(hits)))))
+	}
+	return true
 }
 
 // matchingDay is matching, and when nothing matches a text that names a
