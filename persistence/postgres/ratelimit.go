@@ -37,11 +37,11 @@ const pruneRates = `DELETE FROM rate_counts WHERE key IN (
 // Every web lead takes the same global and clinic keys, so their rows are
 // hot: each take holds their locks until it commits, and takes queue
 // behind one another. The statements go in one round trip (a batch), and
-// the commit does not wait for
-// the WAL to reach the disk (synchronous_commit off for this transaction
-// only): a crash may forget the hits of the last fraction of a second,
-// which at worst lets a few more requests through, while the locks are
-// held for two round trips instead of five and an fsync.
+// the commit does not wait for the WAL to reach the disk
+// (synchronous_commit off for this transaction only): a crash may forget
+// the hits of the last fraction of a second, which at worst lets a few
+// more requests through, while the locks are held for two round trips
+// instead of five and an fsync.
 //
 // At most maxConcurrentTakes takes run at once; the others wait here, not
 // in the database: a take waiting for a hot row's lock holds one of the
